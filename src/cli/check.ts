@@ -1,0 +1,136 @@
+/**
+ * `pgsr check`: observe one server, judge it, render the verdict in the chosen dialect and,
+ * in the CLUSTERPRO dialect, raise de-duplicated clplogcmd alerts.
+ */
+import { Command, Option } from 'commander';
+import { OUTPUT_FORMATS, resolveCheckConfig, type CheckConfig } from '../config/resolve';
+import { ConfigError } from '../errors';
+import { decideAlert, exitCodeFor, logLine } from '../dialect/clusterpro';
+import { renderJson } from '../dialect/json';
+import { renderText } from '../dialect/text';
+import { sendAlert, type AlertOutcome } from '../host/alert';
+import { makeLog } from '../host/log';
+import { readState, stateFileName, writeState } from '../host/state';
+import { observe } from '../probe/observe';
+import { judge, type CheckPolicy } from '../verdict/check';
+import { collect, typedSettings } from './settings';
+
+/** What a command returns to main.ts: the exit code and the lines for each stream. */
+export interface CommandResult {
+  exitCode: number;
+  stdout: string[];
+  stderr: string[];
+}
+
+/** Adds the connection options shared by every command that talks to a server. */
+export function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'configuration file (key = value lines; also PGSR_CONFIG)')
+    .option('-h, --host <host>', 'server host, IP or unix-socket directory (PGHOST)')
+    .option('-p, --port <port>', 'server port (PGPORT; default 5432)')
+    .option('-U, --username <user>', 'database user (PGUSER; default: the --os-user)')
+    .option('-d, --dbname <db|conninfo>', 'database name, or a conninfo string / URI (PGDATABASE; default postgres)')
+    .option('--sslmode <mode>', 'disable|allow|prefer|require|verify-ca|verify-full (PGSSLMODE)')
+    .option('--connect-timeout <seconds>', 'connection timeout (PGCONNECT_TIMEOUT); the run timeout bounds it anyway')
+    .option('--os-user <user>', 'OS user owning PostgreSQL; as root, its ~/.pgpass is also searched (default postgres)')
+    .addOption(new Option('-W, --password [password]', 'not accepted: use ~/.pgpass, PGPASSFILE or PGPASSWORD').hideHelp());
+}
+
+/** Builds the `check` subcommand; `run` receives the result of each invocation. */
+export function checkCommand(run: (result: Promise<CommandResult>) => void): Command {
+  const cmd = new Command('check')
+    .description('check streaming replication on one server (standby or primary) and report in the host\'s dialect')
+    .helpOption('--help', 'display help for command');
+  addConnectionOptions(cmd)
+    .option('--role <role>', 'expected role: standby|primary|auto (auto asks pg_is_in_recovery())')
+    .option('--primary-host <host>', 'standby: the expected sender host (e.g. the floating IP)')
+    .option('--primary-port <port>', 'standby: the expected sender port')
+    .option('--application-name <name>', 'primary: a standby that must be streaming (repeatable)', collect)
+    .option('--sync-state <state>', 'primary: expected sync_state: async|sync|quorum|potential')
+    .option('--min-standbys <n>', 'primary: streaming standbys required (default: max(1, number of --application-name))')
+    .option('--lag-bytes-warning <range>', 'replay lag in bytes, e.g. 16MB (monitoring-plugins range syntax, units B kB MB GB TB)')
+    .option('--lag-bytes-critical <range>', 'replay lag in bytes, critical')
+    .option('--lag-seconds-warning <range>', 'replay lag in seconds, e.g. 30s (units ms s min h d)')
+    .option('--lag-seconds-critical <range>', 'replay lag in seconds, critical')
+    .option('--silence-seconds-warning <range>', 'standby: seconds since the last message from the primary')
+    .option('--silence-seconds-critical <range>', 'standby: seconds since the last message from the primary, critical')
+    .option('--replay-paused <severity>', 'severity of paused WAL replay: warning|critical (default warning)')
+    .option('-t, --timeout <seconds>', 'bound of the whole run: connect, queries, alert (default 10)')
+    .addOption(new Option('--format <format>', 'output dialect (default clusterpro under CLUSTERPRO, else text)').choices(OUTPUT_FORMATS as string[]))
+    .option('--warning-is-error', 'CLUSTERPRO: exit non-zero (4) on WARNING')
+    .option('--no-alert', 'CLUSTERPRO: do not call clplogcmd')
+    .option('--alert-syslog', 'CLUSTERPRO: also send alerts to syslog (message limit 485 bytes)')
+    .option('--alert-reminder <seconds>', 'CLUSTERPRO: alert again for an unchanged problem after this long (default 0: never)')
+    .option('--clplogcmd <path>', 'CLUSTERPRO: clplogcmd to run (default: PATH, then /usr/sbin/clplogcmd)')
+    .option('--state-dir <dir>', 'where alert state is kept (PGSR_STATE_DIR; default /var/lib/pgsr as root)')
+    .option('--log-level <level>', 'diagnostics on stderr: silent|error|warn|info|debug (default silent)')
+    .action((_opts, command: Command) => {
+      run(runCheck(command));
+    });
+  return cmd;
+}
+
+async function runCheck(command: Command): Promise<CommandResult> {
+  const raw = typedSettings(command);
+  if (raw.password !== undefined) throw new ConfigError('a password is never accepted on the command line: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
+  const cfg = resolveCheckConfig(raw, { env: process.env, uid: process.getuid?.() ?? -1 });
+  return check(cfg);
+}
+
+/** Converts the configuration into the verdict layer's expectations. */
+export function policyOf(cfg: CheckConfig): CheckPolicy {
+  return {
+    expectedRole: cfg.expectedRole,
+    expectedPrimary: cfg.expectedPrimary,
+    applicationNames: cfg.applicationNames,
+    syncState: cfg.syncState,
+    minStandbys: cfg.minStandbys,
+    thresholds: cfg.thresholds,
+    replayPausedSeverity: cfg.replayPausedSeverity,
+  };
+}
+
+/** Runs one check with a resolved configuration. Never throws for runtime faults. */
+export async function check(cfg: CheckConfig): Promise<CommandResult> {
+  const log = await makeLog(cfg.logLevel);
+  const started = Date.now();
+  const deadline = started + cfg.timeoutMs;
+  const alerting = cfg.format === 'clusterpro' && cfg.alert.enabled;
+  // Keep part of the budget for clplogcmd, so the whole run ends within --timeout.
+  const alertReserveMs = alerting ? Math.min(2000, Math.floor(cfg.timeoutMs / 4)) : 0;
+  log.debug({ host: cfg.connection.host, port: cfg.connection.port, user: cfg.connection.user, passfiles: cfg.connection.passfiles, timeoutMs: cfg.timeoutMs }, 'check starting');
+
+  const obs = await observe(cfg.connection, deadline - alertReserveMs);
+  log.debug({ ok: obs.ok, durationMs: obs.durationMs }, 'observed');
+  const verdict = judge(obs, policyOf(cfg));
+  const exitCode = exitCodeFor(verdict, cfg.warningIsError);
+  const now = new Date();
+
+  let outcome: AlertOutcome | undefined;
+  let stateProblem: string | undefined;
+  if (alerting) {
+    const file = stateFileName('check', cfg.connection.host, cfg.connection.port, cfg.expectedRole);
+    const prev = readState(cfg.alert.stateDir, file);
+    const decision = decideAlert(prev, verdict, now.getTime(), cfg.alert.reminderS);
+    if (decision.alert) {
+      outcome = await sendAlert(cfg.alert.command, decision.alert, cfg.alert.syslog, Math.max(100, deadline - Date.now()));
+      log.debug({ outcome }, 'alert');
+    }
+    // Remember the new state only once its alert went out, so a failed alert is retried next run.
+    if (!decision.alert || outcome?.sent) {
+      if (decision.next !== prev) stateProblem = writeState(cfg.alert.stateDir, file, decision.next);
+    }
+  }
+
+  switch (cfg.format) {
+    case 'json':
+      return { exitCode, stdout: [renderJson(verdict, exitCode, now)], stderr: [] };
+    case 'text':
+      return { exitCode, stdout: renderText(verdict, exitCode), stderr: [] };
+    case 'clusterpro': {
+      const notes = [outcome?.detail, stateProblem].filter((x): x is string => Boolean(x));
+      const line = logLine(verdict, exitCode, now) + (notes.length ? ` | ${notes.join('; ')}` : '');
+      return { exitCode, stdout: [line], stderr: [] };
+    }
+  }
+}

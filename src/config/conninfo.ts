@@ -1,0 +1,138 @@
+/**
+ * libpq connection strings: the `keyword = value` form and the `postgresql://` URI form
+ * (PostgreSQL docs 34.1.1, "Connection Strings"). Pure module.
+ */
+
+/** Connection keywords pgsr accepts; a password is deliberately absent (never on a command line). */
+export const CONNINFO_KEYWORDS = [
+  'host',
+  'hostaddr',
+  'port',
+  'user',
+  'dbname',
+  'sslmode',
+  'sslrootcert',
+  'sslcert',
+  'sslkey',
+  'application_name',
+  'connect_timeout',
+  'passfile',
+] as const;
+export type ConninfoKeyword = (typeof CONNINFO_KEYWORDS)[number];
+
+/** Parsed connection string: keyword → value, only the keywords present. */
+export type Conninfo = Partial<Record<ConninfoKeyword, string>>;
+
+/** True when libpq would expand this `dbname` value as a connection string (docs 34.1.2). */
+export function looksLikeConninfo(text: string): boolean {
+  return /^postgres(ql)?:\/\//.test(text) || text.includes('=');
+}
+
+function accept(out: Conninfo, key: string, value: string): void {
+  if (key === 'password') {
+    throw new Error('a password is not accepted in a connection string: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
+  }
+  if (!(CONNINFO_KEYWORDS as readonly string[]).includes(key)) {
+    throw new Error(`invalid connection option "${key}"`);
+  }
+  out[key as ConninfoKeyword] = value;
+}
+
+/**
+ * Parses a connection string in either form.
+ * @throws Error (one line, no secrets echoed) on syntax errors, unknown keywords, a password,
+ *   or a multi-host URI (pgsr addresses exactly one server).
+ */
+export function parseConninfo(text: string): Conninfo {
+  return /^postgres(ql)?:\/\//.test(text) ? parseUri(text) : parseKeywordValue(text);
+}
+
+function parseKeywordValue(text: string): Conninfo {
+  const out: Conninfo = {};
+  let i = 0;
+  const n = text.length;
+  const skipSpace = () => {
+    while (i < n && /\s/.test(text[i])) i++;
+  };
+  for (;;) {
+    skipSpace();
+    if (i >= n) break;
+    const keyStart = i;
+    while (i < n && /[A-Za-z0-9_]/.test(text[i])) i++;
+    const key = text.slice(keyStart, i);
+    if (key === '') throw new Error(`malformed connection string at position ${keyStart + 1}`);
+    skipSpace();
+    if (text[i] !== '=') throw new Error(`missing "=" after "${key}" in connection string`);
+    i++;
+    skipSpace();
+    let value = '';
+    if (text[i] === "'") {
+      i++;
+      let closed = false;
+      while (i < n) {
+        const c = text[i];
+        if (c === '\\' && i + 1 < n) {
+          value += text[i + 1];
+          i += 2;
+        } else if (c === "'") {
+          i++;
+          closed = true;
+          break;
+        } else {
+          value += c;
+          i++;
+        }
+      }
+      if (!closed) throw new Error('unterminated quoted string in connection string');
+    } else {
+      while (i < n && !/\s/.test(text[i])) {
+        if (text[i] === '\\' && i + 1 < n) {
+          value += text[i + 1];
+          i += 2;
+        } else {
+          value += text[i];
+          i++;
+        }
+      }
+    }
+    accept(out, key, value);
+  }
+  return out;
+}
+
+function parseUri(text: string): Conninfo {
+  let url: URL;
+  try {
+    // WHATWG URL does not know the scheme's default port or empty hosts; normalise the scheme.
+    url = new URL(text.replace(/^postgres(ql)?:/, 'http:'));
+  } catch {
+    throw new Error('malformed connection URI');
+  }
+  const out: Conninfo = {};
+  const authority = /^postgres(?:ql)?:\/\/([^/?#]*)/.exec(text)?.[1] ?? '';
+  if (authority.includes(',')) throw new Error('a connection URI with several hosts is not supported');
+  if (url.password !== '') {
+    throw new Error('a password is not accepted in a connection URI: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
+  }
+  if (url.username !== '') accept(out, 'user', decodeURIComponent(url.username));
+  if (url.hostname !== '') accept(out, 'host', decodeURIComponent(url.hostname).replace(/^\[(.*)\]$/, '$1'));
+  if (url.port !== '') accept(out, 'port', url.port);
+  const path = url.pathname.replace(/^\//, '');
+  if (path !== '') accept(out, 'dbname', decodeURIComponent(path));
+  for (const [k, v] of url.searchParams) accept(out, k, v);
+  return out;
+}
+
+/**
+ * Renders a conninfo in keyword/value form, quoting as libpq requires. Used to write
+ * `primary_conninfo`; never contains a password because `Conninfo` cannot hold one.
+ */
+export function formatConninfo(info: Conninfo): string {
+  return Object.entries(info)
+    .map(([k, v]) => {
+      const s = String(v);
+      const bare = s !== '' && !/[\s'\\]/.test(s);
+      return `${k}=${bare ? s : `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`}`;
+    })
+    .join(' ');
+}

@@ -1,0 +1,78 @@
+/**
+ * pgsr configuration file: `key = value` lines in the style of postgresql.conf, `#` comments,
+ * values optionally in single quotes. Keys are the long option names of the command line
+ * (`primary-host = 192.168.1.10`). A key that may repeat (application-name) may appear on
+ * several lines or hold a comma-separated list.
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../errors';
+
+/** Raw settings: key → value(s) exactly as written; `resolve.ts` validates and converts. */
+export type RawSettings = Record<string, string | string[] | boolean | undefined>;
+
+/**
+ * Parses the text of a configuration file.
+ * @param known keys that are allowed; any other key is an error naming its line.
+ * @param repeatable keys whose values accumulate into a list.
+ * @throws ConfigError naming the file and line for every malformed line or unknown key.
+ */
+export function parseConfigText(
+  text: string,
+  source: string,
+  known: ReadonlySet<string>,
+  repeatable: ReadonlySet<string>,
+): RawSettings {
+  const out: RawSettings = {};
+  if (text.includes('\u0000')) throw new ConfigError(`${source}: not a text file`);
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, idx) => {
+    const where = `${source} line ${idx + 1}`;
+    const line = stripComment(raw).trim();
+    if (line === '') return;
+    const m = /^([A-Za-z][A-Za-z0-9_-]*)\s*=?\s*(.*)$/.exec(line);
+    if (!m || !line.includes('=')) throw new ConfigError(`${where}: expected "key = value"`);
+    const key = m[1].toLowerCase().replace(/_/g, '-');
+    if (!known.has(key)) throw new ConfigError(`${where}: unknown setting "${m[1]}"`);
+    const value = unquote(m[2].trim(), where);
+    if (repeatable.has(key)) {
+      const list = (out[key] as string[] | undefined) ?? [];
+      list.push(...value.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+      out[key] = list;
+    } else {
+      out[key] = value;
+    }
+  });
+  return out;
+}
+
+function stripComment(line: string): string {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === "'") quoted = !quoted;
+    else if (c === '#' && !quoted) return line.slice(0, i);
+  }
+  return line;
+}
+
+function unquote(value: string, where: string): string {
+  if (!value.startsWith("'")) return value;
+  if (value.length < 2 || !value.endsWith("'")) throw new ConfigError(`${where}: unterminated quoted value`);
+  return value.slice(1, -1).replace(/''/g, "'");
+}
+
+/**
+ * Reads and parses a configuration file.
+ * @throws ConfigError when the file cannot be read (missing, unreadable, a directory) or is malformed.
+ */
+export function readConfigFile(path: string, known: ReadonlySet<string>, repeatable: ReadonlySet<string>): RawSettings {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
+    throw new ConfigError(`cannot read config file ${path}: ${why}`);
+  }
+  return parseConfigText(text, `config file ${path}`, known, repeatable);
+}

@@ -1,0 +1,401 @@
+/**
+ * Turns the three sources of settings into one typed `CheckConfig`, with the precedence
+ * command-line flag > environment > configuration file > default.
+ *
+ * Connection settings follow libpq's conventions (PostgreSQL docs 34.1 and 34.15): `-h -p -U -d`,
+ * a conninfo string or URI given as the database name, and PGHOST, PGPORT, PGUSER, PGDATABASE,
+ * PGSSLMODE, PGAPPNAME, PGCONNECT_TIMEOUT, PGPASSFILE, PGPASSWORD. A password is never accepted
+ * as a flag, a configuration key or inside a conninfo.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { ConfigError } from '../errors';
+import { SYNC_STATES, type ExpectedRole, type SyncState } from '../types';
+import { parseQuantity, parseRange, type Range, type Thresholds, type UnitKind } from '../verdict/range';
+import { looksLikeConninfo, parseConninfo, type Conninfo } from './conninfo';
+import { readConfigFile, type RawSettings } from './file';
+
+/** SSL modes of libpq (docs 34.19.1). `allow` and `prefer` connect without SSL in pgsr (no fallback negotiation). */
+export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+const SSL_MODES: readonly SslMode[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
+/** Output renderings of a check. */
+export type OutputFormat = 'clusterpro' | 'json' | 'text';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['clusterpro', 'json', 'text'];
+
+/** Everything needed to open one connection. Holds no password except one taken from PGPASSWORD. */
+export interface ConnectionSettings {
+  /** Host name, IP address, or unix-socket directory (starts with `/`). */
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  sslmode: SslMode;
+  sslrootcert?: string;
+  sslcert?: string;
+  sslkey?: string;
+  /** application_name of pgsr's own session (PGAPPNAME; default `pgsr`). */
+  applicationName: string;
+  /** libpq connect_timeout in seconds (PGCONNECT_TIMEOUT); the run's deadline bounds it anyway. */
+  connectTimeoutS?: number;
+  /**
+   * Password files to search, in order. libpq's single file (PGPASSFILE, or ~/.pgpass), then,
+   * when pgsr runs as root, the OS user's ~/.pgpass: CLUSTERPRO runs monitors as root while the
+   * credentials belong to the postgres OS user (seed 000's genw wraps psql in `sudo -u postgres`).
+   */
+  passfiles: string[];
+  /** PGPASSWORD, when set (libpq honours it; discouraged but supported). Never logged. */
+  envPassword?: string;
+}
+
+/** Thresholds of every thresholded metric, in base units (bytes, seconds). */
+export interface CheckThresholds {
+  /** Replay lag in bytes: on a standby receive−replay LSN, on a primary current−replay LSN per standby. */
+  lagBytes: Thresholds;
+  /** Replay lag in seconds (standby: since the last replayed transaction while behind; primary: replay_lag). */
+  lagSeconds: Thresholds;
+  /** Seconds since the standby's walreceiver last heard from the primary (last_msg_receipt_time). */
+  silenceSeconds: Thresholds;
+}
+
+/** A fully validated `pgsr check` configuration. */
+export interface CheckConfig {
+  connection: ConnectionSettings;
+  /** OS user that owns the PostgreSQL installation (`--os-user`, default postgres). */
+  osUser: string;
+  expectedRole: ExpectedRole;
+  /** The standby's expected upstream (e.g. the floating IP); undefined parts are not checked. */
+  expectedPrimary: { host?: string; port?: number };
+  /** application_name of each standby the primary must see. */
+  applicationNames: string[];
+  syncState?: SyncState;
+  /** Streaming standbys a primary must have (default: max(1, number of application names)). */
+  minStandbys: number;
+  thresholds: CheckThresholds;
+  /** Severity of `pg_is_wal_replay_paused()` = true (default warning). */
+  replayPausedSeverity: 'warning' | 'critical';
+  /** Deadline of the whole run, in milliseconds (`--timeout`, seconds; default 10). */
+  timeoutMs: number;
+  format: OutputFormat;
+  warningIsError: boolean;
+  alert: AlertSettings;
+  logLevel: LogLevel;
+  /** Where the settings came from, for the log: the config file path if one was read. */
+  configFile?: string;
+}
+
+/** How CLUSTERPRO alerts are sent (clplogcmd) and remembered. */
+export interface AlertSettings {
+  enabled: boolean;
+  /** clplogcmd path, or undefined when none was found (then alerts are reported as skipped). */
+  command?: string;
+  /** Also send to syslog (`--syslog`): lowers the message limit to 485 bytes. */
+  syslog: boolean;
+  /** Seconds after which an unchanged non-OK state is alerted again; 0 = never. */
+  reminderS: number;
+  /** Directory of the state files that de-duplicate alerts. */
+  stateDir: string;
+}
+
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
+
+/** Keys of the check's settings (long option names), with their kind. */
+export const CHECK_SETTING_KEYS = [
+  'config',
+  'host',
+  'port',
+  'username',
+  'dbname',
+  'sslmode',
+  'connect-timeout',
+  'os-user',
+  'role',
+  'primary-host',
+  'primary-port',
+  'application-name',
+  'sync-state',
+  'min-standbys',
+  'lag-bytes-warning',
+  'lag-bytes-critical',
+  'lag-seconds-warning',
+  'lag-seconds-critical',
+  'silence-seconds-warning',
+  'silence-seconds-critical',
+  'replay-paused',
+  'timeout',
+  'format',
+  'warning-is-error',
+  'alert',
+  'alert-syslog',
+  'alert-reminder',
+  'clplogcmd',
+  'state-dir',
+  'log-level',
+] as const;
+export const REPEATABLE_KEYS: ReadonlySet<string> = new Set(['application-name']);
+const FILE_KEYS: ReadonlySet<string> = new Set(CHECK_SETTING_KEYS.filter((k) => k !== 'config'));
+
+/** The process facts resolution depends on, injectable for tests. */
+export interface ResolveContext {
+  env: NodeJS.ProcessEnv;
+  uid: number;
+  /** Reads a user's home directory from the passwd database; undefined if unknown. */
+  homeOf?: (user: string) => string | undefined;
+}
+
+/** Environment variables (libpq's) mapped onto settings. */
+const ENV_KEYS: Record<string, string> = {
+  PGHOST: 'host',
+  PGPORT: 'port',
+  PGUSER: 'username',
+  PGDATABASE: 'dbname',
+  PGSSLMODE: 'sslmode',
+  PGCONNECT_TIMEOUT: 'connect-timeout',
+};
+
+/**
+ * Resolves `pgsr check` settings.
+ * @param cli settings given on the command line (only those the user actually typed).
+ * @throws ConfigError with a one-line message naming the setting and its source.
+ */
+export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext): CheckConfig {
+  const env = ctx.env;
+  const configPath = str(cli.config) ?? nonEmpty(env.PGSR_CONFIG);
+  const file = configPath ? readConfigFile(configPath, FILE_KEYS, REPEATABLE_KEYS) : {};
+
+  // Expand a conninfo given as dbname at its own precedence level (libpq docs 34.1.2).
+  const cliConn = expandDbname(cli, '--dbname');
+  const fileConn = expandDbname(file, `config file ${configPath}: dbname`);
+  const envSettings: RawSettings = {};
+  for (const [v, key] of Object.entries(ENV_KEYS)) if (nonEmpty(env[v]) !== undefined) envSettings[key] = env[v];
+
+  const layers: Array<[string, RawSettings, Conninfo]> = [
+    ['command line', cli, cliConn],
+    ['environment', envSettings, {}],
+    [configPath ? `config file ${configPath}` : 'config file', file, fileConn],
+  ];
+  /** First value of a setting in precedence order, with the name of its source for messages. */
+  const pick = (key: string, conninfoKey?: keyof Conninfo): { value: string; from: string } | undefined => {
+    for (const [name, layer, conn] of layers) {
+      const v = layer[key];
+      if (typeof v === 'string') return { value: v, from: `${name}: ${key}` };
+      if (conninfoKey && conn[conninfoKey] !== undefined) return { value: conn[conninfoKey] as string, from: `${name}: conninfo ${conninfoKey}` };
+    }
+    return undefined;
+  };
+  const pickList = (key: string): string[] => {
+    for (const [, layer] of layers) {
+      const v = layer[key];
+      if (Array.isArray(v) && v.length > 0) return v.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+      if (typeof v === 'string' && v !== '') return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    }
+    return [];
+  };
+  const pickBool = (key: string, dflt: boolean): boolean => {
+    for (const [name, layer] of layers) {
+      const v = layer[key];
+      if (typeof v === 'boolean') return v;
+      if (typeof v === 'string') return parseBool(v, `${name}: ${key}`);
+    }
+    return dflt;
+  };
+
+  const osUser = pick('os-user')?.value ?? 'postgres';
+  if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(osUser)) throw new ConfigError(`--os-user: '${osUser}' is not a valid user name`);
+
+  const portSetting = pick('port', 'port');
+  const port = portSetting ? parsePort(portSetting.value, portSetting.from) : 5432;
+  const hostSetting = pick('host', 'host') ?? pick('host', 'hostaddr');
+  const host = hostSetting?.value ?? (existsSync('/var/run/postgresql') ? '/var/run/postgresql' : 'localhost');
+  const dbSetting = pick('dbname');
+  const database = (dbSetting && !looksLikeConninfo(dbSetting.value) ? dbSetting.value : undefined) ?? cliConn.dbname ?? fileConn.dbname ?? 'postgres';
+  const sslSetting = pick('sslmode', 'sslmode');
+  const sslmode = sslSetting ? oneOf(sslSetting.value, SSL_MODES, sslSetting.from) : 'prefer';
+  const ctSetting = pick('connect-timeout', 'connect_timeout');
+  const connectTimeoutS = ctSetting ? positiveNumber(ctSetting.value, 'seconds', ctSetting.from, true) : undefined;
+
+  const passfiles: string[] = [];
+  const explicitPassfile = cliConn.passfile ?? nonEmpty(env.PGPASSFILE) ?? fileConn.passfile;
+  if (explicitPassfile) {
+    passfiles.push(explicitPassfile);
+  } else {
+    passfiles.push(join(nonEmpty(env.HOME) ?? homedir(), '.pgpass'));
+    if (ctx.uid === 0 && osUser !== 'root') {
+      const home = (ctx.homeOf ?? homeFromPasswd)(osUser);
+      if (home) passfiles.push(join(home, '.pgpass'));
+    }
+  }
+
+  const connection: ConnectionSettings = {
+    host,
+    port,
+    user: pick('username', 'user')?.value ?? osUser,
+    database,
+    sslmode,
+    sslrootcert: cliConn.sslrootcert ?? fileConn.sslrootcert,
+    sslcert: cliConn.sslcert ?? fileConn.sslcert,
+    sslkey: cliConn.sslkey ?? fileConn.sslkey,
+    applicationName: cliConn.application_name ?? nonEmpty(env.PGAPPNAME) ?? fileConn.application_name ?? 'pgsr',
+    connectTimeoutS,
+    passfiles,
+  };
+  if (env.PGPASSWORD !== undefined) {
+    // Non-enumerable, so that no JSON rendering or log of the settings can carry it.
+    Object.defineProperty(connection, 'envPassword', { value: env.PGPASSWORD, enumerable: false });
+  }
+
+  const roleSetting = pick('role');
+  const expectedRole = roleSetting ? oneOf(roleSetting.value, ['standby', 'primary', 'auto'] as const, roleSetting.from) : 'auto';
+  const ph = pick('primary-host');
+  const pp = pick('primary-port');
+  const applicationNames = pickList('application-name');
+  const ss = pick('sync-state');
+  const ms = pick('min-standbys');
+  const minStandbys = ms ? integer(ms.value, ms.from, 0) : Math.max(1, applicationNames.length);
+
+  const range = (key: string, kind: UnitKind): Range | undefined => {
+    const s = pick(key);
+    if (!s) return undefined;
+    try {
+      return parseRange(s.value, kind);
+    } catch (err) {
+      throw new ConfigError(`${s.from}: ${(err as Error).message}`);
+    }
+  };
+  const thresholds: CheckThresholds = {
+    lagBytes: { warning: range('lag-bytes-warning', 'bytes'), critical: range('lag-bytes-critical', 'bytes') },
+    lagSeconds: { warning: range('lag-seconds-warning', 'seconds'), critical: range('lag-seconds-critical', 'seconds') },
+    silenceSeconds: { warning: range('silence-seconds-warning', 'seconds'), critical: range('silence-seconds-critical', 'seconds') },
+  };
+
+  const rp = pick('replay-paused');
+  const to = pick('timeout');
+  const timeoutS = to ? positiveNumber(to.value, 'seconds', to.from, false) : 10;
+  if (timeoutS < 1 || timeoutS > 3600) throw new ConfigError(`${to?.from}: timeout must be between 1 and 3600 seconds`);
+  const fmt = pick('format');
+  const format = fmt ? oneOf(fmt.value, OUTPUT_FORMATS, fmt.from) : detectFormat(env);
+
+  const cmdSetting = pick('clplogcmd');
+  const ar = pick('alert-reminder');
+  const sd = pick('state-dir');
+  const ll = pick('log-level');
+
+  return {
+    connection,
+    osUser,
+    expectedRole,
+    expectedPrimary: {
+      host: ph?.value,
+      port: pp ? parsePort(pp.value, pp.from) : undefined,
+    },
+    applicationNames,
+    syncState: ss ? oneOf(ss.value, SYNC_STATES, ss.from) : undefined,
+    minStandbys,
+    thresholds,
+    replayPausedSeverity: rp ? oneOf(rp.value, ['warning', 'critical'] as const, rp.from) : 'warning',
+    timeoutMs: Math.round(timeoutS * 1000),
+    format,
+    warningIsError: pickBool('warning-is-error', false),
+    alert: {
+      enabled: pickBool('alert', true),
+      command: cmdSetting ? cmdSetting.value : findOnPath('clplogcmd', env.PATH, ['/usr/sbin/clplogcmd']),
+      syslog: pickBool('alert-syslog', false),
+      reminderS: ar ? positiveNumber(ar.value, 'seconds', ar.from, true) : 0,
+      stateDir: sd?.value ?? nonEmpty(env.PGSR_STATE_DIR) ?? defaultStateDir(ctx),
+    },
+    logLevel: ll ? oneOf(ll.value, LOG_LEVELS, ll.from) : 'silent',
+    configFile: configPath,
+  };
+}
+
+function expandDbname(layer: RawSettings, from: string): Conninfo {
+  const db = layer.dbname;
+  if (typeof db !== 'string' || !looksLikeConninfo(db)) return {};
+  try {
+    return parseConninfo(db);
+  } catch (err) {
+    throw new ConfigError(`${from}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Default output format: CLUSTERPRO's when the process runs under CLUSTERPRO (CLP_* variables
+ * of EXEC resources) or on a node where clplogcmd exists; plain text otherwise.
+ */
+function detectFormat(env: NodeJS.ProcessEnv): OutputFormat {
+  if (Object.keys(env).some((k) => k.startsWith('CLP_'))) return 'clusterpro';
+  return findOnPath('clplogcmd', env.PATH, ['/usr/sbin/clplogcmd']) ? 'clusterpro' : 'text';
+}
+
+/** State directory: /var/lib/pgsr for root (as under a cluster manager), else the XDG state home. */
+function defaultStateDir(ctx: ResolveContext): string {
+  if (ctx.uid === 0) return '/var/lib/pgsr';
+  const base = nonEmpty(ctx.env.XDG_STATE_HOME) ?? join(nonEmpty(ctx.env.HOME) ?? homedir(), '.local', 'state');
+  return join(base, 'pgsr');
+}
+
+/** Looks a command up on PATH, then in the fallback locations; returns its path or undefined. */
+export function findOnPath(name: string, pathVar: string | undefined, fallbacks: string[] = []): string | undefined {
+  const dirs = (pathVar ?? '').split(delimiter).filter((d) => d !== '');
+  for (const candidate of [...dirs.map((d) => join(d, name)), ...fallbacks]) {
+    try {
+      const st = statSync(candidate);
+      if (st.isFile() && (st.mode & 0o111) !== 0) return candidate;
+    } catch {
+      // not there: try the next one
+    }
+  }
+  return undefined;
+}
+
+/** Home directory of a user from /etc/passwd (no NSS: the cluster's OS users are local). */
+export function homeFromPasswd(user: string): string | undefined {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f[0] === user && f.length >= 7) return f[5];
+    }
+  } catch {
+    // no passwd file: no home
+  }
+  return undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+function oneOf<T extends string>(value: string, allowed: readonly T[], from: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`${from}: '${value}' is not one of ${allowed.join(', ')}`);
+}
+function parsePort(value: string, from: string): number {
+  const n = /^\d{1,5}$/.test(value.trim()) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 65535)) throw new ConfigError(`${from}: '${value}' is not a port number (1-65535)`);
+  return n;
+}
+function integer(value: string, from: string, min: number): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`${from}: '${value}' is not a whole number >= ${min}`);
+  return n;
+}
+function positiveNumber(value: string, kind: UnitKind, from: string, allowZero: boolean): number {
+  let n: number;
+  try {
+    n = parseQuantity(value, kind);
+  } catch (err) {
+    throw new ConfigError(`${from}: ${(err as Error).message}`);
+  }
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new ConfigError(`${from}: '${value}' must be ${allowZero ? '>= 0' : '> 0'}`);
+  return n;
+}
+function parseBool(value: string, from: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (['on', 'true', 'yes', '1'].includes(v)) return true;
+  if (['off', 'false', 'no', '0'].includes(v)) return false;
+  throw new ConfigError(`${from}: '${value}' is not a boolean (on/off)`);
+}

@@ -1,0 +1,39 @@
+/**
+ * Carries out a CLUSTERPRO alert: runs `clplogcmd -m MSG --alert [--syslog] -i ID -l LEVEL`
+ * with an argument vector (never a shell), bounded by a timeout. A missing, failing or hanging
+ * clplogcmd is reported as data and never changes the check's own result.
+ */
+import { execa } from 'execa';
+import { escapeForClplogcmd, messageLimit, type AlertRequest } from '../dialect/clusterpro';
+
+/** What happened to an alert. `detail` is one line for the genw log. */
+export interface AlertOutcome {
+  sent: boolean;
+  detail: string;
+  argv?: string[];
+}
+
+/**
+ * Sends one alert.
+ * @param command path of clplogcmd, or undefined when none was found.
+ * @param timeoutMs bound for the child process (SIGKILL after it).
+ */
+export async function sendAlert(command: string | undefined, req: AlertRequest, syslog: boolean, timeoutMs: number): Promise<AlertOutcome> {
+  if (!command) return { sent: false, detail: 'alert not sent: clplogcmd not found (PATH, /usr/sbin/clplogcmd; set --clplogcmd)' };
+  const argv = ['-m', escapeForClplogcmd(req.message, messageLimit(syslog)), '--alert', ...(syslog ? ['--syslog'] : []), '-i', String(req.eventId), '-l', req.level];
+  const r = await execa(command, argv, {
+    reject: false,
+    timeout: Math.max(100, timeoutMs),
+    forceKillAfterDelay: 200,
+    stdin: 'ignore',
+    all: true,
+    cleanup: true,
+  });
+  if (r.timedOut) return { sent: false, detail: `alert not sent: ${command} did not finish within ${(timeoutMs / 1000).toFixed(1)}s`, argv };
+  if (r.failed) {
+    const why = r.code === 'ENOENT' ? 'not found' : r.code === 'EACCES' ? 'not executable' : r.exitCode !== undefined ? `exit ${r.exitCode}` : (r.signal ?? 'failed');
+    const said = String(r.all ?? '').split('\n').find((l) => l.trim() !== '')?.trim();
+    return { sent: false, detail: `alert not sent: ${command} ${why}${said ? ` (${said})` : ''}`, argv };
+  }
+  return { sent: true, detail: `alert sent: id=${req.eventId} level=${req.level} (${req.reason})`, argv };
+}

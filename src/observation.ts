@@ -1,0 +1,109 @@
+/**
+ * What the probe layer observed: raw facts, no judgement. Produced by probe/, consumed by the
+ * pure verdict/ layer. This module is a leaf (types only).
+ *
+ * Units: LSNs are text as PostgreSQL prints them (`0/3000060`); byte differences are numbers of
+ * bytes (from `pg_wal_lsn_diff`); ages and lags are seconds (float); timelines are integers.
+ */
+import type { Endpoint, PgRole } from './types';
+
+/** Facts every observation has. */
+export interface ServerInfo {
+  /** `server_version_num`, e.g. 110022 or 150018. */
+  versionNum: number;
+  /** `server_version`, e.g. "15.18 (Debian 15.18-0+deb12u1)". */
+  version: string;
+  /** `pg_is_in_recovery()`. */
+  inRecovery: boolean;
+  /** Role derived from `inRecovery`. */
+  role: PgRole;
+}
+
+/**
+ * One row of `pg_stat_wal_receiver` (PostgreSQL docs 28.2.6), with version differences
+ * normalised by probe/versions.ts: `senderHost/senderPort` are null before 11,
+ * `flushedLsn` is `received_lsn` before 13, `writtenLsn` null before 13.
+ */
+export interface WalReceiverInfo {
+  pid: number | null;
+  status: string | null;
+  senderHost: string | null;
+  senderPort: number | null;
+  /** The walreceiver's conninfo (passwords obfuscated by the server); used for the sender before 11. */
+  conninfo: string | null;
+  receivedTli: number | null;
+  writtenLsn: string | null;
+  flushedLsn: string | null;
+  latestEndLsn: string | null;
+  slotName: string | null;
+  /** Seconds since the last message from the sender arrived (now() − last_msg_receipt_time). */
+  lastMsgAgeS: number | null;
+}
+
+/** A standby's own recovery state. */
+export interface StandbyState {
+  /** null when there is no walreceiver process (no row). */
+  walreceiver: WalReceiverInfo | null;
+  /** `pg_last_wal_receive_lsn()`. */
+  receiveLsn: string | null;
+  /** `pg_last_wal_replay_lsn()`. */
+  replayLsn: string | null;
+  /** receive − replay, bytes; null when either is unknown. */
+  replayLagBytes: number | null;
+  /** Seconds since the last replayed transaction's commit (`pg_last_xact_replay_timestamp()`). */
+  lastReplayAgeS: number | null;
+  /** `pg_is_wal_replay_paused()`. */
+  replayPaused: boolean;
+  /**
+   * The standby's own timeline: the newer of its last restartpoint's and its minimum recovery
+   * point's timeline (`pg_control_checkpoint()`, `pg_control_recovery()`); null if unreadable.
+   */
+  timeline: number | null;
+}
+
+/** One row of `pg_stat_replication` (PostgreSQL docs 28.2.4), seen from the primary. */
+export interface ReplicationRow {
+  pid: number | null;
+  applicationName: string;
+  clientAddr: string | null;
+  state: string | null;
+  syncState: string | null;
+  sentLsn: string | null;
+  writeLsn: string | null;
+  flushLsn: string | null;
+  replayLsn: string | null;
+  /** current WAL LSN − replay_lsn, bytes. */
+  replayLagBytes: number | null;
+  /** current WAL LSN − flush_lsn, bytes. */
+  flushLagBytes: number | null;
+  /** write_lag, flush_lag, replay_lag as seconds (null when the server has no recent sample). */
+  writeLagS: number | null;
+  flushLagS: number | null;
+  replayLagS: number | null;
+}
+
+/** A primary's replication state. */
+export interface PrimaryState {
+  currentLsn: string | null;
+  /** Current timeline, from the WAL file name of the current LSN. */
+  timeline: number | null;
+  standbys: ReplicationRow[];
+}
+
+/**
+ * Why a probe could not answer. `kind` classifies once, from SQLSTATE or the socket error
+ * code (never from message text elsewhere).
+ */
+export interface ProbeFailure {
+  kind: 'timeout' | 'refused' | 'dns' | 'network' | 'auth' | 'not-accepting' | 'privilege' | 'sql' | 'unsupported-version' | 'protocol';
+  /** One line, the server's or the OS's message; never contains a password. */
+  detail: string;
+  sqlstate?: string;
+  /** Which step failed: connecting or querying. */
+  phase: 'connect' | 'query';
+}
+
+/** The outcome of one probe of one server. */
+export type Observation =
+  | { ok: true; target: Endpoint; server: ServerInfo; standby?: StandbyState; primary?: PrimaryState; durationMs: number }
+  | { ok: false; target: Endpoint; failure: ProbeFailure; server?: ServerInfo; durationMs: number };

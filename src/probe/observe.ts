@@ -1,0 +1,249 @@
+/**
+ * Reads the replication state of one server: version and role, then the standby view
+ * (`pg_stat_wal_receiver` and recovery functions) or the primary view (`pg_stat_replication`).
+ * Never decides anything; never throws for runtime failures: those come back as a
+ * `ProbeFailure`, classified here once (SQLSTATE for server errors, `err.code` for socket errors).
+ *
+ * Time: everything is bounded by one absolute deadline (epoch ms). pgsr arms its own timers
+ * (node-postgres waits forever by default) and also sets `statement_timeout` so the server
+ * cancels work the client stopped waiting for.
+ */
+import { readFileSync } from 'node:fs';
+import type { Client as PgClient, ClientConfig } from 'pg';
+import type { ConnectionSettings } from '../config/resolve';
+import type { Observation, ProbeFailure, ReplicationRow, ServerInfo, StandbyState, WalReceiverInfo } from '../observation';
+import { oneLine } from '../errors';
+import { lookupPassword } from './pgpass';
+import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, primarySql, standbySql, unsupportedReason } from './versions';
+
+/** An error pgsr raises inside node-postgres callbacks, already classified. */
+class TaggedError extends Error {
+  constructor(
+    message: string,
+    readonly kind: ProbeFailure['kind'],
+  ) {
+    super(message);
+  }
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Observes one server.
+ * @param deadline absolute time (epoch ms) by which the observation must be over.
+ * @returns an Observation; `ok: false` for every expected failure (refused, timeout, auth, SQL error,
+ *   unsupported version). Only bugs throw.
+ */
+export async function observe(conn: ConnectionSettings, deadline: number): Promise<Observation> {
+  const started = Date.now();
+  const target = { host: conn.host, port: conn.port };
+  const remaining = () => Math.max(1, deadline - Date.now());
+  const { Client } = await import('pg');
+
+  let phase: ProbeFailure['phase'] = 'connect';
+  let timedOut = false;
+  let passNotes: string[] = [];
+  const config: ClientConfig = {
+    host: conn.host,
+    port: conn.port,
+    user: conn.user,
+    database: conn.database,
+    application_name: conn.applicationName,
+    password: async () => {
+      if (conn.envPassword !== undefined) return conn.envPassword;
+      const found = lookupPassword(conn.passfiles, { host: conn.host, port: conn.port, database: conn.database, user: conn.user });
+      passNotes = found.notes;
+      if (found.password === undefined) {
+        const where = conn.passfiles.length ? conn.passfiles.join(', ') : 'no password file';
+        throw new TaggedError(`the server asks for a password for user "${conn.user}" and none was found (searched ${where}${notesText(found.notes)})`, 'auth');
+      }
+      return found.password;
+    },
+    // Backstops only: pgsr's own timers below fire first and classify the timeout.
+    connectionTimeoutMillis: remaining() + 1000,
+    query_timeout: remaining() + 1000,
+    statement_timeout: remaining(),
+    keepAlive: true,
+    ssl: sslOption(conn),
+  };
+  const client: PgClient = new Client(config);
+  client.on('error', () => {
+    // Socket errors after connect surface through the pending query; this listener only keeps
+    // an 'error' event from crashing the process (node-postgres docs: always attach one).
+  });
+
+  const abort = () => {
+    timedOut = true;
+    // node-postgres has no public "abort now"; destroying the socket fails the pending
+    // connect/query at once, which is what a deadline needs.
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  };
+  const connectLimitMs = conn.connectTimeoutS ? Math.min(remaining(), Math.max(2, conn.connectTimeoutS) * 1000) : remaining();
+  let timer = setTimeout(abort, connectLimitMs);
+
+  let server: ServerInfo | undefined;
+  try {
+    await client.connect();
+    phase = 'query';
+    clearTimeout(timer);
+    timer = setTimeout(abort, remaining());
+
+    const info = (await client.query(SERVER_INFO_SQL)).rows[0] as Row;
+    const versionNum = Number(info.version_num);
+    const inRecovery = info.in_recovery === true;
+    server = { versionNum, version: String(info.version), inRecovery, role: inRecovery ? 'standby' : 'primary' };
+    const refused = unsupportedReason(versionNum, server.version);
+    if (refused) throw new TaggedError(refused, 'unsupported-version');
+
+    if (inRecovery) {
+      const row = (await client.query(standbySql(versionNum))).rows[0] as Row;
+      let timeline: number | null = null;
+      try {
+        timeline = num((await client.query(STANDBY_TIMELINE_SQL)).rows[0]?.timeline);
+      } catch {
+        // pg_control_* may be denied to a non-superuser monitor: the timeline stays unknown.
+      }
+      return { ok: true, target, server, standby: toStandby(row, timeline), durationMs: Date.now() - started };
+    }
+    const pos = (await client.query(PRIMARY_POSITION_SQL)).rows[0] as Row;
+    const rows = (await client.query(primarySql(versionNum))).rows as Row[];
+    return {
+      ok: true,
+      target,
+      server,
+      primary: { currentLsn: str(pos.current_lsn), timeline: num(pos.timeline), standbys: rows.map(toReplicationRow) },
+      durationMs: Date.now() - started,
+    };
+  } catch (err) {
+    const failure = classify(err, phase, timedOut, deadline - started, passNotes);
+    return { ok: false, target, failure, server, durationMs: Date.now() - started };
+  } finally {
+    clearTimeout(timer);
+    // Do not wait on a server that stopped answering: end politely but bounded.
+    await Promise.race([client.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  }
+}
+
+function sslOption(conn: ConnectionSettings): ClientConfig['ssl'] {
+  switch (conn.sslmode) {
+    case 'disable':
+    case 'allow':
+    case 'prefer':
+      return false;
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+    case 'verify-full': {
+      const read = (p?: string) => (p ? readFileSync(p) : undefined);
+      return {
+        rejectUnauthorized: true,
+        ca: read(conn.sslrootcert),
+        cert: read(conn.sslcert),
+        key: read(conn.sslkey),
+        ...(conn.sslmode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
+      };
+    }
+  }
+}
+
+function notesText(notes: string[]): string {
+  return notes.length ? `; ${notes.join('; ')}` : '';
+}
+
+const SOCKET_KINDS: Record<string, ProbeFailure['kind']> = {
+  ECONNREFUSED: 'refused',
+  ENOENT: 'refused',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EAI_NONAME: 'dns',
+  EHOSTUNREACH: 'network',
+  ENETUNREACH: 'network',
+  ETIMEDOUT: 'network',
+  ECONNRESET: 'network',
+  EPIPE: 'network',
+};
+
+/** SQLSTATE classes and codes (PostgreSQL docs, Appendix A) that change the failure kind. */
+const SQLSTATE_KINDS: Record<string, ProbeFailure['kind']> = {
+  '28P01': 'auth', // invalid_password
+  '28000': 'auth', // invalid_authorization_specification (pg_hba.conf rejection)
+  '57P03': 'not-accepting', // cannot_connect_now: starting up, shutting down, in recovery without hot_standby
+  '53300': 'not-accepting', // too_many_connections
+  '42501': 'privilege', // insufficient_privilege
+};
+
+function classify(err: unknown, phase: ProbeFailure['phase'], timedOut: boolean, budgetMs: number, passNotes: string[]): ProbeFailure {
+  if (timedOut) {
+    return {
+      kind: 'timeout',
+      phase,
+      detail: `no answer within ${(budgetMs / 1000).toFixed(1)}s while ${phase === 'connect' ? 'connecting' : 'querying'}`,
+    };
+  }
+  if (err instanceof TaggedError) return { kind: err.kind, phase, detail: err.message };
+  const e = err as { code?: string; severity?: string; message?: string };
+  const detail = oneLine(err) || 'unknown error';
+  if (e.code && e.severity) {
+    const kind = SQLSTATE_KINDS[e.code] ?? 'sql';
+    return { kind, phase, sqlstate: e.code, detail: kind === 'auth' ? detail + notesText(passNotes) : detail };
+  }
+  if (e.code && SOCKET_KINDS[e.code]) return { kind: SOCKET_KINDS[e.code], phase, detail };
+  return { kind: phase === 'connect' ? 'network' : 'protocol', phase, detail };
+}
+
+function num(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+function str(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+function toStandby(row: Row, timeline: number | null): StandbyState {
+  const walreceiver: WalReceiverInfo | null =
+    row.pid === null || row.pid === undefined
+      ? null
+      : {
+          pid: num(row.pid),
+          status: str(row.status),
+          senderHost: str(row.sender_host),
+          senderPort: num(row.sender_port),
+          conninfo: str(row.conninfo),
+          receivedTli: num(row.received_tli),
+          writtenLsn: str(row.written_lsn),
+          flushedLsn: str(row.flushed_lsn),
+          latestEndLsn: str(row.latest_end_lsn),
+          slotName: str(row.slot_name),
+          lastMsgAgeS: num(row.last_msg_age_s),
+        };
+  return {
+    walreceiver,
+    receiveLsn: str(row.receive_lsn),
+    replayLsn: str(row.replay_lsn),
+    replayLagBytes: num(row.replay_lag_bytes),
+    lastReplayAgeS: num(row.last_replay_age_s),
+    replayPaused: row.replay_paused === true,
+    timeline,
+  };
+}
+
+function toReplicationRow(row: Row): ReplicationRow {
+  return {
+    pid: num(row.pid),
+    applicationName: str(row.application_name) ?? '',
+    clientAddr: str(row.client_addr),
+    state: str(row.state),
+    syncState: str(row.sync_state),
+    sentLsn: str(row.sent_lsn),
+    writeLsn: str(row.write_lsn),
+    flushLsn: str(row.flush_lsn),
+    replayLsn: str(row.replay_lsn),
+    replayLagBytes: num(row.replay_lag_bytes),
+    flushLagBytes: num(row.flush_lag_bytes),
+    writeLagS: num(row.write_lag_s),
+    flushLagS: num(row.flush_lag_s),
+    replayLagS: num(row.replay_lag_s),
+  };
+}

@@ -1,0 +1,4 @@
+declare module 'pgpass/lib/helper.js' {
+  const helper: unknown;
+  export default helper;
+}

@@ -1,0 +1,65 @@
+/**
+ * Password lookup in libpq password files (PostgreSQL docs 34.16 "The Password File"),
+ * using the parser of the `pgpass` package that node-postgres itself depends on.
+ * Several files may be searched (see ConnectionSettings.passfiles); the first match wins.
+ */
+import { readFileSync, statSync } from 'node:fs';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import helper from 'pgpass/lib/helper.js';
+
+interface PassEntry {
+  host: string;
+  port: string;
+  database: string;
+  user: string;
+  password: string;
+}
+const pgpass = helper as unknown as {
+  parseLine(line: string): PassEntry | null;
+  isValidEntry(entry: PassEntry): boolean;
+  match(conn: { host: string; port: number; database: string; user: string }, entry: PassEntry): boolean;
+};
+
+/** Outcome of a lookup: the password if found, and why files were skipped (for error messages). */
+export interface PassLookup {
+  password?: string;
+  /** e.g. "/root/.pgpass has group or world access; ignored" (libpq's rule). */
+  notes: string[];
+  /** The file the password came from. */
+  file?: string;
+}
+
+/**
+ * Finds the password for a connection.
+ * @param host the host as given; a unix-socket directory matches `localhost` as in libpq.
+ * Never throws: unreadable files become notes.
+ */
+export function lookupPassword(files: string[], conn: { host: string; port: number; database: string; user: string }): PassLookup {
+  const notes: string[] = [];
+  const key = { ...conn, host: conn.host.startsWith('/') ? 'localhost' : conn.host };
+  for (const file of files) {
+    let text: string;
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) {
+        notes.push(`${file} is not a plain file; ignored`);
+        continue;
+      }
+      if ((st.mode & 0o077) !== 0) {
+        notes.push(`${file} has group or world access (permissions should be 0600); ignored`);
+        continue;
+      }
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') notes.push(`${file} unreadable (${code}); ignored`);
+      continue;
+    }
+    for (const line of text.split(/\r?\n/)) {
+      if (line.trimStart().startsWith('#')) continue;
+      const entry = pgpass.parseLine(line);
+      if (entry && pgpass.isValidEntry(entry) && pgpass.match(key, entry)) return { password: entry.password, notes, file };
+    }
+  }
+  return { notes };
+}

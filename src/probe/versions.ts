@@ -1,0 +1,123 @@
+/**
+ * The one place that knows how PostgreSQL majors differ. Every query pgsr sends is built here
+ * from a table of named columns, each with the first major that has it and the expression
+ * to use before that (PostgreSQL docs 28.2 "The Cumulative Statistics System", per release).
+ * Queries always return the same column names, NULL where a version lacks a field.
+ */
+
+/** First supported server_version_num (PostgreSQL 10: the `*_lsn` / `pg_wal_*` renames). */
+export const MIN_VERSION_NUM = 100000;
+/** First unsupported server_version_num (newest known major + 1). */
+export const MAX_VERSION_NUM_EXCLUSIVE = 190000;
+
+/** Major version number from server_version_num (110022 → 11, 90624 → 9). */
+export function majorOf(versionNum: number): number {
+  return versionNum >= 100000 ? Math.floor(versionNum / 10000) : Math.floor(versionNum / 100) / 100;
+}
+
+/** Reason a server version is refused, or null when supported. */
+export function unsupportedReason(versionNum: number, version: string): string | null {
+  if (versionNum < MIN_VERSION_NUM) return `PostgreSQL ${version} is older than 10, which pgsr does not support`;
+  if (versionNum >= MAX_VERSION_NUM_EXCLUSIVE) {
+    return `PostgreSQL ${version} is newer than the newest major pgsr knows (${MAX_VERSION_NUM_EXCLUSIVE / 10000 - 1})`;
+  }
+  return null;
+}
+
+/** A column whose expression depends on the server version. */
+export interface VersionedColumn {
+  /** Output column name (stable across versions). */
+  name: string;
+  /** Expression on servers >= `since`. */
+  expr: string;
+  /** server_version_num from which `expr` applies (default: all supported). */
+  since?: number;
+  /** Expression on older servers (default NULL). */
+  before?: string;
+  /** Why the column differs, with the release that changed it. */
+  note?: string;
+}
+
+/**
+ * Version differences pgsr relies on, one entry each; tests run every entry on the majors
+ * where it applies.
+ */
+export const VERSION_DIFFERENCES = [
+  { key: 'walreceiver.sender_host', since: 110000, note: 'pg_stat_wal_receiver.sender_host/sender_port added in 11; before, the host is read from conninfo' },
+  { key: 'walreceiver.flushed_lsn', since: 130000, note: 'pg_stat_wal_receiver.received_lsn replaced by written_lsn + flushed_lsn in 13' },
+  { key: 'replication.reply_time', since: 120000, note: 'pg_stat_replication.reply_time added in 12' },
+  { key: 'recovery.signal_files', since: 120000, note: 'recovery.conf replaced by standby.signal + postgresql.conf settings in 12' },
+] as const;
+
+const WALRECEIVER_COLUMNS: VersionedColumn[] = [
+  { name: 'pid', expr: 'w.pid' },
+  { name: 'status', expr: 'w.status' },
+  { name: 'sender_host', expr: 'w.sender_host', since: 110000, before: 'NULL::text', note: 'added in 11' },
+  { name: 'sender_port', expr: 'w.sender_port', since: 110000, before: 'NULL::int', note: 'added in 11' },
+  { name: 'conninfo', expr: 'w.conninfo' },
+  { name: 'received_tli', expr: 'w.received_tli' },
+  { name: 'written_lsn', expr: 'w.written_lsn::text', since: 130000, before: 'NULL::text', note: 'added in 13' },
+  { name: 'flushed_lsn', expr: 'w.flushed_lsn::text', since: 130000, before: 'w.received_lsn::text', note: 'received_lsn renamed flushed_lsn in 13' },
+  { name: 'latest_end_lsn', expr: 'w.latest_end_lsn::text' },
+  { name: 'slot_name', expr: 'w.slot_name' },
+  { name: 'last_msg_age_s', expr: 'extract(epoch FROM now() - w.last_msg_receipt_time)::float8' },
+];
+
+const REPLICATION_COLUMNS: VersionedColumn[] = [
+  { name: 'pid', expr: 'r.pid' },
+  { name: 'application_name', expr: 'r.application_name' },
+  { name: 'client_addr', expr: 'host(r.client_addr)' },
+  { name: 'state', expr: 'r.state' },
+  { name: 'sync_state', expr: 'r.sync_state' },
+  { name: 'sent_lsn', expr: 'r.sent_lsn::text' },
+  { name: 'write_lsn', expr: 'r.write_lsn::text' },
+  { name: 'flush_lsn', expr: 'r.flush_lsn::text' },
+  { name: 'replay_lsn', expr: 'r.replay_lsn::text' },
+  { name: 'replay_lag_bytes', expr: 'pg_wal_lsn_diff(c.lsn, r.replay_lsn)::float8' },
+  { name: 'flush_lag_bytes', expr: 'pg_wal_lsn_diff(c.lsn, r.flush_lsn)::float8' },
+  { name: 'write_lag_s', expr: 'extract(epoch FROM r.write_lag)::float8' },
+  { name: 'flush_lag_s', expr: 'extract(epoch FROM r.flush_lag)::float8' },
+  { name: 'replay_lag_s', expr: 'extract(epoch FROM r.replay_lag)::float8' },
+];
+
+function select(columns: VersionedColumn[], versionNum: number): string {
+  return columns
+    .map((c) => `${c.since === undefined || versionNum >= c.since ? c.expr : (c.before ?? 'NULL')} AS ${c.name}`)
+    .join(',\n  ');
+}
+
+/** First query of every probe: version and role. Same on every version. */
+export const SERVER_INFO_SQL =
+  "SELECT current_setting('server_version_num')::int AS version_num, current_setting('server_version') AS version, pg_is_in_recovery() AS in_recovery";
+
+/** The standby query for a server version: one row, walreceiver columns NULL when it has no walreceiver. */
+export function standbySql(versionNum: number): string {
+  return `SELECT
+  ${select(WALRECEIVER_COLUMNS, versionNum)},
+  pg_last_wal_receive_lsn()::text AS receive_lsn,
+  pg_last_wal_replay_lsn()::text AS replay_lsn,
+  pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::float8 AS replay_lag_bytes,
+  extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS last_replay_age_s,
+  pg_is_wal_replay_paused() AS replay_paused
+FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS w ON true`;
+}
+
+/**
+ * The standby's own timeline from pg_control (needs superuser or pg_monitor-like rights on
+ * some setups; a failure leaves the timeline unknown rather than failing the check).
+ */
+export const STANDBY_TIMELINE_SQL =
+  'SELECT greatest((SELECT timeline_id FROM pg_control_checkpoint()), (SELECT min_recovery_end_timeline FROM pg_control_recovery())) AS timeline';
+
+/** The primary query for a server version: one row per walsender (physical replication only). */
+export function primarySql(versionNum: number): string {
+  return `WITH c AS (SELECT pg_current_wal_lsn() AS lsn)
+SELECT
+  ${select(REPLICATION_COLUMNS, versionNum)}
+FROM pg_stat_replication AS r CROSS JOIN c
+ORDER BY r.application_name, r.pid`;
+}
+
+/** The primary's current LSN and timeline (timeline = first 8 hex digits of the WAL file name). */
+export const PRIMARY_POSITION_SQL =
+  "SELECT pg_current_wal_lsn()::text AS current_lsn, ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline";

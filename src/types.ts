@@ -1,0 +1,30 @@
+/**
+ * Shared vocabulary of pgsr. This module is a leaf: it imports nothing, so probe/, verdict/,
+ * dialect/ and host/ can all depend on it.
+ */
+
+/** A PostgreSQL role as seen by replication: `primary` (not in recovery) or `standby`. */
+export type PgRole = 'primary' | 'standby';
+
+/** What the caller expects the server to be; `auto` asks `pg_is_in_recovery()`. */
+export type ExpectedRole = PgRole | 'auto';
+
+/**
+ * Monitoring severity, the four states of the Nagios plugin guidelines
+ * (https://www.monitoring-plugins.org/doc/guidelines.html#AEN78). "Cannot tell" is `unknown`,
+ * never `critical`.
+ */
+export type Severity = 'ok' | 'warning' | 'critical' | 'unknown';
+
+/** Severity order, worst last (unknown ranks above critical only for the "cannot tell" class). */
+export const SEVERITY_RANK: Record<Severity, number> = { ok: 0, warning: 1, unknown: 2, critical: 3 };
+
+/** Expected `sync_state` values of `pg_stat_replication` (PostgreSQL docs, 28.2.3). */
+export type SyncState = 'async' | 'sync' | 'quorum' | 'potential';
+export const SYNC_STATES: readonly SyncState[] = ['async', 'sync', 'quorum', 'potential'];
+
+/** Host and port of a server, as pgsr addresses it (host may be a unix-socket directory). */
+export interface Endpoint {
+  host: string;
+  port: number;
+}

@@ -1,0 +1,375 @@
+/**
+ * The replication verdict: pure function from an Observation and the operator's expectations
+ * to a Verdict (severity + findings + metrics). No I/O, no formatting for any host: dialect/
+ * renders the same Verdict for CLUSTERPRO, Nagios, Pacemaker, JSON and humans.
+ *
+ * Rules and their sources:
+ * - Standby: `pg_stat_wal_receiver.status` must be `streaming` (PostgreSQL docs 28.2.6; seed 000
+ *   genw.sh); the sender must be the expected primary (seed 000: sender_host = floating IP).
+ * - Primary: each expected standby has a `pg_stat_replication` row in state `streaming` with the
+ *   expected `sync_state` (PostgreSQL docs 28.2.4; seed 000 5.5.2.1).
+ * - Lag: bytes from LSN differences, seconds from replay timestamps; idle primaries do not count
+ *   as lag (replay lag is 0 when everything received is replayed: the check_pgactivity and
+ *   Patroni convention).
+ */
+import type { Observation, ProbeFailure, ReplicationRow, StandbyState } from '../observation';
+import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type PgRole, type Severity, type SyncState } from '../types';
+import { thresholdSeverity, type Range, type Thresholds } from './range';
+
+/** Stable finding codes; documented in README ("Findings"). */
+export type FindingCode =
+  | 'cannot_connect'
+  | 'query_failed'
+  | 'insufficient_privilege'
+  | 'unsupported_version'
+  | 'role_mismatch'
+  | 'walreceiver_missing'
+  | 'walreceiver_not_streaming'
+  | 'sender_mismatch'
+  | 'timeline_mismatch'
+  | 'replay_paused'
+  | 'replay_lag_bytes'
+  | 'replay_lag_seconds'
+  | 'primary_silence'
+  | 'standby_missing'
+  | 'standby_not_streaming'
+  | 'sync_state_mismatch'
+  | 'standby_lag_bytes'
+  | 'standby_lag_seconds'
+  | 'too_few_standbys';
+
+/**
+ * The class of a finding decides the CLUSTERPRO exit code and the OCF hardness:
+ * `connection` (cannot reach or query the server), `config` (the operator must change
+ * something: privileges, version), `role` (primary where a standby was expected or the reverse),
+ * `replication` (everything about streaming, lag and sync state).
+ */
+export type FindingClass = 'connection' | 'config' | 'role' | 'replication';
+
+export const FINDING_CLASS: Record<FindingCode, FindingClass> = {
+  cannot_connect: 'connection',
+  query_failed: 'connection',
+  insufficient_privilege: 'config',
+  unsupported_version: 'config',
+  role_mismatch: 'role',
+  walreceiver_missing: 'replication',
+  walreceiver_not_streaming: 'replication',
+  sender_mismatch: 'replication',
+  timeline_mismatch: 'replication',
+  replay_paused: 'replication',
+  replay_lag_bytes: 'replication',
+  replay_lag_seconds: 'replication',
+  primary_silence: 'replication',
+  standby_missing: 'replication',
+  standby_not_streaming: 'replication',
+  sync_state_mismatch: 'replication',
+  standby_lag_bytes: 'replication',
+  standby_lag_seconds: 'replication',
+  too_few_standbys: 'replication',
+};
+
+/** One judged fact. `value`/`unit`/`threshold` are set for measured findings. */
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** One line for humans, no trailing period. */
+  message: string;
+  /** The standby's application_name on a primary, when the finding is about one standby. */
+  subject?: string;
+  value?: number | string | boolean | null;
+  /** `B` bytes, `s` seconds, `` plain count. */
+  unit?: 'B' | 's' | '';
+  /** The range text that was crossed (monitoring-plugins syntax). */
+  threshold?: string;
+}
+
+/** A measured figure, for perfdata and log lines. `warning`/`critical` are range texts. */
+export interface Metric {
+  label: string;
+  value: number;
+  unit: 'B' | 's' | '';
+  warning?: string;
+  critical?: string;
+  min?: number;
+}
+
+/** The decision about one server, shared by every rendering. */
+export interface Verdict {
+  severity: Severity;
+  /**
+   * How a cluster manager should treat a failure (OCF: soft errors may recover in place,
+   * configuration errors must not be retried on this node).
+   */
+  hardness: 'soft' | 'config';
+  target: Endpoint;
+  /** The role the server actually has; null when it could not be asked. */
+  role: PgRole | null;
+  expectedRole: ExpectedRole;
+  /** One line: the reason when not OK, else what is healthy. */
+  summary: string;
+  /** Non-OK findings, worst first. */
+  findings: Finding[];
+  metrics: Metric[];
+  /** Raw key figures for logs and JSON (version, timeline, sender, LSNs...). */
+  facts: Record<string, string | number | boolean | null>;
+  durationMs: number;
+}
+
+/** What the operator expects; built from CheckConfig by the command layer. */
+export interface CheckPolicy {
+  expectedRole: ExpectedRole;
+  expectedPrimary: { host?: string; port?: number };
+  applicationNames: string[];
+  syncState?: SyncState;
+  minStandbys: number;
+  thresholds: { lagBytes: Thresholds; lagSeconds: Thresholds; silenceSeconds: Thresholds };
+  replayPausedSeverity: 'warning' | 'critical';
+}
+
+/** Judges one observation. Pure; never throws. */
+export function judge(obs: Observation, policy: CheckPolicy): Verdict {
+  const findings: Finding[] = [];
+  const metrics: Metric[] = [];
+  const facts: Verdict['facts'] = {};
+  const role = obs.server?.role ?? null;
+  if (obs.server) {
+    facts.version = obs.server.version;
+    facts.role = obs.server.role;
+  }
+
+  if (!obs.ok) {
+    findings.push(failureFinding(obs.failure, obs.target));
+  } else if (policy.expectedRole !== 'auto' && policy.expectedRole !== obs.server.role) {
+    // A standby that became primary (or the reverse) is a split-brain warning sign: critical.
+    findings.push({
+      code: 'role_mismatch',
+      severity: 'critical',
+      message:
+        policy.expectedRole === 'standby'
+          ? 'expected a standby but the server is a primary (not in recovery): possible split brain'
+          : 'expected a primary but the server is a standby (in recovery)',
+      value: obs.server.role,
+    });
+    if (obs.primary) addPrimaryFacts(obs.primary.currentLsn, obs.primary.timeline, facts);
+  } else if (obs.standby) {
+    judgeStandby(obs.standby, policy, findings, metrics, facts);
+  } else if (obs.primary) {
+    addPrimaryFacts(obs.primary.currentLsn, obs.primary.timeline, facts);
+    judgePrimary(obs.primary.standbys, policy, findings, metrics, facts);
+  }
+
+  findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  const severity = findings.reduce<Severity>((worst, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst] ? f.severity : worst), 'ok');
+  const problems = findings.filter((f) => f.severity !== 'ok');
+  return {
+    severity,
+    hardness: problems.some((f) => FINDING_CLASS[f.code] === 'config') ? 'config' : 'soft',
+    target: obs.target,
+    role,
+    expectedRole: policy.expectedRole,
+    summary: problems.length ? problems.map((f) => f.message).join('; ') : healthySummary(role, facts),
+    findings: problems,
+    metrics,
+    facts,
+    durationMs: obs.durationMs,
+  };
+}
+
+function failureFinding(f: ProbeFailure, target: Endpoint): Finding {
+  const where = `${target.host}:${target.port}`;
+  switch (f.kind) {
+    case 'unsupported-version':
+      return { code: 'unsupported_version', severity: 'unknown', message: f.detail };
+    case 'privilege':
+      return { code: 'insufficient_privilege', severity: 'unknown', message: `permission denied on ${where}: ${f.detail} (grant pg_monitor to the monitoring user)` };
+    case 'sql':
+    case 'protocol':
+      if (f.phase === 'query') return { code: 'query_failed', severity: 'unknown', message: `query failed on ${where}: ${f.detail}` };
+      break;
+    default:
+      break;
+  }
+  // Cannot connect (refused, timeout, auth, not accepting connections): critical, like the
+  // monitoring-plugins rule "a refused connection is CRITICAL" and seed 000's psql failure branch.
+  const verb = f.phase === 'connect' ? 'cannot connect to' : 'lost the connection to';
+  return { code: f.phase === 'connect' ? 'cannot_connect' : 'query_failed', severity: 'critical', message: `${verb} ${where}: ${f.detail}`, value: f.kind };
+}
+
+function addPrimaryFacts(currentLsn: string | null, timeline: number | null, facts: Verdict['facts']): void {
+  facts.current_lsn = currentLsn;
+  facts.timeline = timeline;
+}
+
+function metric(label: string, value: number, unit: Metric['unit'], t?: Thresholds): Metric {
+  return { label, value, unit, warning: t?.warning?.text, critical: t?.critical?.text, min: 0 };
+}
+
+/** Adds a threshold finding when `value` crosses `t`; returns nothing either way. */
+function thresholdFinding(
+  findings: Finding[],
+  code: FindingCode,
+  value: number,
+  unit: 'B' | 's',
+  t: Thresholds,
+  describe: (v: string) => string,
+  subject?: string,
+): void {
+  const sev = thresholdSeverity(t, value);
+  if (sev === 'ok') return;
+  const range = (sev === 'critical' ? t.critical : t.warning) as Range;
+  findings.push({ code, severity: sev, message: `${describe(formatQuantity(value, unit))} (${sev} threshold ${range.text})`, value, unit, threshold: range.text, subject });
+}
+
+/** Formats bytes or seconds for messages: `0 B`, `16.0 MiB`, `2.5 s`. */
+export function formatQuantity(value: number, unit: 'B' | 's' | ''): string {
+  if (unit === 's') return `${value < 10 ? value.toFixed(1) : Math.round(value)} s`;
+  if (unit === 'B') {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = value;
+    let i = 0;
+    while (Math.abs(v) >= 1024 && i < units.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
+  }
+  return String(value);
+}
+
+function senderOf(s: StandbyState): { host: string | null; port: number | null } {
+  const w = s.walreceiver;
+  if (!w) return { host: null, port: null };
+  if (w.senderHost !== null) return { host: w.senderHost, port: w.senderPort };
+  // PostgreSQL 10 has no sender_host/sender_port: read them from the walreceiver's conninfo.
+  const host = /(?:^|\s)host=('(?:[^'\\]|\\.)*'|\S+)/.exec(w.conninfo ?? '')?.[1]?.replace(/^'|'$/g, '') ?? null;
+  const port = /(?:^|\s)port=('?)(\d+)\1/.exec(w.conninfo ?? '')?.[2];
+  return { host, port: port ? Number(port) : host ? 5432 : null };
+}
+
+function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Finding[], metrics: Metric[], facts: Verdict['facts']): void {
+  const w = s.walreceiver;
+  const sender = senderOf(s);
+  facts.status = w?.status ?? null;
+  facts.sender = sender.host === null ? null : `${sender.host}:${sender.port ?? ''}`;
+  facts.timeline = s.timeline;
+  facts.received_tli = w?.receivedTli ?? null;
+  facts.receive_lsn = s.receiveLsn;
+  facts.replay_lsn = s.replayLsn;
+  facts.replay_paused = s.replayPaused;
+
+  if (!w) {
+    findings.push({ code: 'walreceiver_missing', severity: 'critical', message: 'no walreceiver: the standby is not connected to a primary (replication streaming is not found)', value: null });
+  } else if (w.status === null) {
+    findings.push({ code: 'insufficient_privilege', severity: 'unknown', message: 'pg_stat_wal_receiver details are hidden from this user (grant pg_monitor)' });
+  } else if (w.status !== 'streaming') {
+    findings.push({ code: 'walreceiver_not_streaming', severity: 'critical', message: `walreceiver is not streaming (status ${w.status})`, value: w.status });
+  }
+
+  if (w && w.status !== null) {
+    const exp = policy.expectedPrimary;
+    const hostBad = exp.host !== undefined && sender.host !== exp.host;
+    const portBad = exp.port !== undefined && sender.port !== exp.port;
+    if (hostBad || portBad) {
+      const want = `${exp.host ?? '*'}:${exp.port ?? '*'}`;
+      findings.push({ code: 'sender_mismatch', severity: 'critical', message: `streaming from ${facts.sender ?? 'an unknown sender'}, expected ${want}`, value: facts.sender });
+    }
+    // Receiving an older timeline than the standby's own means the histories diverged. A newer
+    // received timeline is the normal "follow the promoted primary" case (recovery_target_timeline
+    // = latest) until the next restartpoint records it, so it is not a finding.
+    if (w.receivedTli !== null && s.timeline !== null && w.receivedTli < s.timeline) {
+      findings.push({
+        code: 'timeline_mismatch',
+        severity: 'critical',
+        message: `standby is on timeline ${s.timeline} but receives timeline ${w.receivedTli}: histories diverged, rebuild needed`,
+        value: w.receivedTli,
+      });
+    }
+    if (w.lastMsgAgeS !== null) {
+      metrics.push(metric('silence_seconds', round3(w.lastMsgAgeS), 's', policy.thresholds.silenceSeconds));
+      thresholdFinding(findings, 'primary_silence', w.lastMsgAgeS, 's', policy.thresholds.silenceSeconds, (v) => `no message from the primary for ${v}`);
+    }
+  }
+
+  if (s.replayPaused) {
+    findings.push({ code: 'replay_paused', severity: policy.replayPausedSeverity, message: 'WAL replay is paused (pg_wal_replay_pause)', value: true });
+  }
+  if (s.replayLagBytes !== null) {
+    metrics.push(metric('replay_lag_bytes', s.replayLagBytes, 'B', policy.thresholds.lagBytes));
+    thresholdFinding(findings, 'replay_lag_bytes', s.replayLagBytes, 'B', policy.thresholds.lagBytes, (v) => `replay lag ${v}`);
+  }
+  // Seconds of lag only while something received is not yet replayed: an idle primary sends
+  // no transactions, and the age of the last replayed one is not lag.
+  const lagS = s.replayLagBytes === 0 ? 0 : s.lastReplayAgeS;
+  if (lagS !== null) {
+    const v = Math.max(0, round3(lagS));
+    metrics.push(metric('replay_lag_seconds', v, 's', policy.thresholds.lagSeconds));
+    thresholdFinding(findings, 'replay_lag_seconds', v, 's', policy.thresholds.lagSeconds, (x) => `replay lag ${x}`);
+  }
+}
+
+function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Finding[], metrics: Metric[], facts: Verdict['facts']): void {
+  const streaming = rows.filter((r) => r.state === 'streaming');
+  facts.standbys = rows.map((r) => `${r.applicationName}:${r.state ?? '?'}:${r.syncState ?? '?'}`).join(',');
+  facts.streaming = streaming.length;
+  metrics.push({ label: 'standbys', value: streaming.length, unit: '', critical: `${policy.minStandbys}:`, min: 0 });
+
+  if (rows.some((r) => r.pid !== null && r.state === null)) {
+    findings.push({ code: 'insufficient_privilege', severity: 'unknown', message: 'pg_stat_replication details are hidden from this user (grant pg_monitor)' });
+    return;
+  }
+  for (const name of policy.applicationNames) {
+    const mine = rows.filter((r) => r.applicationName === name);
+    if (mine.length === 0) {
+      findings.push({ code: 'standby_missing', severity: 'critical', message: `standby "${name}" is not connected (no pg_stat_replication row)`, subject: name });
+      continue;
+    }
+    const best = mine.find((r) => r.state === 'streaming') ?? mine[0];
+    if (best.state !== 'streaming') {
+      findings.push({ code: 'standby_not_streaming', severity: 'critical', message: `standby "${name}" is ${best.state}, not streaming`, subject: name, value: best.state });
+    } else if (policy.syncState && best.syncState !== policy.syncState) {
+      findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: `standby "${name}" has sync_state ${best.syncState}, expected ${policy.syncState}`, subject: name, value: best.syncState });
+    }
+  }
+  if (policy.applicationNames.length === 0 && policy.syncState) {
+    for (const r of streaming) {
+      if (r.syncState !== policy.syncState) {
+        findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: `standby "${r.applicationName}" has sync_state ${r.syncState}, expected ${policy.syncState}`, subject: r.applicationName, value: r.syncState });
+      }
+    }
+  }
+  if (streaming.length < policy.minStandbys) {
+    findings.push({
+      code: 'too_few_standbys',
+      severity: 'critical',
+      message: `${streaming.length} streaming standby${streaming.length === 1 ? '' : 's'}, at least ${policy.minStandbys} expected (replication streaming is not found)`,
+      value: streaming.length,
+      unit: '',
+      threshold: `${policy.minStandbys}:`,
+    });
+  }
+  const judged = policy.applicationNames.length ? rows.filter((r) => policy.applicationNames.includes(r.applicationName)) : rows;
+  for (const r of judged) {
+    const name = r.applicationName || `pid${r.pid}`;
+    if (r.replayLagBytes !== null) {
+      metrics.push(metric(`${name}_replay_lag_bytes`, r.replayLagBytes, 'B', policy.thresholds.lagBytes));
+      thresholdFinding(findings, 'standby_lag_bytes', r.replayLagBytes, 'B', policy.thresholds.lagBytes, (v) => `standby "${name}" replay lag ${v}`, name);
+    }
+    if (r.flushLagBytes !== null) metrics.push(metric(`${name}_flush_lag_bytes`, r.flushLagBytes, 'B'));
+    // replay_lag is NULL on an idle primary once the standby has caught up (docs 28.2.4): 0 s.
+    const lagS = r.replayLagS ?? (r.replayLagBytes === 0 ? 0 : null);
+    if (lagS !== null) {
+      metrics.push(metric(`${name}_replay_lag_seconds`, round3(lagS), 's', policy.thresholds.lagSeconds));
+      thresholdFinding(findings, 'standby_lag_seconds', lagS, 's', policy.thresholds.lagSeconds, (v) => `standby "${name}" replay lag ${v}`, name);
+    }
+  }
+}
+
+function healthySummary(role: PgRole | null, facts: Verdict['facts']): string {
+  if (role === 'standby') return `streaming from ${facts.sender ?? '?'} on timeline ${facts.received_tli ?? '?'}`;
+  if (role === 'primary') return `${facts.streaming} standby${facts.streaming === 1 ? '' : 's'} streaming (${facts.standbys || 'none'})`;
+  return 'ok';
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
