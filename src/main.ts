@@ -16,6 +16,13 @@ function write(stream: NodeJS.WriteStream, lines: string[]): void {
   if (lines.length) stream.write(lines.join('\n') + '\n');
 }
 
+/** Commander output: usage errors as one `pgsr: usage error: ...` line on stderr. */
+const OUTPUT = {
+  writeErr: (s: string) => process.stderr.write(s),
+  writeOut: (s: string) => process.stdout.write(s),
+  outputError: (s: string, w: (s: string) => void) => w(`pgsr: ${s.replace(/^error: /, 'usage error: ')}`),
+};
+
 /** Runs pgsr with the given arguments (without `node` and the script) and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   let pending: Promise<CommandResult> | undefined;
@@ -25,13 +32,10 @@ export async function main(args: string[]): Promise<number> {
     .helpOption('--help', 'display help for command')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({
-      writeErr: (s) => process.stderr.write(s),
-      writeOut: (s) => process.stdout.write(s),
-      outputError: (s, w) => w(`pgsr: ${s.replace(/^error: /, 'usage error: ')}`),
-    });
+    .configureOutput(OUTPUT);
   program.addCommand(checkCommand((p) => (pending = p)));
-  for (const sub of program.commands) sub.exitOverride();
+  // addCommand() does not pass settings down: every subcommand gets them explicitly.
+  for (const sub of program.commands) sub.exitOverride().configureOutput(OUTPUT);
 
   try {
     await program.parseAsync(args, { from: 'user' });

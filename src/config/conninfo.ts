@@ -101,21 +101,26 @@ function parseKeywordValue(text: string): Conninfo {
 }
 
 function parseUri(text: string): Conninfo {
+  const m = /^postgres(?:ql)?:\/\/([^/?#]*)(.*)$/s.exec(text);
+  const authority = m?.[1] ?? '';
+  if (authority.includes(',')) throw new Error('a connection URI with several hosts is not supported');
+  // WHATWG URL needs a host; parse with a placeholder when the URI has none (libpq's default host).
+  const at = authority.lastIndexOf('@');
+  const userinfo = authority.slice(0, at + 1);
+  const hostport = authority.slice(at + 1);
+  const hostless = hostport === '' || hostport.startsWith(':');
   let url: URL;
   try {
-    // WHATWG URL does not know the scheme's default port or empty hosts; normalise the scheme.
-    url = new URL(text.replace(/^postgres(ql)?:/, 'http:'));
+    url = new URL(`http://${userinfo}${hostless ? `placeholder.invalid${hostport}` : hostport}${m?.[2] ?? ''}`);
   } catch {
     throw new Error('malformed connection URI');
   }
   const out: Conninfo = {};
-  const authority = /^postgres(?:ql)?:\/\/([^/?#]*)/.exec(text)?.[1] ?? '';
-  if (authority.includes(',')) throw new Error('a connection URI with several hosts is not supported');
   if (url.password !== '') {
     throw new Error('a password is not accepted in a connection URI: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
   }
   if (url.username !== '') accept(out, 'user', decodeURIComponent(url.username));
-  if (url.hostname !== '') accept(out, 'host', decodeURIComponent(url.hostname).replace(/^\[(.*)\]$/, '$1'));
+  if (!hostless && url.hostname !== '') accept(out, 'host', decodeURIComponent(url.hostname).replace(/^\[(.*)\]$/, '$1'));
   if (url.port !== '') accept(out, 'port', url.port);
   const path = url.pathname.replace(/^\//, '');
   if (path !== '') accept(out, 'dbname', decodeURIComponent(path));

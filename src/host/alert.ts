@@ -16,20 +16,28 @@ export interface AlertOutcome {
 /**
  * Sends one alert.
  * @param command path of clplogcmd, or undefined when none was found.
- * @param timeoutMs bound for the child process (SIGKILL after it).
+ * @param timeoutMs bound for the child process; at the bound its whole process group is
+ *   killed (SIGKILL), so a wrapper script's own children cannot keep the run waiting.
  */
 export async function sendAlert(command: string | undefined, req: AlertRequest, syslog: boolean, timeoutMs: number): Promise<AlertOutcome> {
   if (!command) return { sent: false, detail: 'alert not sent: clplogcmd not found (PATH, /usr/sbin/clplogcmd; set --clplogcmd)' };
   const argv = ['-m', escapeForClplogcmd(req.message, messageLimit(syslog)), '--alert', ...(syslog ? ['--syslog'] : []), '-i', String(req.eventId), '-l', req.level];
-  const r = await execa(command, argv, {
-    reject: false,
-    timeout: Math.max(100, timeoutMs),
-    forceKillAfterDelay: 200,
-    stdin: 'ignore',
-    all: true,
-    cleanup: true,
-  });
-  if (r.timedOut) return { sent: false, detail: `alert not sent: ${command} did not finish within ${(timeoutMs / 1000).toFixed(1)}s`, argv };
+  const child = execa(command, argv, { reject: false, stdin: 'ignore', all: true, detached: true, cleanup: true });
+  let timedOut = false;
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    },
+    Math.max(100, timeoutMs),
+  );
+  const r = await child;
+  clearTimeout(timer);
+  if (timedOut) return { sent: false, detail: `alert not sent: ${command} did not finish within ${(timeoutMs / 1000).toFixed(1)}s`, argv };
   if (r.failed) {
     const why = r.code === 'ENOENT' ? 'not found' : r.code === 'EACCES' ? 'not executable' : r.exitCode !== undefined ? `exit ${r.exitCode}` : (r.signal ?? 'failed');
     const said = String(r.all ?? '').split('\n').find((l) => l.trim() !== '')?.trim();

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import type { Observation, ReplicationRow, StandbyState } from '../../src/observation';
+import { judge, type CheckPolicy } from '../../src/verdict/check';
+import { parseRange } from '../../src/verdict/range';
+
+const target = { host: '192.168.1.3', port: 5432 };
+const policy = (p: Partial<CheckPolicy> = {}): CheckPolicy => ({
+  expectedRole: 'auto',
+  expectedPrimary: {},
+  applicationNames: [],
+  minStandbys: 1,
+  thresholds: { lagBytes: {}, lagSeconds: {}, silenceSeconds: {} },
+  replayPausedSeverity: 'warning',
+  ...p,
+});
+const standbyServer = { versionNum: 110022, version: '11.22', inRecovery: true, role: 'standby' as const };
+const primaryServer = { versionNum: 150018, version: '15.18', inRecovery: false, role: 'primary' as const };
+
+function standby(s: Partial<StandbyState> = {}, w: Record<string, unknown> = {}): Observation {
+  return {
+    ok: true,
+    target,
+    server: standbyServer,
+    durationMs: 5,
+    standby: {
+      walreceiver: {
+        pid: 100,
+        status: 'streaming',
+        senderHost: '192.168.1.10',
+        senderPort: 5432,
+        conninfo: 'host=192.168.1.10 port=5432 user=postgres application_name=slave',
+        receivedTli: 1,
+        writtenLsn: null,
+        flushedLsn: '0/3000000',
+        latestEndLsn: '0/3000000',
+        slotName: null,
+        lastMsgAgeS: 0.5,
+        ...w,
+      },
+      receiveLsn: '0/3000000',
+      replayLsn: '0/3000000',
+      replayLagBytes: 0,
+      lastReplayAgeS: 1000,
+      replayPaused: false,
+      timeline: 1,
+      ...s,
+    },
+  };
+}
+function row(r: Partial<ReplicationRow> = {}): ReplicationRow {
+  return {
+    pid: 200,
+    applicationName: 'slave',
+    clientAddr: '192.168.1.3',
+    state: 'streaming',
+    syncState: 'async',
+    sentLsn: '0/3000000',
+    writeLsn: '0/3000000',
+    flushLsn: '0/3000000',
+    replayLsn: '0/3000000',
+    replayLagBytes: 0,
+    flushLagBytes: 0,
+    writeLagS: null,
+    flushLagS: null,
+    replayLagS: null,
+    ...r,
+  };
+}
+function primary(rows: ReplicationRow[]): Observation {
+  return { ok: true, target, server: primaryServer, durationMs: 5, primary: { currentLsn: '0/3000000', timeline: 1, standbys: rows } };
+}
+
+describe('judge: standby', () => {
+  it('healthy streaming standby is OK, an idle primary is no lag', () => {
+    const v = judge(standby(), policy({ expectedRole: 'standby', expectedPrimary: { host: '192.168.1.10', port: 5432 } }));
+    expect(v.severity).toBe('ok');
+    expect(v.findings).toEqual([]);
+    expect(v.summary).toBe('streaming from 192.168.1.10:5432 on timeline 1');
+    expect(v.metrics.find((m) => m.label === 'replay_lag_seconds')?.value).toBe(0);
+  });
+  it.each([
+    [{ walreceiver: null }, {}, 'walreceiver_missing', 'critical'],
+    [{}, { status: 'waiting' }, 'walreceiver_not_streaming', 'critical'],
+    [{}, { status: null }, 'insufficient_privilege', 'unknown'],
+    [{ replayPaused: true }, {}, 'replay_paused', 'warning'],
+    [{ timeline: 3 }, { receivedTli: 2 }, 'timeline_mismatch', 'critical'],
+  ] as const)('%j %j -> %s %s', (s, w, code, severity) => {
+    const v = judge(standby(s as Partial<StandbyState>, w), policy());
+    expect(v.findings[0]).toMatchObject({ code, severity });
+    expect(v.severity).toBe(severity);
+  });
+  it('a newer received timeline (following a promotion) is not a finding', () => {
+    expect(judge(standby({ timeline: 1 }, { receivedTli: 2 }), policy()).severity).toBe('ok');
+  });
+  it('wrong sender is critical; PostgreSQL 10 reads the sender from conninfo', () => {
+    expect(judge(standby({}, { senderHost: '192.168.1.11' }), policy({ expectedPrimary: { host: '192.168.1.10' } })).findings[0].code).toBe('sender_mismatch');
+    const pg10 = standby({}, { senderHost: null, senderPort: null, conninfo: "user=postgres host='192.168.1.10' port=5433" });
+    expect(judge(pg10, policy({ expectedPrimary: { host: '192.168.1.10', port: 5433 } })).severity).toBe('ok');
+    expect(judge(pg10, policy({ expectedPrimary: { host: '192.168.1.10', port: 5432 } })).findings[0].code).toBe('sender_mismatch');
+  });
+  it('replay paused can be made critical', () => {
+    expect(judge(standby({ replayPaused: true }), policy({ replayPausedSeverity: 'critical' })).severity).toBe('critical');
+  });
+  it('lag thresholds in bytes and seconds', () => {
+    const t = { lagBytes: { warning: parseRange('1MB', 'bytes'), critical: parseRange('16MB', 'bytes') }, lagSeconds: { critical: parseRange('60', 'seconds') }, silenceSeconds: { warning: parseRange('30', 'seconds') } };
+    const lagging = standby({ replayLagBytes: 2 * 1024 * 1024, lastReplayAgeS: 10 });
+    const v = judge(lagging, policy({ thresholds: t }));
+    expect(v.severity).toBe('warning');
+    expect(v.findings.map((f) => f.code)).toEqual(['replay_lag_bytes']);
+    expect(v.findings[0]).toMatchObject({ value: 2097152, unit: 'B', threshold: '1MB' });
+    expect(judge(standby({ replayLagBytes: 100, lastReplayAgeS: 61 }), policy({ thresholds: t })).findings[0].code).toBe('replay_lag_seconds');
+    expect(judge(standby({}, { lastMsgAgeS: 31 }), policy({ thresholds: t })).findings[0].code).toBe('primary_silence');
+  });
+  it('role mismatch: a standby that became primary is critical', () => {
+    const v = judge(primary([row()]), policy({ expectedRole: 'standby' }));
+    expect(v.findings.map((f) => f.code)).toEqual(['role_mismatch']);
+    expect(v.severity).toBe('critical');
+  });
+});
+
+describe('judge: primary', () => {
+  it('healthy primary with the expected standby', () => {
+    const v = judge(primary([row()]), policy({ applicationNames: ['slave'], syncState: 'async' }));
+    expect(v.severity).toBe('ok');
+    expect(v.summary).toBe('1 standby streaming (slave:streaming:async)');
+  });
+  it.each([
+    [[], ['slave'], 'standby_missing'],
+    [[row({ state: 'catchup' })], ['slave'], 'standby_not_streaming'],
+    [[row({ syncState: 'potential' })], ['slave'], 'sync_state_mismatch'],
+    [[], [], 'too_few_standbys'],
+    [[row({ state: null })], [], 'insufficient_privilege'],
+  ] as const)('rows %j names %j -> %s', (rows, names, code) => {
+    const v = judge(primary([...rows]), policy({ applicationNames: [...names], syncState: 'async', minStandbys: Math.max(1, names.length) }));
+    expect(v.findings.map((f) => f.code)).toContain(code);
+  });
+  it('per-standby lag findings name the standby', () => {
+    const v = judge(primary([row({ replayLagBytes: 5000, replayLagS: 3 })]), policy({ thresholds: { lagBytes: { critical: parseRange('1kB', 'bytes') }, lagSeconds: {}, silenceSeconds: {} } }));
+    expect(v.findings[0]).toMatchObject({ code: 'standby_lag_bytes', subject: 'slave', severity: 'critical' });
+    expect(v.metrics.map((m) => m.label)).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds']);
+  });
+  it('--min-standbys 0 accepts a lone primary', () => {
+    expect(judge(primary([]), policy({ minStandbys: 0 })).severity).toBe('ok');
+  });
+});
+
+describe('judge: probe failures', () => {
+  const fail = (kind: string, phase: 'connect' | 'query'): Observation => ({ ok: false, target, durationMs: 1, failure: { kind: kind as never, phase, detail: 'detail' } });
+  it.each([
+    ['refused', 'connect', 'cannot_connect', 'critical'],
+    ['timeout', 'connect', 'cannot_connect', 'critical'],
+    ['auth', 'connect', 'cannot_connect', 'critical'],
+    ['timeout', 'query', 'query_failed', 'critical'],
+    ['sql', 'query', 'query_failed', 'unknown'],
+    ['privilege', 'query', 'insufficient_privilege', 'unknown'],
+    ['unsupported-version', 'query', 'unsupported_version', 'unknown'],
+  ] as const)('%s while %s -> %s %s', (kind, phase, code, severity) => {
+    const v = judge(fail(kind, phase), policy());
+    expect(v.findings[0]).toMatchObject({ code, severity });
+    expect(v.summary).toContain('detail');
+  });
+  it('configuration findings are hard for cluster managers', () => {
+    expect(judge(fail('unsupported-version', 'query'), policy()).hardness).toBe('config');
+    expect(judge(fail('refused', 'connect'), policy()).hardness).toBe('soft');
+  });
+});
