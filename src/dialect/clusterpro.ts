@@ -9,7 +9,7 @@
  * seed 000 section 5.5.2.1 (genw_watchstandby).
  */
 import { SEVERITY_RANK, type Severity } from '../types';
-import { FINDING_CLASS, formatQuantity, type FindingClass, type FindingCode, type Verdict } from '../verdict/check';
+import { FINDING_CLASS, formatQuantity, roleLabel, type FindingClass, type FindingCode, type Verdict } from '../verdict/check';
 
 /**
  * Exit codes of pgsr in the CLUSTERPRO dialect (also used by the json and text formats).
@@ -92,7 +92,7 @@ export function logLine(v: Verdict, exitCode: number, now: Date): string {
     .filter((k) => v.facts[k] !== undefined && v.facts[k] !== null)
     .map((k) => `${k}=${v.facts[k]}`);
   const tail = [...figures, ...facts, `duration=${v.durationMs}ms`].join(' ');
-  return `${localTimestamp(now)} pgsr ${v.severity.toUpperCase()} exit=${exitCode} ${v.role ?? 'unknown'} ${v.target.host}:${v.target.port}: ${v.summary} | ${tail}`;
+  return `${localTimestamp(now)} pgsr ${v.severity.toUpperCase()} exit=${exitCode} ${roleLabel(v)} ${v.target.host}:${v.target.port}: ${v.summary} | ${tail}`;
 }
 
 const encoder = new TextEncoder();
@@ -170,7 +170,7 @@ export function signatureOf(v: Verdict): string {
  */
 export function decideAlert(prev: AlertState | undefined, v: Verdict, nowMs: number, reminderS: number): { alert?: AlertRequest; next: AlertState } {
   const signature = signatureOf(v);
-  const head = `pgsr ${v.role ?? 'server'} ${v.target.host}:${v.target.port}`;
+  const head = `pgsr ${roleLabel(v)} ${v.target.host}:${v.target.port}`;
   const prevBad = prev !== undefined && prev.severity !== 'ok';
   if (v.severity === 'ok') {
     const next: AlertState = { severity: 'ok', signature: '', alertedAt: prevBad ? nowMs : (prev?.alertedAt ?? 0), since: prevBad || !prev ? nowMs : prev.since };

@@ -364,6 +364,11 @@ function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Fin
   }
 }
 
+/** The role to name in lines and alerts: the actual one, else the expected one, else "server". */
+export function roleLabel(v: Verdict): string {
+  return v.role ?? (v.expectedRole === 'auto' ? 'server' : v.expectedRole);
+}
+
 function healthySummary(role: PgRole | null, facts: Verdict['facts']): string {
   if (role === 'standby') return `streaming from ${facts.sender ?? '?'} on timeline ${facts.received_tli ?? '?'}`;
   if (role === 'primary') return `${facts.streaming} standby${facts.streaming === 1 ? '' : 's'} streaming (${facts.standbys || 'none'})`;
