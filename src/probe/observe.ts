@@ -29,100 +29,143 @@ class TaggedError extends Error {
 type Row = Record<string, unknown>;
 
 /**
- * Observes one server.
+ * A connection kept across observations (for `pgsr watch`): connects on first use, reuses the
+ * connection while it works, drops it on any failure so the next observation reconnects.
+ * Every observation is bounded by its own absolute deadline.
+ */
+export class ProbeSession {
+  private client: PgClient | undefined;
+  private passNotes: string[] = [];
+
+  constructor(private readonly conn: ConnectionSettings) {}
+
+  /**
+   * Observes the server once.
+   * @param deadline absolute time (epoch ms) by which the observation must be over.
+   * @returns an Observation; `ok: false` for every expected failure (refused, timeout, auth, SQL
+   *   error, unsupported version). Only bugs throw.
+   */
+  async observe(deadline: number): Promise<Observation> {
+    const started = Date.now();
+    const target = { host: this.conn.host, port: this.conn.port };
+    const remaining = () => Math.max(1, deadline - Date.now());
+    let phase: ProbeFailure['phase'] = this.client ? 'query' : 'connect';
+    let timedOut = false;
+    let client = this.client;
+    const abort = () => {
+      timedOut = true;
+      if (client) destroy(client);
+    };
+    let timer: NodeJS.Timeout | undefined;
+    let server: ServerInfo | undefined;
+    try {
+      if (!client) {
+        client = await this.newClient(remaining());
+        const connectLimitMs = this.conn.connectTimeoutS ? Math.min(remaining(), Math.max(2, this.conn.connectTimeoutS) * 1000) : remaining();
+        timer = setTimeout(abort, connectLimitMs);
+        await client.connect();
+        clearTimeout(timer);
+        this.client = client;
+        phase = 'query';
+      }
+      timer = setTimeout(abort, remaining());
+      const c = client;
+      const info = (await c.query(SERVER_INFO_SQL)).rows[0] as Row;
+      const versionNum = Number(info.version_num);
+      const inRecovery = info.in_recovery === true;
+      server = { versionNum, version: String(info.version), inRecovery, role: inRecovery ? 'standby' : 'primary' };
+      const refused = unsupportedReason(versionNum, server.version);
+      if (refused) throw new TaggedError(refused, 'unsupported-version');
+
+      if (inRecovery) {
+        const row = (await c.query(standbySql(versionNum))).rows[0] as Row;
+        let timeline: number | null = null;
+        try {
+          timeline = num((await c.query(STANDBY_TIMELINE_SQL)).rows[0]?.timeline);
+        } catch {
+          // pg_control_* may be denied to a non-superuser monitor: the timeline stays unknown.
+        }
+        return { ok: true, target, server, standby: toStandby(row, timeline), durationMs: Date.now() - started };
+      }
+      const pos = (await c.query(PRIMARY_POSITION_SQL)).rows[0] as Row;
+      const rows = (await c.query(primarySql(versionNum))).rows as Row[];
+      return {
+        ok: true,
+        target,
+        server,
+        primary: { currentLsn: str(pos.current_lsn), timeline: num(pos.timeline), standbys: rows.map(toReplicationRow) },
+        durationMs: Date.now() - started,
+      };
+    } catch (err) {
+      const failure = classify(err, phase, timedOut, deadline - started, this.passNotes);
+      // An unsupported version is a fact about the server, not the connection: keep it.
+      if (failure.kind !== 'unsupported-version') await this.close();
+      return { ok: false, target, failure, server, durationMs: Date.now() - started };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes the kept connection, politely but bounded (200 ms), then destroys the socket. */
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    if (!c) return;
+    await Promise.race([c.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
+    destroy(c);
+  }
+
+  private async newClient(budgetMs: number): Promise<PgClient> {
+    const { Client } = await import('pg');
+    const conn = this.conn;
+    const config: ClientConfig = {
+      host: conn.host,
+      port: conn.port,
+      user: conn.user,
+      database: conn.database,
+      application_name: conn.applicationName,
+      password: async () => {
+        if (conn.envPassword !== undefined) return conn.envPassword;
+        const found = lookupPassword(conn.passfiles, { host: conn.host, port: conn.port, database: conn.database, user: conn.user });
+        this.passNotes = found.notes;
+        if (found.password === undefined) {
+          const where = conn.passfiles.length ? conn.passfiles.join(', ') : 'no password file';
+          throw new TaggedError(`the server asks for a password for user "${conn.user}" and none was found (searched ${where}${notesText(found.notes)})`, 'auth');
+        }
+        return found.password;
+      },
+      // Backstops only: pgsr's own timers fire first and classify the timeout.
+      connectionTimeoutMillis: budgetMs + 1000,
+      // statement_timeout makes the server cancel what the client stopped waiting for.
+      statement_timeout: Math.max(1000, budgetMs),
+      keepAlive: true,
+      ssl: sslOption(conn),
+    };
+    const client = new Client(config);
+    client.on('error', () => {
+      // Socket errors surface through the pending query; this listener only keeps an 'error'
+      // event from crashing the process (node-postgres docs: always attach one).
+    });
+    return client;
+  }
+}
+
+/**
+ * Observes one server with a connection of its own (one-shot `pgsr check`).
  * @param deadline absolute time (epoch ms) by which the observation must be over.
- * @returns an Observation; `ok: false` for every expected failure (refused, timeout, auth, SQL error,
- *   unsupported version). Only bugs throw.
  */
 export async function observe(conn: ConnectionSettings, deadline: number): Promise<Observation> {
-  const started = Date.now();
-  const target = { host: conn.host, port: conn.port };
-  const remaining = () => Math.max(1, deadline - Date.now());
-  const { Client } = await import('pg');
-
-  let phase: ProbeFailure['phase'] = 'connect';
-  let timedOut = false;
-  let passNotes: string[] = [];
-  const config: ClientConfig = {
-    host: conn.host,
-    port: conn.port,
-    user: conn.user,
-    database: conn.database,
-    application_name: conn.applicationName,
-    password: async () => {
-      if (conn.envPassword !== undefined) return conn.envPassword;
-      const found = lookupPassword(conn.passfiles, { host: conn.host, port: conn.port, database: conn.database, user: conn.user });
-      passNotes = found.notes;
-      if (found.password === undefined) {
-        const where = conn.passfiles.length ? conn.passfiles.join(', ') : 'no password file';
-        throw new TaggedError(`the server asks for a password for user "${conn.user}" and none was found (searched ${where}${notesText(found.notes)})`, 'auth');
-      }
-      return found.password;
-    },
-    // Backstops only: pgsr's own timers below fire first and classify the timeout.
-    connectionTimeoutMillis: remaining() + 1000,
-    query_timeout: remaining() + 1000,
-    statement_timeout: remaining(),
-    keepAlive: true,
-    ssl: sslOption(conn),
-  };
-  const client: PgClient = new Client(config);
-  client.on('error', () => {
-    // Socket errors after connect surface through the pending query; this listener only keeps
-    // an 'error' event from crashing the process (node-postgres docs: always attach one).
-  });
-
-  const abort = () => {
-    timedOut = true;
-    // node-postgres has no public "abort now"; destroying the socket fails the pending
-    // connect/query at once, which is what a deadline needs.
-    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-  };
-  const connectLimitMs = conn.connectTimeoutS ? Math.min(remaining(), Math.max(2, conn.connectTimeoutS) * 1000) : remaining();
-  let timer = setTimeout(abort, connectLimitMs);
-
-  let server: ServerInfo | undefined;
+  const session = new ProbeSession(conn);
   try {
-    await client.connect();
-    phase = 'query';
-    clearTimeout(timer);
-    timer = setTimeout(abort, remaining());
-
-    const info = (await client.query(SERVER_INFO_SQL)).rows[0] as Row;
-    const versionNum = Number(info.version_num);
-    const inRecovery = info.in_recovery === true;
-    server = { versionNum, version: String(info.version), inRecovery, role: inRecovery ? 'standby' : 'primary' };
-    const refused = unsupportedReason(versionNum, server.version);
-    if (refused) throw new TaggedError(refused, 'unsupported-version');
-
-    if (inRecovery) {
-      const row = (await client.query(standbySql(versionNum))).rows[0] as Row;
-      let timeline: number | null = null;
-      try {
-        timeline = num((await client.query(STANDBY_TIMELINE_SQL)).rows[0]?.timeline);
-      } catch {
-        // pg_control_* may be denied to a non-superuser monitor: the timeline stays unknown.
-      }
-      return { ok: true, target, server, standby: toStandby(row, timeline), durationMs: Date.now() - started };
-    }
-    const pos = (await client.query(PRIMARY_POSITION_SQL)).rows[0] as Row;
-    const rows = (await client.query(primarySql(versionNum))).rows as Row[];
-    return {
-      ok: true,
-      target,
-      server,
-      primary: { currentLsn: str(pos.current_lsn), timeline: num(pos.timeline), standbys: rows.map(toReplicationRow) },
-      durationMs: Date.now() - started,
-    };
-  } catch (err) {
-    const failure = classify(err, phase, timedOut, deadline - started, passNotes);
-    return { ok: false, target, failure, server, durationMs: Date.now() - started };
+    return await session.observe(deadline);
   } finally {
-    clearTimeout(timer);
-    // Do not wait on a server that stopped answering: end politely but bounded.
-    await Promise.race([client.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
-    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    await session.close();
   }
+}
+
+/** node-postgres has no public "abort now"; destroying the socket fails the pending connect/query at once. */
+function destroy(client: PgClient): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
 function sslOption(conn: ConnectionSettings): ClientConfig['ssl'] {
