@@ -4,7 +4,10 @@
  * becomes one line and the internal-error code; never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
+import { basename } from 'node:path';
 import { checkCommand, type CommandResult } from './cli/check';
+import { watchCommand } from './cli/watch';
+import { NAGIOS_EXIT } from './dialect/nagios';
 import { EXIT } from './dialect/clusterpro';
 import { ConfigError, oneLine } from './errors';
 
@@ -22,9 +25,38 @@ const OUTPUT = {
   writeOut: (s: string) => process.stdout.write(s),
   outputError: (s: string, w: (s: string) => void) => w(`pgsr: ${s.replace(/^error: /, 'usage error: ')}`),
 };
+/** Nagios plugins report usage errors as an UNKNOWN status line on stdout. */
+const NAGIOS_OUTPUT = {
+  ...OUTPUT,
+  outputError: (s: string) => process.stdout.write(`PGSR UNKNOWN - ${s.replace(/^error: /, 'usage error: ')}`),
+};
 
-/** Runs pgsr with the given arguments (without `node` and the script) and returns the exit code. */
-export async function main(args: string[]): Promise<number> {
+/**
+ * True when pgsr answers as a Nagios plugin: invoked as `check_pgsr` (symlink or copy), or with
+ * `--format nagios`. Then usage errors, --help and --version exit 3 (UNKNOWN), as the
+ * monitoring-plugins guidelines require.
+ */
+export function isNagiosInvocation(args: string[], scriptPath: string | undefined): boolean {
+  if (scriptPath && /^check_pgsr/.test(basename(scriptPath))) return true;
+  return args.some((a, i) => a === '--format=nagios' || (a === '--format' && args[i + 1] === 'nagios'));
+}
+
+/**
+ * Runs pgsr with the given arguments (without `node` and the script) and returns the exit code.
+ * @param scriptPath argv[1], to recognise the `check_pgsr` entry point.
+ */
+export async function main(args: string[], scriptPath?: string): Promise<number> {
+  const asCheckPgsr = Boolean(scriptPath && /^check_pgsr/.test(basename(scriptPath)));
+  const nagios = isNagiosInvocation(args, scriptPath);
+  const usageExit = nagios ? NAGIOS_EXIT.unknown : EXIT.config;
+  const okExit = nagios ? NAGIOS_EXIT.unknown : EXIT.ok;
+  if (asCheckPgsr) {
+    if (args.includes('-V') || args.includes('--version')) {
+      process.stdout.write(`check_pgsr (pgsr) ${VERSION}\n`);
+      return NAGIOS_EXIT.unknown;
+    }
+    args = ['check', ...args];
+  }
   let pending: Promise<CommandResult> | undefined;
   const program = new Command('pgsr')
     .description('cluster-aware agent for a PostgreSQL streaming-replication pair (CLUSTERPRO, Pacemaker, Nagios)')
@@ -32,16 +64,17 @@ export async function main(args: string[]): Promise<number> {
     .helpOption('--help', 'display help for command')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput(OUTPUT);
-  program.addCommand(checkCommand((p) => (pending = p)));
+    .configureOutput(nagios ? NAGIOS_OUTPUT : OUTPUT);
+  program.addCommand(checkCommand((p) => (pending = p), asCheckPgsr ? 'nagios' : undefined));
+  program.addCommand(watchCommand((p) => (pending = p)));
   // addCommand() does not pass settings down: every subcommand gets them explicitly.
-  for (const sub of program.commands) sub.exitOverride().configureOutput(OUTPUT);
+  for (const sub of program.commands) sub.exitOverride().configureOutput(nagios ? NAGIOS_OUTPUT : OUTPUT);
 
   try {
     await program.parseAsync(args, { from: 'user' });
     if (!pending) {
       program.outputHelp();
-      return EXIT.config;
+      return usageExit;
     }
     const result = await pending;
     write(process.stdout, result.stdout);
@@ -50,20 +83,22 @@ export async function main(args: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version are not errors; commander already printed its text.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-      return EXIT.config;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return okExit;
+      return usageExit;
     }
     if (err instanceof ConfigError) {
-      process.stderr.write(`pgsr: configuration error: ${oneLine(err)}\n`);
-      return EXIT.config;
+      if (nagios) process.stdout.write(`PGSR UNKNOWN - configuration error: ${oneLine(err)}\n`);
+      else process.stderr.write(`pgsr: configuration error: ${oneLine(err)}\n`);
+      return usageExit;
     }
-    process.stderr.write(`pgsr: internal error: ${oneLine(err)}\n`);
-    return EXIT.internal;
+    if (nagios) process.stdout.write(`PGSR UNKNOWN - internal error: ${oneLine(err)}\n`);
+    else process.stderr.write(`pgsr: internal error: ${oneLine(err)}\n`);
+    return nagios ? NAGIOS_EXIT.unknown : EXIT.internal;
   }
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  main(process.argv.slice(2), process.argv[1]).then(
     (code) => process.exit(code),
     (err) => {
       process.stderr.write(`pgsr: internal error: ${oneLine(err)}\n`);

@@ -7,12 +7,13 @@ import { OUTPUT_FORMATS, resolveCheckConfig, type CheckConfig } from '../config/
 import { ConfigError } from '../errors';
 import { decideAlert, exitCodeFor, logLine } from '../dialect/clusterpro';
 import { renderJson } from '../dialect/json';
+import { renderNagios } from '../dialect/nagios';
 import { renderText } from '../dialect/text';
-import { sendAlert, type AlertOutcome } from '../host/alert';
+import { sendAlert } from '../host/alert';
 import { makeLog } from '../host/log';
 import { readState, stateFileName, writeState } from '../host/state';
 import { observe } from '../probe/observe';
-import { judge, type CheckPolicy } from '../verdict/check';
+import { judge, type CheckPolicy, type Verdict } from '../verdict/check';
 import { collect, typedSettings } from './settings';
 
 /** What a command returns to main.ts: the exit code and the lines for each stream. */
@@ -36,12 +37,9 @@ export function addConnectionOptions(cmd: Command): Command {
     .addOption(new Option('-W, --password [password]', 'not accepted: use ~/.pgpass, PGPASSFILE or PGPASSWORD').hideHelp());
 }
 
-/** Builds the `check` subcommand; `run` receives the result of each invocation. */
-export function checkCommand(run: (result: Promise<CommandResult>) => void): Command {
-  const cmd = new Command('check')
-    .description('check streaming replication on one server (standby or primary) and report in the host\'s dialect')
-    .helpOption('--help', 'display help for command');
-  addConnectionOptions(cmd)
+/** Adds the options of a replication check (shared by `check` and `watch`). */
+export function addCheckOptions(cmd: Command): Command {
+  return addConnectionOptions(cmd)
     .option('--role <role>', 'expected role: standby|primary|auto (auto asks pg_is_in_recovery())')
     .option('--primary-host <host>', 'standby: the expected sender host (e.g. the floating IP)')
     .option('--primary-port <port>', 'standby: the expected sender port')
@@ -52,29 +50,48 @@ export function checkCommand(run: (result: Promise<CommandResult>) => void): Com
     .option('--lag-bytes-critical <range>', 'replay lag in bytes, critical')
     .option('--lag-seconds-warning <range>', 'replay lag in seconds, e.g. 30s (units ms s min h d)')
     .option('--lag-seconds-critical <range>', 'replay lag in seconds, critical')
+    .option('--flush-lag-bytes-warning <range>', 'primary: current − flush LSN per standby, bytes')
+    .option('--flush-lag-bytes-critical <range>', 'primary: current − flush LSN per standby, bytes, critical')
     .option('--silence-seconds-warning <range>', 'standby: seconds since the last message from the primary')
     .option('--silence-seconds-critical <range>', 'standby: seconds since the last message from the primary, critical')
-    .option('--replay-paused <severity>', 'severity of paused WAL replay: warning|critical (default warning)')
-    .option('-t, --timeout <seconds>', 'bound of the whole run: connect, queries, alert (default 10)')
-    .addOption(new Option('--format <format>', 'output dialect (default clusterpro under CLUSTERPRO, else text)').choices(OUTPUT_FORMATS as string[]))
+    .option('--standbys-warning <range>', 'primary: number of streaming standbys, e.g. 2: (warn below 2)')
+    .option('--standbys-critical <range>', 'primary: number of streaming standbys, critical')
+    .option('-w, --warning <list>', 'Nagios style: 16MB,30s or lag_bytes=16MB,flush_lag_bytes=8MB,lag_seconds=30s,silence_seconds=1min,standbys=2: (repeatable)', collect)
+    .option('-c, --critical <list>', 'Nagios style critical thresholds, same forms as --warning (repeatable)', collect)
+    .option('--replay-paused <severity>', 'severity of paused WAL replay: ok|warning|critical (default warning; ok = only lag thresholds judge)')
+    .option('-t, --timeout <seconds[:STATE]>', 'bound of the whole run: connect, queries, alert (default 10); Nagios: N:STATE reports a timeout as STATE')
+    .addOption(new Option('--format <format>', 'output dialect (default clusterpro under CLUSTERPRO, nagios as check_pgsr, else text)').choices(OUTPUT_FORMATS as string[]))
+    .option('-v, --verbose', 'Nagios: more long output (repeat up to 3 times)', (_v: string, prev: number | undefined) => (prev ?? 0) + 1)
     .option('--warning-is-error', 'CLUSTERPRO: exit non-zero (4) on WARNING')
     .option('--no-alert', 'CLUSTERPRO: do not call clplogcmd')
     .option('--alert-syslog', 'CLUSTERPRO: also send alerts to syslog (message limit 485 bytes)')
     .option('--alert-reminder <seconds>', 'CLUSTERPRO: alert again for an unchanged problem after this long (default 0: never)')
     .option('--clplogcmd <path>', 'CLUSTERPRO: clplogcmd to run (default: PATH, then /usr/sbin/clplogcmd)')
     .option('--state-dir <dir>', 'where alert state is kept (PGSR_STATE_DIR; default /var/lib/pgsr as root)')
-    .option('--log-level <level>', 'diagnostics on stderr: silent|error|warn|info|debug (default silent)')
-    .action((_opts, command: Command) => {
-      run(runCheck(command));
-    });
-  return cmd;
+    .option('--log-level <level>', 'diagnostics on stderr: silent|error|warn|info|debug (default silent)');
 }
 
-async function runCheck(command: Command): Promise<CommandResult> {
+/**
+ * Resolves the configuration of a check-like command from its typed options and the process
+ * environment. `defaultFormat` applies when neither flag, environment nor file chose one.
+ * @throws ConfigError for a password flag or any invalid setting.
+ */
+export function configFrom(command: Command, defaultFormat?: CheckConfig['format']): CheckConfig {
   const raw = typedSettings(command);
   if (raw.password !== undefined) throw new ConfigError('a password is never accepted on the command line: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
-  const cfg = resolveCheckConfig(raw, { env: process.env, uid: process.getuid?.() ?? -1 });
-  return check(cfg);
+  if (defaultFormat && raw.format === undefined) raw.format = defaultFormat;
+  return resolveCheckConfig(raw, { env: process.env, uid: process.getuid?.() ?? -1 });
+}
+
+/** Builds the `check` subcommand; `run` receives the result of each invocation. */
+export function checkCommand(run: (result: Promise<CommandResult>) => void, defaultFormat?: CheckConfig['format']): Command {
+  const cmd = new Command('check')
+    .description("check streaming replication on one server (standby or primary) and report in the host's dialect")
+    .helpOption('--help', 'display help for command');
+  addCheckOptions(cmd).action((_opts, command: Command) => {
+    run(Promise.resolve().then(() => check(configFrom(command, defaultFormat))));
+  });
+  return cmd;
 }
 
 /** Converts the configuration into the verdict layer's expectations. */
@@ -90,6 +107,52 @@ export function policyOf(cfg: CheckConfig): CheckPolicy {
   };
 }
 
+/**
+ * The CLUSTERPRO alert step shared by check and watch: compare with the stored state, send
+ * an alert on a change (or reminder), store the new state once the alert went out.
+ * @returns notes for the log line (alert outcome, state problems); empty when nothing happened.
+ */
+export async function alertStep(cfg: CheckConfig, verdict: Verdict, now: Date, deadline: number): Promise<string[]> {
+  const file = stateFileName('check', cfg.connection.host, cfg.connection.port, cfg.expectedRole);
+  const prev = readState(cfg.alert.stateDir, file);
+  const decision = decideAlert(prev, verdict, now.getTime(), cfg.alert.reminderS);
+  const notes: string[] = [];
+  let sent = true;
+  if (decision.alert) {
+    const outcome = await sendAlert(cfg.alert.command, decision.alert, cfg.alert.syslog, Math.max(100, deadline - Date.now()));
+    notes.push(outcome.detail);
+    sent = outcome.sent;
+  }
+  // Remember the new state only once its alert went out, so a failed alert is retried next run.
+  if (sent && decision.next !== prev) {
+    const problem = writeState(cfg.alert.stateDir, file, decision.next);
+    if (problem) notes.push(problem);
+  }
+  return notes;
+}
+
+/** The output of one verdict in the configured dialect. */
+export function render(cfg: CheckConfig, verdict: Verdict, now: Date, notes: string[]): CommandResult {
+  switch (cfg.format) {
+    case 'nagios': {
+      const r = renderNagios(verdict, { timeoutState: cfg.timeoutState, verbosity: cfg.verbosity });
+      return { exitCode: r.exitCode, stdout: r.lines, stderr: [] };
+    }
+    case 'json': {
+      const exitCode = exitCodeFor(verdict, cfg.warningIsError);
+      return { exitCode, stdout: [renderJson(verdict, exitCode, now)], stderr: [] };
+    }
+    case 'text': {
+      const exitCode = exitCodeFor(verdict, cfg.warningIsError);
+      return { exitCode, stdout: renderText(verdict, exitCode), stderr: [] };
+    }
+    case 'clusterpro': {
+      const exitCode = exitCodeFor(verdict, cfg.warningIsError);
+      return { exitCode, stdout: [logLine(verdict, exitCode, now) + (notes.length ? ` | ${notes.join('; ')}` : '')], stderr: [] };
+    }
+  }
+}
+
 /** Runs one check with a resolved configuration. Never throws for runtime faults. */
 export async function check(cfg: CheckConfig): Promise<CommandResult> {
   const log = await makeLog(cfg.logLevel);
@@ -103,34 +166,7 @@ export async function check(cfg: CheckConfig): Promise<CommandResult> {
   const obs = await observe(cfg.connection, deadline - alertReserveMs);
   log.debug({ ok: obs.ok, durationMs: obs.durationMs }, 'observed');
   const verdict = judge(obs, policyOf(cfg));
-  const exitCode = exitCodeFor(verdict, cfg.warningIsError);
   const now = new Date();
-
-  let outcome: AlertOutcome | undefined;
-  let stateProblem: string | undefined;
-  if (alerting) {
-    const file = stateFileName('check', cfg.connection.host, cfg.connection.port, cfg.expectedRole);
-    const prev = readState(cfg.alert.stateDir, file);
-    const decision = decideAlert(prev, verdict, now.getTime(), cfg.alert.reminderS);
-    if (decision.alert) {
-      outcome = await sendAlert(cfg.alert.command, decision.alert, cfg.alert.syslog, Math.max(100, deadline - Date.now()));
-      log.debug({ outcome }, 'alert');
-    }
-    // Remember the new state only once its alert went out, so a failed alert is retried next run.
-    if (!decision.alert || outcome?.sent) {
-      if (decision.next !== prev) stateProblem = writeState(cfg.alert.stateDir, file, decision.next);
-    }
-  }
-
-  switch (cfg.format) {
-    case 'json':
-      return { exitCode, stdout: [renderJson(verdict, exitCode, now)], stderr: [] };
-    case 'text':
-      return { exitCode, stdout: renderText(verdict, exitCode), stderr: [] };
-    case 'clusterpro': {
-      const notes = [outcome?.detail, stateProblem].filter((x): x is string => Boolean(x));
-      const line = logLine(verdict, exitCode, now) + (notes.length ? ` | ${notes.join('; ')}` : '');
-      return { exitCode, stdout: [line], stderr: [] };
-    }
-  }
+  const notes = alerting ? await alertStep(cfg, verdict, now, deadline) : [];
+  return render(cfg, verdict, now, notes);
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors';
 
 /** Raw settings: key → value(s) exactly as written; `resolve.ts` validates and converts. */
-export type RawSettings = Record<string, string | string[] | boolean | undefined>;
+export type RawSettings = Record<string, string | string[] | boolean | number | undefined>;
 
 /**
  * Parses the text of a configuration file.

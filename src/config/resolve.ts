@@ -11,7 +11,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ConfigError } from '../errors';
-import { SYNC_STATES, type ExpectedRole, type SyncState } from '../types';
+import { SYNC_STATES, type ExpectedRole, type Severity, type SyncState } from '../types';
 import { parseQuantity, parseRange, type Range, type Thresholds, type UnitKind } from '../verdict/range';
 import { looksLikeConninfo, parseConninfo, type Conninfo } from './conninfo';
 import { readConfigFile, type RawSettings } from './file';
@@ -21,8 +21,8 @@ export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' |
 const SSL_MODES: readonly SslMode[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
 
 /** Output renderings of a check. */
-export type OutputFormat = 'clusterpro' | 'json' | 'text';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['clusterpro', 'json', 'text'];
+export type OutputFormat = 'clusterpro' | 'nagios' | 'json' | 'text';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['clusterpro', 'nagios', 'json', 'text'];
 
 /** Everything needed to open one connection. Holds no password except one taken from PGPASSWORD. */
 export interface ConnectionSettings {
@@ -55,8 +55,24 @@ export interface CheckThresholds {
   lagBytes: Thresholds;
   /** Replay lag in seconds (standby: since the last replayed transaction while behind; primary: replay_lag). */
   lagSeconds: Thresholds;
+  /** Primary: current − flush LSN per standby, bytes (check_pgactivity streaming_delta's "flushed"). */
+  flushLagBytes: Thresholds;
   /** Seconds since the standby's walreceiver last heard from the primary (last_msg_receipt_time). */
   silenceSeconds: Thresholds;
+  /** Number of streaming standbys on a primary (in addition to --min-standbys, which is critical). */
+  standbys: Thresholds;
+}
+
+/** Settings of the resident `pgsr watch` process. */
+export interface WatchSettings {
+  /** Seconds between checks (default 10). */
+  intervalS: number;
+  /** Seconds between heartbeat lines while nothing changes (default 300; 0 = none). */
+  heartbeatS: number;
+  /** Consecutive failed checks after which watch exits non-zero (default 3; 0 = never). */
+  failAfter: number;
+  /** JSON file rewritten atomically with the last verdict, for other tools. */
+  statusFile?: string;
 }
 
 /** A fully validated `pgsr check` configuration. */
@@ -73,10 +89,15 @@ export interface CheckConfig {
   /** Streaming standbys a primary must have (default: max(1, number of application names)). */
   minStandbys: number;
   thresholds: CheckThresholds;
-  /** Severity of `pg_is_wal_replay_paused()` = true (default warning). */
-  replayPausedSeverity: 'warning' | 'critical';
+  /** Severity of `pg_is_wal_replay_paused()` = true (default warning; `ok`: only lag thresholds judge). */
+  replayPausedSeverity: 'ok' | 'warning' | 'critical';
   /** Deadline of the whole run, in milliseconds (`--timeout`, seconds; default 10). */
   timeoutMs: number;
+  /** Nagios: the state a timeout is reported as (`-t N:STATE`; monitoring-plugins default CRITICAL). */
+  timeoutState: Severity;
+  /** Nagios `-v` count (0-3): how much long output follows the status line. */
+  verbosity: number;
+  watch: WatchSettings;
   format: OutputFormat;
   warningIsError: boolean;
   alert: AlertSettings;
@@ -121,8 +142,14 @@ export const CHECK_SETTING_KEYS = [
   'lag-bytes-critical',
   'lag-seconds-warning',
   'lag-seconds-critical',
+  'flush-lag-bytes-warning',
+  'flush-lag-bytes-critical',
   'silence-seconds-warning',
   'silence-seconds-critical',
+  'standbys-warning',
+  'standbys-critical',
+  'warning',
+  'critical',
   'replay-paused',
   'timeout',
   'format',
@@ -133,8 +160,13 @@ export const CHECK_SETTING_KEYS = [
   'clplogcmd',
   'state-dir',
   'log-level',
+  'verbose',
+  'interval',
+  'heartbeat',
+  'fail-after',
+  'status-file',
 ] as const;
-export const REPEATABLE_KEYS: ReadonlySet<string> = new Set(['application-name']);
+export const REPEATABLE_KEYS: ReadonlySet<string> = new Set(['application-name', 'warning', 'critical']);
 const FILE_KEYS: ReadonlySet<string> = new Set(CHECK_SETTING_KEYS.filter((k) => k !== 'config'));
 
 /** The process facts resolution depends on, injectable for tests. */
@@ -172,9 +204,9 @@ export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext): Check
   for (const [v, key] of Object.entries(ENV_KEYS)) if (nonEmpty(env[v]) !== undefined) envSettings[key] = env[v];
 
   const layers: Array<[string, RawSettings, Conninfo]> = [
-    ['command line', cli, cliConn],
+    ['command line', expandNagiosThresholds(cli, 'command line'), cliConn],
     ['environment', envSettings, {}],
-    [configPath ? `config file ${configPath}` : 'config file', file, fileConn],
+    [configPath ? `config file ${configPath}` : 'config file', expandNagiosThresholds(file, `config file ${configPath}`), fileConn],
   ];
   /** First value of a setting in precedence order, with the name of its source for messages. */
   const pick = (key: string, conninfoKey?: keyof Conninfo): { value: string; from: string } | undefined => {
@@ -267,13 +299,28 @@ export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext): Check
   const thresholds: CheckThresholds = {
     lagBytes: { warning: range('lag-bytes-warning', 'bytes'), critical: range('lag-bytes-critical', 'bytes') },
     lagSeconds: { warning: range('lag-seconds-warning', 'seconds'), critical: range('lag-seconds-critical', 'seconds') },
+    flushLagBytes: { warning: range('flush-lag-bytes-warning', 'bytes'), critical: range('flush-lag-bytes-critical', 'bytes') },
     silenceSeconds: { warning: range('silence-seconds-warning', 'seconds'), critical: range('silence-seconds-critical', 'seconds') },
+    standbys: { warning: range('standbys-warning', 'count'), critical: range('standbys-critical', 'count') },
   };
 
   const rp = pick('replay-paused');
   const to = pick('timeout');
-  const timeoutS = to ? positiveNumber(to.value, 'seconds', to.from, false) : 10;
+  // monitoring-plugins `-t N:STATE` chooses the state a timeout is reported as.
+  const [toValue, toState] = to ? splitTimeoutState(to.value, to.from) : ['10', 'critical' as Severity];
+  const timeoutS = to ? positiveNumber(toValue, 'seconds', to.from, false) : 10;
   if (timeoutS < 1 || timeoutS > 3600) throw new ConfigError(`${to?.from}: timeout must be between 1 and 3600 seconds`);
+  const iv = pick('interval');
+  const hb = pick('heartbeat');
+  const fa = pick('fail-after');
+  const sf = pick('status-file');
+  const watch: WatchSettings = {
+    intervalS: iv ? positiveNumber(iv.value, 'seconds', iv.from, false) : 10,
+    heartbeatS: hb ? positiveNumber(hb.value, 'seconds', hb.from, true) : 300,
+    failAfter: fa ? integer(fa.value, fa.from, 0) : 3,
+    statusFile: sf?.value,
+  };
+  const verboseRaw = cli.verbose;
   const fmt = pick('format');
   const format = fmt ? oneOf(fmt.value, OUTPUT_FORMATS, fmt.from) : detectFormat(env);
 
@@ -294,8 +341,11 @@ export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext): Check
     syncState: ss ? oneOf(ss.value, SYNC_STATES, ss.from) : undefined,
     minStandbys,
     thresholds,
-    replayPausedSeverity: rp ? oneOf(rp.value, ['warning', 'critical'] as const, rp.from) : 'warning',
+    replayPausedSeverity: rp ? oneOf(rp.value, ['ok', 'warning', 'critical'] as const, rp.from) : 'warning',
     timeoutMs: Math.round(timeoutS * 1000),
+    timeoutState: toState,
+    verbosity: typeof verboseRaw === 'number' ? Math.min(3, verboseRaw) : 0,
+    watch,
     format,
     warningIsError: pickBool('warning-is-error', false),
     alert: {
@@ -308,6 +358,54 @@ export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext): Check
     logLevel: ll ? oneOf(ll.value, LOG_LEVELS, ll.from) : 'silent',
     configFile: configPath,
   };
+}
+
+/** Metric names accepted by `-w/--warning` and `-c/--critical` (`name=range`). */
+const NAGIOS_METRICS: Record<string, { key: string; kind: UnitKind }> = {
+  lag_bytes: { key: 'lag-bytes', kind: 'bytes' },
+  lag_seconds: { key: 'lag-seconds', kind: 'seconds' },
+  flush_lag_bytes: { key: 'flush-lag-bytes', kind: 'bytes' },
+  silence_seconds: { key: 'silence-seconds', kind: 'seconds' },
+  standbys: { key: 'standbys', kind: 'count' },
+};
+
+/**
+ * Expands monitoring-plugins style `-w/-c` values into the per-metric settings of the same
+ * layer: `-w 16MB,30s` (a byte unit or a bare number means lag bytes, a time unit lag
+ * seconds) or `-w lag_bytes=16MB -w standbys=2:`. A per-metric setting of the same layer wins.
+ * @throws ConfigError for an unknown metric name or a range whose unit does not say which metric.
+ */
+function expandNagiosThresholds(layer: RawSettings, from: string): RawSettings {
+  const out: RawSettings = { ...layer };
+  for (const level of ['warning', 'critical'] as const) {
+    const v = layer[level];
+    const items = (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
+    for (const item of items) {
+      const eq = item.indexOf('=');
+      let metric: { key: string; kind: UnitKind } | undefined;
+      let rangeText = item;
+      if (eq >= 0) {
+        const name = item.slice(0, eq).trim().replace(/-/g, '_');
+        metric = NAGIOS_METRICS[name];
+        if (!metric) throw new ConfigError(`${from}: ${level}: unknown metric "${name}" (one of ${Object.keys(NAGIOS_METRICS).join(', ')})`);
+        rangeText = item.slice(eq + 1).trim();
+      } else {
+        const unit = /([a-zA-Z]+)\s*$/.exec(item)?.[1]?.toLowerCase();
+        metric = unit && ['ms', 's', 'min', 'h', 'd'].includes(unit) ? NAGIOS_METRICS.lag_seconds : NAGIOS_METRICS.lag_bytes;
+      }
+      const key = `${metric.key}-${level}`;
+      if (layer[key] === undefined) out[key] = rangeText;
+    }
+  }
+  return out;
+}
+
+function splitTimeoutState(value: string, from: string): [string, Severity] {
+  const m = /^([^:]+)(?::(.*))?$/.exec(value.trim());
+  if (!m || m[2] === undefined) return [value, 'critical'];
+  const state = m[2].trim().toLowerCase();
+  if (!['ok', 'warning', 'critical', 'unknown'].includes(state)) throw new ConfigError(`${from}: timeout state '${m[2]}' is not one of OK, WARNING, CRITICAL, UNKNOWN`);
+  return [m[1], state as Severity];
 }
 
 function expandDbname(layer: RawSettings, from: string): Conninfo {

@@ -57,6 +57,7 @@ export const EVENT_ID: Record<FindingCode, number> & { recovered: number } = {
   replay_lag_seconds: 8,
   primary_silence: 8,
   standby_lag_bytes: 8,
+  standby_flush_lag_bytes: 8,
   standby_lag_seconds: 8,
   sync_state_mismatch: 9,
   insufficient_privilege: 10,

@@ -4,7 +4,7 @@
  * atomically (write to a temporary file, then rename). Faults are returned as text, never thrown.
  */
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AlertState } from '../dialect/clusterpro';
 
 /** File name for a target: safe characters only, e.g. `check-127.0.0.1-5433-standby.json`. */
@@ -26,11 +26,19 @@ export function readState(dir: string, file: string): AlertState | undefined {
 
 /** Writes a state atomically; returns an error line, or undefined on success. */
 export function writeState(dir: string, file: string, state: AlertState): string | undefined {
-  const path = join(dir, file);
+  const problem = writeFileAtomic(join(dir, file), JSON.stringify(state) + '\n', true);
+  return problem && `state not saved in ${dir}: ${problem}`;
+}
+
+/**
+ * Replaces a file atomically (temporary file in the same directory, then rename), so readers
+ * never see a half-written file. Returns the error code as text, or undefined on success.
+ */
+export function writeFileAtomic(path: string, text: string, makeDir = false): string | undefined {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o750 });
-    writeFileSync(tmp, JSON.stringify(state) + '\n', { mode: 0o640 });
+    if (makeDir) mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
+    writeFileSync(tmp, text, { mode: 0o640 });
     renameSync(tmp, path);
     return undefined;
   } catch (err) {
@@ -40,6 +48,6 @@ export function writeState(dir: string, file: string, state: AlertState): string
       // nothing to remove
     }
     const e = err as NodeJS.ErrnoException;
-    return `state not saved in ${dir}: ${e.code ?? e.message}`;
+    return e.code ?? e.message;
   }
 }

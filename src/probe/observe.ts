@@ -35,6 +35,8 @@ type Row = Record<string, unknown>;
  */
 export class ProbeSession {
   private client: PgClient | undefined;
+  /** The client of the observation under way (also while connecting), for abort(). */
+  private active: PgClient | undefined;
   private passNotes: string[] = [];
 
   constructor(private readonly conn: ConnectionSettings) {}
@@ -52,6 +54,7 @@ export class ProbeSession {
     let phase: ProbeFailure['phase'] = this.client ? 'query' : 'connect';
     let timedOut = false;
     let client = this.client;
+    this.active = client;
     const abort = () => {
       timedOut = true;
       if (client) destroy(client);
@@ -61,6 +64,7 @@ export class ProbeSession {
     try {
       if (!client) {
         client = await this.newClient(remaining());
+        this.active = client;
         const connectLimitMs = this.conn.connectTimeoutS ? Math.min(remaining(), Math.max(2, this.conn.connectTimeoutS) * 1000) : remaining();
         timer = setTimeout(abort, connectLimitMs);
         await client.connect();
@@ -103,7 +107,14 @@ export class ProbeSession {
       return { ok: false, target, failure, server, durationMs: Date.now() - started };
     } finally {
       clearTimeout(timer);
+      this.active = undefined;
     }
+  }
+
+  /** Fails the observation under way at once (e.g. on SIGTERM); the next one reconnects. */
+  abort(): void {
+    const c = this.active ?? this.client;
+    if (c) destroy(c);
   }
 
   /** Closes the kept connection, politely but bounded (200 ms), then destroys the socket. */

@@ -35,6 +35,7 @@ export type FindingCode =
   | 'standby_not_streaming'
   | 'sync_state_mismatch'
   | 'standby_lag_bytes'
+  | 'standby_flush_lag_bytes'
   | 'standby_lag_seconds'
   | 'too_few_standbys';
 
@@ -64,6 +65,7 @@ export const FINDING_CLASS: Record<FindingCode, FindingClass> = {
   standby_not_streaming: 'replication',
   sync_state_mismatch: 'replication',
   standby_lag_bytes: 'replication',
+  standby_flush_lag_bytes: 'replication',
   standby_lag_seconds: 'replication',
   too_few_standbys: 'replication',
 };
@@ -122,8 +124,9 @@ export interface CheckPolicy {
   applicationNames: string[];
   syncState?: SyncState;
   minStandbys: number;
-  thresholds: { lagBytes: Thresholds; lagSeconds: Thresholds; silenceSeconds: Thresholds };
-  replayPausedSeverity: 'warning' | 'critical';
+  thresholds: { lagBytes: Thresholds; lagSeconds: Thresholds; silenceSeconds: Thresholds; flushLagBytes?: Thresholds; standbys?: Thresholds };
+  /** `ok` ignores a paused replay (check_pgactivity is_replay_paused: only the lag thresholds alert). */
+  replayPausedSeverity: 'ok' | 'warning' | 'critical';
 }
 
 /** Judges one observation. Pure; never throws. */
@@ -290,7 +293,7 @@ function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Finding[],
     }
   }
 
-  if (s.replayPaused) {
+  if (s.replayPaused && policy.replayPausedSeverity !== 'ok') {
     findings.push({ code: 'replay_paused', severity: policy.replayPausedSeverity, message: 'WAL replay is paused (pg_wal_replay_pause)', value: true });
   }
   if (s.replayLagBytes !== null) {
@@ -311,7 +314,8 @@ function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Fin
   const streaming = rows.filter((r) => r.state === 'streaming');
   facts.standbys = rows.map((r) => `${r.applicationName}:${r.state ?? '?'}:${r.syncState ?? '?'}`).join(',');
   facts.streaming = streaming.length;
-  metrics.push({ label: 'standbys', value: streaming.length, unit: '', critical: `${policy.minStandbys}:`, min: 0 });
+  const countT = policy.thresholds.standbys ?? {};
+  metrics.push({ label: 'standbys', value: streaming.length, unit: '', warning: countT.warning?.text, critical: countT.critical?.text ?? `${policy.minStandbys}:`, min: 0 });
 
   if (rows.some((r) => r.pid !== null && r.state === null)) {
     findings.push({ code: 'insufficient_privilege', severity: 'unknown', message: 'pg_stat_replication details are hidden from this user (grant pg_monitor)' });
@@ -346,6 +350,12 @@ function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Fin
       unit: '',
       threshold: `${policy.minStandbys}:`,
     });
+  } else {
+    const sev = thresholdSeverity(countT, streaming.length);
+    if (sev !== 'ok') {
+      const range = (sev === 'critical' ? countT.critical : countT.warning) as Range;
+      findings.push({ code: 'too_few_standbys', severity: sev, message: `${streaming.length} streaming standby${streaming.length === 1 ? '' : 's'} (${sev} threshold ${range.text})`, value: streaming.length, unit: '', threshold: range.text });
+    }
   }
   const judged = policy.applicationNames.length ? rows.filter((r) => policy.applicationNames.includes(r.applicationName)) : rows;
   for (const r of judged) {
@@ -354,7 +364,11 @@ function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Fin
       metrics.push(metric(`${name}_replay_lag_bytes`, r.replayLagBytes, 'B', policy.thresholds.lagBytes));
       thresholdFinding(findings, 'standby_lag_bytes', r.replayLagBytes, 'B', policy.thresholds.lagBytes, (v) => `standby "${name}" replay lag ${v}`, name);
     }
-    if (r.flushLagBytes !== null) metrics.push(metric(`${name}_flush_lag_bytes`, r.flushLagBytes, 'B'));
+    if (r.flushLagBytes !== null) {
+      const t = policy.thresholds.flushLagBytes ?? {};
+      metrics.push(metric(`${name}_flush_lag_bytes`, r.flushLagBytes, 'B', t));
+      thresholdFinding(findings, 'standby_flush_lag_bytes', r.flushLagBytes, 'B', t, (v) => `standby "${name}" flush lag ${v}`, name);
+    }
     // replay_lag is NULL on an idle primary once the standby has caught up (docs 28.2.4): 0 s.
     const lagS = r.replayLagS ?? (r.replayLagBytes === 0 ? 0 : null);
     if (lagS !== null) {

@@ -164,3 +164,16 @@ describe('judge: probe failures', () => {
     expect(judge(fail('refused', 'connect'), policy()).hardness).toBe('soft');
   });
 });
+
+describe('judge: peer-compatible options', () => {
+  it('--replay-paused ok leaves a paused standby to the lag thresholds (check_pgactivity is_replay_paused)', () => {
+    const t = { lagBytes: {}, lagSeconds: { warning: parseRange('60', 'seconds') }, silenceSeconds: {} };
+    expect(judge(standby({ replayPaused: true, replayLagBytes: 0 }), policy({ replayPausedSeverity: 'ok', thresholds: t })).severity).toBe('ok');
+    const behind = judge(standby({ replayPaused: true, replayLagBytes: 4096, lastReplayAgeS: 120 }), policy({ replayPausedSeverity: 'ok', thresholds: t }));
+    expect(behind.findings.map((f) => f.code)).toEqual(['replay_lag_seconds']);
+  });
+  it('flush lag thresholds per standby (check_pgactivity streaming_delta "flushed")', () => {
+    const v = judge(primary([row({ flushLagBytes: 9 * 1024 * 1024, replayLagBytes: 9 * 1024 * 1024 })]), policy({ thresholds: { lagBytes: {}, lagSeconds: {}, silenceSeconds: {}, flushLagBytes: { warning: parseRange('8MB', 'bytes') } } }));
+    expect(v.findings[0]).toMatchObject({ code: 'standby_flush_lag_bytes', severity: 'warning', subject: 'slave' });
+  });
+});

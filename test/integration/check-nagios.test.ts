@@ -1,0 +1,127 @@
+/**
+ * The Nagios dialect against a real pair: every state, each threshold form, perfdata parsed
+ * back by a strict grammar, the timeout rule, and the check_pgsr entry point.
+ */
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, labDown, labUp, type LabPair } from '../../scripts/lib/lab';
+import { parsePluginOutput } from '../helpers/perfdata';
+import { BUNDLE, runPgsr } from '../helpers/run';
+
+let pair: LabPair;
+let linkDir: string;
+beforeAll(async () => {
+  pair = await labUp();
+  linkDir = mkdtempSync('/tmp/pgsr-nagios-');
+  symlinkSync(BUNDLE, join(linkDir, 'check_pgsr'));
+});
+afterAll(async () => {
+  if (pair) await labDown(pair);
+  if (linkDir) rmSync(linkDir, { recursive: true, force: true });
+});
+
+const nagios = (port: number, ...extra: string[]) => runPgsr(['check', '--format', 'nagios', '-h', '127.0.0.1', '-p', String(port), ...extra]);
+/** Runs the check_pgsr symlink, as Nagios would run a plugin. */
+const checkPgsr = (args: string[]) => execa(process.execPath, [join(linkDir, 'check_pgsr'), ...args], { reject: false, cwd: '/', env: { PATH: '/usr/bin:/bin' }, extendEnv: false, timeout: 30_000 });
+
+describe('nagios states', () => {
+  it('OK standby with typed perfdata', async () => {
+    const r = await nagios(pair.standby.port, '--role', 'standby', '-w', '16MB,30s', '-c', 'lag_bytes=1GB');
+    expect(r.exitCode).toBe(0);
+    const out = parsePluginOutput(r.stdout);
+    expect(out.state).toBe('OK');
+    expect(out.text).toContain(`standby 127.0.0.1:${pair.standby.port}: streaming from 127.0.0.1:${pair.primary.port}`);
+    const byLabel = Object.fromEntries(out.perf.map((p) => [p.label, p]));
+    expect(byLabel.replay_lag_bytes).toMatchObject({ uom: 'B', warn: '16777216', crit: '1073741824', min: '0' });
+    expect(byLabel.replay_lag_seconds).toMatchObject({ uom: 's', warn: '30' });
+    expect(byLabel.silence_seconds.uom).toBe('s');
+    expect(out.long).toEqual([]);
+  });
+
+  it('primary: one perfdata label per standby, named by application_name', async () => {
+    const r = await nagios(pair.primary.port, '--role', 'primary', '--application-name', 'slave');
+    expect(r.exitCode).toBe(0);
+    const labels = parsePluginOutput(r.stdout).perf.map((p) => p.label);
+    expect(labels).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds']);
+  });
+
+  // Replay lag on an idle, caught-up standby is 0 bytes: each range form decides on that value.
+  it.each([
+    ['10', 0],
+    ['10:', 1],
+    ['~:10', 0],
+    ['1:20', 1],
+    ['@0:10', 1],
+    ['@5:10', 0],
+  ])('-w lag_bytes=%s on a value of 0 gives exit %d', async (range, code) => {
+    const r = await nagios(pair.standby.port, '-w', `lag_bytes=${range}`);
+    expect(r.exitCode).toBe(code);
+    expect(parsePluginOutput(r.stdout).state).toBe(code ? 'WARNING' : 'OK');
+  });
+
+  it('critical wins over warning; standbys thresholds on a primary', async () => {
+    const r = await nagios(pair.standby.port, '-w', 'lag_bytes=10:', '-c', 'lag_bytes=@0:0');
+    expect(r.exitCode).toBe(2);
+    expect(parsePluginOutput(r.stdout).state).toBe('CRITICAL');
+    const p = await nagios(pair.primary.port, '-w', 'standbys=2:', '-v');
+    expect(p.exitCode).toBe(1);
+    const out = parsePluginOutput(p.stdout);
+    expect(out.perf[0]).toMatchObject({ label: 'standbys', value: 1, warn: '2:', crit: '1:' });
+    expect(out.long[0]).toMatch(/^WARNING: too_few_standbys: /);
+  });
+
+  it('role mismatch is CRITICAL; a refused connection is CRITICAL', async () => {
+    expect((await nagios(pair.primary.port, '--role', 'standby')).exitCode).toBe(2);
+    const port = await freePort();
+    const r = await nagios(port);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toMatch(/^PGSR CRITICAL - server 127\.0\.0\.1:\d+: cannot connect/);
+  });
+
+  it('bad arguments are UNKNOWN (3), one status line on stdout', async () => {
+    for (const args of [['--bogus'], ['-w', 'parsecs=1'], ['-p', 'x'], ['-t', '5:MAYBE']]) {
+      const r = await runPgsr(['check', '--format', 'nagios', ...args]);
+      expect(r.exitCode).toBe(3);
+      expect(r.stdout).toMatch(/^PGSR UNKNOWN - (usage|configuration) error: /);
+      expect(r.stdout.split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('timeout: CRITICAL by default, -t N:STATE chooses, ends within the timeout', async () => {
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((s) => sockets.push(s));
+    await new Promise<void>((res) => silent.listen(0, '127.0.0.1', () => res()));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const r1 = await nagios(port, '-t', '1');
+      expect(r1.exitCode).toBe(2);
+      expect(r1.stdout).toContain('no answer within 1.0s');
+      expect(r1.ms).toBeLessThan(1000 + 3000);
+      expect((await nagios(port, '-t', '1:UNKNOWN')).exitCode).toBe(3);
+      expect((await nagios(port, '-t', '1:warning')).exitCode).toBe(1);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  });
+});
+
+describe('check_pgsr entry point', () => {
+  it('answers as a Nagios plugin without --format', async () => {
+    const r = await checkPgsr(['-h', '127.0.0.1', '-p', String(pair.standby.port)]);
+    expect(r.exitCode).toBe(0);
+    expect(parsePluginOutput(r.stdout).state).toBe('OK');
+  });
+  it('--help and --version exit 3 (UNKNOWN), as monitoring-plugins do', async () => {
+    const h = await checkPgsr(['--help']);
+    expect(h.exitCode).toBe(3);
+    expect(h.stdout).toContain('--warning');
+    const v = await checkPgsr(['--version']);
+    expect(v.exitCode).toBe(3);
+    expect(v.stdout).toMatch(/^check_pgsr \(pgsr\) \d+\.\d+\.\d+$/);
+    expect((await runPgsr(['check', '--format', 'nagios', '--help'])).exitCode).toBe(3);
+  });
+});
