@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { basename } from 'node:path';
 import { checkCommand, type CommandResult } from './cli/check';
+import { lifecycleCommands } from './cli/lifecycle';
 import { watchCommand } from './cli/watch';
 import { NAGIOS_EXIT } from './dialect/nagios';
 import { EXIT } from './dialect/clusterpro';
@@ -67,8 +68,13 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
     .configureOutput(nagios ? NAGIOS_OUTPUT : OUTPUT);
   program.addCommand(checkCommand((p) => (pending = p), asCheckPgsr ? 'nagios' : undefined));
   program.addCommand(watchCommand((p) => (pending = p)));
+  for (const c of lifecycleCommands((p) => (pending = p))) program.addCommand(c);
   // addCommand() does not pass settings down: every subcommand gets them explicitly.
-  for (const sub of program.commands) sub.exitOverride().configureOutput(nagios ? NAGIOS_OUTPUT : OUTPUT);
+  const configure = (c: Command): void => {
+    c.exitOverride().configureOutput(nagios ? NAGIOS_OUTPUT : OUTPUT);
+    c.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
 
   try {
     await program.parseAsync(args, { from: 'user' });

@@ -165,6 +165,21 @@ export const CHECK_SETTING_KEYS = [
   'heartbeat',
   'fail-after',
   'status-file',
+  // lifecycle commands
+  'pgdata',
+  'bindir',
+  'primary-conninfo',
+  'peer-conninfo',
+  'as',
+  'force',
+  'dry-run',
+  'post-promote-command',
+  'discard-old',
+  'from',
+  'method',
+  'standby-pgdata',
+  'fast-timeout',
+  'server-log',
 ] as const;
 export const REPEATABLE_KEYS: ReadonlySet<string> = new Set(['application-name', 'warning', 'critical']);
 const FILE_KEYS: ReadonlySet<string> = new Set(CHECK_SETTING_KEYS.filter((k) => k !== 'config'));
@@ -192,7 +207,23 @@ const ENV_KEYS: Record<string, string> = {
  * @param cli settings given on the command line (only those the user actually typed).
  * @throws ConfigError with a one-line message naming the setting and its source.
  */
-export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext): CheckConfig {
+export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext, defaults: { timeoutS?: number } = {}): CheckConfig {
+  return resolveWithSources(cli, ctx, defaults).config;
+}
+
+/** What a setting resolved to and where it came from (for messages). */
+export interface Picked {
+  value: string;
+  from: string;
+}
+
+/** Looks settings up in precedence order (flag > environment > file). */
+export interface Sources {
+  pick(key: string): Picked | undefined;
+  pickBool(key: string, dflt: boolean): boolean;
+}
+
+function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaults: { timeoutS?: number }): { config: CheckConfig; sources: Sources } {
   const env = ctx.env;
   const configPath = str(cli.config) ?? nonEmpty(env.PGSR_CONFIG);
   const file = configPath ? readConfigFile(configPath, FILE_KEYS, REPEATABLE_KEYS) : {};
@@ -202,6 +233,7 @@ export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext): Check
   const fileConn = expandDbname(file, `config file ${configPath}: dbname`);
   const envSettings: RawSettings = {};
   for (const [v, key] of Object.entries(ENV_KEYS)) if (nonEmpty(env[v]) !== undefined) envSettings[key] = env[v];
+  if (nonEmpty(env.PGDATA) !== undefined) envSettings.pgdata = env.PGDATA;
 
   const layers: Array<[string, RawSettings, Conninfo]> = [
     ['command line', expandNagiosThresholds(cli, 'command line'), cliConn],
@@ -308,7 +340,7 @@ export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext): Check
   const to = pick('timeout');
   // monitoring-plugins `-t N:STATE` chooses the state a timeout is reported as.
   const [toValue, toState] = to ? splitTimeoutState(to.value, to.from) : ['10', 'critical' as Severity];
-  const timeoutS = to ? positiveNumber(toValue, 'seconds', to.from, false) : 10;
+  const timeoutS = to ? positiveNumber(toValue, 'seconds', to.from, false) : (defaults.timeoutS ?? 10);
   if (timeoutS < 1 || timeoutS > 3600) throw new ConfigError(`${to?.from}: timeout must be between 1 and 3600 seconds`);
   const iv = pick('interval');
   const hb = pick('heartbeat');
@@ -329,7 +361,7 @@ export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext): Check
   const sd = pick('state-dir');
   const ll = pick('log-level');
 
-  return {
+  const config: CheckConfig = {
     connection,
     osUser,
     expectedRole,
@@ -357,6 +389,81 @@ export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext): Check
     },
     logLevel: ll ? oneOf(ll.value, LOG_LEVELS, ll.from) : 'silent',
     configFile: configPath,
+  };
+  return { config, sources: { pick: (k) => pick(k), pickBool } };
+}
+
+/** How `pgsr rebuild` copies the data: pg_rewind when possible, else pg_basebackup (auto). */
+export type RebuildMethod = 'auto' | 'rewind' | 'basebackup';
+
+/** A validated configuration of a lifecycle command (start, stop, promote, rebuild, ...). */
+export interface LifecycleConfig {
+  /** Connection, timeout (`timeoutMs` bounds the whole command), format, alerts, os-user. */
+  common: CheckConfig;
+  /** True when host/port were given (flag, environment, file); else they come from postmaster.pid. */
+  hostGiven: boolean;
+  portGiven: boolean;
+  pgdata?: string;
+  bindir?: string;
+  /** Conninfo the standby configuration points at (written as primary_conninfo). */
+  primaryConninfo?: string;
+  /** The other node, checked before becoming primary (promote, start --as primary, exec start). */
+  peerConninfo?: string;
+  as?: 'primary' | 'standby';
+  force: boolean;
+  dryRun: boolean;
+  postPromoteCommand?: string;
+  discardOld: boolean;
+  from?: string;
+  method: RebuildMethod;
+  standbyPgdata?: string;
+  /** Milliseconds a fast shutdown may take before pgsr escalates to immediate (default 30 s, at most half the timeout). */
+  fastTimeoutMs: number;
+  /** pg_ctl -l file (default <pgdata>/pgsr-postmaster.log). */
+  serverLog?: string;
+}
+
+/**
+ * Resolves a lifecycle command's settings: the check's settings (connection, format, alerts)
+ * plus the data directory, bin dir, conninfos and options, with the same precedence.
+ * @param defaults.timeoutS the command's default `--timeout`.
+ * @throws ConfigError naming the setting and its source.
+ */
+export function resolveLifecycleConfig(cli: RawSettings, ctx: ResolveContext, defaults: { timeoutS: number }): LifecycleConfig {
+  const { config, sources } = resolveWithSources(cli, ctx, defaults);
+  const get = (k: string) => sources.pick(k)?.value;
+  const conninfo = (k: string): string | undefined => {
+    const p = sources.pick(k);
+    if (!p) return undefined;
+    try {
+      parseConninfo(p.value);
+    } catch (err) {
+      throw new ConfigError(`${p.from}: ${(err as Error).message}`);
+    }
+    return p.value;
+  };
+  const asP = sources.pick('as');
+  const method = sources.pick('method');
+  const ft = sources.pick('fast-timeout');
+  const fastS = ft ? positiveNumber(ft.value, 'seconds', ft.from, false) : Math.min(30, config.timeoutMs / 2000);
+  return {
+    common: config,
+    hostGiven: sources.pick('host') !== undefined || typeof cli.dbname === 'string',
+    portGiven: sources.pick('port') !== undefined || typeof cli.dbname === 'string',
+    pgdata: get('pgdata'),
+    bindir: get('bindir'),
+    primaryConninfo: conninfo('primary-conninfo'),
+    peerConninfo: conninfo('peer-conninfo'),
+    as: asP ? oneOf(asP.value, ['primary', 'standby'] as const, asP.from) : undefined,
+    force: sources.pickBool('force', false),
+    dryRun: sources.pickBool('dry-run', false),
+    postPromoteCommand: get('post-promote-command'),
+    discardOld: sources.pickBool('discard-old', false),
+    from: conninfo('from'),
+    method: method ? oneOf(method.value, ['auto', 'rewind', 'basebackup'] as const, method.from) : 'auto',
+    standbyPgdata: get('standby-pgdata'),
+    fastTimeoutMs: Math.round(fastS * 1000),
+    serverLog: get('server-log'),
   };
 }
 

@@ -102,6 +102,7 @@ export class ProbeSession {
       };
     } catch (err) {
       const failure = classify(err, phase, timedOut, deadline - started, this.passNotes);
+
       // An unsupported version is a fact about the server, not the connection: keep it.
       if (failure.kind !== 'unsupported-version') await this.close();
       return { ok: false, target, failure, server, durationMs: Date.now() - started };
@@ -126,38 +127,8 @@ export class ProbeSession {
     destroy(c);
   }
 
-  private async newClient(budgetMs: number): Promise<PgClient> {
-    const { Client } = await import('pg');
-    const conn = this.conn;
-    const config: ClientConfig = {
-      host: conn.host,
-      port: conn.port,
-      user: conn.user,
-      database: conn.database,
-      application_name: conn.applicationName,
-      password: async () => {
-        if (conn.envPassword !== undefined) return conn.envPassword;
-        const found = lookupPassword(conn.passfiles, { host: conn.host, port: conn.port, database: conn.database, user: conn.user });
-        this.passNotes = found.notes;
-        if (found.password === undefined) {
-          const where = conn.passfiles.length ? conn.passfiles.join(', ') : 'no password file';
-          throw new TaggedError(`the server asks for a password for user "${conn.user}" and none was found (searched ${where}${notesText(found.notes)})`, 'auth');
-        }
-        return found.password;
-      },
-      // Backstops only: pgsr's own timers fire first and classify the timeout.
-      connectionTimeoutMillis: budgetMs + 1000,
-      // statement_timeout makes the server cancel what the client stopped waiting for.
-      statement_timeout: Math.max(1000, budgetMs),
-      keepAlive: true,
-      ssl: sslOption(conn),
-    };
-    const client = new Client(config);
-    client.on('error', () => {
-      // Socket errors surface through the pending query; this listener only keeps an 'error'
-      // event from crashing the process (node-postgres docs: always attach one).
-    });
-    return client;
+  private newClient(budgetMs: number): Promise<PgClient> {
+    return makeClient(this.conn, budgetMs, (notes) => (this.passNotes = notes));
   }
 }
 
@@ -171,6 +142,78 @@ export async function observe(conn: ConnectionSettings, deadline: number): Promi
     return await session.observe(deadline);
   } finally {
     await session.close();
+  }
+}
+
+/**
+ * Creates (does not connect) a node-postgres client for a connection: password from the
+ * password files or PGPASSWORD (never argv), statement_timeout, keepalives, SSL per sslmode.
+ * @param onNotes receives the password-file notes (ignored files) for error messages.
+ */
+export async function makeClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void = () => {}): Promise<PgClient> {
+  const { Client } = await import('pg');
+  const config: ClientConfig = {
+    host: conn.host,
+    port: conn.port,
+    user: conn.user,
+    database: conn.database,
+    application_name: conn.applicationName,
+    password: async () => {
+      if (conn.envPassword !== undefined) return conn.envPassword;
+      const found = lookupPassword(conn.passfiles, { host: conn.host, port: conn.port, database: conn.database, user: conn.user });
+      onNotes(found.notes);
+      if (found.password === undefined) {
+        const where = conn.passfiles.length ? conn.passfiles.join(', ') : 'no password file';
+        throw new TaggedError(`the server asks for a password for user "${conn.user}" and none was found (searched ${where}${notesText(found.notes)})`, 'auth');
+      }
+      return found.password;
+    },
+    // Backstops only: pgsr's own timers fire first and classify the timeout.
+    connectionTimeoutMillis: budgetMs + 1000,
+    // statement_timeout makes the server cancel what the client stopped waiting for.
+    statement_timeout: Math.max(1000, budgetMs),
+    keepAlive: true,
+    ssl: sslOption(conn),
+  };
+  const client = new Client(config);
+  client.on('error', () => {
+    // Socket errors surface through the pending query; this listener only keeps an 'error'
+    // event from crashing the process (node-postgres docs: always attach one).
+  });
+  return client;
+}
+
+/** Rows of a query, as plain objects keyed by column name. */
+export type SqlRow = Record<string, unknown>;
+/** Runs one statement with parameters. */
+export type SqlRunner = (sql: string, params?: unknown[]) => Promise<SqlRow[]>;
+
+/**
+ * Opens a connection, runs `fn` with a query function, closes the connection; all bounded by
+ * `deadline` (epoch ms). Failures (refused, auth, timeout, SQL errors) come back classified.
+ * @throws only what `fn` throws that is not a database or socket error (bugs).
+ */
+export async function withConnection<T>(conn: ConnectionSettings, deadline: number, fn: (q: SqlRunner) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; failure: ProbeFailure }> {
+  const started = Date.now();
+  let notes: string[] = [];
+  let phase: ProbeFailure['phase'] = 'connect';
+  let timedOut = false;
+  const client = await makeClient(conn, Math.max(1, deadline - Date.now()), (n) => (notes = n));
+  const timer = setTimeout(() => {
+    timedOut = true;
+    destroy(client);
+  }, Math.max(1, deadline - Date.now()));
+  try {
+    await client.connect();
+    phase = 'query';
+    const value = await fn(async (sql, params) => (await client.query(sql, params as unknown[])).rows as SqlRow[]);
+    return { ok: true, value };
+  } catch (err) {
+    return { ok: false, failure: classify(err, phase, timedOut, deadline - started, notes) };
+  } finally {
+    clearTimeout(timer);
+    await Promise.race([client.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
+    destroy(client);
   }
 }
 

@@ -46,6 +46,7 @@ export const VERSION_DIFFERENCES = [
   { key: 'walreceiver.sender_host', since: 110000, note: 'pg_stat_wal_receiver.sender_host/sender_port added in 11; before, the host is read from conninfo' },
   { key: 'walreceiver.flushed_lsn', since: 130000, note: 'pg_stat_wal_receiver.received_lsn replaced by written_lsn + flushed_lsn in 13' },
   { key: 'replication.reply_time', since: 120000, note: 'pg_stat_replication.reply_time added in 12' },
+  { key: 'archive.status_dir_function', since: 120000, note: 'pg_ls_archive_statusdir() (pg_monitor) added in 12; before, pg_ls_dir() (superuser)' },
   { key: 'recovery.signal_files', since: 120000, note: 'recovery.conf replaced by standby.signal + postgresql.conf settings in 12' },
 ] as const;
 
@@ -121,3 +122,10 @@ ORDER BY r.application_name, r.pid`;
 /** The primary's current LSN and timeline (timeline = first 8 hex digits of the WAL file name). */
 export const PRIMARY_POSITION_SQL =
   "SELECT pg_current_wal_lsn()::text AS current_lsn, ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline";
+
+/** Count of WAL segments waiting to be archived (.ready files in pg_wal/archive_status). */
+export function archiveReadySql(versionNum: number): string {
+  return versionNum >= 120000
+    ? "SELECT count(*) AS ready FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'"
+    : "SELECT count(*) AS ready FROM pg_ls_dir('pg_wal/archive_status') AS name WHERE name LIKE '%.ready'";
+}

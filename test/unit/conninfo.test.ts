@@ -50,3 +50,13 @@ describe('parseConninfo', () => {
     expect(looksLikeConninfo('postgresql://x')).toBe(true);
   });
 });
+
+import { addressOf } from '../../src/config/conninfo';
+describe('addressOf (lenient, for conninfos written by others)', () => {
+  it('ignores passwords and unknown options', () => {
+    expect(addressOf("user=rep password=secret channel_binding=prefer host='192.168.1.10' port=5433 sslmode=prefer")).toEqual({ user: 'rep', host: '192.168.1.10', port: '5433' });
+    expect(addressOf('host=a port=1 password=********')).toEqual({ host: 'a', port: '1' });
+    expect(addressOf('postgresql://rep:pw@h:5433/db?target_session_attrs=any')).toEqual({ host: 'h', port: '5433', user: 'rep', dbname: 'db' });
+    expect(addressOf('garbage')).toEqual({});
+  });
+});

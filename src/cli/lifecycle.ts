@@ -1,0 +1,152 @@
+/**
+ * Lifecycle subcommands: start, stop, promote, rebuild, switchover, archive, unlock, exec.
+ * Each resolves its configuration, runs the action, renders the result in the chosen format
+ * and, in the CLUSTERPRO format, raises an alert for the outcome.
+ */
+import { Command, Option } from 'commander';
+import { resolveLifecycleConfig, type LifecycleConfig } from '../config/resolve';
+import { ConfigError } from '../errors';
+import { ACTION_EXIT, actionAlert, renderActionClusterpro, renderActionJson, renderActionText } from '../dialect/action';
+import { localTimestamp } from '../dialect/clusterpro';
+import { sendAlert } from '../host/alert';
+import { archive, peerRole, promote, rebuild, start, stop, switchover, unlock } from '../lifecycle/actions';
+import { clpEnv, describeClp, execStartBlockers, execStopBlockers } from '../lifecycle/exec';
+import type { ActionResult } from '../lifecycle/plan';
+import type { CommandResult } from './check';
+import { addConnectionOptions } from './check';
+import { typedSettings } from './settings';
+
+type Runner = (result: Promise<CommandResult>) => void;
+
+/** Options every lifecycle command takes. */
+function addLifecycleOptions(cmd: Command, timeoutDefault: number): Command {
+  return addConnectionOptions(cmd)
+    .option('-D, --pgdata <dir>', 'data directory (PGDATA)')
+    .option('--bindir <dir>', "PostgreSQL bin directory of the data directory's major (default /usr/lib/postgresql/<major>/bin)")
+    .option('-t, --timeout <seconds>', `bound of the whole command (default ${timeoutDefault})`)
+    .option('--dry-run', 'print the plan, change nothing')
+    .addOption(new Option('--format <format>', 'text|json|clusterpro (clusterpro also raises a clplogcmd alert for the outcome)').choices(['text', 'json', 'clusterpro']))
+    .option('--no-alert', 'CLUSTERPRO: do not call clplogcmd')
+    .option('--clplogcmd <path>', 'CLUSTERPRO: clplogcmd to run')
+    .option('--state-dir <dir>', 'state directory (PGSR_STATE_DIR)')
+    .option('--log-level <level>', 'diagnostics on stderr');
+}
+
+function lifecycleConfig(command: Command, timeoutS: number): LifecycleConfig {
+  const raw = typedSettings(command);
+  if (raw.password !== undefined) throw new ConfigError('a password is never accepted on the command line: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
+  return resolveLifecycleConfig(raw, { env: process.env, uid: process.getuid?.() ?? -1 }, { timeoutS });
+}
+
+/** Renders an action result in the configured format (text by default for commands run by hand). */
+export async function renderAction(cfg: LifecycleConfig, r: ActionResult, extraLines: string[] = []): Promise<CommandResult> {
+  const now = new Date();
+  const exitCode = ACTION_EXIT[r.outcome];
+  const format = cfg.common.format === 'nagios' ? 'text' : cfg.common.format;
+  if (format === 'json') return { exitCode, stdout: [renderActionJson(r, now)], stderr: [] };
+  if (format === 'clusterpro') {
+    let note = '';
+    const alert = cfg.common.alert.enabled ? actionAlert(r) : undefined;
+    if (alert) note = ` | ${(await sendAlert(cfg.common.alert.command, alert, cfg.common.alert.syslog, 5000)).detail}`;
+    return { exitCode, stdout: [...extraLines, renderActionClusterpro(r, now) + note], stderr: [] };
+  }
+  return { exitCode, stdout: [...extraLines, ...renderActionText(r)], stderr: [] };
+}
+
+function simple(name: string, description: string, timeoutS: number, run: Runner, act: (cfg: LifecycleConfig) => Promise<ActionResult>, extra: (c: Command) => Command = (c) => c): Command {
+  const cmd = new Command(name).description(description).helpOption('--help', 'display help for command');
+  extra(addLifecycleOptions(cmd, timeoutS)).action((_o, command: Command) => {
+    run(
+      Promise.resolve().then(async () => {
+        const cfg = lifecycleConfig(command, timeoutS);
+        return renderAction(cfg, await act(cfg));
+      }),
+    );
+  });
+  return cmd;
+}
+
+/** All lifecycle subcommands. */
+export function lifecycleCommands(run: Runner): Command[] {
+  const startCmd = simple('start', 'start the local instance (idempotent); as standby it writes the standby configuration of its major', 60, run, (cfg) => start(cfg), (c) =>
+    c
+      .addOption(new Option('--as <role>', 'standby|primary (default: what the data directory says)').choices(['standby', 'primary']))
+      .option('--primary-conninfo <conninfo>', 'standby: the upstream to write as primary_conninfo (include application_name)')
+      .option('--server-log <file>', 'pg_ctl -l file (default <pgdata>/pgsr-postmaster.log)'),
+  );
+  const stopCmd = simple('stop', 'stop the local instance: fast, then immediate if fast does not finish (idempotent)', 60, run, (cfg) => stop(cfg), (c) => c.option('--fast-timeout <seconds>', 'how long fast shutdown may take before immediate (default 30)'));
+  const promoteCmd = simple('promote', 'promote the local standby, refusing while the old primary is alive', 60, run, (cfg) => promote(cfg), (c) =>
+    c
+      .option('--primary-conninfo <conninfo>', 'the old primary, checked before promoting (also read from the standby configuration)')
+      .option('--peer-conninfo <conninfo>', 'another node that must not be a primary')
+      .option('--force', 'promote even if an old primary answers (split brain: you take the responsibility)')
+      .option('--post-promote-command <command>', 'run after promotion (sh -c), e.g. adding the service IP address'),
+  );
+  const rebuildCmd = simple('rebuild', 'turn this node into a standby of the current primary (pg_rewind, else pg_basebackup)', 1800, run, (cfg) => rebuild(cfg), (c) =>
+    c
+      .requiredOption('--from <conninfo>', 'the current primary to copy from (replication connection)')
+      .option('--primary-conninfo <conninfo>', 'primary_conninfo to write (default: --from)')
+      .addOption(new Option('--method <method>', 'auto|rewind|basebackup (default auto: pg_rewind, then pg_basebackup)').choices(['auto', 'rewind', 'basebackup']))
+      .option('--discard-old', 'delete the old data directory instead of keeping it aside')
+      .option('--fast-timeout <seconds>', 'stop: fast shutdown time before immediate')
+      .option('--server-log <file>', 'pg_ctl -l file'),
+  );
+  const switchoverCmd = simple('switchover', 'planned role swap of a healthy pair whose data directories are on this host', 300, run, (cfg) => switchover(cfg), (c) =>
+    c
+      .requiredOption('--standby-pgdata <dir>', 'the standby data directory')
+      .requiredOption('--primary-conninfo <conninfo>', 'how the old primary reaches the new one (include application_name)')
+      .option('--fast-timeout <seconds>', 'fast shutdown time of the primary'),
+  );
+  const unlockCmd = simple('unlock', 'remove the primary lock (this node holds the latest data)', 10, run, (cfg) => unlock(cfg));
+
+  const archiveCmd = new Command('archive').description('hold, resume or show WAL archiving on the primary (seed 000 7.3)').helpOption('--help', 'display help for command');
+  for (const sub of ['hold', 'resume', 'status'] as const) {
+    archiveCmd.addCommand(simple(sub, `${sub} archiving`, 30, run, (cfg) => archive(cfg, sub)));
+  }
+
+  const execCmd = new Command('exec').description('CLUSTERPRO EXEC resource: start|stop driven by CLP_* variables').helpOption('--help', 'display help for command');
+  execCmd.addCommand(
+    simple('start', 'EXEC start script: start PostgreSQL (as primary by default) unless CLUSTERPRO says not to', 300, run, execStart, (c) =>
+      c
+        .addOption(new Option('--as <role>', 'standby|primary (default primary: the failover group carries the primary)').choices(['standby', 'primary']))
+        .option('--peer-conninfo <conninfo>', 'the other node: if it answers as primary, start is refused (split brain)')
+        .option('--primary-conninfo <conninfo>', 'standby: the upstream')
+        .option('--server-log <file>', 'pg_ctl -l file'),
+    ),
+  );
+  execCmd.addCommand(simple('stop', 'EXEC stop script: stop PostgreSQL (fast, then immediate)', 300, run, execStop, (c) => c.option('--fast-timeout <seconds>', 'fast shutdown time before immediate')));
+  return [startCmd, stopCmd, promoteCmd, rebuildCmd, switchoverCmd, archiveCmd, unlockCmd, execCmd];
+}
+
+function execLine(what: string): string {
+  return `${localTimestamp(new Date())} pgsr ${what}`;
+}
+
+/** Wraps an exec action: the decision line (what CLUSTERPRO asked, what pgsr decided) goes first. */
+async function execStart(cfg: LifecycleConfig): Promise<ActionResult> {
+  const e = clpEnv(process.env);
+  if (cfg.common.format !== 'json') process.stdout.write(execLine(`exec start: ${describeClp(e) || 'no CLP_* variables'}`) + '\n');
+  const t0 = Date.now();
+  const blockers = execStartBlockers(e);
+  if (blockers.length) return { action: 'exec start', outcome: 'refused', summary: blockers[0], reasons: blockers, steps: [], facts: { event: e.event ?? null }, durationMs: Date.now() - t0 };
+  const as = cfg.as ?? 'primary';
+  const r = await start({ ...cfg, as }, async () => {
+    // The lock travels with the data (mirror disk): after a failover it is expected. It may be
+    // ignored only when the other node is not a primary (else two primaries: split brain).
+    if (as !== 'primary') return undefined;
+    if (!cfg.peerConninfo) return `CLUSTERPRO ${e.event}: no --peer-conninfo to check; the group's data directory is taken as the latest`;
+    const p = await peerRole(cfg, cfg.peerConninfo, 3000);
+    if (p.role === 'primary') return undefined;
+    return `CLUSTERPRO ${e.event}: peer ${p.where} is ${p.role ?? 'unreachable'}, not a primary`;
+  });
+  return { ...r, action: 'exec start', facts: { ...r.facts, event: e.event ?? null } };
+}
+
+async function execStop(cfg: LifecycleConfig): Promise<ActionResult> {
+  const e = clpEnv(process.env);
+  if (cfg.common.format !== 'json') process.stdout.write(execLine(`exec stop: ${describeClp(e) || 'no CLP_* variables'}`) + '\n');
+  const blockers = execStopBlockers(e);
+  if (blockers.length) return { action: 'exec stop', outcome: 'refused', summary: blockers[0], reasons: blockers, steps: [], facts: {}, durationMs: 0 };
+  const r = await stop(cfg);
+  return { ...r, action: 'exec stop', facts: { ...r.facts, factor: e.factor ?? null } };
+}

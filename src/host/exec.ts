@@ -1,0 +1,70 @@
+/**
+ * Child processes for server-side work (pg_ctl, pg_basebackup, pg_rewind, pg_controldata):
+ * run as the PostgreSQL OS user when pgsr is root (`runuser -u USER --`), with an argument
+ * vector (no shell), a timeout with SIGKILL, and the caller's environment minus libpq
+ * variables that could redirect the tools. The exit code is data, never an exception.
+ */
+import { execa } from 'execa';
+
+/** Outcome of one child process. */
+export interface ExecResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** ENOENT, EACCES... when it could not be spawned. */
+  spawnError?: string;
+  ms: number;
+}
+
+/** Options of `runAs`. */
+export interface RunAsOptions {
+  timeoutMs: number;
+  /** Extra environment (e.g. PGPASSFILE for pg_basebackup); never a password. */
+  env?: Record<string, string>;
+  input?: string;
+}
+
+/** Environment for server tools: the caller's without libpq variables, plus `extra`. */
+export function toolEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^PG/.test(k)) env[k] = v;
+  env.LANG = 'C';
+  env.LC_ALL = 'C';
+  return { ...env, ...extra };
+}
+
+/**
+ * Runs `file args` as `osUser` when the current process is root, else as the current user.
+ * Never throws for a failing or missing program.
+ */
+export async function runAs(osUser: string, file: string, args: string[], opts: RunAsOptions): Promise<ExecResult> {
+  const root = process.getuid?.() === 0;
+  const [cmd, argv] = root && osUser !== 'root' ? ['runuser', ['-u', osUser, '--', file, ...args]] : [file, args];
+  const t0 = Date.now();
+  const r = await execa(cmd, argv, {
+    reject: false,
+    timeout: Math.max(100, opts.timeoutMs),
+    forceKillAfterDelay: 1000,
+    env: toolEnv(opts.env),
+    extendEnv: false,
+    cwd: '/',
+    stdin: opts.input === undefined ? 'ignore' : 'pipe',
+    input: opts.input,
+    cleanup: true,
+  });
+  return {
+    exitCode: r.exitCode,
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    timedOut: Boolean(r.timedOut),
+    spawnError: r.failed && r.exitCode === undefined && !r.timedOut ? (r.code ?? r.shortMessage) : undefined,
+    ms: Date.now() - t0,
+  };
+}
+
+/** The last non-empty line of a tool's output, for one-line reports. */
+export function lastLine(r: ExecResult): string {
+  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.at(-1) ?? (r.timedOut ? 'timed out' : r.spawnError ?? `exit ${r.exitCode}`);
+}

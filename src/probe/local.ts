@@ -1,0 +1,137 @@
+/**
+ * Local facts about one PostgreSQL data directory, read without deciding anything:
+ * PG_VERSION, postmaster.pid, `pg_ctl status` (exit 0 running, 3 not running, 4 no data
+ * directory: pg_ctl docs), recovery files and the pgsr primary lock; plus where the server
+ * binaries are.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAs } from '../host/exec';
+import { readLock, type LockInfo } from '../lifecycle/lock';
+
+/** Contents of postmaster.pid (PostgreSQL docs 19.1 / miscadmin.h LOCK_FILE_LINE_*). */
+export interface PidFile {
+  pid: number;
+  dataDir: string;
+  port: number | null;
+  socketDir: string | null;
+  listenAddr: string | null;
+  status: string | null;
+}
+
+/** Everything about the local instance that the lifecycle plans need. */
+export interface LocalFacts {
+  pgdata: string;
+  /** The directory exists and has PG_VERSION. */
+  initialized: boolean;
+  /** Major version from PG_VERSION (10, 11, ..., 18). */
+  major: number | null;
+  /** From `pg_ctl status`. */
+  state: 'running' | 'stopped' | 'no-data' | 'unknown';
+  pidFile?: PidFile;
+  standbySignal: boolean;
+  recoveryConf: boolean;
+  recoveryDone: boolean;
+  lock?: LockInfo;
+  /** Owner of PGDATA (files pgsr writes there get it). */
+  owner?: { uid: number; gid: number };
+}
+
+/** Paths of the programs a lifecycle command may need; undefined when not found. */
+export interface Binaries {
+  bindir: string;
+  pg_ctl?: string;
+  postgres?: string;
+  pg_rewind?: string;
+  pg_basebackup?: string;
+  pg_controldata?: string;
+}
+
+/** Reads postmaster.pid; undefined if absent or unreadable. */
+export function readPidFile(pgdata: string): PidFile | undefined {
+  try {
+    const lines = readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n');
+    const pid = Number(lines[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    const s = (i: number) => (lines[i] !== undefined && lines[i].trim() !== '' ? lines[i].trim() : null);
+    return { pid, dataDir: lines[1] ?? '', port: s(3) ? Number(s(3)) : null, socketDir: s(4), listenAddr: s(5), status: s(7) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Gathers the local facts. `pg_ctl status` runs as the OS user with a short timeout.
+ * Never throws.
+ */
+export async function localFacts(pgdata: string, bin: Binaries, osUser: string, timeoutMs: number): Promise<LocalFacts> {
+  const initialized = existsSync(join(pgdata, 'PG_VERSION'));
+  let major: number | null = null;
+  if (initialized) {
+    const v = readFileSync(join(pgdata, 'PG_VERSION'), 'utf8').trim();
+    major = Number(v.split('.')[0]) || null;
+  }
+  let state: LocalFacts['state'] = initialized ? 'unknown' : 'no-data';
+  if (initialized && bin.pg_ctl) {
+    const r = await runAs(osUser, bin.pg_ctl, ['status', '-D', pgdata], { timeoutMs: Math.min(timeoutMs, 10_000) });
+    state = r.exitCode === 0 ? 'running' : r.exitCode === 3 ? 'stopped' : r.exitCode === 4 ? 'no-data' : 'unknown';
+  }
+  let owner: LocalFacts['owner'];
+  try {
+    const st = statSync(pgdata);
+    owner = { uid: st.uid, gid: st.gid };
+  } catch {
+    owner = undefined;
+  }
+  return {
+    pgdata,
+    initialized,
+    major,
+    state,
+    pidFile: readPidFile(pgdata),
+    standbySignal: existsSync(join(pgdata, 'standby.signal')),
+    recoveryConf: existsSync(join(pgdata, 'recovery.conf')),
+    recoveryDone: existsSync(join(pgdata, 'recovery.done')),
+    lock: initialized ? readLock(pgdata) : undefined,
+    owner,
+  };
+}
+
+/** The machine's PostgreSQL bin dirs, newest major first (Debian layout /usr/lib/postgresql/N/bin). */
+export function systemBindirs(): string[] {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return [];
+  return readdirSync(base)
+    .filter((d) => /^\d+$/.test(d) && existsSync(join(base, d, 'bin')))
+    .sort((a, b) => Number(b) - Number(a))
+    .map((d) => join(base, d, 'bin'));
+}
+
+/**
+ * Finds the binaries: server programs (pg_ctl, postgres, pg_rewind, pg_controldata) must come
+ * from `bindir` (the data directory's major); pg_basebackup may come from a newer client too
+ * (it can copy older servers). With no bindir given: /usr/lib/postgresql/<major>/bin.
+ */
+export function findBinaries(bindir: string | undefined, major: number | null): Binaries {
+  const dir = bindir ?? (major !== null && existsSync(`/usr/lib/postgresql/${major}/bin`) ? `/usr/lib/postgresql/${major}/bin` : (systemBindirs()[0] ?? '/usr/lib/postgresql/bin'));
+  const at = (d: string, name: string) => (existsSync(join(d, name)) ? join(d, name) : undefined);
+  const clientDirs = [dir, ...systemBindirs()];
+  return {
+    bindir: dir,
+    pg_ctl: at(dir, 'pg_ctl'),
+    postgres: at(dir, 'postgres'),
+    pg_rewind: at(dir, 'pg_rewind'),
+    pg_controldata: at(dir, 'pg_controldata') ?? clientDirs.map((d) => at(d, 'pg_controldata')).find(Boolean),
+    pg_basebackup: clientDirs.map((d) => at(d, 'pg_basebackup')).find(Boolean),
+  };
+}
+
+/** Parses `pg_controldata` output into key → value. */
+export function parseControlData(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+  }
+  return out;
+}
