@@ -10,7 +10,7 @@
  */
 import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { addressOf } from '../config/conninfo';
 import type { ConnectionSettings, LifecycleConfig } from '../config/resolve';
@@ -96,9 +96,18 @@ async function guarded(run: Run, body: () => Promise<ActionResult>): Promise<Act
   }
 }
 
-function requirePgdata(cfg: LifecycleConfig): string {
+/**
+ * The data directory of a command. A wrong one is a configuration error (exit 5): it must hold
+ * PG_VERSION, except for rebuild (`mayBeEmpty`), which may create it but needs its parent.
+ */
+function requirePgdata(cfg: LifecycleConfig, mayBeEmpty = false): string {
   if (!cfg.pgdata) throw new ConfigError('--pgdata (or PGDATA) is required');
-  return cfg.pgdata.replace(/\/+$/, '');
+  const pgdata = cfg.pgdata.replace(/\/+$/, '');
+  if (!existsSync(join(pgdata, 'PG_VERSION'))) {
+    if (!mayBeEmpty) throw new ConfigError(`${pgdata} is not a PostgreSQL data directory (no PG_VERSION)`);
+    if (!existsSync(dirname(pgdata))) throw new ConfigError(`the parent directory of ${pgdata} does not exist`);
+  }
+  return pgdata;
 }
 
 /** Binaries for a data directory; a configuration error when pg_ctl/postgres are missing. */
@@ -251,6 +260,7 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts)
       for (const s of d.steps) run.steps.push({ step: s, status: 'planned' });
       return run.result('planned', `would start as ${wanted}`);
     }
+    if (f.lock && override) run.steps.push({ step: `ignore the primary lock: ${override}`, status: 'done' });
     if (wanted === 'standby') await run.step('standby configuration', () => writeStandbyConfig(f, cfg.primaryConninfo), (v) => v);
     else await run.step('primary configuration', () => clearStandbyConfig(f), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, f, bin), (v) => v);
@@ -423,7 +433,7 @@ export async function promote(cfg: LifecycleConfig): Promise<ActionResult> {
 export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
   const run = new Run('rebuild', cfg);
   return guarded(run, async () => {
-    const pgdata = requirePgdata(cfg);
+    const pgdata = requirePgdata(cfg, true);
     if (!cfg.from) throw new ConfigError('--from CONNINFO (the current primary) is required');
     const from = cfg.from;
     const { f, bin } = await facts(run, pgdata);
@@ -507,13 +517,13 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     run.facts.method = used;
     if (oldDir) run.facts.old_data = oldDir;
     const nf = await localFacts(pgdata, bin, osUser, run.remaining());
-    await run.step('restore the local *.conf files', () => {
-      for (const [name, text] of Object.entries(kept)) writeOwned(nf, join(pgdata, name), text);
-      return Object.keys(kept).length;
-    });
     await run.step('remove copied lock and recovery files', () => {
       removeLock(pgdata);
-      for (const x of ['standby.signal', 'recovery.signal', 'recovery.conf', 'recovery.done', 'postmaster.pid']) if (x !== 'postmaster.pid' || used === 'pg_basebackup') rmSync(join(pgdata, x), { force: true });
+      for (const x of ['standby.signal', 'recovery.signal', 'recovery.conf', 'recovery.done']) rmSync(join(pgdata, x), { force: true });
+    });
+    await run.step('restore the local configuration files', () => {
+      for (const [name, text] of Object.entries(kept)) writeOwned(nf, join(pgdata, name), text);
+      return Object.keys(kept).length;
     });
     await run.step('standby configuration', () => writeStandbyConfig({ ...nf, standbySignal: false, recoveryConf: false }, cfg.primaryConninfo ?? from), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, nf, bin), (v) => v);
@@ -525,11 +535,15 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
   });
 }
 
-/** Top-level *.conf files of a data directory, by name. */
+/**
+ * The node's own configuration files, by name: every top-level *.conf (postgresql.conf,
+ * pg_hba.conf, pg_ident.conf, postgresql.auto.conf, includes) and, up to 11, recovery.conf or
+ * recovery.done (restore_command, archive_cleanup_command: seed 000's standby settings).
+ */
 function savedConf(pgdata: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of readdirSync(pgdata)) {
-    if (name.endsWith('.conf') && name !== 'recovery.conf') out[name] = readFileSync(join(pgdata, name), 'utf8');
+    if (name.endsWith('.conf') || name === 'recovery.done') out[name] = readFileSync(join(pgdata, name), 'utf8');
   }
   return out;
 }

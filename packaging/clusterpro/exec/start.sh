@@ -1,0 +1,17 @@
+#!/bin/sh
+#*****************************************************************************
+#* start.sh: CLUSTERPRO EXEC resource (e.g. exec_database) start script.     *
+#* pgsr reads CLP_EVENT / CLP_DISK / CLP_SERVER / CLP_GROUPNAME /            *
+#* CLP_RESOURCENAME, refuses to run outside the cluster (no CLP_EVENT) or on *
+#* a failed disk (CLP_DISK=FAILURE), starts PostgreSQL (as primary unless    *
+#* the config says `as = standby`), logs what it decided and why, and exits  *
+#* 0 on success, non-zero on failure.                                        *
+#*                                                                           *
+#* Edit the three paths below; every other setting goes in PGSR_CONFIG.      *
+#* Recommended EXEC start timeout: pgsr's `timeout` (default 300 s) + 60 s.  *
+#*****************************************************************************
+PGSR_NODE=/usr/bin/node
+PGSR_BUNDLE=/opt/pgsr/pgsr.cjs
+PGSR_CONFIG=/etc/pgsr/exec_database.conf
+
+exec "$PGSR_NODE" "$PGSR_BUNDLE" exec start --format clusterpro --config "$PGSR_CONFIG"

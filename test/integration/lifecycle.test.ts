@@ -1,0 +1,201 @@
+/**
+ * The lifecycle commands on real pairs, on the machine's PostgreSQL (15) and on 11 (the
+ * reference system's major: recovery.conf, recovery.done). The full cycle of seed 000 7.2:
+ * primary down -> promote the standby (writable, timeline +1) -> the former primary refuses to
+ * start (lock) -> rebuild it from the new primary -> the pair streams again -> switchover back.
+ * Also: promote refused while the old primary is alive, idempotent repeats, stop escalation,
+ * archive hold/resume round trip, wrong --pgdata and missing binaries.
+ */
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultBindir, labDown, labUp, psql, runServerCommand, waitFor, type LabPair } from '../../scripts/lib/lab';
+import { installMajor } from '../../scripts/lib/pgversions';
+import { runPgsr } from '../helpers/run';
+
+interface Action {
+  outcome: string;
+  exit_code: number;
+  summary: string;
+  reasons: string[];
+  steps: Array<{ step: string; status: string; detail?: string }>;
+  facts: Record<string, unknown>;
+}
+
+async function pgsr(args: string[], timeoutMs = 120_000): Promise<Action & { code: number; ms: number }> {
+  const r = await runPgsr([...args, '--format', 'json'], { timeoutMs });
+  let j: Action;
+  try {
+    j = JSON.parse(r.stdout.split('\n').at(-1) ?? '') as Action;
+  } catch {
+    throw new Error(`not JSON (exit ${r.exitCode}): ${r.stdout} ${r.stderr}`);
+  }
+  expect(j.exit_code).toBe(r.exitCode);
+  return { ...j, code: r.exitCode, ms: r.ms };
+}
+
+const conninfo = (port: number) => `host=127.0.0.1 port=${port} user=postgres application_name=slave`;
+
+for (const major of [15, 11]) {
+  describe(`lifecycle on PostgreSQL ${major}`, () => {
+    let pair: LabPair;
+    let bindir: string;
+    let P: string;
+    let S: string;
+    beforeAll(async () => {
+      bindir = major === 15 ? await defaultBindir() : await installMajor(major);
+      pair = await labUp({ bindir });
+      expect(pair.major).toBe(major);
+      P = pair.primary.data;
+      S = pair.standby.data;
+    });
+    afterAll(async () => {
+      if (!pair) return;
+      for (const d of readdirSync(dirname(P)).filter((n) => n.includes('.pgsr-old-'))) rmSync(join(dirname(P), d), { recursive: true, force: true });
+      await labDown(pair);
+    });
+    const B = () => ['--bindir', bindir];
+
+    it('start/stop are idempotent; starting as primary under pgsr creates the lock', async () => {
+      const s1 = await pgsr(['stop', '-D', P, ...B()]);
+      expect(s1).toMatchObject({ code: 0, outcome: 'done', facts: { clean: true } });
+      expect((await pgsr(['stop', '-D', P, ...B()])).outcome).toBe('already');
+      const st = await pgsr(['start', '-D', P, '--as', 'primary', ...B()]);
+      expect(st).toMatchObject({ code: 0, outcome: 'done', summary: `started as primary (PostgreSQL ${major})` });
+      expect(existsSync(join(P, 'pgsr.primary.lock'))).toBe(true);
+      expect((await pgsr(['start', '-D', P, '--as', 'primary', ...B()])).outcome).toBe('already');
+      expect((await pgsr(['start', '-D', S, ...B()])).summary).toBe('already running as standby');
+      await waitFor('streaming', async () => (await psql(pair, pair.standby, 'SELECT status FROM pg_stat_wal_receiver')) === 'streaming');
+    });
+
+    it('promote is refused while the old primary is alive; --dry-run only plans', async () => {
+      const r = await pgsr(['promote', '-D', S, ...B(), '--primary-conninfo', conninfo(pair.primary.port)]);
+      expect(r).toMatchObject({ code: 3, outcome: 'refused' });
+      expect(r.reasons.join(' ')).toMatch(/split brain/);
+      const d = await pgsr(['promote', '-D', S, ...B(), '--dry-run', '--force']);
+      expect(d).toMatchObject({ code: 0, outcome: 'planned' });
+      expect(await psql(pair, pair.standby, 'SELECT pg_is_in_recovery()')).toBe('t');
+    });
+
+    it('primary crash -> promote: writable on a new timeline, post-promote command run, idempotent', async () => {
+      await runServerCommand(pair.osUser, join(bindir, 'pg_ctl'), ['stop', '-D', P, '-m', 'immediate']);
+      const marker = join(mkdtempSync('/tmp/pgsr-post-'), 'ran');
+      const r = await pgsr(['promote', '-D', S, ...B(), '--primary-conninfo', conninfo(pair.primary.port), '--post-promote-command', `touch ${marker}`]);
+      expect(r).toMatchObject({ code: 0, outcome: 'done', facts: { timeline_before: 1, timeline_after: 2 } });
+      expect(r.summary).toMatch(/^promoted: timeline 1 -> 2, last replayed [0-9A-F]+\/[0-9A-F]+, writable after \d+ ms; post-promote command ok$/);
+      expect(existsSync(marker)).toBe(true);
+      await psql(pair, pair.standby, 'CREATE TABLE after_failover (id int); INSERT INTO after_failover VALUES (42);');
+      if (major <= 11) expect(existsSync(join(S, 'recovery.done'))).toBe(true);
+      expect(existsSync(join(S, 'pgsr.primary.lock'))).toBe(true);
+      expect((await pgsr(['promote', '-D', S, ...B()])).outcome).toBe('already');
+    });
+
+    it('the former primary refuses to start in either role while its lock is there', async () => {
+      const a = await pgsr(['start', '-D', P, '--as', 'primary', ...B()]);
+      expect(a).toMatchObject({ code: 3, outcome: 'refused' });
+      expect(a.summary).toMatch(/ran as primary and was not stopped cleanly/);
+      const b = await pgsr(['start', '-D', P, '--as', 'standby', '--primary-conninfo', conninfo(pair.standby.port), ...B()]);
+      expect(b).toMatchObject({ code: 3, outcome: 'refused' });
+    });
+
+    it('rebuild from the new primary: streams again, keeps its own configuration, idempotent', async () => {
+      const r = await pgsr(['rebuild', '-D', P, ...B(), '--from', conninfo(pair.standby.port)], 300_000);
+      expect(r).toMatchObject({ code: 0, outcome: 'done' });
+      // pg_rewind needs the major's own pg_rewind: the machine's 15 has it, the npm package for 11 does not.
+      expect(r.facts.method).toBe(major === 15 ? 'pg_rewind' : 'pg_basebackup');
+      expect(existsSync(join(P, 'pgsr.primary.lock'))).toBe(false);
+      expect(readFileSync(join(P, 'pgsr-lab.conf'), 'utf8')).toContain(`port = ${pair.primary.port}`);
+      if (major <= 11) expect(readFileSync(join(P, 'recovery.conf'), 'utf8')).toContain(`port=${pair.standby.port}`);
+      else expect(existsSync(join(P, 'standby.signal'))).toBe(true);
+      await waitFor('the row on the rebuilt standby', async () => (await psql(pair, pair.primary, 'SELECT id FROM after_failover')) === '42');
+      expect(await psql(pair, pair.standby, "SELECT state FROM pg_stat_replication WHERE application_name = 'slave'")).toBe('streaming');
+      expect((await pgsr(['rebuild', '-D', P, ...B(), '--from', conninfo(pair.standby.port)])).outcome).toBe('already');
+    });
+
+    it('switchover back: no rebuild, timeline +1, both streaming', async () => {
+      const r = await pgsr(['switchover', '-D', S, '--standby-pgdata', P, ...B(), '--primary-conninfo', conninfo(pair.primary.port)], 300_000);
+      expect(r).toMatchObject({ code: 0, outcome: 'done' });
+      expect(await psql(pair, pair.primary, 'SELECT pg_is_in_recovery()')).toBe('f');
+      expect(await psql(pair, pair.standby, 'SELECT status FROM pg_stat_wal_receiver')).toBe('streaming');
+      expect(await psql(pair, pair.primary, "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int")).toBe('3');
+      expect(existsSync(join(S, 'pgsr.primary.lock'))).toBe(false);
+      expect((await pgsr(['switchover', '-D', S, '--standby-pgdata', P, ...B(), '--primary-conninfo', conninfo(pair.primary.port)])).outcome).toBe('already');
+    });
+
+    it('rebuild by pg_basebackup into a new directory, the old one moved aside', async () => {
+      await pgsr(['stop', '-D', S, ...B()]);
+      const r = await pgsr(['rebuild', '-D', S, ...B(), '--method', 'basebackup', '--from', conninfo(pair.primary.port)], 300_000);
+      expect(r).toMatchObject({ code: 0, outcome: 'done', facts: { method: 'pg_basebackup' } });
+      const old = String(r.facts.old_data);
+      expect(old).toMatch(/\.pgsr-old-\d{8}T\d{6}$/);
+      expect(existsSync(join(old, 'PG_VERSION'))).toBe(true);
+      expect(await psql(pair, pair.standby, 'SELECT status FROM pg_stat_wal_receiver')).toBe('streaming');
+    });
+
+    it('archive hold/resume restores the exact previous archive_command', async () => {
+      const value = "cp %p '/archive dir/%f' && echo 'it''s' > /dev/null";
+      await psql(pair, pair.primary, `ALTER SYSTEM SET archive_command = '${value.replace(/'/g, "''")}'; SELECT pg_reload_conf();`);
+      const args = ['-h', '127.0.0.1', '-p', String(pair.primary.port)];
+      const h = await pgsr(['archive', 'hold', ...args]);
+      expect(h).toMatchObject({ code: 0, outcome: 'done' });
+      expect((await pgsr(['archive', 'hold', ...args])).outcome).toBe('already');
+      const st = await pgsr(['archive', 'status', ...args]);
+      expect(st.summary).toMatch(/^HELD/);
+      expect(st.facts).toMatchObject({ held: true, ready_count: 0 });
+      expect((await pgsr(['archive', 'resume', ...args])).outcome).toBe('done');
+      expect(await psql(pair, pair.primary, "SELECT setting FROM pg_file_settings WHERE name = 'archive_command' ORDER BY seqno DESC LIMIT 1")).toBe(value);
+      expect((await pgsr(['archive', 'resume', ...args])).outcome).toBe('already');
+      // A value from postgresql.conf (not ALTER SYSTEM) comes back as a RESET, not a copy.
+      await psql(pair, pair.primary, 'ALTER SYSTEM RESET archive_command; SELECT pg_reload_conf();');
+      await pgsr(['archive', 'hold', ...args]);
+      await pgsr(['archive', 'resume', ...args]);
+      expect(readFileSync(join(P, 'postgresql.auto.conf'), 'utf8')).not.toMatch(/archive_command/);
+      expect((await pgsr(['archive', 'hold', '-h', '127.0.0.1', '-p', String(pair.standby.port)])).code).toBe(3);
+    });
+
+    it('wrong --pgdata and missing binaries: one line, configuration exit code 5', async () => {
+      for (const args of [['start', '-D', '/nonexistent/data'], ['stop', '-D', '/tmp'], ['promote'], ['start', '-D', P, '--bindir', '/nonexistent/bin']]) {
+        const r = await runPgsr(args);
+        expect(r.exitCode).toBe(5);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toMatch(/^pgsr: configuration error: /);
+      }
+    });
+  });
+}
+
+describe('stop escalation (PostgreSQL 15)', () => {
+  let pair: LabPair;
+  beforeAll(async () => {
+    pair = await labUp();
+  });
+  afterAll(async () => {
+    if (pair) await labDown(pair);
+  });
+  it('a SIGSTOPped backend blocks fast shutdown: pgsr escalates to immediate, within its bounds', async () => {
+    const client = execa('psql', ['-X', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '-c', 'BEGIN; SELECT pg_sleep(600);'], { reject: false, timeout: 120_000 });
+    let pid = '';
+    await waitFor('the sleeping backend', async () => (pid = await psql(pair, pair.primary, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()")) !== '');
+    process.kill(Number(pid), 'SIGSTOP');
+    try {
+      const t0 = Date.now();
+      const r = await pgsr(['stop', '-D', pair.primary.data, '--fast-timeout', '2', '--timeout', '40']);
+      expect(r).toMatchObject({ code: 0, outcome: 'done', facts: { clean: false } });
+      expect(r.summary).toMatch(/immediate after fast did not finish/);
+      expect(r.steps.map((s) => [s.step, s.status])).toEqual([
+        ['pg_ctl stop -m fast', 'failed'],
+        ['pg_ctl stop -m immediate', 'done'],
+      ]);
+      expect(Date.now() - t0).toBeLessThan(40_000 + 5000);
+      expect((await pgsr(['stop', '-D', pair.primary.data])).outcome).toBe('already');
+    } finally {
+      try {
+        process.kill(Number(pid), 'SIGCONT');
+      } catch {
+        // already gone with the server
+      }
+      client.kill();
+    }
+  });
+});
