@@ -456,7 +456,16 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
       }).catch(() => ({ ok: false as const }));
       if (streaming.ok && streaming.value && !f.lock) return run.result('already', 'already a streaming standby');
     }
-    const methods = rebuildMethods(cfg.method, Boolean(bin.pg_rewind), f.initialized);
+    let methods = rebuildMethods(cfg.method, Boolean(bin.pg_rewind), f.initialized);
+    // pg_basebackup copies servers of its own major and older only.
+    const bbMajor = bin.pg_basebackup ? await toolMajor(bin.pg_basebackup) : null;
+    if (methods.includes('basebackup') && (bbMajor === null || bbMajor < srcMajor)) {
+      methods = methods.filter((m) => m !== 'basebackup');
+      if (!methods.length) {
+        const why = bbMajor === null ? 'no pg_basebackup found' : `pg_basebackup ${bbMajor} (${bin.pg_basebackup}) cannot copy PostgreSQL ${srcMajor}`;
+        return run.result('refused', `${why}: install the PostgreSQL ${srcMajor} client tools or give --bindir`, [why]);
+      }
+    }
     if (cfg.dryRun) {
       if (f.state === 'running') run.steps.push({ step: 'stop the local server (fast, then immediate)', status: 'planned' });
       run.steps.push({ step: 'keep the local *.conf files', status: 'planned' });
@@ -533,6 +542,13 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     );
     return run.result('done', `rebuilt by ${used} from ${source.host}:${source.port}; streaming${oldDir ? `; old data kept in ${oldDir}` : ''}`);
   });
+}
+
+/** Major version of a PostgreSQL program from `--version` ("pg_basebackup (PostgreSQL) 15.18"); null if unknown. */
+async function toolMajor(path: string): Promise<number | null> {
+  const r = await execa(path, ['--version'], { reject: false, timeout: 10_000 });
+  const m = /\)\s+(\d+)/.exec(String(r.stdout ?? ''));
+  return m ? Number(m[1]) : null;
 }
 
 /**
