@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { basename } from 'node:path';
 import { checkCommand, type CommandResult } from './cli/check';
 import { lifecycleCommands } from './cli/lifecycle';
+import { ocfCommand } from './cli/ocf';
 import { watchCommand } from './cli/watch';
 import { NAGIOS_EXIT } from './dialect/nagios';
 import { EXIT } from './dialect/clusterpro';
@@ -69,6 +70,12 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
   program.addCommand(checkCommand((p) => (pending = p), asCheckPgsr ? 'nagios' : undefined));
   program.addCommand(watchCommand((p) => (pending = p)));
   for (const c of lifecycleCommands((p) => (pending = p))) program.addCommand(c);
+  program
+    .command('ocf')
+    .description('OCF resource agent (Pacemaker promotable clone); configuration from OCF_RESKEY_* only')
+    .argument('<action>', 'start|stop|monitor|promote|demote|notify|reload|meta-data|validate-all')
+    .helpOption('--help', 'display help for command')
+    .action(ocfCommand((p) => (pending = p), VERSION));
   // addCommand() does not pass settings down: every subcommand gets them explicitly.
   const configure = (c: Command): void => {
     c.exitOverride().configureOutput(nagios ? NAGIOS_OUTPUT : OUTPUT);

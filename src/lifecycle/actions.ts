@@ -16,7 +16,7 @@ import { addressOf } from '../config/conninfo';
 import type { ConnectionSettings, LifecycleConfig } from '../config/resolve';
 import { ConfigError } from '../errors';
 import { lastLine, runAs } from '../host/exec';
-import { findBinaries, localFacts, parseControlData, type Binaries, type LocalFacts } from '../probe/local';
+import { findBinaries, localFacts, orphanBackends, parseControlData, type Binaries, type LocalFacts } from '../probe/local';
 import { withConnection, type SqlRunner } from '../probe/observe';
 import { PRIMARY_POSITION_SQL, STANDBY_TIMELINE_SQL, archiveReadySql } from '../probe/versions';
 import type { PgRole } from '../types';
@@ -197,9 +197,10 @@ function writeStandbyConfig(f: LocalFacts, conninfo: string | undefined): string
   const done = join(f.pgdata, 'recovery.done');
   const base = existsSync(conf) ? readFileSync(conf, 'utf8') : existsSync(done) ? readFileSync(done, 'utf8') : '';
   const target = conninfo ?? readConfSetting(base, 'primary_conninfo');
-  if (!target) throw new Error('no primary_conninfo to write into recovery.conf');
-  writeOwned(f, conf, setConfSettings(base, standbySettings(major, target)));
-  return existsSync(done) && !base.includes(target) ? 'recovery.conf written' : 'recovery.conf written (other settings kept)';
+  // Without an upstream, a standby still waits in recovery (standby_mode) until one is configured.
+  const settings = target ? standbySettings(major, target) : { standby_mode: 'on', recovery_target_timeline: 'latest' };
+  writeOwned(f, conf, setConfSettings(base, settings));
+  return base ? 'recovery.conf written (other settings kept)' : 'recovery.conf written';
 }
 
 /** Makes the data directory start as a primary: no standby.signal / recovery.conf. */
@@ -243,7 +244,7 @@ async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>):
  * configuration present → standby). Idempotent.
  * @param lockOverride see decideStart (CLUSTERPRO exec start only).
  */
-export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts) => Promise<string | undefined>): Promise<ActionResult> {
+export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts) => Promise<string | undefined>, allowNoUpstream = false): Promise<ActionResult> {
   const run = new Run('start', cfg);
   return guarded(run, async () => {
     const pgdata = requirePgdata(cfg);
@@ -252,15 +253,16 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts)
     run.facts.as = wanted;
     const conn = localConnection(cfg, pgdata, f.pidFile);
     const runningRole = f.state === 'running' ? await roleOf(conn, Math.min(run.deadline, Date.now() + 5000)) : null;
-    const override = f.lock && lockOverride ? await lockOverride(f) : undefined;
-    const d = decideStart(f, wanted, runningRole, Boolean(cfg.primaryConninfo), override);
+    const override = f.lock && lockOverride && !f.backupLabel ? await lockOverride(f) : undefined;
+    const d = decideStart(f, wanted, runningRole, Boolean(cfg.primaryConninfo), override, allowNoUpstream);
     if (d.kind === 'already') return run.result('already', d.why);
     if (d.kind === 'refuse') return run.result('refused', d.reasons[0], d.reasons);
     if (cfg.dryRun) {
       for (const s of d.steps) run.steps.push({ step: s, status: 'planned' });
       return run.result('planned', `would start as ${wanted}`);
     }
-    if (f.lock && override) run.steps.push({ step: `ignore the primary lock: ${override}`, status: 'done' });
+    const lockStep = d.steps.find((x) => x.startsWith('remove the primary lock'));
+    if (lockStep) await run.step(lockStep, () => removeLock(pgdata));
     if (wanted === 'standby') await run.step('standby configuration', () => writeStandbyConfig(f, cfg.primaryConninfo), (v) => v);
     else await run.step('primary configuration', () => clearStandbyConfig(f), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, f, bin), (v) => v);
@@ -296,6 +298,16 @@ export async function stop(cfg: LifecycleConfig): Promise<ActionResult> {
     const { f, bin } = await facts(run, pgdata);
     if (f.state === 'no-data') return run.result('refused', `${pgdata} is not a PostgreSQL data directory`, [`${pgdata} is not a PostgreSQL data directory`]);
     if (f.state === 'stopped') {
+      const orphans = orphanBackends(pgdata);
+      if (orphans.length && !cfg.dryRun) {
+        // The postmaster died (kill -9, OOM) and left backends running on the data directory.
+        await run.step(`kill ${orphans.length} orphaned backend(s) of a dead postmaster`, async () => {
+          for (const pid of orphans) process.kill(pid, 'SIGKILL');
+          await waitUntil(run, 'the orphaned backends to exit', async () => orphanBackends(pgdata).length === 0);
+          return orphans.join(',');
+        }, (v) => `pids ${v}`);
+        return run.result('done', 'stopped: the postmaster was already dead; its orphaned backends were killed');
+      }
       const stale = f.pidFile ? `; stale postmaster.pid (pid ${f.pidFile.pid}) left for PostgreSQL to discard at the next start` : '';
       return run.result('already', `already stopped${stale}`);
     }
@@ -331,12 +343,15 @@ export async function stop(cfg: LifecycleConfig): Promise<ActionResult> {
 /**
  * `pgsr promote`: only from a running standby, only when the old primary is not reachable as a
  * primary (unless --force): checked through the walreceiver, --primary-conninfo, --peer-conninfo
- * and the standby's own primary_conninfo. pg_promote() from 12, `pg_ctl promote` before; waits
+ * and the standby's own primary_conninfo (`probeOldPrimaries: false` keeps only the walreceiver
+ * check: under Pacemaker the old primary is demoted/stopped or fenced before promote, and
+ * probing a floating IP nobody holds would only wait out its timeout). pg_promote() from 12, `pg_ctl promote` before; waits
  * (bounded) until pg_is_in_recovery() is false; creates the primary lock; runs
  * --post-promote-command (e.g. seed 000's `ip addr add` of the service address) with the
  * remaining time.
  */
-export async function promote(cfg: LifecycleConfig): Promise<ActionResult> {
+export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: boolean } = {}): Promise<ActionResult> {
+  const probeOldPrimaries = opts.probeOldPrimaries ?? true;
   const run = new Run('promote', cfg);
   return guarded(run, async () => {
     const pgdata = requirePgdata(cfg);
@@ -368,7 +383,7 @@ export async function promote(cfg: LifecycleConfig): Promise<ActionResult> {
       for (const c of [cfg.primaryConninfo, cfg.peerConninfo, st.configured ?? undefined, fromRecovery]) if (c) candidates.add(c);
     }
     const primariesSeen: string[] = [];
-    if (role === 'standby' && !cfg.force) {
+    if (role === 'standby' && !cfg.force && probeOldPrimaries) {
       const asked = new Set<string>();
       for (const c of candidates) {
         const target = remoteConnection(cfg, c);

@@ -39,7 +39,7 @@ export type StartDecision =
  * @param runningRole the role the running server answered with (null when stopped or unreachable).
  * @param lockOverride reason the lock may be ignored (CLUSTERPRO exec start when the peer is not a primary), else undefined.
  */
-export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole | null, hasPrimaryConninfo: boolean, lockOverride?: string): StartDecision {
+export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole | null, hasPrimaryConninfo: boolean, lockOverride?: string, allowNoUpstream = false): StartDecision {
   const reasons: string[] = [];
   if (!f.initialized) return { kind: 'refuse', reasons: [`${f.pgdata} is not a PostgreSQL data directory (no PG_VERSION)`] };
   if (f.state === 'running') {
@@ -54,17 +54,19 @@ export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole |
       ],
     };
   }
+  // A lock inside a base backup not yet started was copied from the source primary: not ours.
+  if (f.lock && f.backupLabel && !lockOverride) lockOverride = 'copied by a base backup (backup_label present)';
   if (f.lock && !lockOverride) {
     reasons.push(
       `this data directory ran as primary and was not stopped cleanly (lock ${f.lock.how} since ${f.lock.since}): rebuild it from the current primary (\`pgsr rebuild --from ...\`), or \`pgsr unlock\` if it holds the latest data`,
     );
   }
-  if (wanted === 'standby' && !hasPrimaryConninfo && !f.standbySignal && !f.recoveryConf) {
+  if (wanted === 'standby' && !hasPrimaryConninfo && !allowNoUpstream && !f.standbySignal && !f.recoveryConf) {
     reasons.push('no --primary-conninfo and no existing standby configuration: cannot start as standby');
   }
   if (reasons.length) return { kind: 'refuse', reasons };
   const steps: string[] = [];
-  if (f.lock && lockOverride) steps.push(`ignore the primary lock: ${lockOverride}`);
+  if (f.lock && lockOverride) steps.push(`remove the primary lock: ${lockOverride}`);
   if (wanted === 'standby') steps.push(f.major !== null && f.major >= 12 ? 'write standby.signal and primary_conninfo' : 'write recovery.conf');
   else if (f.standbySignal || f.recoveryConf) steps.push(f.major !== null && f.major >= 12 ? 'remove standby.signal' : 'move recovery.conf to recovery.done');
   steps.push('pg_ctl start -w');

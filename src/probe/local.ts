@@ -4,7 +4,7 @@
  * directory: pg_ctl docs), recovery files and the pgsr primary lock; plus where the server
  * binaries are.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAs } from '../host/exec';
 import { readLock, type LockInfo } from '../lifecycle/lock';
@@ -32,6 +32,8 @@ export interface LocalFacts {
   standbySignal: boolean;
   recoveryConf: boolean;
   recoveryDone: boolean;
+  /** backup_label present: a base backup not yet started (a lock in it was copied from the source). */
+  backupLabel: boolean;
   lock?: LockInfo;
   /** Owner of PGDATA (files pgsr writes there get it). */
   owner?: { uid: number; gid: number };
@@ -92,6 +94,7 @@ export async function localFacts(pgdata: string, bin: Binaries, osUser: string, 
     standbySignal: existsSync(join(pgdata, 'standby.signal')),
     recoveryConf: existsSync(join(pgdata, 'recovery.conf')),
     recoveryDone: existsSync(join(pgdata, 'recovery.done')),
+    backupLabel: existsSync(join(pgdata, 'backup_label')),
     lock: initialized ? readLock(pgdata) : undefined,
     owner,
   };
@@ -132,6 +135,36 @@ export function parseControlData(text: string): Record<string, string> {
   for (const line of text.split('\n')) {
     const i = line.indexOf(':');
     if (i > 0) out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/**
+ * Processes left in a data directory by a dead postmaster: backends keep running (and keep the
+ * shared memory attached) until they notice the postmaster is gone. A process counts only when
+ * its working directory is this very directory (same device and inode: the same path in another
+ * mount namespace or container is a different directory), it runs the postgres program and it
+ * belongs to the data directory's owner.
+ */
+export function orphanBackends(pgdata: string): number[] {
+  const out: number[] = [];
+  let dir: { dev: number; ino: number; uid: number };
+  try {
+    const st = statSync(pgdata);
+    dir = { dev: st.dev, ino: st.ino, uid: st.uid };
+  } catch {
+    return out;
+  }
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cwd = statSync(`/proc/${name}/cwd`);
+      if (cwd.dev !== dir.dev || cwd.ino !== dir.ino) continue;
+      if (statSync(`/proc/${name}`).uid !== dir.uid) continue;
+      if (readlinkSync(`/proc/${name}/exe`).endsWith('/postgres')) out.push(Number(name));
+    } catch {
+      // gone, or not ours to read
+    }
   }
   return out;
 }

@@ -98,7 +98,7 @@ describe('EXEC resource start.sh / stop.sh under clpsim', () => {
     await runServerCommand(pair.osUser, join(bindir, 'pg_ctl'), ['stop', '-D', pair.primary.data, '-m', 'immediate']);
     const s = await clpExec('start', ['--event', 'FAILOVER', '--server', 'OTHER']);
     expect(s).toMatchObject({ result: 'success', exit_code: 0 });
-    expect(s.log).toMatch(/ignore the primary lock: CLUSTERPRO FAILOVER: peer 127\.0\.0\.1:\d+ is standby, not a primary=done/);
+    expect(s.log).toMatch(/remove the primary lock: CLUSTERPRO FAILOVER: peer 127\.0\.0\.1:\d+ is standby, not a primary=done/);
     expect(await running()).toBe('f');
   });
 

@@ -36,9 +36,10 @@ async function json(args: string[]) {
   return { code: r.exitCode, j: JSON.parse(r.stdout.split('\n').at(-1) ?? '{}') as Record<string, any> };
 }
 
-let current: LabPair | undefined;
+/** Every pair brought up, torn down at the end even when a test failed half-way. */
+const pairs: LabPair[] = [];
 afterAll(async () => {
-  if (current) await labDown(current);
+  for (const p of pairs) await labDown(p).catch(() => undefined);
 });
 
 describe.each(MAJORS)('PostgreSQL %i', (major) => {
@@ -48,7 +49,7 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
   it('lab pair up', async () => {
     bindir = major === Number((await execa(join(await defaultBindir(), 'postgres'), ['--version'])).stdout.match(/(\d+)\./)?.[1]) ? await defaultBindir() : await installMajor(major);
     pair = await labUp({ bindir });
-    current = pair;
+    pairs.push(pair);
     expect(pair.major).toBe(major);
     num = Number(await psql(pair, pair.primary, "SELECT current_setting('server_version_num')"));
   }, 180_000);
@@ -78,7 +79,7 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
           expect(existsSync(join(pair.standby.data, 'recovery.conf'))).toBe(!applies);
           break;
         default:
-          throw new Error(`no test for version difference ${d.key}`);
+          throw new Error(`no test for version difference ${(d as { key: string }).key}`);
       }
     }
     expect(p.application_name).toBe('slave');
@@ -153,6 +154,5 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
       expect(rc).toContain(`port=${pair.primary.port}`);
     }
     await labDown(pair);
-    current = undefined;
   });
 });

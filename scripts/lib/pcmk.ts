@@ -1,0 +1,148 @@
+/**
+ * Drives the two-node Pacemaker + Corosync kit (../shared/lab/pacemaker/pcmk-lab) for the
+ * agent tests and the PAF comparison: bring the cluster up, load pgsr's or PAF's resources,
+ * inject faults, and measure the seconds from a fault to the new primary accepting writes.
+ * Every wait is bounded.
+ */
+import { execa } from 'execa';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUNDLE, SHARED } from './genw';
+
+export const KIT = join(SHARED, 'lab', 'pacemaker');
+export const AGENT_PATH = '/usr/lib/ocf/resource.d/pgsr/pgsql-sr';
+
+/** Which agent runs the promotable clone. */
+export type Agent = 'pgsr' | 'paf';
+
+/** One lab cluster. */
+export class PcmkLab {
+  readonly dir: string;
+  constructor(readonly agent: Agent, dir = process.env.PCMK_LAB_DIR ?? '/tmp/pcmklab') {
+    this.dir = dir;
+  }
+  /** Resource of the clone's primitive (for PCMK_LAB_RSC). */
+  get rsc(): string {
+    return this.agent === 'pgsr' ? 'pgsql-sr' : 'pgsqld';
+  }
+  async kit(args: string[], timeoutMs = 180_000): Promise<string> {
+    const r = await execa(join(KIT, 'pcmk-lab'), args, { env: { PCMK_LAB_DIR: this.dir, PCMK_LAB_RSC: this.rsc }, timeout: timeoutMs, all: true, reject: false });
+    if (r.exitCode !== 0) throw new Error(`pcmk-lab ${args.join(' ')} failed (${r.exitCode}): ${String(r.all).trim().split('\n').slice(-5).join(' / ')}`);
+    return String(r.all);
+  }
+  /** Runs a command on a node; never throws. */
+  async x(node: string, cmd: string[], timeoutMs = 15_000) {
+    return execa(join(KIT, 'pcmk-lab'), ['x', node, ...cmd], { env: { PCMK_LAB_DIR: this.dir }, timeout: timeoutMs, reject: false });
+  }
+  /** Fresh cluster, PostgreSQL pair, the agent's resources, optionally fencing (migration-threshold 1). */
+  async setUp(fencing: boolean): Promise<void> {
+    await this.kit(['install'], 600_000);
+    await this.down();
+    await this.kit(['up']);
+    await this.kit(['pg-init']);
+    if (this.agent === 'paf') {
+      await this.kit(['paf', ...(fencing ? ['--fencing'] : [])]);
+    } else {
+      const tmp = mkdtempSync('/tmp/pgsr-pcmk-');
+      for (const f of ['rsc-defaults.xml', 'resources.xml', 'constraints.xml']) copyFileSync(join(KIT, 'templates', 'promotable-agent', f), join(tmp, f));
+      await this.kit(['load', ...['rsc-defaults.xml', 'resources.xml', 'constraints.xml'].map((f) => join(tmp, f)), ...(fencing ? [join(KIT, 'paf', 'fence-lab.xml')] : [])]);
+      if (fencing) {
+        await this.x('node1', ['crm_attribute', '--type', 'crm_config', '--name', 'stonith-enabled', '--update', 'true']);
+        await this.x('node1', ['crm_attribute', '--type', 'rsc_defaults', '--name', 'migration-threshold', '--update', '1']);
+      }
+    }
+    await this.kit(['wait-ready', '90']);
+    // Until the standby streams, the primary's monitor scores it -INFINITY (by design, it would
+    // not be promoted): faults are injected only once the primary has ranked it.
+    const standby = (await this.promoted()) === 'node1' ? 'node2' : 'node1';
+    const score = this.agent === 'pgsr' ? 'master-pgsql-sr' : 'master-pgsqld';
+    for (let i = 0; i < 120; i++) {
+      const v = Number((await this.attributes())[standby]?.[score]);
+      if (v > 1) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`${standby} was never ranked by the primary`);
+  }
+  async down(): Promise<void> {
+    await this.kit(['down', '--force'], 240_000).catch(() => undefined);
+  }
+  /** `crm_mon -1 -A` output. */
+  async status(): Promise<string> {
+    return this.kit(['status'], 30_000);
+  }
+  async psql(node: string, sql: string): Promise<{ ok: boolean; out: string }> {
+    const r = await this.x(node, ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-h', '/run/postgresql', '-c', sql], 10_000);
+    return { ok: r.exitCode === 0, out: String(r.stdout).trim() };
+  }
+  /** Polls until `node` accepts a write; returns the epoch ms it did. */
+  async waitWritable(node: string, timeoutMs: number): Promise<number> {
+    const end = Date.now() + timeoutMs;
+    for (let i = 0; Date.now() < end && i < 10_000; i++) {
+      const r = await this.psql(node, 'CREATE TABLE IF NOT EXISTS pgsr_probe (t timestamptz); INSERT INTO pgsr_probe VALUES (now()) RETURNING 1');
+      if (r.ok && r.out.endsWith('1')) return Date.now();
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error(`${node} did not accept writes within ${timeoutMs / 1000}s`);
+  }
+  /** Node attributes as crm_mon -A shows them: node -> name -> value. */
+  async attributes(): Promise<Record<string, Record<string, string>>> {
+    const out: Record<string, Record<string, string>> = {};
+    let node = '';
+    for (const line of (await this.status()).split('\n')) {
+      const n = /^\s*\* Node: (\S+?):?$/.exec(line);
+      if (n) node = n[1];
+      const a = /^\s+\* (\S+)\s+:\s+(\S+)/.exec(line);
+      if (a && node) (out[node] ??= {})[a[1]] = a[2];
+    }
+    return out;
+  }
+  /** Which node runs the Promoted instance, if any. */
+  async promoted(): Promise<string | undefined> {
+    return /Promoted: \[ (\S+) \]/.exec(await this.status())?.[1];
+  }
+}
+
+/** Installs the agent wrapper for this checkout's bundle (the namespaces share the host's /usr). */
+export function installAgent(): void {
+  mkdirSync('/usr/lib/ocf/resource.d/pgsr', { recursive: true });
+  const text = readFileSync(new URL('../../packaging/ocf/pgsql-sr', import.meta.url), 'utf8')
+    .replace(/^PGSR_NODE=.*$/m, `PGSR_NODE=${process.execPath}`)
+    .replace(/^PGSR_BUNDLE=.*$/m, `PGSR_BUNDLE=${BUNDLE}`);
+  writeFileSync(AGENT_PATH, text, { mode: 0o755 });
+}
+
+/** Seconds from a fault to the new primary accepting writes, and to Pacemaker showing it promoted. */
+export interface FailoverTiming {
+  scenario: string;
+  agent: Agent;
+  writableS: number;
+  promotedS: number;
+}
+
+/** The promoted node and the other one; throws when nothing is promoted. */
+export async function roles(lab: PcmkLab): Promise<{ primary: string; standby: string }> {
+  const primary = await lab.promoted();
+  if (!primary) throw new Error('no promoted node');
+  return { primary, standby: primary === 'node1' ? 'node2' : 'node1' };
+}
+
+/** Clean failover: stop the primary node's cluster stack; the other must become a writable primary. */
+export async function cleanFailover(lab: PcmkLab): Promise<FailoverTiming & { from: string; to: string }> {
+  const { primary, standby } = await roles(lab);
+  const t0 = Date.now();
+  const stopping = lab.kit(['stop', primary], 240_000);
+  const writable = await lab.waitWritable(standby, 90_000);
+  const promotedOut = await lab.kit(['wait-promoted', standby, '90']);
+  await stopping;
+  return { scenario: 'clean failover (stop the primary node)', agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN), from: primary, to: standby };
+}
+
+/** Primary crash: kill -9 of the primary's postmaster (fencing on); the other must become a writable primary. */
+export async function crashFailover(lab: PcmkLab): Promise<FailoverTiming & { from: string; to: string }> {
+  const { primary, standby } = await roles(lab);
+  const t0 = Date.now();
+  await lab.kit(['kill-primary', primary]);
+  const writable = await lab.waitWritable(standby, 120_000);
+  const promotedOut = await lab.kit(['wait-promoted', standby, '120']);
+  return { scenario: 'primary crash (kill -9, fencing on)', agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN), from: primary, to: standby };
+}

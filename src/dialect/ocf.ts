@@ -1,0 +1,116 @@
+/**
+ * OCF resource-agent rendering (pure): return codes and meta-data.
+ * Sources: Open Cluster Framework Resource Agent API (ra-api-1.dtd; return codes OCF_SUCCESS 0
+ * ... OCF_FAILED_PROMOTED 9), Pacemaker Explained ("OCF Return Codes": soft, hard and fatal
+ * errors), PAF's pgsqlms for the states derived from pg_controldata.
+ */
+
+/** OCF return codes. */
+export const OCF = {
+  SUCCESS: 0,
+  ERR_GENERIC: 1,
+  ERR_ARGS: 2,
+  ERR_UNIMPLEMENTED: 3,
+  ERR_PERM: 4,
+  ERR_INSTALLED: 5,
+  ERR_CONFIGURED: 6,
+  NOT_RUNNING: 7,
+  RUNNING_PROMOTED: 8,
+  FAILED_PROMOTED: 9,
+} as const;
+
+/**
+ * State of a stopped instance from pg_controldata's "Database cluster state" (PAF
+ * `_controldata_to_ocf`): a clean shutdown is "not running"; "in production" means a primary
+ * that crashed (failed promoted); anything in recovery means a standby that crashed (error).
+ */
+export function stoppedStateToOcf(clusterState: string | undefined): number {
+  switch (clusterState) {
+    case 'shut down':
+    case 'shut down in recovery':
+      return OCF.NOT_RUNNING;
+    case 'in production':
+      return OCF.FAILED_PROMOTED;
+    default:
+      return OCF.ERR_GENERIC;
+  }
+}
+
+/** One agent parameter. */
+interface Param {
+  name: string;
+  required?: boolean;
+  type: 'string' | 'integer' | 'boolean';
+  dflt?: string;
+  short: string;
+  long: string;
+}
+
+/** Parameters of the agent (OCF_RESKEY_<name>). */
+export const OCF_PARAMS: Param[] = [
+  { name: 'bindir', type: 'string', dflt: '/usr/lib/postgresql/15/bin', short: 'PostgreSQL bin directory', long: 'Directory of pg_ctl, postgres and pg_controldata of the data directory\'s major version.' },
+  { name: 'pgdata', type: 'string', dflt: '/var/lib/postgresql/15/main', short: 'data directory', long: 'The PostgreSQL data directory (PGDATA).' },
+  { name: 'pghost', type: 'string', dflt: '/var/run/postgresql', short: 'host or socket directory', long: 'Where the agent reaches the local instance over SQL: a unix-socket directory or an address.' },
+  { name: 'pgport', type: 'integer', dflt: '5432', short: 'port', long: 'Port of the local instance.' },
+  { name: 'pguser', type: 'string', dflt: 'postgres', short: 'database user', long: 'Database user for the monitoring queries (superuser or pg_monitor; the password, if any, from ~system_user/.pgpass).' },
+  { name: 'pgdatabase', type: 'string', dflt: 'postgres', short: 'database', long: 'Database to connect to.' },
+  { name: 'system_user', type: 'string', dflt: 'postgres', short: 'OS user', long: 'OS user owning the instance; pg_ctl and friends run as this user.' },
+  { name: 'primary_conninfo', type: 'string', dflt: '', short: 'upstream conninfo', long: 'primary_conninfo written when starting as standby (include application_name=<node name>). Empty: keep the configuration already in place (e.g. an include file outside PGDATA).' },
+  { name: 'maxlag', type: 'integer', dflt: '0', short: 'maximum lag (bytes)', long: 'A standby lagging more than this many bytes behind the primary gets a -INFINITY promotion score (0: no limit). A standby that is not streaming always gets -INFINITY.' },
+  { name: 'fast_timeout', type: 'integer', dflt: '30', short: 'fast shutdown time (s)', long: 'Seconds a fast shutdown may take before the agent escalates to immediate.' },
+];
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The agent's meta-data, valid against ra-api-1.dtd. */
+export function metaData(version: string): string {
+  const params = OCF_PARAMS.map(
+    (p) => `    <parameter name="${p.name}" unique="0" required="${p.required ? 1 : 0}">
+      <longdesc lang="en">${esc(p.long)}</longdesc>
+      <shortdesc lang="en">${esc(p.short)}</shortdesc>
+      <content type="${p.type}"${p.dflt !== undefined ? ` default="${esc(p.dflt)}"` : ''}/>
+    </parameter>`,
+  ).join('\n');
+  return `<?xml version="1.0"?>
+<!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">
+<resource-agent name="pgsql-sr" version="${esc(version)}">
+  <version>1.0</version>
+  <longdesc lang="en">PostgreSQL streaming replication as a promotable clone, by pgsr: one primary, standbys started as streaming replicas, promotion scores from the primary's view of its standbys (a standby that is not streaming, or lags more than maxlag bytes, is never promoted), a primary lock that keeps a crashed former primary from starting until it is rebuilt, and node attributes (status, data-status) for crm_mon -A.</longdesc>
+  <shortdesc lang="en">PostgreSQL streaming replication (pgsr)</shortdesc>
+  <parameters>
+${params}
+  </parameters>
+  <actions>
+    <action name="start" timeout="60s"/>
+    <action name="stop" timeout="60s"/>
+    <action name="promote" timeout="30s"/>
+    <action name="demote" timeout="120s"/>
+    <action name="monitor" depth="0" timeout="10s" interval="15s" role="Promoted"/>
+    <action name="monitor" depth="0" timeout="10s" interval="16s" role="Unpromoted"/>
+    <action name="notify" timeout="60s"/>
+    <action name="reload" timeout="20s"/>
+    <action name="meta-data" timeout="5s"/>
+    <action name="validate-all" timeout="5s"/>
+  </actions>
+</resource-agent>
+`;
+}
+
+/**
+ * Promotion scores from the primary's view (seed 002: the stale standby gets -INFINITY): streaming
+ * standbys ranked by the WAL they have received (write LSN), 1000 for the best, then 999...;
+ * not streaming or lagging beyond `maxlagBytes` (0 = no limit): -INFINITY.
+ * @param standbys one entry per pg_stat_replication row: node name (application_name), state,
+ *   bytes behind the primary's current LSN (by write position).
+ */
+export function promotionScores(standbys: Array<{ node: string; state: string | null; writeLagBytes: number | null }>, maxlagBytes: number): Map<string, string> {
+  const scores = new Map<string, string>();
+  const good = standbys
+    .filter((s) => s.state === 'streaming' && s.writeLagBytes !== null && (maxlagBytes <= 0 || s.writeLagBytes <= maxlagBytes))
+    .sort((a, b) => (a.writeLagBytes as number) - (b.writeLagBytes as number));
+  good.forEach((s, i) => scores.set(s.node, String(1000 - i)));
+  for (const s of standbys) if (!scores.has(s.node)) scores.set(s.node, '-INFINITY');
+  return scores;
+}
