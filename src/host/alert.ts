@@ -3,8 +3,10 @@
  * with an argument vector (never a shell), bounded by a timeout. A missing, failing or hanging
  * clplogcmd is reported as data and never changes the check's own result.
  */
-import { execa } from 'execa';
 import { escapeForClplogcmd, messageLimit, type AlertRequest } from '../dialect/clusterpro';
+
+/** execa, loaded on first use: a plain check never spawns a process and should not pay for it at start-up. */
+const loadExeca = () => import('execa').then((m) => m.execa);
 
 /** What happened to an alert. `detail` is one line for the genw log. */
 export interface AlertOutcome {
@@ -22,7 +24,7 @@ export interface AlertOutcome {
 export async function sendAlert(command: string | undefined, req: AlertRequest, syslog: boolean, timeoutMs: number): Promise<AlertOutcome> {
   if (!command) return { sent: false, detail: 'alert not sent: clplogcmd not found (PATH, /usr/sbin/clplogcmd; set --clplogcmd)' };
   const argv = ['-m', escapeForClplogcmd(req.message, messageLimit(syslog)), '--alert', ...(syslog ? ['--syslog'] : []), '-i', String(req.eventId), '-l', req.level];
-  const child = execa(command, argv, { reject: false, stdin: 'ignore', all: true, detached: true, cleanup: true });
+  const child = (await loadExeca())(command, argv, { reject: false, stdin: 'ignore', all: true, detached: true, cleanup: true });
   let timedOut = false;
   const timer = setTimeout(
     () => {

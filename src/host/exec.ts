@@ -4,7 +4,9 @@
  * vector (no shell), a timeout with SIGKILL, and the caller's environment minus libpq
  * variables that could redirect the tools. The exit code is data, never an exception.
  */
-import { execa } from 'execa';
+
+/** execa, loaded on first use: a plain check never spawns a process and should not pay for it at start-up. */
+const loadExeca = () => import('execa').then((m) => m.execa);
 
 /** Outcome of one child process. */
 export interface ExecResult {
@@ -42,7 +44,7 @@ export async function runAs(osUser: string, file: string, args: string[], opts: 
   const root = process.getuid?.() === 0;
   const [cmd, argv] = root && osUser !== 'root' ? ['runuser', ['-u', osUser, '--', file, ...args]] : [file, args];
   const t0 = Date.now();
-  const r = await execa(cmd, argv, {
+  const r = await (await loadExeca())(cmd, argv, {
     reject: false,
     timeout: Math.max(100, opts.timeoutMs),
     forceKillAfterDelay: 1000,

@@ -11,7 +11,6 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { addressOf } from '../config/conninfo';
 import type { ConnectionSettings, LifecycleConfig } from '../config/resolve';
 import { ConfigError } from '../errors';
@@ -23,6 +22,9 @@ import type { PgRole } from '../types';
 import { readConfSetting, setConfSettings, standbySettings } from './conf';
 import { removeLock, writeLock } from './lock';
 import { decideStart, promoteBlockers, rebuildMethods, type ActionResult, type Outcome, type StepReport } from './plan';
+
+/** execa, loaded on first use: a plain check never spawns a process and should not pay for it at start-up. */
+const loadExeca = () => import('execa').then((m) => m.execa);
 
 /**
  * Prefix of the archive_command pgsr sets while archiving is held (seed 000 7.3 uses `true`).
@@ -424,7 +426,7 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     let post = '';
     if (cfg.postPromoteCommand) {
       const cmd = cfg.postPromoteCommand;
-      const r = await execa('/bin/sh', ['-c', cmd], { reject: false, timeout: run.remaining(), forceKillAfterDelay: 500, stdin: 'ignore', all: true });
+      const r = await (await loadExeca())('/bin/sh', ['-c', cmd], { reject: false, timeout: run.remaining(), forceKillAfterDelay: 500, stdin: 'ignore', all: true });
       const ok = r.exitCode === 0;
       run.steps.push({ step: `post-promote command: ${cmd}`, status: ok ? 'done' : 'failed', detail: ok ? undefined : r.timedOut ? 'timed out' : `exit ${r.exitCode}: ${String(r.all ?? '').trim().split('\n').at(-1) ?? ''}` });
       post = ok ? '; post-promote command ok' : '; post-promote command FAILED';
@@ -561,7 +563,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
 
 /** Major version of a PostgreSQL program from `--version` ("pg_basebackup (PostgreSQL) 15.18"); null if unknown. */
 async function toolMajor(path: string): Promise<number | null> {
-  const r = await execa(path, ['--version'], { reject: false, timeout: 10_000 });
+  const r = await (await loadExeca())(path, ['--version'], { reject: false, timeout: 10_000 });
   const m = /\)\s+(\d+)/.exec(String(r.stdout ?? ''));
   return m ? Number(m[1]) : null;
 }

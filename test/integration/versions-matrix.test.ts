@@ -17,7 +17,7 @@ import { defaultBindir, labDown, labUp, psql, stopNode, waitFor, type LabPair } 
 import { installMajor } from '../../scripts/lib/pgversions';
 import { VERSION_DIFFERENCES, primarySql, standbySql } from '../../src/probe/versions';
 import { parsePluginOutput } from '../helpers/perfdata';
-import { runPgsr } from '../helpers/run';
+import { BUNDLE, runPgsr } from '../helpers/run';
 
 const MAJORS = (process.env.PGSR_MAJORS ?? '10 11 12 13 14 15 16 17 18').split(/[\s,]+/).filter(Boolean).map(Number);
 const conninfo = (port: number) => `host=127.0.0.1 port=${port} user=postgres application_name=slave`;
@@ -101,6 +101,12 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
       expect(j.j.severity).toBe('ok');
     }
     expect((await json(sArgs)).j.facts.sender).toBe(`127.0.0.1:${pair.primary.port}`);
+    // OCF monitor, as Pacemaker calls it: 0 running standby, 8 running primary.
+    for (const [node, code] of [['standby', 0], ['primary', 8]] as const) {
+      const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', OCF_RESKEY_bindir: bindir, OCF_RESKEY_pgdata: pair[node].data, OCF_RESKEY_pghost: '127.0.0.1', OCF_RESKEY_pgport: String(pair[node].port), OCF_RESKEY_CRM_meta_interval: '5000' };
+      const r = await execa(process.execPath, [BUNDLE, 'ocf', 'monitor'], { env, extendEnv: false, reject: false, timeout: 30_000 });
+      expect(r.exitCode).toBe(code);
+    }
   });
 
   it('replication broken: the primary stopped', async () => {
