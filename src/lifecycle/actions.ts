@@ -385,6 +385,7 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
       for (const c of [cfg.primaryConninfo, cfg.peerConninfo, st.configured ?? undefined, fromRecovery]) if (c) candidates.add(c);
     }
     const primariesSeen: string[] = [];
+    const unknown: string[] = [];
     if (role === 'standby' && !cfg.force && probeOldPrimaries) {
       const asked = new Set<string>();
       for (const c of candidates) {
@@ -392,11 +393,16 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
         const where = `${target.host}:${target.port}`;
         if (asked.has(where)) continue;
         asked.add(where);
-        const r = await roleOf(target, Math.min(run.deadline, Date.now() + 3000));
-        if (r === 'primary') primariesSeen.push(where);
+        const r = await withConnection(target, Math.min(run.deadline, Date.now() + 3000), async (q) => (await q('SELECT pg_is_in_recovery() AS r'))[0].r === true);
+        if (r.ok && !r.value) primariesSeen.push(where);
+        // Only positive evidence clears a candidate: it answers as a standby, or its host refuses
+        // the connection (up, but no PostgreSQL listening). Unreachable or silent is what a
+        // network partition looks like: it may still be a primary on the other side.
+        if (!r.ok && r.failure.kind !== 'refused') unknown.push(`${where} (${r.failure.detail})`);
       }
     }
     const blockers = promoteBlockers(f, role, walStatus, primariesSeen, cfg.force);
+    for (const u of unknown) blockers.push(`cannot tell whether ${u} is still a primary: it may be on the other side of a network partition (split brain); make sure it is down or fenced, then --force`);
     if (blockers.length) return run.result('refused', blockers[0], blockers);
     if (cfg.dryRun) {
       run.steps.push({ step: (f.major ?? 0) >= 12 ? 'SELECT pg_promote()' : 'pg_ctl promote', status: 'planned' }, { step: 'wait until not in recovery', status: 'planned' }, { step: 'create the primary lock', status: 'planned' });

@@ -1,0 +1,193 @@
+// npm run bench: what pgsr costs, measured side by side in one run on the lab pair, as ratios.
+//   1. one-shot check as a synchronous genw runs it: pgsr check (CLUSTERPRO dialect) against the
+//      seed's genw.sh (bash + psql + grep) and against `node -e 0` (Node's own floor), and the
+//      status-file genw (reads a resident watch's verdict): wall, CPU, peak RSS, median and p95,
+//      interleaved;
+//   2. pgsr watch at a 1 s interval: per-check latency p50/p99, CPU share of one core, RSS;
+//   3. pgsr promote against bare `pg_ctl promote -w`, time until the new primary accepts a write;
+//   4. bundle size and cold start of `pgsr --version`.
+// BENCH_SMOKE=1: one short iteration of everything (CI runs that so the bench cannot rot).
+// Without it, the table also goes to docs/benchmarks.md. No thresholds: numbers, not verdicts.
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { BUNDLE, REPO } from './lib/genw';
+import { defaultBindir, labDown, labUp, psql, runServerCommand, stopNode, waitFor, type LabPair } from './lib/lab';
+
+const smoke = process.env.BENCH_SMOKE === '1';
+const RUNS = Number(process.env.BENCH_RUNS ?? (smoke ? 3 : 40));
+const WATCH_S = Number(process.env.BENCH_WATCH_S ?? (smoke ? 4 : 180));
+const PROMOTE_ROUNDS = Number(process.env.BENCH_PROMOTE_ROUNDS ?? (smoke ? 1 : 5));
+
+interface Sample {
+  wall_ms: number;
+  cpu_ms: number;
+  maxrss_kib: number;
+  exit: number;
+}
+const quantile = (v: number[], q: number) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
+const median = (v: number[]) => quantile(v, 0.5);
+const f1 = (n: number) => n.toFixed(1);
+
+async function measure(cmd: string[], env: Record<string, string> = {}): Promise<Sample> {
+  const r = await execa('python3', [join(REPO, 'scripts', 'bench', 'rusage.py'), ...cmd], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, extendEnv: false, timeout: 60_000 });
+  return JSON.parse(r.stdout) as Sample;
+}
+
+async function oneShot(pair: LabPair, statusFile: string, conf: string): Promise<string[]> {
+  const p = String(pair.primary.port);
+  const s = String(pair.standby.port);
+  const statusScript = join(mkdtempSync('/tmp/pgsr-bench-'), 'genw-status.sh');
+  writeFileSync(
+    statusScript,
+    readFileSync(join(REPO, 'packaging', 'clusterpro', 'genw-status.sh'), 'utf8')
+      .replace(/^PGSR_NODE=.*$/m, `PGSR_NODE=${process.execPath}`)
+      .replace(/^PGSR_BUNDLE=.*$/m, `PGSR_BUNDLE=${BUNDLE}`)
+      .replace(/^PGSR_CONFIG=.*$/m, `PGSR_CONFIG=${conf}`)
+      .replace(/^PGSR_STATUS=.*$/m, `PGSR_STATUS=${statusFile}`),
+    { mode: 0o755 },
+  );
+  const subjects: Array<[string, string[]]> = [
+    ['node -e 0 (Node floor)', [process.execPath, '-e', '0']],
+    ["seed genw.sh (bash + psql + grep)", [join(REPO, 'scripts', 'bench', 'genw-seed.sh'), '127.0.0.1', '127.0.0.1', s]],
+    ['pgsr check (CLUSTERPRO)', [process.execPath, BUNDLE, 'check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', s, '--role', 'standby', '--primary-host', '127.0.0.1', '--primary-port', p, '--state-dir', '/tmp/pgsr-bench-state']],
+    ['genw-status.sh (reads watch status file)', [statusScript]],
+  ];
+  const samples = new Map<string, Sample[]>(subjects.map(([n]) => [n, []]));
+  for (let i = 0; i < RUNS; i++) {
+    // Interleaved: every subject once per round, so drift hits all alike.
+    for (const [name, cmd] of subjects) {
+      const r = await measure(cmd, { HOME: '/root' });
+      if (r.exit !== 0) throw new Error(`${name} exited ${r.exit}`);
+      samples.get(name)?.push(r);
+    }
+  }
+  const floor = median((samples.get(subjects[0][0]) ?? []).map((x) => x.wall_ms));
+  const shell = median((samples.get(subjects[1][0]) ?? []).map((x) => x.wall_ms));
+  const rows = ['| command | wall median (ms) | wall p95 (ms) | CPU median (ms) | peak RSS median (MiB) | wall / node -e 0 | wall / seed script |', '|---|---|---|---|---|---|---|'];
+  for (const [name] of subjects) {
+    const v = samples.get(name) ?? [];
+    const w = v.map((x) => x.wall_ms);
+    rows.push(`| ${name} | ${f1(median(w))} | ${f1(quantile(w, 0.95))} | ${f1(median(v.map((x) => x.cpu_ms)))} | ${f1(median(v.map((x) => x.maxrss_kib)) / 1024)} | ${(median(w) / floor).toFixed(2)} | ${(median(w) / shell).toFixed(2)} |`);
+  }
+  return rows;
+}
+
+async function watchCost(pair: LabPair, statusFile: string): Promise<{ rows: string[]; proc: ReturnType<typeof execa> }> {
+  const proc = execa(process.execPath, [BUNDLE, 'watch', '-h', '127.0.0.1', '-p', String(pair.standby.port), '--role', 'standby', '--interval', '1', '--heartbeat', '0', '--fail-after', '0', '--no-alert', '--status-file', statusFile], { reject: false, stdin: 'ignore' });
+  await waitFor('the first status', async () => {
+    try {
+      return statSync(statusFile).size > 0;
+    } catch {
+      return false;
+    }
+  }, 20_000);
+  const ticks = () => {
+    const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(f[11]) + Number(f[12]); // utime + stime, clock ticks (1/100 s)
+  };
+  const lat: number[] = [];
+  const rss: number[] = [];
+  let last = -1;
+  const t0 = Date.now();
+  const c0 = ticks();
+  while (Date.now() - t0 < WATCH_S * 1000) {
+    await new Promise((r) => setTimeout(r, 500));
+    const st = JSON.parse(readFileSync(statusFile, 'utf8')) as { duration_ms: number; watch: { checks: number; rss_bytes: number } };
+    if (st.watch.checks !== last) {
+      last = st.watch.checks;
+      lat.push(st.duration_ms);
+      rss.push(st.watch.rss_bytes / 1024 / 1024);
+    }
+  }
+  const cpuShare = ((ticks() - c0) / 100 / ((Date.now() - t0) / 1000)) * 100;
+  const third = Math.max(1, Math.floor(rss.length / 3));
+  return {
+    proc,
+    rows: [
+      `| pgsr watch, 1 s interval, ${WATCH_S} s | checks ${lat.length} | latency p50 ${median(lat)} ms, p99 ${quantile(lat, 0.99)} ms | CPU ${cpuShare.toFixed(2)} % of one core | RSS first third ${f1(median(rss.slice(0, third)))} MiB, last third ${f1(median(rss.slice(-third)))} MiB, max ${f1(Math.max(...rss))} MiB |`,
+    ],
+  };
+}
+
+async function promoteCost(): Promise<string[]> {
+  const bindir = await defaultBindir();
+  const res: Record<string, number[]> = { pgsr: [], pg_ctl: [] };
+  for (let i = 0; i < PROMOTE_ROUNDS; i++) {
+    for (const how of ['pgsr', 'pg_ctl'] as const) {
+      const pair = await labUp();
+      try {
+        await stopNode(pair, pair.primary, 'fast');
+        const t0 = Date.now();
+        if (how === 'pgsr') {
+          const r = await execa(process.execPath, [BUNDLE, 'promote', '-D', pair.standby.data, '--format', 'json'], { reject: false, timeout: 60_000 });
+          if (r.exitCode !== 0) throw new Error(`pgsr promote: ${r.stdout}`);
+        } else {
+          await runServerCommand(pair.osUser, join(bindir, 'pg_ctl'), ['promote', '-D', pair.standby.data, '-w', '-t', '60']);
+        }
+        await waitFor('a write', async () => (await psql(pair, pair.standby, 'CREATE TABLE w (i int); SELECT 1')) === '1', 30_000);
+        res[how].push(Date.now() - t0);
+      } finally {
+        await labDown(pair);
+      }
+    }
+  }
+  return [`| promote until the new primary accepts a write | pgsr promote: median ${median(res.pgsr)} ms | pg_ctl promote -w: median ${median(res.pg_ctl)} ms | difference ${median(res.pgsr) - median(res.pg_ctl)} ms | ${PROMOTE_ROUNDS} rounds each, interleaved, a fresh pair each |`];
+}
+
+async function main(): Promise<void> {
+  const size = statSync(BUNDLE).size;
+  const pair = await labUp();
+  const work = mkdtempSync('/tmp/pgsr-bench-');
+  const statusFile = join(work, 'status.json');
+  const conf = join(work, 'pgsr.conf');
+  writeFileSync(conf, `host = 127.0.0.1\nport = ${pair.standby.port}\nrole = standby\n`);
+  let watch: Awaited<ReturnType<typeof watchCost>> | undefined;
+  try {
+    watch = await watchCost(pair, statusFile);
+    const one = await oneShot(pair, statusFile, conf);
+    const versions = await (async () => {
+      const v: number[] = [];
+      for (let i = 0; i < RUNS; i++) v.push((await measure([process.execPath, BUNDLE, '--version'])).wall_ms);
+      return v;
+    })();
+    watch.proc.kill('SIGTERM');
+    await watch.proc;
+    const promoteRows = await promoteCost();
+    const lines = [
+      `Measured by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}; ${RUNS} runs per one-shot command, interleaved.`,
+      '',
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${pair.major} (lab pair on loopback).`,
+      '',
+      '### One-shot check, as a synchronous genw runs it',
+      '',
+      ...one,
+      '',
+      '### Resident watch, promote, bundle',
+      '',
+      '| what | | | | |',
+      '|---|---|---|---|---|',
+      ...watch.rows,
+      ...promoteRows,
+      `| bundle dist/pgsr.cjs | ${(size / 1024).toFixed(0)} KiB | cold start of \`pgsr --version\`: median ${f1(median(versions))} ms, p95 ${f1(quantile(versions, 0.95))} ms | | |`,
+    ];
+    console.log(lines.join('\n'));
+    if (!smoke) {
+      const history = readFileSync(join(REPO, 'docs', 'benchmarks-notes.md'), 'utf8');
+      writeFileSync(join(REPO, 'docs', 'benchmarks.md'), `# Benchmarks\n\n${lines.join('\n')}\n\n${history}`);
+    }
+  } finally {
+    watch?.proc.kill('SIGKILL');
+    await labDown(pair);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,309 @@
+// npm run faults: pgsr under faults, on a pair in two network namespaces (scripts/lib/netns-pair.ts).
+// Each row: fault, entry point, expected, observed, time, pass. Ends with "N passed, N failed";
+// the table is kept in docs/reliability.md (unless --no-write). Also watches, for the whole run,
+// that the password never appears in any process's argv, nor in any output or alert.
+import { execa } from 'execa';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUNDLE, CLPSIM_DIR, REPO, readAlerts } from './lib/genw';
+import { waitFor } from './lib/lab';
+import { NetnsPair, type NsNode } from './lib/netns-pair';
+
+interface Row {
+  fault: string;
+  entry: string;
+  expected: string;
+  observed: string;
+  ms: number;
+  pass: boolean;
+}
+const rows: Row[] = [];
+const outputs: string[] = [];
+let pair: NetnsPair;
+let sandboxN = 0;
+
+function sandbox(): { alertLog: string; stateDir: string } {
+  const d = mkdtempSync(`/tmp/pgsr-faultsb${sandboxN++}-`);
+  return { alertLog: join(d, 'alerts.jsonl'), stateDir: join(d, 'state') };
+}
+
+/** Runs the bundle inside a node's namespace as a cluster manager would (cwd /, small env). */
+async function pgsr(node: NsNode, args: string[], opts: { env?: Record<string, string>; sb?: { alertLog: string; stateDir: string }; path?: string; timeoutMs?: number } = {}) {
+  const env: Record<string, string> = { PATH: opts.path ?? `${CLPSIM_DIR}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, LANG: 'C', ...(opts.sb ? { CLPSIM_ALERT_LOG: opts.sb.alertLog, PGSR_STATE_DIR: opts.sb.stateDir } : { PGSR_STATE_DIR: '/tmp/pgsr-faults-state' }), ...opts.env };
+  const t0 = Date.now();
+  const r = await execa('ip', ['netns', 'exec', node.ns, process.execPath, BUNDLE, ...args], { cwd: '/', env, extendEnv: false, reject: false, timeout: opts.timeoutMs ?? 60_000, stdin: 'ignore' });
+  const out = `${r.stdout}\n${r.stderr}`;
+  outputs.push(out);
+  return { code: r.exitCode ?? -1, out, ms: Date.now() - t0 };
+}
+
+function record(fault: string, entry: string, expected: string, observed: string, ms: number, pass: boolean): void {
+  rows.push({ fault, entry, expected, observed, ms, pass });
+  console.error(`${pass ? 'PASS' : 'FAIL'}  ${fault} | ${entry} | expected ${expected} | observed ${observed} | ${ms} ms`);
+}
+
+/** One expectation on an exit code (and optionally the output), with a time bound. */
+async function expectExit(fault: string, entry: string, node: NsNode, args: string[], code: number, opts: { match?: RegExp; maxMs?: number; env?: Record<string, string>; sb?: { alertLog: string; stateDir: string }; path?: string } = {}) {
+  const r = await pgsr(node, args, opts);
+  const okCode = r.code === code;
+  const okMatch = !opts.match || opts.match.test(r.out);
+  const okTime = !opts.maxMs || r.ms <= opts.maxMs;
+  const observed = `exit ${r.code}${okMatch ? '' : ' (output did not match)'}${okTime ? '' : ` (over ${opts.maxMs} ms)`}`;
+  record(fault, entry, `exit ${code}${opts.maxMs ? ` within ${opts.maxMs} ms` : ''}`, observed, r.ms, okCode && okMatch && okTime);
+  return r;
+}
+
+/** Polls an entry point until it gives `code` (bounded), recording the time it took. */
+async function expectEventually(fault: string, entry: string, node: NsNode, args: string[], code: number, maxMs: number, sb?: { alertLog: string; stateDir: string }) {
+  const t0 = Date.now();
+  let last = -99;
+  for (let i = 0; i < 200 && Date.now() - t0 < maxMs; i++) {
+    last = (await pgsr(node, args, { sb })).code;
+    if (last === code) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  record(fault, entry, `exit ${code} within ${maxMs} ms`, `exit ${last}`, Date.now() - t0, last === code);
+}
+
+const sArgs = (fmt: string, extra: string[] = []) => ['check', '--format', fmt, '-h', '127.0.0.1', '-p', '5432', '--role', 'standby', '--primary-host', pair.primary.ip, ...extra];
+const pArgs = (fmt: string, extra: string[] = []) => ['check', '--format', fmt, '-h', '127.0.0.1', '-p', '5432', '--role', 'primary', '--application-name', 'slave', ...extra];
+const ocfEnv = (node: NsNode, timeoutMs = 10_000) => ({ OCF_RESKEY_bindir: pair.bindir, OCF_RESKEY_pgdata: node.data, OCF_RESKEY_pghost: '127.0.0.1', OCF_RESKEY_pgport: '5432', OCF_RESKEY_CRM_meta_interval: '5000', OCF_RESKEY_CRM_meta_timeout: String(timeoutMs) });
+
+async function partition(kind: 'link down' | 'blackhole', on: boolean): Promise<void> {
+  const S = pair.standby;
+  const P = pair.primary;
+  if (kind === 'link down') await execa('ip', ['-n', S.ns, 'link', 'set', S.veth, on ? 'down' : 'up']);
+  else {
+    await execa('ip', ['-n', S.ns, 'route', on ? 'add' : 'del', 'blackhole', `${P.ip}/32`]);
+    await execa('ip', ['-n', P.ns, 'route', on ? 'add' : 'del', 'blackhole', `${S.ip}/32`]);
+  }
+}
+
+async function networkFault(kind: 'link down' | 'blackhole'): Promise<void> {
+  const sb = sandbox();
+  await partition(kind, true);
+  await expectEventually(kind, 'check clusterpro (standby)', pair.standby, sArgs('clusterpro'), 1, 15_000, sb);
+  await expectExit(kind, 'check nagios (standby)', pair.standby, sArgs('nagios'), 2, { match: /^PGSR CRITICAL - /, maxMs: 12_000 });
+  await expectExit(kind, 'check json (standby)', pair.standby, sArgs('json'), 1, { match: /"severity":"critical"/ });
+  await expectEventually(kind, 'check clusterpro (primary)', pair.primary, pArgs('clusterpro', ['--no-alert']), 1, 15_000);
+  await expectExit(kind, 'ocf monitor (standby, running but not streaming)', pair.standby, ['ocf', 'monitor'], 0, { env: ocfEnv(pair.standby) });
+  await partition(kind, false);
+  await expectEventually(`${kind} healed`, 'check clusterpro (standby)', pair.standby, sArgs('clusterpro'), 0, 25_000, sb);
+  const alerts = readAlerts(sb.alertLog);
+  const ok = alerts.length === 2 && alerts[0].level === 'ERR' && alerts[1].level === 'INFO' && alerts[1].event_id === 1 && alerts.every((a) => a.warnings.length === 0);
+  record(`${kind} then healed`, 'clplogcmd alerts', 'one ERR, then one INFO recovery', alerts.map((a) => `${a.level}:${a.event_id}`).join(',') || 'none', 0, ok);
+}
+
+async function stoppedPostmaster(): Promise<void> {
+  const S = pair.standby;
+  const pid = await pair.postmasterPid(S);
+  process.kill(pid, 'SIGSTOP');
+  try {
+    const f = 'standby postmaster SIGSTOPped (accepts TCP, never answers)';
+    await expectExit(f, 'check clusterpro --timeout 3', S, sArgs('clusterpro', ['--timeout', '3', '--no-alert']), 2, { match: /no answer within/, maxMs: 3000 + 2500 });
+    await expectExit(f, 'check nagios -t 3', S, sArgs('nagios', ['-t', '3']), 2, { maxMs: 3000 + 2500 });
+    await expectExit(f, 'check nagios -t 3:UNKNOWN', S, sArgs('nagios', ['-t', '3:UNKNOWN']), 3, { maxMs: 3000 + 2500 });
+    await expectExit(f, 'check json --timeout 3', S, sArgs('json', ['--timeout', '3']), 2, { maxMs: 3000 + 2500 });
+    await expectExit(f, 'ocf monitor (timeout 4 s)', S, ['ocf', 'monitor'], 1, { env: ocfEnv(S, 4000), match: /ocf-exit-reason:running but not answering/, maxMs: 4000 + 2500 });
+    await expectExit(f, 'watch --timeout 2 --fail-after 2', S, ['watch', '-h', '127.0.0.1', '-p', '5432', '--timeout', '2', '--interval', '0.5', '--fail-after', '2', '--no-alert'], 2, { maxMs: 2 * 2500 + 3000 });
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  await pair.waitStreaming(20_000);
+}
+
+async function killedPostmaster(): Promise<void> {
+  const S = pair.standby;
+  const f = 'standby postmaster killed -9';
+  process.kill(await pair.postmasterPid(S), 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 500));
+  await expectExit(f, 'check clusterpro', S, sArgs('clusterpro', ['--no-alert']), 2, { match: /cannot connect/, maxMs: 5000 });
+  await expectExit(f, 'ocf monitor', S, ['ocf', 'monitor'], 1, { env: ocfEnv(S), match: /in archive recovery/ });
+  await expectExit(f, 'exec start (CLP_EVENT=RECOVER, as standby)', S, ['exec', 'start', '--as', 'standby', '-D', S.data, '--bindir', pair.bindir, '--format', 'clusterpro', '--no-alert'], 0, { env: { CLP_EVENT: 'RECOVER', CLP_DISK: 'SUCCESS', CLP_SERVER: 'HOME' } });
+  await expectEventually(`${f}, restarted`, 'check clusterpro', S, sArgs('clusterpro', ['--no-alert']), 0, 20_000);
+}
+
+async function walreceiverKilled(): Promise<void> {
+  const S = pair.standby;
+  const pid = Number(await pair.psql(S, 'SELECT pid FROM pg_stat_wal_receiver'));
+  process.kill(pid, 'SIGTERM');
+  await expectEventually('walreceiver terminated', 'check clusterpro (standby)', S, sArgs('clusterpro', ['--no-alert']), 0, 15_000);
+}
+
+async function connectionsExhausted(): Promise<void> {
+  const S = pair.standby;
+  const env = { PGPASSWORD: pair.passwordRole.password };
+  const sleepers = [];
+  for (let i = 0; i < 17; i++) {
+    sleepers.push(pair.x(S, ['psql', '-X', '-h', '127.0.0.1', '-U', pair.passwordRole.name, '-d', 'postgres', '-c', 'SELECT pg_sleep(30)'], { env, timeoutMs: 40_000 }));
+  }
+  try {
+    await waitFor('connections used up', async () => Number(await pair.psql(S, `SELECT count(*) FROM pg_stat_activity WHERE usename = '${pair.passwordRole.name}'`)) >= 17, 15_000);
+    const f = 'max_connections exhausted';
+    await expectExit(f, 'check clusterpro (monitoring role)', S, sArgs('clusterpro', ['-U', pair.passwordRole.name, '--no-alert']), 2, { env, match: /too many clients|remaining connection slots/, maxMs: 5000 });
+    await expectExit(f, 'check clusterpro (superuser, reserved slots)', S, sArgs('clusterpro', ['--no-alert']), 0);
+  } finally {
+    await pair.psql(S, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${pair.passwordRole.name}'`);
+    await Promise.allSettled(sleepers);
+  }
+}
+
+async function credentials(): Promise<void> {
+  const S = pair.standby;
+  const dir = mkdtempSync('/tmp/pgsr-faults-pass-');
+  const pass = join(dir, 'pgpass');
+  writeFileSync(pass, `*:*:*:${pair.passwordRole.name}:not-the-password\n`, { mode: 0o600 });
+  await expectExit('wrong password', 'check clusterpro', S, sArgs('clusterpro', ['-U', pair.passwordRole.name, '--no-alert']), 2, { env: { PGPASSFILE: pass }, match: /password authentication failed/ });
+  await expectExit('no pg_hba.conf entry', 'check clusterpro', S, sArgs('clusterpro', ['-U', 'nobody_here', '--no-alert']), 2, { match: /no pg_hba\.conf entry/ });
+  writeFileSync(pass, `*:*:*:${pair.passwordRole.name}:${pair.passwordRole.password}\n`, { mode: 0o600 });
+  chmodSync(pass, 0o644);
+  await expectExit('.pgpass with group/world access', 'check clusterpro', S, sArgs('clusterpro', ['-U', pair.passwordRole.name, '--no-alert']), 2, { env: { PGPASSFILE: pass }, match: /group or world access/ });
+  chmodSync(pass, 0o600);
+  await expectExit('right password from the password file', 'check clusterpro', S, sArgs('clusterpro', ['-U', pair.passwordRole.name, '--no-alert']), 0, { env: { PGPASSFILE: pass } });
+  await expectExit('password in PGPASSWORD', 'check nagios', S, sArgs('nagios', ['-U', pair.passwordRole.name]), 0, { env: { PGPASSWORD: pair.passwordRole.password } });
+  // A password "file" that cannot be read as one (a directory): ignored, with the reason.
+  await expectExit('.pgpass unreadable (not a plain file)', 'check clusterpro', S, sArgs('clusterpro', ['-U', pair.passwordRole.name, '--no-alert']), 2, { env: { PGPASSFILE: dir }, match: /is not a plain file/ });
+}
+
+async function archiveFailing(): Promise<void> {
+  const P = pair.primary;
+  const args = ['archive', 'status', '-h', '127.0.0.1', '-p', '5432', '--format', 'json'];
+  await pair.psql(P, "ALTER SYSTEM SET archive_command = 'false'");
+  await pair.psql(P, 'SELECT pg_reload_conf()');
+  for (let i = 0; i < 3; i++) await pair.psql(P, 'CREATE TABLE IF NOT EXISTS t (i int); INSERT INTO t VALUES (1); SELECT pg_switch_wal();');
+  const t0 = Date.now();
+  let facts: Record<string, number> = {};
+  await waitFor('a .ready backlog and failures', async () => {
+    facts = JSON.parse((await pgsr(P, args)).out.split('\n')[0]).facts;
+    return facts.ready_count > 0 && facts.failed_count > 0;
+  }, 20_000).catch(() => undefined);
+  record('archive_command failing', 'archive status', '.ready backlog and failures reported', `ready ${facts.ready_count}, failed ${facts.failed_count}`, Date.now() - t0, facts.ready_count > 0 && facts.failed_count > 0);
+  await expectExit('archive_command failing', 'archive hold', P, ['archive', 'hold', '-h', '127.0.0.1', '-p', '5432'], 0);
+  const t1 = Date.now();
+  await waitFor('the backlog to drain', async () => JSON.parse((await pgsr(P, args)).out.split('\n')[0]).facts.ready_count === 0, 30_000).catch(() => undefined);
+  const after = JSON.parse((await pgsr(P, args)).out.split('\n')[0]).facts.ready_count;
+  record('archive held', 'archive status', '.ready backlog drained', `ready ${after}`, Date.now() - t1, after === 0);
+  await expectExit('archive held', 'archive resume', P, ['archive', 'resume', '-h', '127.0.0.1', '-p', '5432'], 0, { match: /archive_command='false'/ });
+  await pair.psql(P, "ALTER SYSTEM SET archive_command = 'true'");
+  await pair.psql(P, 'SELECT pg_reload_conf()');
+}
+
+async function badInput(): Promise<void> {
+  const S = pair.standby;
+  const dir = mkdtempSync('/tmp/pgsr-faults-conf-');
+  const write = (name: string, text: string | Buffer) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const cases: Array<[string, string[], number, Record<string, string>?]> = [
+    ['missing config file', ['check', '--config', join(dir, 'none.conf')], 5],
+    ['garbled config file (binary)', ['check', '--config', write('bin.conf', Buffer.from([0, 1, 2, 255, 0]))], 5],
+    ['unknown config key', ['check', '--config', write('k.conf', 'hots = x\n')], 5],
+    ['out-of-range port', ['check', '-p', '70000'], 5],
+    ['negative timeout', ['check', '--timeout', '-1'], 5],
+    ['conflicting: watch with nagios format', ['watch', '--format', 'nagios'], 5],
+    ['garbage PGPORT', ['check'], 5, { PGPORT: 'five' }],
+    ['garbage PGSSLMODE', ['check'], 5, { PGSSLMODE: 'maybe' }],
+    ['empty config file (valid: defaults)', ['check', '--format', 'json', '-h', '127.0.0.1', '-p', '5432', '--config', write('empty.conf', '')], 0],
+  ];
+  for (const [fault, args, code, env] of cases) await expectExit(fault, `pgsr ${args[0]}`, S, args, code, { env, match: code === 5 ? /^pgsr: (configuration|usage) error: / : undefined, maxMs: 5000 });
+  await expectExit('bad argument (Nagios)', 'check nagios', S, ['check', '--format', 'nagios', '--bogus'], 3, { match: /^PGSR UNKNOWN - usage error/ });
+}
+
+async function hostSide(): Promise<void> {
+  const S = pair.standby;
+  const broken = sArgs('clusterpro', ['-p', '5999']); // nothing listens there: critical, so an alert is due
+  const dir = mkdtempSync('/tmp/pgsr-faults-cmd-');
+  mkdirSync(join(dir, 'fail'));
+  mkdirSync(join(dir, 'hang'));
+  writeFileSync(join(dir, 'fail', 'clplogcmd'), '#!/bin/sh\necho "clplogcmd: cannot reach the cluster" >&2\nexit 1\n', { mode: 0o755 });
+  writeFileSync(join(dir, 'hang', 'clplogcmd'), '#!/bin/sh\nsleep 60\n', { mode: 0o755 });
+  await expectExit('clplogcmd missing', 'check clusterpro', S, broken, 2, { sb: sandbox(), path: '/usr/bin:/bin', match: /alert not sent: clplogcmd not found/ });
+  await expectExit('clplogcmd failing', 'check clusterpro', S, broken, 2, { sb: sandbox(), path: `${dir}/fail:/usr/bin:/bin`, match: /alert not sent: .* exit 1/ });
+  await expectExit('clplogcmd hanging', 'check clusterpro --timeout 3', S, [...broken, '--timeout', '3'], 2, { sb: sandbox(), path: `${dir}/hang:/usr/bin:/bin`, match: /did not finish within/, maxMs: 3000 + 2500 });
+  const sb = sandbox();
+  writeFileSync(sb.stateDir, 'not a directory');
+  await expectExit('state directory unusable', 'check clusterpro', S, broken, 2, { sb, match: /state not saved/ });
+}
+
+async function splitBrain(): Promise<void> {
+  const S = pair.standby;
+  const P = pair.primary;
+  const conninfo = `host=${P.ip} port=5432 user=postgres`;
+  await partition('link down', true);
+  await expectExit('partition, walreceiver not yet timed out', 'promote (no --force)', S, ['promote', '-D', S.data, '--bindir', pair.bindir, '--primary-conninfo', conninfo], 3, { match: /split brain/ });
+  await waitFor('the walreceiver to give up', async () => (await pair.psql(S, "SELECT coalesce((SELECT status FROM pg_stat_wal_receiver), 'none')")) !== 'streaming', 15_000);
+  await expectExit('partition, old primary unreachable', 'promote (no --force)', S, ['promote', '-D', S.data, '--bindir', pair.bindir, '--primary-conninfo', conninfo], 3, { match: /cannot tell whether .* is still a primary/ });
+  await expectExit('partition, operator forces', 'promote --force', S, ['promote', '-D', S.data, '--bindir', pair.bindir, '--primary-conninfo', conninfo, '--force'], 0);
+  await expectExit('split brain: both primary', 'check clusterpro on the ex-standby', S, sArgs('clusterpro', ['--no-alert']), 3, { match: /possible split brain/ });
+  await expectExit('split brain: both primary', 'check nagios on the ex-standby', S, sArgs('nagios'), 2);
+  await expectExit('split brain: both primary', 'check clusterpro on the old primary', P, pArgs('clusterpro', ['--no-alert']), 1);
+  await partition('link down', false);
+}
+
+/** Watches every process's argv for the password while the suite runs. */
+function argvSampler(secret: string): { stop: () => { samples: number; hits: string[] } } {
+  let samples = 0;
+  const hits: string[] = [];
+  const timer = setInterval(() => {
+    samples++;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (cmd.includes(secret)) hits.push(`${pid}: ${cmd.replace(/\0/g, ' ').slice(0, 80)}`);
+      } catch {
+        // gone
+      }
+    }
+  }, 25);
+  return { stop: () => (clearInterval(timer), { samples, hits }) };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(BUNDLE)) throw new Error('build first (npm run build)');
+  pair = new NetnsPair();
+  const t0 = Date.now();
+  let sampler: ReturnType<typeof argvSampler> | undefined;
+  try {
+    await pair.up();
+    sampler = argvSampler(pair.passwordRole.password);
+    await expectExit('none (baseline)', 'check clusterpro (standby)', pair.standby, sArgs('clusterpro', ['--no-alert']), 0);
+    await expectExit('none (baseline)', 'check clusterpro (primary)', pair.primary, pArgs('clusterpro', ['--no-alert']), 0);
+    await networkFault('link down');
+    await networkFault('blackhole');
+    await stoppedPostmaster();
+    await killedPostmaster();
+    await walreceiverKilled();
+    await connectionsExhausted();
+    await credentials();
+    await archiveFailing();
+    await badInput();
+    await hostSide();
+    await splitBrain();
+  } catch (err) {
+    record('suite', 'harness', 'no error', (err as Error).message.split('\n')[0], 0, false);
+  } finally {
+    const s = sampler?.stop();
+    if (s) record('whole suite', 'argv of every process (/proc/*/cmdline)', 'password never present', `${s.hits.length} hits in ${s.samples} samples`, 0, s.hits.length === 0 && s.samples > 10);
+    const leaked = outputs.filter((o) => o.includes(pair.passwordRole.password)).length;
+    const alertFiles = readdirSync('/tmp').filter((d) => d.startsWith('pgsr-faultsb')).map((d) => join('/tmp', d, 'alerts.jsonl')).filter(existsSync);
+    const inAlerts = alertFiles.filter((f) => readFileSync(f, 'utf8').includes(pair.passwordRole.password)).length;
+    record('whole suite', 'stdout/stderr of every run, alert logs', 'password never present', `${leaked} outputs, ${inAlerts} alert logs`, 0, leaked === 0 && inAlerts === 0);
+    await pair.down().catch(() => undefined);
+  }
+  const passed = rows.filter((r) => r.pass).length;
+  const failed = rows.length - passed;
+  const table = ['| fault | entry point | expected | observed | time (ms) | result |', '|---|---|---|---|---|---|', ...rows.map((r) => `| ${r.fault} | ${r.entry} | ${r.expected} | ${r.observed} | ${r.ms} | ${r.pass ? 'pass' : '**FAIL**'} |`)].join('\n');
+  console.log(table);
+  console.log(`\nfaults: ${passed} passed, ${failed} failed`);
+  if (!process.argv.includes('--no-write')) {
+    writeFileSync(join(REPO, 'docs', 'reliability.md'), `# Reliability record\n\nThe latest run of \`npm run faults\` (scripts/faults.ts) on ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t0) / 1000).toFixed(0)} s: a primary and a standby in two network namespaces joined by a veth pair (wal_sender/receiver_timeout 3 s), every entry point run inside the namespaces as a cluster manager runs it.\n\n${table}\n\n${passed} passed, ${failed} failed\n`);
+  }
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((err) => {
+  console.error(`faults failed: ${(err as Error).message}`);
+  process.exit(1);
+});

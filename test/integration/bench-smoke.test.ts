@@ -1,0 +1,15 @@
+/**
+ * The benchmark runs in CI as a smoke only (one short iteration), so it cannot rot. No timing is
+ * asserted: the numbers are for people (docs/benchmarks.md), machines are noisy.
+ */
+import { execa } from 'execa';
+import { expect, it } from 'vitest';
+import { REPO } from '../helpers/run';
+
+it('npm run bench works end to end (BENCH_SMOKE=1)', async () => {
+  const r = await execa('npx', ['tsx', 'scripts/bench.ts'], { cwd: REPO, env: { BENCH_SMOKE: '1' }, reject: false, timeout: 240_000, all: true });
+  expect(r.exitCode, String(r.all)).toBe(0);
+  for (const row of ['| node -e 0 (Node floor) |', '| seed genw.sh (bash + psql + grep) |', '| pgsr check (CLUSTERPRO) |', '| genw-status.sh (reads watch status file) |', '| pgsr watch, 1 s interval', '| promote until the new primary accepts a write |', '| bundle dist/pgsr.cjs |']) {
+    expect(String(r.stdout)).toContain(row);
+  }
+}, 260_000);
