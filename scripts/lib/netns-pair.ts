@@ -6,7 +6,7 @@
  * `down()`, and every wait is bounded.
  */
 import { execa } from 'execa';
-import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultBindir, osUserIds, waitFor } from './lab';
 
@@ -52,7 +52,7 @@ export class NetnsPair {
     return [
       `listen_addresses = '127.0.0.1,${node.ip}'`,
       'port = 5432',
-      `unix_socket_directories = '${node.data}'`,
+      `unix_socket_directories = '${join(this.dir, `${node.name}-sock`)}'`,
       'wal_level = replica',
       'max_wal_senders = 10',
       'hot_standby = on',
@@ -77,6 +77,11 @@ export class NetnsPair {
     this.bindir = await defaultBindir();
     const { uid, gid } = osUserIds(this.osUser);
     chownSync(this.dir, uid, gid);
+    // Sockets outside PGDATA: pg_basebackup would copy a socket lock file into the standby.
+    for (const n of [this.primary, this.standby]) {
+      mkdirSync(join(this.dir, `${n.name}-sock`));
+      chownSync(join(this.dir, `${n.name}-sock`), uid, gid);
+    }
     for (const n of [this.primary, this.standby]) {
       await execa('ip', ['netns', 'add', n.ns]);
       await execa('ip', ['-n', n.ns, 'link', 'set', 'lo', 'up']);
@@ -149,6 +154,6 @@ export class NetnsPair {
       }
     }
     for (const n of [this.primary, this.standby]) await execa('ip', ['netns', 'del', n.ns], { reject: false });
-    rmSync(this.dir, { recursive: true, force: true });
+    if (!process.env.PGSR_KEEP_FAULTS_DIR) rmSync(this.dir, { recursive: true, force: true });
   }
 }

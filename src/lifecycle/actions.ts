@@ -229,6 +229,27 @@ async function pgCtlStart(run: Run, f: LocalFacts, bin: Binaries): Promise<strin
   return `log ${log}`;
 }
 
+/**
+ * Kills what a dead postmaster left on this data directory (backends keep the shared memory
+ * attached, and a new postmaster refuses to start while they live). Returns true if any.
+ */
+async function killOrphans(run: Run, pgdata: string): Promise<boolean> {
+  const orphans = orphanBackends(pgdata);
+  if (!orphans.length) return false;
+  await run.step(`kill ${orphans.length} orphaned backend(s) of a dead postmaster`, async () => {
+    for (const pid of orphans) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await waitUntil(run, 'the orphaned backends to exit', async () => orphanBackends(pgdata).length === 0);
+    return orphans.join(',');
+  }, (v) => `pids ${v}`);
+  return true;
+}
+
 /** Polls `probe` every 100 ms until true or the deadline. */
 async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 100_000; i++) {
@@ -265,6 +286,7 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts)
     }
     const lockStep = d.steps.find((x) => x.startsWith('remove the primary lock'));
     if (lockStep) await run.step(lockStep, () => removeLock(pgdata));
+    await killOrphans(run, pgdata);
     if (wanted === 'standby') await run.step('standby configuration', () => writeStandbyConfig(f, cfg.primaryConninfo), (v) => v);
     else await run.step('primary configuration', () => clearStandbyConfig(f), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, f, bin), (v) => v);
@@ -300,16 +322,7 @@ export async function stop(cfg: LifecycleConfig): Promise<ActionResult> {
     const { f, bin } = await facts(run, pgdata);
     if (f.state === 'no-data') return run.result('refused', `${pgdata} is not a PostgreSQL data directory`, [`${pgdata} is not a PostgreSQL data directory`]);
     if (f.state === 'stopped') {
-      const orphans = orphanBackends(pgdata);
-      if (orphans.length && !cfg.dryRun) {
-        // The postmaster died (kill -9, OOM) and left backends running on the data directory.
-        await run.step(`kill ${orphans.length} orphaned backend(s) of a dead postmaster`, async () => {
-          for (const pid of orphans) process.kill(pid, 'SIGKILL');
-          await waitUntil(run, 'the orphaned backends to exit', async () => orphanBackends(pgdata).length === 0);
-          return orphans.join(',');
-        }, (v) => `pids ${v}`);
-        return run.result('done', 'stopped: the postmaster was already dead; its orphaned backends were killed');
-      }
+      if (!cfg.dryRun && (await killOrphans(run, pgdata))) return run.result('done', 'stopped: the postmaster was already dead; its orphaned backends were killed');
       const stale = f.pidFile ? `; stale postmaster.pid (pid ${f.pidFile.pid}) left for PostgreSQL to discard at the next start` : '';
       return run.result('already', `already stopped${stale}`);
     }

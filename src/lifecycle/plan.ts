@@ -54,6 +54,14 @@ export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole |
       ],
     };
   }
+  if (f.zombiePostmaster && f.pidFile) {
+    return {
+      kind: 'refuse',
+      reasons: [
+        `the previous postmaster (pid ${f.pidFile.pid}) has exited but its parent has not reaped it yet (zombie): PostgreSQL refuses to start while that pid exists; retry in a moment, and run the cluster under an init that reaps orphans (systemd, tini -s)`,
+      ],
+    };
+  }
   // A lock inside a base backup not yet started was copied from the source primary: not ours.
   if (f.lock && f.backupLabel && !lockOverride) lockOverride = 'copied by a base backup (backup_label present)';
   if (f.lock && !lockOverride) {

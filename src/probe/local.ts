@@ -32,6 +32,8 @@ export interface LocalFacts {
   standbySignal: boolean;
   recoveryConf: boolean;
   recoveryDone: boolean;
+  /** postmaster.pid names a process that exited but was not reaped yet (a zombie). */
+  zombiePostmaster: boolean;
   /** backup_label present: a base backup not yet started (a lock in it was copied from the source). */
   backupLabel: boolean;
   lock?: LockInfo;
@@ -47,6 +49,16 @@ export interface Binaries {
   pg_rewind?: string;
   pg_basebackup?: string;
   pg_controldata?: string;
+}
+
+/** True when the process is a zombie (exited, not yet reaped) or gone. */
+export function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
+  }
 }
 
 /** Reads postmaster.pid; undefined if absent or unreadable. */
@@ -77,6 +89,10 @@ export async function localFacts(pgdata: string, bin: Binaries, osUser: string, 
   if (initialized && bin.pg_ctl) {
     const r = await runAs(osUser, bin.pg_ctl, ['status', '-D', pgdata], { timeoutMs: Math.min(timeoutMs, 10_000) });
     state = r.exitCode === 0 ? 'running' : r.exitCode === 3 ? 'stopped' : r.exitCode === 4 ? 'no-data' : 'unknown';
+    // pg_ctl status only does kill(pid, 0), which succeeds on a zombie: a postmaster killed with
+    // -9 whose parent has not reaped it yet is dead, not running.
+    const pid = readPidFile(pgdata)?.pid;
+    if (state === 'running' && pid && isZombie(pid)) state = 'stopped';
   }
   let owner: LocalFacts['owner'];
   try {
@@ -95,6 +111,10 @@ export async function localFacts(pgdata: string, bin: Binaries, osUser: string, 
     recoveryConf: existsSync(join(pgdata, 'recovery.conf')),
     recoveryDone: existsSync(join(pgdata, 'recovery.done')),
     backupLabel: existsSync(join(pgdata, 'backup_label')),
+    zombiePostmaster: (() => {
+      const pid = readPidFile(pgdata)?.pid;
+      return pid !== undefined && existsSync(`/proc/${pid}`) && isZombie(pid);
+    })(),
     lock: initialized ? readLock(pgdata) : undefined,
     owner,
   };
