@@ -98,7 +98,10 @@ export class PcmkLab {
   }
   /** Which node runs the Promoted instance, if any. */
   async promoted(): Promise<string | undefined> {
-    return /Promoted: \[ (\S+) \]/.exec(await this.status())?.[1];
+    // crm_mon prints "Promoted: [ node2 ]", or one line per instance when one of them failed:
+    // "* pgsql-sr    (ocf:pgsr:pgsql-sr):     Promoted node2".
+    const out = await this.status();
+    return /Promoted: \[ (\S+) \]/.exec(out)?.[1] ?? /\(ocf:[^)]+\):\s+Promoted (\S+)/.exec(out)?.[1];
   }
 }
 
