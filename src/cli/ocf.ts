@@ -22,6 +22,7 @@ import { localConnection, promote, start, stop } from '../lifecycle/actions';
 import type { ActionResult } from '../lifecycle/plan';
 import { findBinaries, localFacts, parseControlData } from '../probe/local';
 import { observe, withConnection } from '../probe/observe';
+import { SQL } from '../probe/statements';
 import { STANDBY_TIMELINE_SQL } from '../probe/versions';
 import type { CommandResult } from './check';
 
@@ -147,7 +148,7 @@ async function ownPosition(cfg: LifecycleConfig): Promise<string | undefined> {
   const f = await localFacts(cfg.pgdata as string, findBinaries(cfg.bindir, null), cfg.common.osUser, 5000);
   if (f.state !== 'running') return undefined;
   const r = await withConnection(localConnection(cfg, cfg.pgdata, f.pidFile), Date.now() + 5000, async (q) => {
-    const lsn = (await q('SELECT coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::text AS l'))[0].l as string | null;
+    const lsn = (await q(SQL.standbyFurthestLsn))[0].l as string | null;
     let tli = 0;
     try {
       tli = Number((await q(STANDBY_TIMELINE_SQL))[0].timeline);

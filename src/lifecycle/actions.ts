@@ -17,7 +17,8 @@ import { ConfigError } from '../errors';
 import { lastLine, runAs } from '../host/exec';
 import { findBinaries, localFacts, orphanBackends, parseControlData, type Binaries, type LocalFacts } from '../probe/local';
 import { withConnection, type SqlRunner } from '../probe/observe';
-import { PRIMARY_POSITION_SQL, STANDBY_TIMELINE_SQL, archiveReadySql } from '../probe/versions';
+import { SQL, setArchiveCommand } from '../probe/statements';
+import { PRIMARY_POSITION_SQL, STANDBY_TIMELINE_SQL, archiveReadySql, walReceiverSenderSql } from '../probe/versions';
 import type { PgRole } from '../types';
 import { readConfSetting, setConfSettings, standbySettings } from './conf';
 import { removeLock, writeLock } from './lock';
@@ -168,7 +169,7 @@ async function sql<T>(conn: ConnectionSettings, deadline: number, fn: (q: SqlRun
 
 /** The role a running server answers with, or null when it cannot be asked. */
 async function roleOf(conn: ConnectionSettings, deadline: number): Promise<PgRole | null> {
-  const r = await withConnection(conn, deadline, async (q) => (await q('SELECT pg_is_in_recovery() AS r'))[0].r === true);
+  const r = await withConnection(conn, deadline, async (q) => (await q(SQL.inRecovery))[0].r === true);
   return r.ok ? (r.value ? 'standby' : 'primary') : null;
 }
 
@@ -378,8 +379,8 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     const candidates = new Set<string>();
     if (role === 'standby') {
       const st = await sql(conn, run.deadline, async (q) => {
-        const w = (await q('SELECT status, conninfo FROM pg_stat_wal_receiver'))[0] as { status?: string; conninfo?: string } | undefined;
-        const pos = (await q("SELECT pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed, current_setting('server_version_num')::int AS v"))[0];
+        const w = (await q(SQL.walReceiverStatusConninfo))[0] as { status?: string; conninfo?: string } | undefined;
+        const pos = (await q(SQL.standbyPositions))[0];
         let tl: number | null = null;
         try {
           tl = Number((await q(STANDBY_TIMELINE_SQL))[0].timeline);
@@ -387,7 +388,7 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
           tl = null;
         }
         let configured: string | null = null;
-        if (Number(pos.v) >= 120000) configured = String((await q("SELECT current_setting('primary_conninfo') AS c"))[0].c ?? '');
+        if (Number(pos.v) >= 120000) configured = String((await q(SQL.primaryConninfo))[0].c ?? '');
         return { w, pos, tl, configured };
       });
       walStatus = st.w?.status ?? null;
@@ -406,7 +407,7 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
         const where = `${target.host}:${target.port}`;
         if (asked.has(where)) continue;
         asked.add(where);
-        const r = await withConnection(target, Math.min(run.deadline, Date.now() + 3000), async (q) => (await q('SELECT pg_is_in_recovery() AS r'))[0].r === true);
+        const r = await withConnection(target, Math.min(run.deadline, Date.now() + 3000), async (q) => (await q(SQL.inRecovery))[0].r === true);
         if (r.ok && !r.value) primariesSeen.push(where);
         // Only positive evidence clears a candidate: it answers as a standby, or its host refuses
         // the connection (up, but no PostgreSQL listening). Unreachable or silent is what a
@@ -426,7 +427,7 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     if ((f.major ?? 0) >= 12) {
       await run.step('SELECT pg_promote()', () =>
         sql(conn, run.deadline, async (q) => {
-          const ok = (await q('SELECT pg_promote(true, $1) AS ok', [Math.max(1, Math.floor(run.remaining() / 1000) - 1)]))[0].ok;
+          const ok = (await q(SQL.promote, [Math.max(1, Math.floor(run.remaining() / 1000) - 1)]))[0].ok;
           if (ok !== true) throw new Error('pg_promote() returned false (not promoted in time)');
         }),
       );
@@ -475,7 +476,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     const { f, bin } = await facts(run, pgdata);
     const source = remoteConnection(cfg, from);
     run.facts.source = `${source.host}:${source.port}`;
-    const src = await withConnection(source, Math.min(run.deadline, Date.now() + 10_000), async (q) => (await q("SELECT pg_is_in_recovery() AS r, current_setting('server_version_num')::int AS v"))[0]);
+    const src = await withConnection(source, Math.min(run.deadline, Date.now() + 10_000), async (q) => (await q(SQL.roleAndVersion))[0]);
     if (!src.ok) return run.result('refused', `cannot reach the source ${source.host}:${source.port}: ${src.failure.detail}`, [src.failure.detail]);
     const srcMajor = Math.floor(Number(src.value.v) / 10000);
     if (src.value.r === true) return run.result('refused', `the source ${source.host}:${source.port} is a standby, not a primary`, ['source is in recovery']);
@@ -484,11 +485,11 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     if (f.state === 'running') {
       const conn = localConnection(cfg, pgdata, f.pidFile);
       const streaming = await withConnection(conn, Math.min(run.deadline, Date.now() + 5000), async (q) => {
-        const v = Number((await q("SELECT current_setting('server_version_num')::int AS v"))[0].v);
-        const w = (await q(`SELECT status, ${v >= 110000 ? 'sender_host, sender_port' : 'NULL AS sender_host, NULL AS sender_port'} FROM pg_stat_wal_receiver`)).at(0) as { status?: string; sender_host?: string | null; sender_port?: number | null } | undefined;
+        const v = Number((await q(SQL.versionNum))[0].v);
+        const w = (await q(walReceiverSenderSql(v))).at(0) as { status?: string; sender_host?: string | null; sender_port?: number | null } | undefined;
         // Streaming from the source itself (checked where the server reports its sender, 11+).
         const fromSource = !w?.sender_host || (w.sender_host === source.host && Number(w.sender_port) === source.port);
-        return w?.status === 'streaming' && fromSource && (await q('SELECT pg_is_in_recovery() AS r'))[0].r === true;
+        return w?.status === 'streaming' && fromSource && (await q(SQL.inRecovery))[0].r === true;
       }).catch(() => ({ ok: false as const }));
       if (streaming.ok && streaming.value && !f.lock) return run.result('already', 'already a streaming standby');
     }
@@ -574,7 +575,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     await run.step('pg_ctl start -w', () => pgCtlStart(run, nf, bin), (v) => v);
     const conn = localConnection(cfg, pgdata, (await localFacts(pgdata, bin, osUser, run.remaining())).pidFile);
     await run.step('wait until streaming', () =>
-      waitUntil(run, 'streaming', async () => (await sql(conn, run.deadline, async (q) => (await q('SELECT status FROM pg_stat_wal_receiver')).at(0)?.status)) === 'streaming'),
+      waitUntil(run, 'streaming', async () => (await sql(conn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming'),
     );
     return run.result('done', `rebuilt by ${used} from ${source.host}:${source.port}; streaming${oldDir ? `; old data kept in ${oldDir}` : ''}`);
   });
@@ -638,14 +639,14 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     if (prole !== 'primary') reasons.push(`${pgdata} is not a running primary`);
     if (srole !== 'standby') reasons.push(`${cfg.standbyPgdata} is not a running standby`);
     let streaming = false;
-    if (srole === 'standby') streaming = (await sql(sconn, run.deadline, async (q) => (await q('SELECT status FROM pg_stat_wal_receiver')).at(0)?.status)) === 'streaming';
+    if (srole === 'standby') streaming = (await sql(sconn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming';
     if (srole === 'standby' && !streaming) reasons.push('the standby is not streaming: a switchover needs a healthy pair');
     if (reasons.length) return run.result('refused', reasons[0], reasons);
     if (cfg.dryRun) {
       for (const s of ['stop the primary (fast, clean)', 'wait until the standby received the shutdown checkpoint', 'promote the standby', 'start the old primary as standby of the new one', 'wait until streaming']) run.steps.push({ step: s, status: 'planned' });
       return run.result('planned', 'would swap the roles');
     }
-    const before = String((await sql(pconn, run.deadline, async (q) => (await q('SELECT pg_current_wal_lsn()::text AS l'))[0].l)) ?? '');
+    const before = String((await sql(pconn, run.deadline, async (q) => (await q(SQL.currentLsn))[0].l)) ?? '');
     const stopped = await stop({ ...cfg, fastTimeoutMs: Math.min(cfg.fastTimeoutMs, run.remaining() / 2), common: { ...cfg.common, timeoutMs: run.remaining() } });
     run.steps.push({ step: 'stop the primary', status: stopped.outcome === 'done' && stopped.facts.clean === true ? 'done' : 'failed', detail: stopped.summary });
     if (stopped.facts.clean !== true) return run.result('failed', `the primary did not stop cleanly (${stopped.summary}); standby NOT promoted`);
@@ -658,7 +659,7 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     }
     run.facts.shutdown_checkpoint = ckpt;
     await run.step('wait until the standby received the shutdown checkpoint', () =>
-      waitUntil(run, 'the shutdown checkpoint on the standby', async () => Boolean(await sql(sconn, run.deadline, async (q) => (await q('SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), $1::pg_lsn) > 0 AS ok', [ckpt]))[0].ok))),
+      waitUntil(run, 'the shutdown checkpoint on the standby', async () => Boolean(await sql(sconn, run.deadline, async (q) => (await q(SQL.receivedPast, [ckpt]))[0].ok))),
     );
     const promoted = await promote({ ...cfg, pgdata: cfg.standbyPgdata, force: true, postPromoteCommand: undefined, common: { ...cfg.common, timeoutMs: run.remaining() } });
     run.steps.push({ step: 'promote the standby', status: promoted.outcome === 'done' ? 'done' : 'failed', detail: promoted.summary });
@@ -667,7 +668,7 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     run.steps.push({ step: 'start the old primary as standby', status: restarted.outcome === 'done' ? 'done' : 'failed', detail: restarted.summary });
     if (restarted.outcome !== 'done') return run.result('failed', `old primary not restarted as standby: ${restarted.summary}`);
     const nconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, pgdata, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
-    await run.step('wait until streaming', () => waitUntil(run, 'streaming', async () => (await sql(nconn, run.deadline, async (q) => (await q('SELECT status FROM pg_stat_wal_receiver')).at(0)?.status)) === 'streaming'));
+    await run.step('wait until streaming', () => waitUntil(run, 'streaming', async () => (await sql(nconn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming'));
     return run.result('done', `switched over: ${cfg.standbyPgdata} is primary (timeline ${promoted.facts.timeline_after}), ${pgdata} streams from it`);
   });
 }
@@ -675,26 +676,22 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
 // ---------------------------------------------------------------------------------------------
 // archive hold / resume / status
 
-function literal(v: string): string {
-  return `'${v.replace(/'/g, "''")}'`;
-}
-
 /**
  * The configured archive_command and where it comes from. pg_settings shows "(disabled)" when
  * archive_mode is off, so the value is read from pg_file_settings (the files as PostgreSQL
  * reads them; superuser), the last valid line winning as in PostgreSQL.
  */
 async function archiveSettings(q: SqlRunner): Promise<{ value: string; fromAuto: boolean; archiving: boolean }> {
-  const row = (await q("SELECT setting, sourcefile FROM pg_file_settings WHERE name = 'archive_command' AND error IS NULL ORDER BY seqno DESC LIMIT 1"))[0];
-  const mode = (await q("SELECT current_setting('archive_mode') AS m"))[0].m;
+  const row = (await q(SQL.archiveCommandInFiles))[0];
+  const mode = (await q(SQL.archiveMode))[0].m;
   return { value: row ? String(row.setting ?? '') : '', fromAuto: row ? String(row.sourcefile ?? '').endsWith('postgresql.auto.conf') : false, archiving: mode !== 'off' };
 }
 
 /** Reloads, then waits until the value is in effect (when archiving is on; "(disabled)" otherwise). */
 async function reloadAndWait(run: Run, q: SqlRunner, expected: string, archiving: boolean): Promise<void> {
-  await q('SELECT pg_reload_conf()');
+  await q(SQL.reloadConf);
   if (!archiving) return;
-  await waitUntil(run, 'the configuration reload', async () => (await q("SELECT current_setting('archive_command') AS v"))[0].v === expected);
+  await waitUntil(run, 'the configuration reload', async () => (await q(SQL.archiveCommandInEffect))[0].v === expected);
 }
 
 /**
@@ -710,7 +707,7 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
     const pid = cfg.pgdata ? (await localFacts(cfg.pgdata, findBinaries(cfg.bindir, null), cfg.common.osUser, run.remaining())).pidFile : undefined;
     const conn = localConnection(cfg, cfg.pgdata, pid);
     const r = await withConnection(conn, run.deadline, async (q) => {
-      if ((await q('SELECT pg_is_in_recovery() AS r'))[0].r === true) return run.result('refused', 'the server is a standby: archive hold/resume/status run on the primary', ['in recovery']);
+      if ((await q(SQL.inRecovery))[0].r === true) return run.result('refused', 'the server is a standby: archive hold/resume/status run on the primary', ['in recovery']);
       const s = await archiveSettings(q);
       const prev = previousArchiveCommand(s.value);
       const held = s.value.startsWith(HELD_ARCHIVE_PREFIX);
@@ -718,8 +715,8 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
       run.facts.held = held;
       run.facts.archive_mode_on = s.archiving;
       if (sub === 'status') {
-        const v = Number((await q("SELECT current_setting('server_version_num')::int AS v"))[0].v);
-        const st = (await q('SELECT archived_count, last_archived_wal, last_archived_time::text, failed_count, last_failed_wal, last_failed_time::text FROM pg_stat_archiver'))[0];
+        const v = Number((await q(SQL.versionNum))[0].v);
+        const st = (await q(SQL.archiver))[0];
         const ready = Number((await q(archiveReadySql(v)))[0].ready);
         Object.assign(run.facts, { archived_count: Number(st.archived_count), last_archived_wal: st.last_archived_wal as string | null, failed_count: Number(st.failed_count), last_failed_wal: st.last_failed_wal as string | null, ready_count: ready });
         return run.result('done', `${held ? `HELD (previous '${prev?.value ?? '?'}')` : 'active'}: archive_command='${held ? 'true' : s.value}'${s.archiving ? '' : ' (archive_mode off)'}, ${ready} .ready files, archived ${st.archived_count}, failed ${st.failed_count}${st.last_failed_wal ? ` (last failed ${st.last_failed_wal})` : ''}`);
@@ -731,7 +728,7 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
           run.steps.push({ step: `ALTER SYSTEM SET archive_command = 'true # ...' (remembering '${s.value}'); reload`, status: 'planned' });
           return run.result('planned', 'would hold archiving');
         }
-        await run.step('ALTER SYSTEM SET archive_command (no-op, previous value kept in its comment)', () => q(`ALTER SYSTEM SET archive_command = ${literal(heldValue)}`));
+        await run.step('ALTER SYSTEM SET archive_command (no-op, previous value kept in its comment)', () => q(setArchiveCommand(heldValue)));
         await run.step('reload', () => reloadAndWait(run, q, heldValue, s.archiving));
         return run.result('done', `archiving held (was '${s.value}')`);
       }
@@ -741,7 +738,7 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
         run.steps.push({ step: prev.fromAuto ? `ALTER SYSTEM SET archive_command = '${prev.value}'` : 'ALTER SYSTEM RESET archive_command', status: 'planned' }, { step: 'reload', status: 'planned' });
         return run.result('planned', `would restore archive_command='${prev.value}'`);
       }
-      await run.step(prev.fromAuto ? 'ALTER SYSTEM SET archive_command' : 'ALTER SYSTEM RESET archive_command', () => q(prev.fromAuto ? `ALTER SYSTEM SET archive_command = ${literal(prev.value)}` : 'ALTER SYSTEM RESET archive_command'));
+      await run.step(prev.fromAuto ? 'ALTER SYSTEM SET archive_command' : 'ALTER SYSTEM RESET archive_command', () => q(prev.fromAuto ? setArchiveCommand(prev.value) : SQL.resetArchiveCommand));
       await run.step('reload', () => reloadAndWait(run, q, prev.value, s.archiving));
       return run.result('done', `archiving resumed (archive_command='${prev.value}')`);
     });

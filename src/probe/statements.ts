@@ -1,0 +1,50 @@
+/**
+ * The SQL statements of the lifecycle commands and the OCF agent, named, in the probe layer
+ * (statements that differ between majors are built in versions.ts). Column aliases are what
+ * the callers read.
+ */
+
+export const SQL = {
+  /** r: pg_is_in_recovery(). */
+  inRecovery: 'SELECT pg_is_in_recovery() AS r',
+  /** r: in recovery; v: server_version_num. */
+  roleAndVersion: "SELECT pg_is_in_recovery() AS r, current_setting('server_version_num')::int AS v",
+  /** v: server_version_num. */
+  versionNum: "SELECT current_setting('server_version_num')::int AS v",
+  /** status of the walreceiver (no row: none). */
+  walReceiverStatus: 'SELECT status FROM pg_stat_wal_receiver',
+  /** status and conninfo of the walreceiver. */
+  walReceiverStatusConninfo: 'SELECT status, conninfo FROM pg_stat_wal_receiver',
+  /** received / replayed LSN of a standby, and v: server_version_num. */
+  standbyPositions: "SELECT pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed, current_setting('server_version_num')::int AS v",
+  /** l: the furthest WAL position a standby has (received, else replayed). */
+  standbyFurthestLsn: 'SELECT coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::text AS l',
+  /** c: primary_conninfo as the server uses it (a GUC from 12). */
+  primaryConninfo: "SELECT current_setting('primary_conninfo') AS c",
+  /** ok: pg_promote(wait => true, wait_seconds => $1) (12+). */
+  promote: 'SELECT pg_promote(true, $1) AS ok',
+  /** l: pg_current_wal_lsn(). */
+  currentLsn: 'SELECT pg_current_wal_lsn()::text AS l',
+  /** ok: the standby has received WAL past $1 (an LSN). */
+  receivedPast: 'SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), $1::pg_lsn) > 0 AS ok',
+  /** setting, sourcefile: archive_command as the configuration files set it (the last valid line wins). */
+  archiveCommandInFiles: "SELECT setting, sourcefile FROM pg_file_settings WHERE name = 'archive_command' AND error IS NULL ORDER BY seqno DESC LIMIT 1",
+  /** m: archive_mode. */
+  archiveMode: "SELECT current_setting('archive_mode') AS m",
+  /** v: archive_command in effect in this session. */
+  archiveCommandInEffect: "SELECT current_setting('archive_command') AS v",
+  reloadConf: 'SELECT pg_reload_conf()',
+  /** pg_stat_archiver, times as text. */
+  archiver: 'SELECT archived_count, last_archived_wal, last_archived_time::text, failed_count, last_failed_wal, last_failed_time::text FROM pg_stat_archiver',
+  resetArchiveCommand: 'ALTER SYSTEM RESET archive_command',
+} as const;
+
+/** A string literal for SQL (standard_conforming_strings: quotes doubled, backslashes literal). */
+export function sqlLiteral(v: string): string {
+  return `'${v.replace(/'/g, "''")}'`;
+}
+
+/** ALTER SYSTEM SET archive_command = <value> (ALTER SYSTEM takes no parameters). */
+export function setArchiveCommand(value: string): string {
+  return `ALTER SYSTEM SET archive_command = ${sqlLiteral(value)}`;
+}
