@@ -78,7 +78,8 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
       iterations++;
       failures = exitCode === 0 ? 0 : failures + 1;
 
-      const signature = `${verdict.severity}|${signatureOf(verdict)}`;
+      // A change of role (e.g. promoted under --role auto) is a change of state too.
+      const signature = `${verdict.role}|${verdict.severity}|${signatureOf(verdict)}`;
       const changed = signature !== lastSignature;
       const heartbeatDue = cfg.watch.heartbeatS > 0 && now.getTime() - lastLineAt >= cfg.watch.heartbeatS * 1000;
       if (changed || heartbeatDue || notes.length) {

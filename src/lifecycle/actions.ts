@@ -251,12 +251,12 @@ async function killOrphans(run: Run, pgdata: string): Promise<boolean> {
   return true;
 }
 
-/** Polls `probe` every 100 ms until true or the deadline. */
-async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100_000; i++) {
+/** Polls `probe` every `everyMs` (default 100 ms) until true or the deadline. */
+async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>, everyMs = 100): Promise<void> {
+  for (let i = 0; i < 1_000_000; i++) {
     if (await probe().catch(() => false)) return;
-    if (Date.now() + 100 >= run.deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    if (Date.now() + everyMs >= run.deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -419,16 +419,18 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     for (const u of unknown) blockers.push(`cannot tell whether ${u} is still a primary: it may be on the other side of a network partition (split brain); make sure it is down or fenced, then --force`);
     if (blockers.length) return run.result('refused', blockers[0], blockers);
     if (cfg.dryRun) {
-      run.steps.push({ step: (f.major ?? 0) >= 12 ? 'SELECT pg_promote()' : 'pg_ctl promote', status: 'planned' }, { step: 'wait until not in recovery', status: 'planned' }, { step: 'create the primary lock', status: 'planned' });
+      run.steps.push({ step: (f.major ?? 0) >= 12 ? 'SELECT pg_promote(wait => false)' : 'pg_ctl promote', status: 'planned' }, { step: 'wait until not in recovery', status: 'planned' }, { step: 'create the primary lock', status: 'planned' });
       if (cfg.postPromoteCommand) run.steps.push({ step: `run ${cfg.postPromoteCommand}`, status: 'planned' });
       return run.result('planned', `would promote (received ${run.facts.received_lsn}, replayed ${run.facts.replayed_lsn}, timeline ${run.facts.timeline_before})`);
     }
     const t0 = Date.now();
     if ((f.major ?? 0) >= 12) {
-      await run.step('SELECT pg_promote()', () =>
+      // pg_promote(wait => false), then our own 10 ms polling below: the server-side wait (and
+      // pg_ctl promote -w) check for the end of recovery only every 100 ms.
+      await run.step('SELECT pg_promote(wait => false)', () =>
         sql(conn, run.deadline, async (q) => {
-          const ok = (await q(SQL.promote, [Math.max(1, Math.floor(run.remaining() / 1000) - 1)]))[0].ok;
-          if (ok !== true) throw new Error('pg_promote() returned false (not promoted in time)');
+          const ok = (await q(SQL.promoteNoWait))[0].ok;
+          if (ok !== true) throw new Error('pg_promote() returned false (promotion not signalled)');
         }),
       );
     } else {
@@ -437,7 +439,10 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
         if (r.exitCode !== 0) throw new Error(lastLine(r));
       });
     }
-    await run.step('wait until not in recovery', () => waitUntil(run, 'the end of recovery', async () => (await roleOf(conn, run.deadline)) === 'primary'));
+    // One kept connection, polled every 10 ms (a hot standby accepts read-only sessions throughout).
+    await run.step('wait until not in recovery', () =>
+      sql(conn, run.deadline, (q) => waitUntil(run, 'the end of recovery', async () => (await q(SQL.inRecovery))[0].r === false, 10)),
+    );
     const writableMs = Date.now() - t0;
     const pos = await run.step('read the new timeline', () => sql(conn, run.deadline, async (q) => (await q(PRIMARY_POSITION_SQL))[0]));
     run.facts.timeline_after = pos ? Number(pos.timeline) : null;

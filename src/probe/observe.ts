@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Client as PgClient, ClientConfig } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
 import type { Observation, ProbeFailure, ReplicationRow, ServerInfo, StandbyState, WalReceiverInfo } from '../observation';
+import type { PgRole } from '../types';
 import { oneLine } from '../errors';
 import { lookupPassword } from './pgpass';
 import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, primarySql, standbySql, unsupportedReason } from './versions';
@@ -35,6 +36,8 @@ type Row = Record<string, unknown>;
  */
 export class ProbeSession {
   private client: PgClient | undefined;
+  /** Role, version and whether pg_control_* is readable, from the previous observation. */
+  private known: { role: PgRole; versionNum: number; timeline: boolean } | undefined;
   /** The client of the observation under way (also while connecting), for abort(). */
   private active: PgClient | undefined;
   private passNotes: string[] = [];
@@ -74,32 +77,49 @@ export class ProbeSession {
       }
       timer = setTimeout(abort, remaining());
       const c = client;
+      /** The observation from the rows of the role's statements (roleStatements order). */
+      const build = (role: PgRole, results: Row[][], hasTimeline: boolean): Observation =>
+        role === 'standby'
+          ? { ok: true, target, server: server as ServerInfo, standby: toStandby(results[0][0], hasTimeline ? num(results[1]?.[0]?.timeline) : null), durationMs: Date.now() - started }
+          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), standbys: results[1].map(toReplicationRow) }, durationMs: Date.now() - started };
+
+      // Role and version known from the previous observation (a kept connection): everything in
+      // one round trip. A changed role fails the role's statements or shows in the first row:
+      // then the step-by-step path below.
+      if (this.known) {
+        const k = this.known;
+        try {
+          const results = await multi(c, [SERVER_INFO_SQL, ...roleStatements(k.role, k.versionNum, k.timeline)]);
+          const info = results[0][0];
+          if (Number(info.version_num) === k.versionNum && (info.in_recovery === true) === (k.role === 'standby')) {
+            server = { versionNum: k.versionNum, version: String(info.version), inRecovery: k.role === 'standby', role: k.role };
+            return build(k.role, results.slice(1), k.timeline);
+          }
+        } catch (err) {
+          if (!isServerError(err)) throw err;
+        }
+        this.known = undefined;
+      }
+
       const info = (await c.query(SERVER_INFO_SQL)).rows[0] as Row;
       const versionNum = Number(info.version_num);
       const inRecovery = info.in_recovery === true;
-      server = { versionNum, version: String(info.version), inRecovery, role: inRecovery ? 'standby' : 'primary' };
+      const role: PgRole = inRecovery ? 'standby' : 'primary';
+      server = { versionNum, version: String(info.version), inRecovery, role };
       const refused = unsupportedReason(versionNum, server.version);
       if (refused) throw new TaggedError(refused, 'unsupported-version');
-
-      if (inRecovery) {
-        const row = (await c.query(standbySql(versionNum))).rows[0] as Row;
-        let timeline: number | null = null;
-        try {
-          timeline = num((await c.query(STANDBY_TIMELINE_SQL)).rows[0]?.timeline);
-        } catch {
-          // pg_control_* may be denied to a non-superuser monitor: the timeline stays unknown.
-        }
-        return { ok: true, target, server, standby: toStandby(row, timeline), durationMs: Date.now() - started };
+      let timeline = role === 'standby';
+      let results: Row[][];
+      try {
+        results = await multi(c, roleStatements(role, versionNum, timeline));
+      } catch (err) {
+        // pg_control_* may be denied to a non-superuser monitor: the timeline stays unknown.
+        if (!(role === 'standby' && isServerError(err) && (err as { code?: string }).code === '42501')) throw err;
+        timeline = false;
+        results = await multi(c, roleStatements(role, versionNum, false));
       }
-      const pos = (await c.query(PRIMARY_POSITION_SQL)).rows[0] as Row;
-      const rows = (await c.query(primarySql(versionNum))).rows as Row[];
-      return {
-        ok: true,
-        target,
-        server,
-        primary: { currentLsn: str(pos.current_lsn), timeline: num(pos.timeline), standbys: rows.map(toReplicationRow) },
-        durationMs: Date.now() - started,
-      };
+      this.known = { role, versionNum, timeline };
+      return build(role, results, timeline);
     } catch (err) {
       const failure = classify(err, phase, timedOut, deadline - started, this.passNotes);
 
@@ -122,6 +142,7 @@ export class ProbeSession {
   async close(): Promise<void> {
     const c = this.client;
     this.client = undefined;
+    this.known = undefined;
     if (!c) return;
     await Promise.race([c.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
     destroy(c);
@@ -130,6 +151,26 @@ export class ProbeSession {
   private newClient(budgetMs: number): Promise<PgClient> {
     return makeClient(this.conn, budgetMs, (notes) => (this.passNotes = notes));
   }
+}
+
+/** The statements of one role (see versions.ts), run together in one round trip. */
+function roleStatements(role: PgRole, versionNum: number, timeline: boolean): string[] {
+  return role === 'standby' ? [standbySql(versionNum), ...(timeline ? [STANDBY_TIMELINE_SQL] : [])] : [PRIMARY_POSITION_SQL, primarySql(versionNum)];
+}
+
+/**
+ * Runs several statements as one simple-protocol query (one round trip; an error aborts the
+ * rest) and returns the rows of each.
+ */
+async function multi(c: PgClient, statements: string[]): Promise<Row[][]> {
+  const r = (await c.query(statements.join(';\n'))) as unknown as { rows: Row[] } | Array<{ rows: Row[] }>;
+  return (Array.isArray(r) ? r : [r]).map((x) => x.rows);
+}
+
+/** An error the server sent (it has a SQLSTATE and a severity), as opposed to a socket error. */
+function isServerError(err: unknown): boolean {
+  const e = err as { code?: string; severity?: string };
+  return typeof e?.code === 'string' && typeof e?.severity === 'string';
 }
 
 /**

@@ -21,8 +21,8 @@ export const SQL = {
   standbyFurthestLsn: 'SELECT coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::text AS l',
   /** c: primary_conninfo as the server uses it (a GUC from 12). */
   primaryConninfo: "SELECT current_setting('primary_conninfo') AS c",
-  /** ok: pg_promote(wait => true, wait_seconds => $1) (12+). */
-  promote: 'SELECT pg_promote(true, $1) AS ok',
+  /** ok: pg_promote(wait => false) (12+): signals the promotion; the caller waits. */
+  promoteNoWait: 'SELECT pg_promote(false) AS ok',
   /** l: pg_current_wal_lsn(). */
   currentLsn: 'SELECT pg_current_wal_lsn()::text AS l',
   /** ok: the standby has received WAL past $1 (an LSN). */
