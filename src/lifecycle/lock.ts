@@ -7,32 +7,11 @@
  * it again as primary could split the brain. It lives inside PGDATA so that it travels with the
  * data (CLUSTERPRO mirror disk, seed 000).
  */
-import { chownSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOCK_FILE, type LockInfo } from '../probe/local';
 
-/** File name of the lock inside PGDATA. */
-export const LOCK_FILE = 'pgsr.primary.lock';
-
-/** What the lock records. */
-export interface LockInfo {
-  /** ISO time the instance became primary under pgsr. */
-  since: string;
-  /** How: `start` or `promote`. */
-  how: string;
-  timeline: number | null;
-  host: string;
-}
-
-/** Reads the lock of a data directory; undefined when there is none. A damaged lock still counts. */
-export function readLock(pgdata: string): LockInfo | undefined {
-  const path = join(pgdata, LOCK_FILE);
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
-  } catch {
-    return { since: 'unknown', how: 'unknown (unreadable lock file)', timeline: null, host: 'unknown' };
-  }
-}
+export { LOCK_FILE, readLock, type LockInfo } from '../probe/local';
 
 /** Writes the lock, owned like the data directory. */
 export function writeLock(pgdata: string, info: LockInfo): void {

@@ -7,7 +7,32 @@
 import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAs } from '../host/exec';
-import { readLock, type LockInfo } from '../lifecycle/lock';
+
+/* The primary lock is written by lifecycle/lock.ts; reading it is a local fact. */
+
+/** File name of the lock inside PGDATA. */
+export const LOCK_FILE = 'pgsr.primary.lock';
+
+/** What the lock records. */
+export interface LockInfo {
+  /** ISO time the instance became primary under pgsr. */
+  since: string;
+  /** How: `start` or `promote`. */
+  how: string;
+  timeline: number | null;
+  host: string;
+}
+
+/** Reads the primary lock (see lifecycle/lock.ts) of a data directory; undefined when there is none. A damaged lock still counts. */
+export function readLock(pgdata: string): LockInfo | undefined {
+  const path = join(pgdata, LOCK_FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
+  } catch {
+    return { since: 'unknown', how: 'unknown (unreadable lock file)', timeline: null, host: 'unknown' };
+  }
+}
 
 /** Contents of postmaster.pid (PostgreSQL docs 19.1 / miscadmin.h LOCK_FILE_LINE_*). */
 export interface PidFile {
@@ -51,6 +76,23 @@ export interface Binaries {
   pg_controldata?: string;
 }
 
+/**
+ * Whether the postmaster of a data directory runs, from postmaster.pid and /proc (what
+ * `pg_ctl status` does, without spawning it): no pid file → stopped; the pid gone or a zombie
+ * → stopped; a live postgres process → running; /proc not readable → unknown.
+ */
+export function postmasterState(pgdata: string): LocalFacts['state'] {
+  const pid = readPidFile(pgdata)?.pid;
+  if (pid === undefined) return existsSync(join(pgdata, 'postmaster.pid')) ? 'unknown' : 'stopped';
+  if (!existsSync(`/proc/${pid}`) || isZombie(pid)) return 'stopped';
+  try {
+    // A reused pid belongs to another program: then the server is not running.
+    return readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '').endsWith('/postgres') ? 'running' : 'stopped';
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** True when the process is a zombie (exited, not yet reaped) or gone. */
 export function isZombie(pid: number): boolean {
   try {
@@ -86,7 +128,9 @@ export async function localFacts(pgdata: string, bin: Binaries, osUser: string, 
     major = Number(v.split('.')[0]) || null;
   }
   let state: LocalFacts['state'] = initialized ? 'unknown' : 'no-data';
-  if (initialized && bin.pg_ctl) {
+  if (initialized) state = postmasterState(pgdata);
+  if (state === 'unknown' && initialized && bin.pg_ctl) {
+    // /proc could not tell (not ours to read): ask pg_ctl, as the OS user.
     const r = await runAs(osUser, bin.pg_ctl, ['status', '-D', pgdata], { timeoutMs: Math.min(timeoutMs, 10_000) });
     state = r.exitCode === 0 ? 'running' : r.exitCode === 3 ? 'stopped' : r.exitCode === 4 ? 'no-data' : 'unknown';
     // pg_ctl status only does kill(pid, 0), which succeeds on a zombie: a postmaster killed with
