@@ -188,6 +188,29 @@ async function archiveFailing(): Promise<void> {
   await pair.psql(P, 'SELECT pg_reload_conf()');
 }
 
+async function slotLost(): Promise<void> {
+  const S = pair.standby;
+  const P = pair.primary;
+  const f = 'replication slot lost (standby down while the primary wrote past max_slot_wal_keep_size)';
+  await expectExit(f, 'pgsr stop (standby)', S, ['stop', '-D', S.data, '--bindir', pair.bindir], 0);
+  const t0 = Date.now();
+  let status = '';
+  for (let i = 0; i < 12 && status !== 'lost'; i++) {
+    await pair.psql(P, 'CREATE TABLE IF NOT EXISTS big (i int); INSERT INTO big SELECT generate_series(1, 300000); SELECT pg_switch_wal(); CHECKPOINT;');
+    status = await pair.psql(P, "SELECT wal_status FROM pg_replication_slots WHERE slot_name = 'slave_slot'");
+  }
+  record(f, 'the slot (setup)', 'wal_status lost', `wal_status ${status}`, Date.now() - t0, status === 'lost');
+  await expectExit(f, 'check clusterpro (primary)', P, pArgs('clusterpro', ['--no-alert', '--min-standbys', '0']), 1, { match: /can never catch up, rebuild it/ });
+  await expectExit(f, 'check nagios (primary)', P, pArgs('nagios', ['--min-standbys', '0']), 2, { match: /slot_lost|can never catch up/ });
+  await expectExit(f, 'pgsr start (standby)', S, ['start', '-D', S.data, '--bindir', pair.bindir], 0);
+  await expectEventually(f, 'check clusterpro (standby: cannot stream)', S, sArgs('clusterpro', ['--no-alert']), 1, 15_000);
+  // The remedy the finding names: recreate the slot, rebuild the standby.
+  await pair.psql(P, "SELECT pg_drop_replication_slot('slave_slot'); SELECT pg_create_physical_replication_slot('slave_slot', true);");
+  await expectExit(`${f}: remedy`, 'pgsr rebuild --method basebackup', S, ['rebuild', '-D', S.data, '--bindir', pair.bindir, '--method', 'basebackup', '--discard-old', '--from', `host=${P.ip} port=5432 user=postgres application_name=slave`], 0, { maxMs: 120_000 });
+  await expectEventually(`${f}: rebuilt`, 'check clusterpro (standby)', S, sArgs('clusterpro', ['--no-alert']), 0, 20_000);
+  await expectExit(`${f}: rebuilt`, 'check clusterpro (primary)', P, pArgs('clusterpro', ['--no-alert']), 0);
+}
+
 async function badInput(): Promise<void> {
   const S = pair.standby;
   const dir = mkdtempSync('/tmp/pgsr-faults-conf-');
@@ -238,7 +261,8 @@ async function splitBrain(): Promise<void> {
   await expectExit('partition, operator forces', 'promote --force', S, ['promote', '-D', S.data, '--bindir', pair.bindir, '--primary-conninfo', conninfo, '--force'], 0);
   await expectExit('split brain: both primary', 'check clusterpro on the ex-standby', S, sArgs('clusterpro', ['--no-alert']), 3, { match: /possible split brain/ });
   await expectExit('split brain: both primary', 'check nagios on the ex-standby', S, sArgs('nagios'), 2);
-  await expectExit('split brain: both primary', 'check clusterpro on the old primary', P, pArgs('clusterpro', ['--no-alert']), 1);
+  // The old primary notices its standby is gone when wal_sender_timeout (3 s here) expires.
+  await expectEventually('split brain: both primary', 'check clusterpro on the old primary', P, pArgs('clusterpro', ['--no-alert']), 1, 10_000);
   await partition('link down', false);
 }
 
@@ -279,6 +303,7 @@ async function main(): Promise<void> {
     await connectionsExhausted();
     await credentials();
     await archiveFailing();
+    await slotLost();
     await badInput();
     await hostSide();
     await splitBrain();

@@ -88,6 +88,8 @@ export interface PrimaryState {
   /** Current timeline, from the WAL file name of the current LSN. */
   timeline: number | null;
   standbys: ReplicationRow[];
+  /** Physical replication slots; `walStatus` null before 13 (pg_replication_slots.wal_status). */
+  slots: Array<{ name: string; active: boolean; walStatus: string | null }>;
 }
 
 /**

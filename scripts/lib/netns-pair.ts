@@ -56,7 +56,10 @@ export class NetnsPair {
       'wal_level = replica',
       'max_wal_senders = 10',
       'hot_standby = on',
-      "wal_keep_size = '64MB'",
+      // WAL is kept for the standby by its replication slot, up to a limit: past it the slot is
+      // lost and the standby can never catch up (a fault of the suite).
+      "wal_keep_size = '0'",
+      "max_slot_wal_keep_size = '32MB'",
       'wal_log_hints = on',
       "password_encryption = 'scram-sha-256'",
       'fsync = off',
@@ -108,10 +111,11 @@ export class NetnsPair {
     for (const f of ['pgsr-faults.conf', 'pg_hba.conf']) chownSync(join(P.data, f), uid, gid);
     await run(P, [join(this.bindir, 'pg_ctl'), '-D', P.data, '-l', P.log, '-w', '-t', '60', 'start']);
     await this.psql(P, `CREATE ROLE ${this.passwordRole.name} LOGIN PASSWORD '${this.passwordRole.password}'; GRANT pg_monitor TO ${this.passwordRole.name};`);
+    await this.psql(P, "SELECT pg_create_physical_replication_slot('slave_slot', true)");
     await run(S, [join(this.bindir, 'pg_basebackup'), '-h', P.ip, '-p', '5432', '-U', 'postgres', '-D', S.data, '-X', 'stream', '-c', 'fast', '--no-sync']);
     writeFileSync(join(S.data, 'pgsr-faults.conf'), this.conf(S));
     writeFileSync(join(S.data, 'standby.signal'), '');
-    writeFileSync(join(S.data, 'postgresql.auto.conf'), `primary_conninfo = 'host=${P.ip} port=5432 user=postgres application_name=slave'\nrecovery_target_timeline = 'latest'\n`);
+    writeFileSync(join(S.data, 'postgresql.auto.conf'), `primary_conninfo = 'host=${P.ip} port=5432 user=postgres application_name=slave'\nrecovery_target_timeline = 'latest'\nprimary_slot_name = 'slave_slot'\n`);
     for (const f of ['pgsr-faults.conf', 'standby.signal', 'postgresql.auto.conf']) chownSync(join(S.data, f), uid, gid);
     await run(S, [join(this.bindir, 'pg_ctl'), '-D', S.data, '-l', S.log, '-w', '-t', '60', 'start']);
     await this.waitStreaming(30_000);

@@ -60,6 +60,8 @@ export const EVENT_ID: Record<FindingCode, number> & { recovered: number } = {
   standby_flush_lag_bytes: 8,
   standby_lag_seconds: 8,
   sync_state_mismatch: 9,
+  slot_lost: 11,
+  slot_unreserved: 11,
   insufficient_privilege: 10,
   unsupported_version: 10,
 };

@@ -15,7 +15,7 @@ import type { Observation, ProbeFailure, ReplicationRow, ServerInfo, StandbyStat
 import type { PgRole } from '../types';
 import { oneLine } from '../errors';
 import { lookupPassword } from './pgpass';
-import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, primarySql, standbySql, unsupportedReason } from './versions';
+import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, primarySql, slotsSql, standbySql, unsupportedReason } from './versions';
 
 /** An error pgsr raises inside node-postgres callbacks, already classified. */
 class TaggedError extends Error {
@@ -81,7 +81,7 @@ export class ProbeSession {
       const build = (role: PgRole, results: Row[][], hasTimeline: boolean): Observation =>
         role === 'standby'
           ? { ok: true, target, server: server as ServerInfo, standby: toStandby(results[0][0], hasTimeline ? num(results[1]?.[0]?.timeline) : null), durationMs: Date.now() - started }
-          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), standbys: results[1].map(toReplicationRow) }, durationMs: Date.now() - started };
+          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), standbys: results[1].map(toReplicationRow), slots: (results[2] ?? []).map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) })) }, durationMs: Date.now() - started };
 
       // Role and version known from the previous observation (a kept connection): everything in
       // one round trip. A changed role fails the role's statements or shows in the first row:
@@ -155,7 +155,7 @@ export class ProbeSession {
 
 /** The statements of one role (see versions.ts), run together in one round trip. */
 function roleStatements(role: PgRole, versionNum: number, timeline: boolean): string[] {
-  return role === 'standby' ? [standbySql(versionNum), ...(timeline ? [STANDBY_TIMELINE_SQL] : [])] : [PRIMARY_POSITION_SQL, primarySql(versionNum)];
+  return role === 'standby' ? [standbySql(versionNum), ...(timeline ? [STANDBY_TIMELINE_SQL] : [])] : [PRIMARY_POSITION_SQL, primarySql(versionNum), slotsSql(versionNum)];
 }
 
 /**

@@ -45,6 +45,7 @@ export interface VersionedColumn {
 export const VERSION_DIFFERENCES = [
   { key: 'walreceiver.sender_host', since: 110000, note: 'pg_stat_wal_receiver.sender_host/sender_port added in 11; before, the host is read from conninfo' },
   { key: 'walreceiver.flushed_lsn', since: 130000, note: 'pg_stat_wal_receiver.received_lsn replaced by written_lsn + flushed_lsn in 13' },
+  { key: 'slots.wal_status', since: 130000, note: 'pg_replication_slots.wal_status (reserved/extended/unreserved/lost) added in 13 with max_slot_wal_keep_size' },
   { key: 'archive.status_dir_function', since: 120000, note: 'pg_ls_archive_statusdir() (pg_monitor) added in 12; before, pg_ls_dir() (superuser)' },
   { key: 'recovery.signal_files', since: 120000, note: 'recovery.conf replaced by standby.signal + postgresql.conf settings in 12' },
 ] as const;
@@ -133,4 +134,9 @@ export function archiveReadySql(versionNum: number): string {
 export function walReceiverSenderSql(versionNum: number): string {
   const cols = WALRECEIVER_COLUMNS.filter((c) => ['status', 'sender_host', 'sender_port'].includes(c.name));
   return `SELECT ${select(cols, versionNum)} FROM pg_stat_wal_receiver AS w`;
+}
+
+/** Physical replication slots and, from 13, whether they still hold the WAL their standby needs. */
+export function slotsSql(versionNum: number): string {
+  return `SELECT slot_name, active, ${versionNum >= 130000 ? 'wal_status' : 'NULL::text AS wal_status'} FROM pg_replication_slots WHERE slot_type = 'physical' ORDER BY slot_name`;
 }

@@ -37,7 +37,9 @@ export type FindingCode =
   | 'standby_lag_bytes'
   | 'standby_flush_lag_bytes'
   | 'standby_lag_seconds'
-  | 'too_few_standbys';
+  | 'too_few_standbys'
+  | 'slot_lost'
+  | 'slot_unreserved';
 
 /**
  * The class of a finding decides the CLUSTERPRO exit code and the OCF hardness:
@@ -68,6 +70,8 @@ export const FINDING_CLASS: Record<FindingCode, FindingClass> = {
   standby_flush_lag_bytes: 'replication',
   standby_lag_seconds: 'replication',
   too_few_standbys: 'replication',
+  slot_lost: 'replication',
+  slot_unreserved: 'replication',
 };
 
 /** One judged fact. `value`/`unit`/`threshold` are set for measured findings. */
@@ -159,6 +163,7 @@ export function judge(obs: Observation, policy: CheckPolicy): Verdict {
   } else if (obs.primary) {
     addPrimaryFacts(obs.primary.currentLsn, obs.primary.timeline, facts);
     judgePrimary(obs.primary.standbys, policy, findings, metrics, facts);
+    judgeSlots(obs.primary.slots ?? [], findings);
   }
 
   findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
@@ -381,6 +386,21 @@ function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Fin
 /** The role to name in lines and alerts: the actual one, else the expected one, else "server". */
 export function roleLabel(v: Verdict): string {
   return v.role ?? (v.expectedRole === 'auto' ? 'server' : v.expectedRole);
+}
+
+/**
+ * Replication slots (PostgreSQL docs 27.2.6, pg_replication_slots.wal_status, 13+): `lost` means
+ * WAL its standby needs is gone, so that standby can never catch up by streaming: critical, with
+ * the remedy; `unreserved` means it will be lost at the next checkpoint: warning.
+ */
+function judgeSlots(slots: Array<{ name: string; walStatus: string | null }>, findings: Finding[]): void {
+  for (const s of slots) {
+    if (s.walStatus === 'lost') {
+      findings.push({ code: 'slot_lost', severity: 'critical', message: `replication slot "${s.name}" has lost WAL its standby needs: that standby can never catch up, rebuild it (pgsr rebuild --from this primary) after recreating the slot`, subject: s.name, value: 'lost' });
+    } else if (s.walStatus === 'unreserved') {
+      findings.push({ code: 'slot_unreserved', severity: 'warning', message: `replication slot "${s.name}" no longer reserves the WAL its standby needs (lost at the next checkpoint)`, subject: s.name, value: 'unreserved' });
+    }
+  }
 }
 
 function healthySummary(role: PgRole | null, facts: Verdict['facts']): string {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultBindir, labDown, labUp, psql, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
 import { installMajor } from '../../scripts/lib/pgversions';
-import { VERSION_DIFFERENCES, primarySql, standbySql } from '../../src/probe/versions';
+import { VERSION_DIFFERENCES, primarySql, slotsSql, standbySql } from '../../src/probe/versions';
 import { parsePluginOutput } from '../helpers/perfdata';
 import { BUNDLE, runPgsr } from '../helpers/run';
 
@@ -71,6 +71,11 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
           expect(Object.keys(s)).toContain('written_lsn');
           expect(s.written_lsn).toMatch(applies ? /^([0-9A-F]+\/[0-9A-F]+)?$/ : /^$/);
           break;
+        case 'slots.wal_status': {
+          const slot = await columns(pair, pair.primary.port, slotsSql(num));
+          expect(Object.keys(slot)).toContain('wal_status'); // the query runs; no slot in the lab pair
+          break;
+        }
         case 'archive.status_dir_function':
           expect((await json(['archive', 'status', '-h', '127.0.0.1', '-p', String(pair.primary.port)])).j.facts.ready_count).toBe(0);
           break;

@@ -66,8 +66,8 @@ function row(r: Partial<ReplicationRow> = {}): ReplicationRow {
     ...r,
   };
 }
-function primary(rows: ReplicationRow[]): Observation {
-  return { ok: true, target, server: primaryServer, durationMs: 5, primary: { currentLsn: '0/3000000', timeline: 1, standbys: rows } };
+function primary(rows: ReplicationRow[], slots: Array<{ name: string; active: boolean; walStatus: string | null }> = []): Observation {
+  return { ok: true, target, server: primaryServer, durationMs: 5, primary: { currentLsn: '0/3000000', timeline: 1, standbys: rows, slots } };
 }
 
 describe('judge: standby', () => {
@@ -175,5 +175,16 @@ describe('judge: peer-compatible options', () => {
   it('flush lag thresholds per standby (check_pgactivity streaming_delta "flushed")', () => {
     const v = judge(primary([row({ flushLagBytes: 9 * 1024 * 1024, replayLagBytes: 9 * 1024 * 1024 })]), policy({ thresholds: { lagBytes: {}, lagSeconds: {}, silenceSeconds: {}, flushLagBytes: { warning: parseRange('8MB', 'bytes') } } }));
     expect(v.findings[0]).toMatchObject({ code: 'standby_flush_lag_bytes', severity: 'warning', subject: 'slave' });
+  });
+});
+
+describe('judge: replication slots', () => {
+  it('a lost slot is critical with the remedy; unreserved is a warning; reserved is fine', () => {
+    const lost = judge(primary([row()], [{ name: 'slave_slot', active: false, walStatus: 'lost' }]), policy());
+    expect(lost.findings[0]).toMatchObject({ code: 'slot_lost', severity: 'critical', subject: 'slave_slot' });
+    expect(lost.summary).toMatch(/can never catch up, rebuild it/);
+    expect(judge(primary([row()], [{ name: 's', active: true, walStatus: 'unreserved' }]), policy()).severity).toBe('warning');
+    expect(judge(primary([row()], [{ name: 's', active: true, walStatus: 'reserved' }]), policy()).severity).toBe('ok');
+    expect(judge(primary([row()], [{ name: 's', active: true, walStatus: null }]), policy()).severity).toBe('ok');
   });
 });
