@@ -188,6 +188,56 @@ async function archiveFailing(): Promise<void> {
   await pair.psql(P, 'SELECT pg_reload_conf()');
 }
 
+/** A tmpfs of `size` mounted by the suite on a directory of its own; unmounted by `umount`. */
+async function tmpfs(size: string): Promise<{ dir: string; umount: () => Promise<void> }> {
+  const dir = mkdtempSync('/tmp/pgsr-faults-tmpfs-');
+  await execa('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0777`, 'tmpfs', dir]);
+  return { dir, umount: async () => void (await execa('umount', ['-l', dir], { reject: false })) };
+}
+
+async function notAccepting(): Promise<void> {
+  const S = pair.standby;
+  const f = 'standby up but not accepting connections (hot_standby = off: SQLSTATE 57P03)';
+  const conf = join(S.data, 'pgsr-faults.conf');
+  const before = readFileSync(conf, 'utf8');
+  writeFileSync(conf, `${before}hot_standby = off\n`);
+  try {
+    await expectExit(f, 'pgsr stop', S, ['stop', '-D', S.data, '--bindir', pair.bindir], 0);
+    // pg_ctl start -w waits for "ready" or "standby": without hot standby it returns once up.
+    await expectExit(f, 'pgsr start --as standby', S, ['start', '-D', S.data, '--bindir', pair.bindir, '--as', 'standby'], 1, { match: /not accepting connections|hot standby|came up as unknown/i });
+    await expectExit(f, 'check clusterpro', S, sArgs('clusterpro', ['--no-alert']), 2, { match: /not (yet )?accepting connections|Hot standby mode is disabled/, maxMs: 5000 });
+    await expectExit(f, 'check nagios', S, sArgs('nagios'), 2, { maxMs: 5000 });
+    await expectExit(f, 'ocf monitor (soft error)', S, ['ocf', 'monitor'], 1, { env: ocfEnv(S), match: /running but not answering/ });
+  } finally {
+    writeFileSync(conf, before);
+    await pgsr(S, ['stop', '-D', S.data, '--bindir', pair.bindir]);
+    await pgsr(S, ['start', '-D', S.data, '--bindir', pair.bindir, '--as', 'standby']);
+  }
+  await expectEventually(`${f}: restored`, 'check clusterpro', S, sArgs('clusterpro', ['--no-alert']), 0, 20_000);
+}
+
+async function archiveDiskFull(): Promise<void> {
+  const P = pair.primary;
+  const disk = await tmpfs('1m');
+  try {
+    await pair.psql(P, `ALTER SYSTEM SET archive_command = 'cp %p ${disk.dir}/%f'`);
+    await pair.psql(P, 'SELECT pg_reload_conf()');
+    for (let i = 0; i < 2; i++) await pair.psql(P, 'CREATE TABLE IF NOT EXISTS t (i int); INSERT INTO t VALUES (1); SELECT pg_switch_wal();');
+    const args = ['archive', 'status', '-h', '127.0.0.1', '-p', '5432', '--format', 'json'];
+    const t0 = Date.now();
+    let facts: Record<string, number> = {};
+    await waitFor('archiving to fail on the full disk', async () => {
+      facts = JSON.parse((await pgsr(P, args)).out.split('\n')[0]).facts;
+      return facts.failed_count > 0 && facts.ready_count > 0;
+    }, 20_000).catch(() => undefined);
+    record('archive disk full (1 MiB tmpfs)', 'archive status', '.ready backlog and failures reported', `ready ${facts.ready_count}, failed ${facts.failed_count}`, Date.now() - t0, facts.ready_count > 0 && facts.failed_count > 0);
+  } finally {
+    await pair.psql(P, "ALTER SYSTEM SET archive_command = 'true'");
+    await pair.psql(P, 'SELECT pg_reload_conf()');
+    await disk.umount();
+  }
+}
+
 async function slotLost(): Promise<void> {
   const S = pair.standby;
   const P = pair.primary;
@@ -248,6 +298,14 @@ async function hostSide(): Promise<void> {
   const sb = sandbox();
   writeFileSync(sb.stateDir, 'not a directory');
   await expectExit('state directory unusable', 'check clusterpro', S, broken, 2, { sb, match: /state not saved/ });
+  const full = await tmpfs('64k');
+  try {
+    await execa('dd', ['if=/dev/zero', `of=${join(full.dir, 'fill')}`, 'bs=4k', 'count=64'], { reject: false });
+    const sbFull = { alertLog: sandbox().alertLog, stateDir: full.dir };
+    await expectExit('state directory full (64 KiB tmpfs, filled)', 'check clusterpro', S, broken, 2, { sb: sbFull, match: /alert sent.*state not saved in .*ENOSPC/ });
+  } finally {
+    await full.umount();
+  }
 }
 
 async function splitBrain(): Promise<void> {
@@ -303,6 +361,8 @@ async function main(): Promise<void> {
     await connectionsExhausted();
     await credentials();
     await archiveFailing();
+    await archiveDiskFull();
+    await notAccepting();
     await slotLost();
     await badInput();
     await hostSide();
