@@ -87,8 +87,17 @@ async function networkFault(kind: 'link down' | 'blackhole'): Promise<void> {
   await expectExit(kind, 'check json (standby)', pair.standby, sArgs('json'), 1, { match: /"severity":"critical"/ });
   await expectEventually(kind, 'check clusterpro (primary)', pair.primary, pArgs('clusterpro', ['--no-alert']), 1, 15_000);
   await expectExit(kind, 'ocf monitor (standby, running but not streaming)', pair.standby, ['ocf', 'monitor'], 0, { env: ocfEnv(pair.standby) });
+  // Written on the primary while the standby cannot hear it: must arrive after healing.
+  const marker = `${kind.replace(/\W/g, '_')}_${Date.now()}`;
+  await pair.psql(pair.primary, `CREATE TABLE IF NOT EXISTS during_fault (m text); INSERT INTO during_fault VALUES ('${marker}')`);
   await partition(kind, false);
   await expectEventually(`${kind} healed`, 'check clusterpro (standby)', pair.standby, sArgs('clusterpro'), 0, 25_000, sb);
+  const t0 = Date.now();
+  const arrived = await waitFor('the row written during the fault', async () => (await pair.psql(pair.standby, `SELECT count(*) FROM during_fault WHERE m = '${marker}'`).catch(() => '0')) === '1', 15_000).then(
+    () => true,
+    () => false,
+  );
+  record(`${kind} healed`, 'data written on the primary during the fault', 'replayed on the standby (nothing lost)', arrived ? 'replayed' : 'missing', Date.now() - t0, arrived);
   const alerts = readAlerts(sb.alertLog);
   const ok = alerts.length === 2 && alerts[0].level === 'ERR' && alerts[1].level === 'INFO' && alerts[1].event_id === 1 && alerts.every((a) => a.warnings.length === 0);
   record(`${kind} then healed`, 'clplogcmd alerts', 'one ERR, then one INFO recovery', alerts.map((a) => `${a.level}:${a.event_id}`).join(',') || 'none', 0, ok);
@@ -110,6 +119,21 @@ async function stoppedPostmaster(): Promise<void> {
     process.kill(pid, 'SIGCONT');
   }
   await pair.waitStreaming(20_000);
+}
+
+async function stoppedServer(): Promise<void> {
+  const S = pair.standby;
+  for (const mode of ['fast', 'immediate'] as const) {
+    const f = `standby stopped (-m ${mode})`;
+    if (mode === 'fast') await expectExit(f, 'exec stop (CLP_EVENT=START, CLP_FACTOR=GROUPSTOP)', S, ['exec', 'stop', '-D', S.data, '--bindir', pair.bindir, '--format', 'clusterpro', '--no-alert'], 0, { env: { CLP_EVENT: 'START', CLP_FACTOR: 'GROUPSTOP' }, match: /stopped \(fast, clean shutdown\)/ });
+    else await pair.pgCtl(S, ['-m', 'immediate', '-w', 'stop']);
+    await expectExit(f, 'check clusterpro', S, sArgs('clusterpro', ['--no-alert']), 2, { match: /cannot connect/, maxMs: 5000 });
+    await expectExit(f, 'check nagios', S, sArgs('nagios'), 2, { maxMs: 5000 });
+    await expectExit(f, 'ocf monitor', S, ['ocf', 'monitor'], mode === 'fast' ? 7 : 1, { env: ocfEnv(S) });
+    await expectEventually(f, 'check clusterpro (primary: standby gone)', pair.primary, pArgs('clusterpro', ['--no-alert']), 1, 10_000);
+    await expectExit(f, 'pgsr start (standby)', S, ['start', '-D', S.data, '--bindir', pair.bindir], 0);
+    await expectEventually(`${f}, restarted`, 'check clusterpro', S, sArgs('clusterpro', ['--no-alert']), 0, 20_000);
+  }
 }
 
 async function killedPostmaster(): Promise<void> {
@@ -356,6 +380,7 @@ async function main(): Promise<void> {
     await networkFault('link down');
     await networkFault('blackhole');
     await stoppedPostmaster();
+    await stoppedServer();
     await killedPostmaster();
     await walreceiverKilled();
     await connectionsExhausted();
