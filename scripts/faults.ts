@@ -189,23 +189,40 @@ async function credentials(): Promise<void> {
   await expectExit('.pgpass unreadable (not a plain file)', 'check clusterpro', S, sArgs('clusterpro', ['-U', pair.passwordRole.name, '--no-alert']), 2, { env: { PGPASSFILE: dir }, match: /is not a plain file/ });
 }
 
-async function archiveFailing(): Promise<void> {
+/** `pgsr archive status --format json` facts of the primary. */
+async function archiveFacts(): Promise<Record<string, number>> {
+  const r = await pgsr(pair.primary, ['archive', 'status', '-h', '127.0.0.1', '-p', '5432', '--format', 'json']);
+  return JSON.parse(r.out.split('\n')[0]).facts as Record<string, number>;
+}
+
+/**
+ * Sets archive_command, writes a few WAL segments, and records whether `archive status` reports
+ * a .ready backlog with failures within 20 s.
+ */
+async function expectArchiveBacklog(fault: string, archiveCommand: string, segments: number): Promise<void> {
   const P = pair.primary;
-  const args = ['archive', 'status', '-h', '127.0.0.1', '-p', '5432', '--format', 'json'];
-  await pair.psql(P, "ALTER SYSTEM SET archive_command = 'false'");
+  await pair.psql(P, `ALTER SYSTEM SET archive_command = '${archiveCommand}'`);
   await pair.psql(P, 'SELECT pg_reload_conf()');
-  for (let i = 0; i < 3; i++) await pair.psql(P, 'CREATE TABLE IF NOT EXISTS t (i int); INSERT INTO t VALUES (1); SELECT pg_switch_wal();');
+  for (let i = 0; i < segments; i++) await pair.psql(P, 'CREATE TABLE IF NOT EXISTS t (i int); INSERT INTO t VALUES (1); SELECT pg_switch_wal();');
   const t0 = Date.now();
   let facts: Record<string, number> = {};
-  await waitFor('a .ready backlog and failures', async () => {
-    facts = JSON.parse((await pgsr(P, args)).out.split('\n')[0]).facts;
+  const seen = await waitFor('a .ready backlog and failures', async () => {
+    facts = await archiveFacts();
     return facts.ready_count > 0 && facts.failed_count > 0;
-  }, 20_000).catch(() => undefined);
-  record('archive_command failing', 'archive status', '.ready backlog and failures reported', `ready ${facts.ready_count}, failed ${facts.failed_count}`, Date.now() - t0, facts.ready_count > 0 && facts.failed_count > 0);
+  }, 20_000).then(
+    () => true,
+    () => false,
+  );
+  record(fault, 'archive status', '.ready backlog and failures reported', `ready ${facts.ready_count}, failed ${facts.failed_count}`, Date.now() - t0, seen);
+}
+
+async function archiveFailing(): Promise<void> {
+  const P = pair.primary;
+  await expectArchiveBacklog('archive_command failing', 'false', 3);
   await expectExit('archive_command failing', 'archive hold', P, ['archive', 'hold', '-h', '127.0.0.1', '-p', '5432'], 0);
   const t1 = Date.now();
-  await waitFor('the backlog to drain', async () => JSON.parse((await pgsr(P, args)).out.split('\n')[0]).facts.ready_count === 0, 30_000).catch(() => undefined);
-  const after = JSON.parse((await pgsr(P, args)).out.split('\n')[0]).facts.ready_count;
+  await waitFor('the backlog to drain', async () => (await archiveFacts()).ready_count === 0, 30_000).catch(() => undefined);
+  const after = (await archiveFacts()).ready_count;
   record('archive held', 'archive status', '.ready backlog drained', `ready ${after}`, Date.now() - t1, after === 0);
   await expectExit('archive held', 'archive resume', P, ['archive', 'resume', '-h', '127.0.0.1', '-p', '5432'], 0, { match: /archive_command='false'/ });
   await pair.psql(P, "ALTER SYSTEM SET archive_command = 'true'");
@@ -244,17 +261,7 @@ async function archiveDiskFull(): Promise<void> {
   const P = pair.primary;
   const disk = await tmpfs('1m');
   try {
-    await pair.psql(P, `ALTER SYSTEM SET archive_command = 'cp %p ${disk.dir}/%f'`);
-    await pair.psql(P, 'SELECT pg_reload_conf()');
-    for (let i = 0; i < 2; i++) await pair.psql(P, 'CREATE TABLE IF NOT EXISTS t (i int); INSERT INTO t VALUES (1); SELECT pg_switch_wal();');
-    const args = ['archive', 'status', '-h', '127.0.0.1', '-p', '5432', '--format', 'json'];
-    const t0 = Date.now();
-    let facts: Record<string, number> = {};
-    await waitFor('archiving to fail on the full disk', async () => {
-      facts = JSON.parse((await pgsr(P, args)).out.split('\n')[0]).facts;
-      return facts.failed_count > 0 && facts.ready_count > 0;
-    }, 20_000).catch(() => undefined);
-    record('archive disk full (1 MiB tmpfs)', 'archive status', '.ready backlog and failures reported', `ready ${facts.ready_count}, failed ${facts.failed_count}`, Date.now() - t0, facts.ready_count > 0 && facts.failed_count > 0);
+    await expectArchiveBacklog('archive disk full (1 MiB tmpfs)', `cp %p ${disk.dir}/%f`, 2);
   } finally {
     await pair.psql(P, "ALTER SYSTEM SET archive_command = 'true'");
     await pair.psql(P, 'SELECT pg_reload_conf()');
