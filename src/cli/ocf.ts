@@ -103,7 +103,7 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
     const code = stoppedStateToOcf(state);
     return { code, reason: code === OCF.NOT_RUNNING ? undefined : `instance not running, pg_controldata says "${state ?? 'unreadable'}"`, log: [`not running (${state ?? '?'})`] };
   }
-  const obs = await observe(localConnection(cfg, pgdata, f.pidFile), deadline - 500);
+  const obs = await observe(localConnection(cfg, f.pidFile), deadline - 500);
   if (!obs.ok) {
     // Could be a max_connections saturation or a slow start: a soft error (PAF's reasoning).
     return { code: OCF.ERR_GENERIC, reason: `running but not answering: ${obs.failure.detail}`, log: [] };
@@ -147,7 +147,7 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
 async function ownPosition(cfg: LifecycleConfig): Promise<string | undefined> {
   const f = await localFacts(cfg.pgdata as string, findBinaries(cfg.bindir, null), cfg.common.osUser, 5000);
   if (f.state !== 'running') return undefined;
-  const r = await withConnection(localConnection(cfg, cfg.pgdata, f.pidFile), Date.now() + 5000, async (q) => {
+  const r = await withConnection(localConnection(cfg, f.pidFile), Date.now() + 5000, async (q) => {
     const lsn = (await q(SQL.standbyFurthestLsn))[0].l as string | null;
     let tli = 0;
     try {

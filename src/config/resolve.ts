@@ -219,7 +219,8 @@ export interface Picked {
 
 /** Looks settings up in precedence order (flag > environment > file). */
 export interface Sources {
-  pick(key: string): Picked | undefined;
+  /** A setting; with `conninfoKey`, a conninfo given as dbname at the same level counts too. */
+  pick(key: string, conninfoKey?: keyof Conninfo): Picked | undefined;
   pickBool(key: string, dflt: boolean): boolean;
 }
 
@@ -390,7 +391,7 @@ function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaults: { t
     logLevel: ll ? oneOf(ll.value, LOG_LEVELS, ll.from) : 'silent',
     configFile: configPath,
   };
-  return { config, sources: { pick: (k) => pick(k), pickBool } };
+  return { config, sources: { pick: (k, ck) => pick(k, ck), pickBool } };
 }
 
 /** How `pgsr rebuild` copies the data: pg_rewind when possible, else pg_basebackup (auto). */
@@ -448,8 +449,8 @@ export function resolveLifecycleConfig(cli: RawSettings, ctx: ResolveContext, de
   const fastS = ft ? positiveNumber(ft.value, 'seconds', ft.from, false) : Math.min(30, config.timeoutMs / 2000);
   return {
     common: config,
-    hostGiven: sources.pick('host') !== undefined || typeof cli.dbname === 'string',
-    portGiven: sources.pick('port') !== undefined || typeof cli.dbname === 'string',
+    hostGiven: sources.pick('host', 'host') !== undefined || sources.pick('host', 'hostaddr') !== undefined,
+    portGiven: sources.pick('port', 'port') !== undefined,
     pgdata: get('pgdata'),
     bindir: get('bindir'),
     primaryConninfo: conninfo('primary-conninfo'),

@@ -139,7 +139,7 @@ async function facts(run: Run, pgdata: string): Promise<{ f: LocalFacts; bin: Bi
  * How to reach the local server over SQL: the configured host/port, else what postmaster.pid
  * says (TCP on its first listen address, 127.0.0.1 for a wildcard; else its socket directory).
  */
-export function localConnection(cfg: LifecycleConfig, pgdata: string | undefined, pid?: LocalFacts['pidFile']): ConnectionSettings {
+export function localConnection(cfg: LifecycleConfig, pid?: LocalFacts['pidFile']): ConnectionSettings {
   const c = { ...cfg.common.connection };
   Object.defineProperty(c, 'envPassword', { value: cfg.common.connection.envPassword, enumerable: false });
   if (pid && !cfg.portGiven && pid.port) c.port = pid.port;
@@ -148,7 +148,6 @@ export function localConnection(cfg: LifecycleConfig, pgdata: string | undefined
     if (listen) c.host = listen === '*' || listen === '0.0.0.0' ? '127.0.0.1' : listen === '::' ? '::1' : listen;
     else if (pid.socketDir) c.host = pid.socketDir.split(',')[0].trim();
   }
-  void pgdata;
   return c;
 }
 
@@ -275,7 +274,7 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts)
     const { f, bin } = await facts(run, pgdata);
     const wanted: PgRole = cfg.as ?? (f.standbySignal || f.recoveryConf ? 'standby' : 'primary');
     run.facts.as = wanted;
-    const conn = localConnection(cfg, pgdata, f.pidFile);
+    const conn = localConnection(cfg, f.pidFile);
     const runningRole = f.state === 'running' ? await roleOf(conn, Math.min(run.deadline, Date.now() + 5000)) : null;
     const override = f.lock && lockOverride && !f.backupLabel ? await lockOverride(f) : undefined;
     const d = decideStart(f, wanted, runningRole, Boolean(cfg.primaryConninfo), override, allowNoUpstream);
@@ -291,7 +290,7 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts)
     if (wanted === 'standby') await run.step('standby configuration', () => writeStandbyConfig(f, cfg.primaryConninfo), (v) => v);
     else await run.step('primary configuration', () => clearStandbyConfig(f), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, f, bin), (v) => v);
-    const started = localConnection(cfg, pgdata, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
+    const started = localConnection(cfg, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
     const role = await run.step('check role', async () => {
       const r = await roleOf(started, run.deadline);
       if (r !== wanted) throw new Error(`the server came up as ${r ?? 'unknown'}, not ${wanted}`);
@@ -372,7 +371,7 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
   return guarded(run, async () => {
     const pgdata = requirePgdata(cfg);
     const { f, bin } = await facts(run, pgdata);
-    const conn = localConnection(cfg, pgdata, f.pidFile);
+    const conn = localConnection(cfg, f.pidFile);
     const role = f.state === 'running' ? await roleOf(conn, Math.min(run.deadline, Date.now() + 5000)) : null;
     if (role === 'primary') return run.result('already', 'already a primary (not in recovery)');
     let walStatus: string | null = null;
@@ -488,7 +487,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     if (f.major !== null && f.major !== srcMajor) return run.result('refused', `the source runs PostgreSQL ${srcMajor}, this data directory is ${f.major}`, ['major versions differ']);
 
     if (f.state === 'running') {
-      const conn = localConnection(cfg, pgdata, f.pidFile);
+      const conn = localConnection(cfg, f.pidFile);
       const streaming = await withConnection(conn, Math.min(run.deadline, Date.now() + 5000), async (q) => {
         const v = Number((await q(SQL.versionNum))[0].v);
         const w = (await q(walReceiverSenderSql(v))).at(0) as { status?: string; sender_host?: string | null; sender_port?: number | null } | undefined;
@@ -578,7 +577,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     });
     await run.step('standby configuration', () => writeStandbyConfig({ ...nf, standbySignal: false, recoveryConf: false }, cfg.primaryConninfo ?? from), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, nf, bin), (v) => v);
-    const conn = localConnection(cfg, pgdata, (await localFacts(pgdata, bin, osUser, run.remaining())).pidFile);
+    const conn = localConnection(cfg, (await localFacts(pgdata, bin, osUser, run.remaining())).pidFile);
     await run.step('wait until streaming', () =>
       waitUntil(run, 'streaming', async () => (await sql(conn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming'),
     );
@@ -635,8 +634,8 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     if (!cfg.primaryConninfo) throw new ConfigError('--primary-conninfo is required (how the old primary will reach the new one)');
     const { f, bin } = await facts(run, pgdata);
     const sf = await localFacts(cfg.standbyPgdata, bin, cfg.common.osUser, run.remaining());
-    const pconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, pgdata, f.pidFile);
-    const sconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, cfg.standbyPgdata, sf.pidFile);
+    const pconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, f.pidFile);
+    const sconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, sf.pidFile);
     const prole = f.state === 'running' ? await roleOf(pconn, Math.min(run.deadline, Date.now() + 5000)) : null;
     const srole = sf.state === 'running' ? await roleOf(sconn, Math.min(run.deadline, Date.now() + 5000)) : null;
     if (prole === 'standby' && srole === 'primary') return run.result('already', 'roles already swapped');
@@ -672,7 +671,7 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     const restarted = await start({ ...cfg, as: 'standby', common: { ...cfg.common, timeoutMs: run.remaining() } });
     run.steps.push({ step: 'start the old primary as standby', status: restarted.outcome === 'done' ? 'done' : 'failed', detail: restarted.summary });
     if (restarted.outcome !== 'done') return run.result('failed', `old primary not restarted as standby: ${restarted.summary}`);
-    const nconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, pgdata, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
+    const nconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
     await run.step('wait until streaming', () => waitUntil(run, 'streaming', async () => (await sql(nconn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming'));
     return run.result('done', `switched over: ${cfg.standbyPgdata} is primary (timeline ${promoted.facts.timeline_after}), ${pgdata} streams from it`);
   });
@@ -710,7 +709,7 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
   const run = new Run(`archive ${sub}`, cfg);
   return guarded(run, async () => {
     const pid = cfg.pgdata ? (await localFacts(cfg.pgdata, findBinaries(cfg.bindir, null), cfg.common.osUser, run.remaining())).pidFile : undefined;
-    const conn = localConnection(cfg, cfg.pgdata, pid);
+    const conn = localConnection(cfg, pid);
     const r = await withConnection(conn, run.deadline, async (q) => {
       if ((await q(SQL.inRecovery))[0].r === true) return run.result('refused', 'the server is a standby: archive hold/resume/status run on the primary', ['in recovery']);
       const s = await archiveSettings(q);

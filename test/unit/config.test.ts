@@ -95,3 +95,13 @@ describe('resolveCheckConfig precedence: flag > environment > file > default', (
     expect(resolveCheckConfig({}, ctx({ CLP_EVENT: 'START' })).format).toBe('clusterpro');
   });
 });
+
+import { resolveLifecycleConfig } from '../../src/config/resolve';
+describe('resolveLifecycleConfig: where the local server is', () => {
+  it('host/port count as given only when a flag, the environment, the file or a conninfo sets them', () => {
+    expect(resolveLifecycleConfig({ dbname: 'postgres' }, ctx(), { timeoutS: 60 })).toMatchObject({ hostGiven: false, portGiven: false });
+    expect(resolveLifecycleConfig({ dbname: 'host=h port=6000' }, ctx(), { timeoutS: 60 })).toMatchObject({ hostGiven: true, portGiven: true });
+    expect(resolveLifecycleConfig({}, ctx({ PGPORT: '6000' }), { timeoutS: 60 })).toMatchObject({ hostGiven: false, portGiven: true });
+    expect(resolveLifecycleConfig({ host: 'h' }, ctx(), { timeoutS: 60 }).common.timeoutMs).toBe(60_000);
+  });
+});
