@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/helpers/global-setup.ts'],
     // Integration files each build their own PostgreSQL pair; two at a time on 2 cores.
     maxWorkers: 2,
     testTimeout: 60_000,

@@ -1,0 +1,24 @@
+/**
+ * Removes, after the run, the small temporary directories the tests made under /tmp (alert and
+ * state sandboxes, password files, config files): only those with pgsr's prefixes created
+ * since this run started. Lab pairs, namespaces and clusters are torn down by their own tests.
+ */
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PREFIX = /^pgsr-(test|faultsb\d*|faults-(pass|conf|cmd|tmpfs)|conf|pass|home|roothome|fakecmd|alone|unit|post|nagios|watch|bench|pcmk|clpsim[a-z-]*)-/;
+
+export default function setup(): () => void {
+  const started = Date.now() - 1000;
+  return () => {
+    for (const name of readdirSync('/tmp')) {
+      if (!PREFIX.test(name)) continue;
+      const path = join('/tmp', name);
+      try {
+        if (statSync(path).mtimeMs >= started) rmSync(path, { recursive: true, force: true });
+      } catch {
+        // gone already, or a mount point still busy
+      }
+    }
+  };
+}
