@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs before `npm test` (npm's pretest): installs the Debian packages the tests use when they
+# are missing, so that on a fresh machine `npm test` does all its own set-up. Only as root (the
+# tests need root anyway: PostgreSQL as the postgres user, network namespaces, Pacemaker);
+# otherwise it lists what is missing and lets the tests say the rest.
+set -euo pipefail
+
+missing=()
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing+=(postgresql); fi
+command -v python3 >/dev/null 2>&1 || missing+=(python3)        # clpsim kit
+command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+# Pacemaker tests (a real two-node cluster, ocf-tester, the OCF DTD), fault suite (tini, ip).
+for pkg in pacemaker corosync pacemaker-cli-utils resource-agents resource-agents-paf crmsh tini iproute2 libxml2-utils; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "ensure-deps: missing Debian packages: ${missing[*]} (run as root to install them)" >&2
+    exit 0
+  fi
+  echo "ensure-deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+  useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+fi
