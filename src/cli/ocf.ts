@@ -17,6 +17,7 @@ import { resolveLifecycleConfig, type LifecycleConfig } from '../config/resolve'
 import { ConfigError, oneLine } from '../errors';
 import { OCF, metaData, promotionScores, stoppedStateToOcf } from '../dialect/ocf';
 import { runAs } from '../host/exec';
+import { passwdEntry } from '../host/passwd';
 import { getNodeAttribute, localNodeName, partitionNodes, privateAttributeAllNodes, setNodeAttribute, setPrivateAttribute } from '../host/pacemaker';
 import { localConnection, promote, start, stop } from '../lifecycle/actions';
 import type { ActionResult } from '../lifecycle/plan';
@@ -81,7 +82,7 @@ async function controlState(cfg: LifecycleConfig, pgdata: string, timeoutMs: num
 async function validate(cfg: LifecycleConfig, probe: boolean): Promise<Out | undefined> {
   const bin = findBinaries(cfg.bindir, null);
   if (!bin.pg_ctl || !bin.postgres) return { code: OCF.ERR_INSTALLED, reason: `no pg_ctl/postgres in ${bin.bindir}`, log: [] };
-  if (!existsSync('/etc/passwd') || !(await runAs('root', 'id', ['-u', cfg.common.osUser], { timeoutMs: 5000 })).stdout.trim()) {
+  if (!passwdEntry(cfg.common.osUser)) {
     return { code: OCF.ERR_INSTALLED, reason: `OS user ${cfg.common.osUser} does not exist`, log: [] };
   }
   if (!cfg.pgdata || !existsSync(join(cfg.pgdata, 'PG_VERSION'))) {

@@ -7,10 +7,11 @@
  * PGSSLMODE, PGAPPNAME, PGCONNECT_TIMEOUT, PGPASSFILE, PGPASSWORD. A password is never accepted
  * as a flag, a configuration key or inside a conninfo.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ConfigError } from '../errors';
+import { passwdEntry } from '../host/passwd';
 import { SYNC_STATES, type ExpectedRole, type Severity, type SyncState } from '../types';
 import { parseQuantity, parseRange, type Range, type Thresholds, type UnitKind } from '../verdict/range';
 import { looksLikeConninfo, parseConninfo, type Conninfo } from './conninfo';
@@ -45,6 +46,8 @@ export interface ConnectionSettings {
    * credentials belong to the postgres OS user (seed 000's genw wraps psql in `sudo -u postgres`).
    */
   passfiles: string[];
+  /** True when the single password file was named (PGPASSFILE or passfile=): server tools get it too. */
+  passfileExplicit: boolean;
   /** PGPASSWORD, when set (libpq honours it; discouraged but supported). Never logged. */
   envPassword?: string;
 }
@@ -305,6 +308,7 @@ function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaults: { t
     applicationName: cliConn.application_name ?? nonEmpty(env.PGAPPNAME) ?? fileConn.application_name ?? 'pgsr',
     connectTimeoutS,
     passfiles,
+    passfileExplicit: explicitPassfile !== undefined,
   };
   if (env.PGPASSWORD !== undefined) {
     // Non-enumerable, so that no JSON rendering or log of the settings can carry it.
@@ -556,17 +560,9 @@ export function findOnPath(name: string, pathVar: string | undefined, fallbacks:
   return undefined;
 }
 
-/** Home directory of a user from /etc/passwd (no NSS: the cluster's OS users are local). */
+/** Home directory of a user from the passwd database. */
 export function homeFromPasswd(user: string): string | undefined {
-  try {
-    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
-      const f = line.split(':');
-      if (f[0] === user && f.length >= 7) return f[5];
-    }
-  } catch {
-    // no passwd file: no home
-  }
-  return undefined;
+  return passwdEntry(user)?.home;
 }
 
 function str(v: unknown): string | undefined {

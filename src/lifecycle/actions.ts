@@ -15,6 +15,7 @@ import { addressOf } from '../config/conninfo';
 import type { ConnectionSettings, LifecycleConfig } from '../config/resolve';
 import { ConfigError } from '../errors';
 import { lastLine, runAs } from '../host/exec';
+import { passwdEntry } from '../host/passwd';
 import { findBinaries, localFacts, orphanBackends, parseControlData, type Binaries, type LocalFacts } from '../probe/local';
 import { withConnection, type SqlRunner } from '../probe/observe';
 import { SQL, setArchiveCommand } from '../probe/statements';
@@ -522,7 +523,9 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     const kept = f.initialized ? savedConf(pgdata) : {};
     run.steps.push({ step: 'keep the local *.conf files', status: 'done', detail: Object.keys(kept).join(', ') || 'none' });
     const osUser = cfg.common.osUser;
-    const passEnv: Record<string, string> = cfg.common.connection.passfiles.length === 1 && process.env.PGPASSFILE ? { PGPASSFILE: process.env.PGPASSFILE } : {};
+    // pg_rewind and pg_basebackup (libpq) find ~os-user/.pgpass themselves; a named file is passed on.
+    const conn0 = cfg.common.connection;
+    const passEnv: Record<string, string> = conn0.passfileExplicit ? { PGPASSFILE: conn0.passfiles[0] } : {};
     let used: string | undefined;
     let oldDir: string | undefined;
     for (const m of methods) {
@@ -540,7 +543,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
         const newDir = `${pgdata}.pgsr-new-${stamp}`;
         const t = Date.now();
         mkdirSync(newDir, { mode: 0o700 });
-        const owner = f.owner ?? ownerOf(osUser);
+        const owner = f.owner ?? passwdEntry(osUser);
         if (owner && process.getuid?.() === 0) chownSync(newDir, owner.uid, owner.gid);
         const r = await runAs(osUser, bin.pg_basebackup as string, ['-D', newDir, '-d', from, '-X', 'stream', '-c', 'fast', '-w'], { timeoutMs: run.remaining(), env: passEnv });
         if (r.exitCode !== 0) {
@@ -605,16 +608,6 @@ function savedConf(pgdata: string): Record<string, string> {
   return out;
 }
 
-function ownerOf(user: string): { uid: number; gid: number } | undefined {
-  try {
-    const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[0] === user);
-    if (!line) return undefined;
-    const p = line.split(':');
-    return { uid: Number(p[2]), gid: Number(p[3]) };
-  } catch {
-    return undefined;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // switchover
