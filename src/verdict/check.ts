@@ -12,6 +12,7 @@
  *   as lag (replay lag is 0 when everything received is replayed: the check_pgactivity and
  *   Patroni convention).
  */
+import { addressOf } from '../config/conninfo';
 import type { Observation, ProbeFailure, ReplicationRow, StandbyState } from '../observation';
 import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type PgRole, type Severity, type SyncState } from '../types';
 import { thresholdSeverity, type Range, type Thresholds } from './range';
@@ -249,9 +250,9 @@ function senderOf(s: StandbyState): { host: string | null; port: number | null }
   if (!w) return { host: null, port: null };
   if (w.senderHost !== null) return { host: w.senderHost, port: w.senderPort };
   // PostgreSQL 10 has no sender_host/sender_port: read them from the walreceiver's conninfo.
-  const host = /(?:^|\s)host=('(?:[^'\\]|\\.)*'|\S+)/.exec(w.conninfo ?? '')?.[1]?.replace(/^'|'$/g, '') ?? null;
-  const port = /(?:^|\s)port=('?)(\d+)\1/.exec(w.conninfo ?? '')?.[2];
-  return { host, port: port ? Number(port) : host ? 5432 : null };
+  const a = addressOf(w.conninfo ?? '');
+  const host = a.host ?? null;
+  return { host, port: a.port ? Number(a.port) : host ? 5432 : null };
 }
 
 function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Finding[], metrics: Metric[], facts: Verdict['facts']): void {
