@@ -59,6 +59,33 @@ export interface StandbyState {
    * point's timeline (`pg_control_checkpoint()`, `pg_control_recovery()`); null if unreadable.
    */
   timeline: number | null;
+  /** The standby's `wal_receiver_timeout`, ms (0 = disabled); null when unreadable. */
+  walReceiverTimeoutMs: number | null;
+  /**
+   * A liveness probe of the walreceiver's sender (probe/liveness.ts), made only when the
+   * walreceiver streams but has heard nothing for a while; absent when not made.
+   */
+  senderProbe?: SenderProbe;
+}
+
+/** The result of one liveness probe of a primary's postmaster (probe/liveness.ts). */
+export interface SenderProbe {
+  /** `host:port` probed (a socket directory shows as the directory). */
+  target: string;
+  /** answered = alive; refused = host up, no PostgreSQL; no-answer = silent (power loss, frozen, partition); unreachable = no route or no such name. */
+  result: 'answered' | 'refused' | 'no-answer' | 'unreachable';
+  /** One line: what the OS or the server did. */
+  detail: string;
+  /** Duration of the probe, ms. */
+  ms: number;
+}
+
+/** When and how long to probe the sender of a streaming standby (`--sender-probe-after`, `--sender-probe-timeout`). */
+export interface SenderProbePolicy {
+  /** Probe when the walreceiver has heard nothing for at least this many seconds. */
+  afterS: number;
+  /** Bound of one probe, ms (further bounded by the run's deadline). */
+  timeoutMs: number;
 }
 
 /** One row of `pg_stat_replication` (PostgreSQL docs 28.2.4), seen from the primary. */

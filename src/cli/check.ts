@@ -53,7 +53,9 @@ export function addCheckOptions(cmd: Command): Command {
     .option('--flush-lag-bytes-warning <range>', 'primary: current − flush LSN per standby, bytes')
     .option('--flush-lag-bytes-critical <range>', 'primary: current − flush LSN per standby, bytes, critical')
     .option('--silence-seconds-warning <range>', 'standby: seconds since the last message from the primary')
-    .option('--silence-seconds-critical <range>', 'standby: seconds since the last message from the primary, critical')
+    .option('--silence-seconds-critical <range>', 'standby: seconds since the last message from the primary, critical (default: wal_receiver_timeout/2 + 10 s)')
+    .option('--sender-probe-after <seconds>', "standby: probe the primary's postmaster once the walreceiver has been silent this long (default 5s; off)")
+    .option('--sender-probe-timeout <seconds>', 'standby: bound of that probe (default 3s)')
     .option('--standbys-warning <range>', 'primary: number of streaming standbys, e.g. 2: (warn below 2)')
     .option('--standbys-critical <range>', 'primary: number of streaming standbys, critical')
     .option('-w, --warning <list>', 'Nagios style: 16MB,30s or lag_bytes=16MB,flush_lag_bytes=8MB,lag_seconds=30s,silence_seconds=1min,standbys=2: (repeatable)', collect)
@@ -163,7 +165,7 @@ export async function check(cfg: CheckConfig): Promise<CommandResult> {
   const alertReserveMs = alerting ? Math.min(2000, Math.floor(cfg.timeoutMs / 4)) : 0;
   log.debug({ host: cfg.connection.host, port: cfg.connection.port, user: cfg.connection.user, passfiles: cfg.connection.passfiles, timeoutMs: cfg.timeoutMs }, 'check starting');
 
-  const obs = await observe(cfg.connection, deadline - alertReserveMs);
+  const obs = await observe(cfg.connection, deadline - alertReserveMs, cfg.senderProbe);
   log.debug({ ok: obs.ok, durationMs: obs.durationMs }, 'observed');
   const verdict = judge(obs, policyOf(cfg));
   const now = new Date();

@@ -43,7 +43,7 @@ function emit(line: string): void {
  */
 export async function watch(cfg: CheckConfig): Promise<CommandResult> {
   if (cfg.format === 'nagios') throw new ConfigError('watch writes log lines, not Nagios status: use --format clusterpro, json or text');
-  const session = new ProbeSession(cfg.connection);
+  const session = new ProbeSession(cfg.connection, cfg.senderProbe);
   const policy = policyOf(cfg);
   const alerting = cfg.format === 'clusterpro' && cfg.alert.enabled;
   const alertReserveMs = alerting ? Math.min(2000, Math.floor(cfg.timeoutMs / 4)) : 0;

@@ -11,6 +11,7 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ConfigError } from '../errors';
+import type { SenderProbePolicy } from '../observation';
 import { passwdEntry } from '../host/passwd';
 import { SYNC_STATES, type ExpectedRole, type Severity, type SyncState } from '../types';
 import { parseQuantity, parseRange, type Range, type Thresholds, type UnitKind } from '../verdict/range';
@@ -92,6 +93,11 @@ export interface CheckConfig {
   /** Streaming standbys a primary must have (default: max(1, number of application names)). */
   minStandbys: number;
   thresholds: CheckThresholds;
+  /**
+   * Standby: probe the walreceiver's sender when it has been silent this long (`--sender-probe-after`,
+   * default 5 s; undefined = `off`) with this bound (`--sender-probe-timeout`, default 3 s).
+   */
+  senderProbe?: SenderProbePolicy;
   /** Severity of `pg_is_wal_replay_paused()` = true (default warning; `ok`: only lag thresholds judge). */
   replayPausedSeverity: 'ok' | 'warning' | 'critical';
   /** Deadline of the whole run, in milliseconds (`--timeout`, seconds; default 10). */
@@ -149,6 +155,8 @@ export const CHECK_SETTING_KEYS = [
   'flush-lag-bytes-critical',
   'silence-seconds-warning',
   'silence-seconds-critical',
+  'sender-probe-after',
+  'sender-probe-timeout',
   'standbys-warning',
   'standbys-critical',
   'warning',
@@ -341,6 +349,11 @@ function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaults: { t
     standbys: { warning: range('standbys-warning', 'count'), critical: range('standbys-critical', 'count') },
   };
 
+  const spa = pick('sender-probe-after');
+  const spt = pick('sender-probe-timeout');
+  const probeAfterS = spa && spa.value.trim().toLowerCase() === 'off' ? undefined : spa ? positiveNumber(spa.value, 'seconds', spa.from, true) : 5;
+  const senderProbe: SenderProbePolicy | undefined = probeAfterS === undefined ? undefined : { afterS: probeAfterS, timeoutMs: Math.round((spt ? positiveNumber(spt.value, 'seconds', spt.from, false) : 3) * 1000) };
+
   const rp = pick('replay-paused');
   const to = pick('timeout');
   // monitoring-plugins `-t N:STATE` chooses the state a timeout is reported as.
@@ -378,6 +391,7 @@ function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaults: { t
     syncState: ss ? oneOf(ss.value, SYNC_STATES, ss.from) : undefined,
     minStandbys,
     thresholds,
+    senderProbe,
     replayPausedSeverity: rp ? oneOf(rp.value, ['ok', 'warning', 'critical'] as const, rp.from) : 'warning',
     timeoutMs: Math.round(timeoutS * 1000),
     timeoutState: toState,

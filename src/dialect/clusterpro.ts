@@ -56,6 +56,7 @@ export const EVENT_ID: Record<FindingCode, number> & { recovered: number } = {
   replay_lag_bytes: 8,
   replay_lag_seconds: 8,
   primary_silence: 8,
+  primary_unreachable: 4,
   standby_lag_bytes: 8,
   standby_flush_lag_bytes: 8,
   standby_lag_seconds: 8,

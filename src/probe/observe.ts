@@ -11,9 +11,11 @@
 import { readFileSync } from 'node:fs';
 import type { Client as PgClient, ClientConfig } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
-import type { Observation, ProbeFailure, ReplicationRow, ServerInfo, StandbyState, WalReceiverInfo } from '../observation';
+import { addressOf } from '../config/conninfo';
+import type { Observation, ProbeFailure, ReplicationRow, SenderProbePolicy, ServerInfo, StandbyState, WalReceiverInfo } from '../observation';
 import type { PgRole } from '../types';
 import { oneLine } from '../errors';
+import { probeSender } from './liveness';
 import { lookupPassword } from './pgpass';
 import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, primarySql, slotsSql, standbySql, unsupportedReason } from './versions';
 
@@ -42,15 +44,37 @@ export class ProbeSession {
   private active: PgClient | undefined;
   private passNotes: string[] = [];
 
-  constructor(private readonly conn: ConnectionSettings) {}
+  /**
+   * @param conn the server to observe.
+   * @param senderProbe when set, a streaming standby that has heard nothing from its primary for
+   *   `afterS` seconds gets its sender probed (probe/liveness.ts), bounded by `timeoutMs` and the
+   *   observation's deadline.
+   */
+  constructor(
+    private readonly conn: ConnectionSettings,
+    private readonly senderProbe?: SenderProbePolicy,
+  ) {}
 
   /**
-   * Observes the server once.
+   * Observes the server once (SQL, then the sender probe when due).
    * @param deadline absolute time (epoch ms) by which the observation must be over.
    * @returns an Observation; `ok: false` for every expected failure (refused, timeout, auth, SQL
    *   error, unsupported version). Only bugs throw.
    */
   async observe(deadline: number): Promise<Observation> {
+    const obs = await this.observeSql(deadline);
+    const w = obs.ok ? obs.standby?.walreceiver : undefined;
+    const p = this.senderProbe;
+    if (!obs.ok || !obs.standby || !w || !p || w.status !== 'streaming' || w.lastMsgAgeS === null || w.lastMsgAgeS < p.afterS) return obs;
+    const sender = senderAddress(w);
+    const budget = Math.min(p.timeoutMs, deadline - Date.now() - 20);
+    if (!sender || budget < 50) return obs;
+    obs.standby.senderProbe = await probeSender(sender.host, sender.port, budget);
+    obs.durationMs += obs.standby.senderProbe.ms;
+    return obs;
+  }
+
+  private async observeSql(deadline: number): Promise<Observation> {
     const started = Date.now();
     const target = { host: this.conn.host, port: this.conn.port };
     const remaining = () => Math.max(1, deadline - Date.now());
@@ -153,6 +177,17 @@ export class ProbeSession {
   }
 }
 
+/**
+ * Where the walreceiver streams from: sender_host/sender_port (11+), else the host and port of
+ * its conninfo (10). The first host of a list; a Unix-socket directory stays a directory.
+ */
+function senderAddress(w: WalReceiverInfo): { host: string; port: number } | undefined {
+  if (w.senderHost) return { host: w.senderHost, port: w.senderPort ?? 5432 };
+  const a = addressOf(w.conninfo ?? '');
+  const host = a.host?.split(',')[0];
+  return host ? { host, port: a.port ? Number(String(a.port).split(',')[0]) || 5432 : 5432 } : undefined;
+}
+
 /** The statements of one role (see versions.ts), run together in one round trip. */
 function roleStatements(role: PgRole, versionNum: number, timeline: boolean): string[] {
   return role === 'standby' ? [standbySql(versionNum), ...(timeline ? [STANDBY_TIMELINE_SQL] : [])] : [PRIMARY_POSITION_SQL, primarySql(versionNum), slotsSql(versionNum)];
@@ -177,8 +212,8 @@ function isServerError(err: unknown): boolean {
  * Observes one server with a connection of its own (one-shot `pgsr check`).
  * @param deadline absolute time (epoch ms) by which the observation must be over.
  */
-export async function observe(conn: ConnectionSettings, deadline: number): Promise<Observation> {
-  const session = new ProbeSession(conn);
+export async function observe(conn: ConnectionSettings, deadline: number, senderProbe?: SenderProbePolicy): Promise<Observation> {
+  const session = new ProbeSession(conn, senderProbe);
   try {
     return await session.observe(deadline);
   } finally {
@@ -364,6 +399,7 @@ function toStandby(row: Row, timeline: number | null): StandbyState {
     lastReplayAgeS: num(row.last_replay_age_s),
     replayPaused: row.replay_paused === true,
     timeline,
+    walReceiverTimeoutMs: num(row.wal_receiver_timeout_ms),
   };
 }
 

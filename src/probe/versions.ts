@@ -99,7 +99,8 @@ export function standbySql(versionNum: number): string {
   pg_last_wal_replay_lsn()::text AS replay_lsn,
   pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::float8 AS replay_lag_bytes,
   extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS last_replay_age_s,
-  pg_is_wal_replay_paused() AS replay_paused
+  pg_is_wal_replay_paused() AS replay_paused,
+  (SELECT setting::float8 FROM pg_settings WHERE name = 'wal_receiver_timeout') AS wal_receiver_timeout_ms
 FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS w ON true`;
 }
 

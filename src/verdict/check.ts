@@ -15,7 +15,7 @@
 import { addressOf } from '../config/conninfo';
 import type { Observation, ProbeFailure, ReplicationRow, StandbyState } from '../observation';
 import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type PgRole, type Severity, type SyncState } from '../types';
-import { thresholdSeverity, type Range, type Thresholds } from './range';
+import { parseRange, thresholdSeverity, type Range, type Thresholds } from './range';
 
 /** Stable finding codes; documented in README ("Findings"). */
 export type FindingCode =
@@ -32,6 +32,7 @@ export type FindingCode =
   | 'replay_lag_bytes'
   | 'replay_lag_seconds'
   | 'primary_silence'
+  | 'primary_unreachable'
   | 'standby_missing'
   | 'standby_not_streaming'
   | 'sync_state_mismatch'
@@ -64,6 +65,7 @@ export const FINDING_CLASS: Record<FindingCode, FindingClass> = {
   replay_lag_bytes: 'replication',
   replay_lag_seconds: 'replication',
   primary_silence: 'replication',
+  primary_unreachable: 'replication',
   standby_missing: 'replication',
   standby_not_streaming: 'replication',
   sync_state_mismatch: 'replication',
@@ -213,6 +215,20 @@ function metric(label: string, value: number, unit: Metric['unit'], t?: Threshol
   return { label, value, unit, warning: t?.warning?.text, critical: t?.critical?.text, min: 0 };
 }
 
+/**
+ * The silence thresholds in force: the operator's, or by default critical above half the
+ * standby's wal_receiver_timeout plus 10 s. Why: an idle primary sends nothing on its own; the
+ * walreceiver asks it for a reply once half of wal_receiver_timeout has passed without a message
+ * (PostgreSQL walreceiver.c; measured: silence cycles 0-30 s on an idle pair with the default
+ * 60 s), and a live primary answers at once. Longer silence means the primary is gone or cut
+ * off, well before the walreceiver's own timeout. No default when the timeout is disabled (0).
+ */
+export function silenceThresholds(given: Thresholds, walReceiverTimeoutMs: number | null): Thresholds {
+  if (given.warning || given.critical || !walReceiverTimeoutMs || walReceiverTimeoutMs <= 0) return given;
+  const limit = Math.round(walReceiverTimeoutMs / 2000 + 10);
+  return { ...given, critical: parseRange(String(limit), 'seconds') };
+}
+
 /** Adds a threshold finding when `value` crosses `t`; returns nothing either way. */
 function thresholdFinding(
   findings: Finding[],
@@ -294,8 +310,20 @@ function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Finding[],
       });
     }
     if (w.lastMsgAgeS !== null) {
-      metrics.push(metric('silence_seconds', round3(w.lastMsgAgeS), 's', policy.thresholds.silenceSeconds));
-      thresholdFinding(findings, 'primary_silence', w.lastMsgAgeS, 's', policy.thresholds.silenceSeconds, (v) => `no message from the primary for ${v}`);
+      const silence = silenceThresholds(policy.thresholds.silenceSeconds, s.walReceiverTimeoutMs);
+      metrics.push(metric('silence_seconds', round3(w.lastMsgAgeS), 's', silence));
+      thresholdFinding(findings, 'primary_silence', w.lastMsgAgeS, 's', silence, (v) => `no message from the primary for ${v}`);
+    }
+    const probe = s.senderProbe;
+    if (probe && probe.result !== 'answered' && w.status === 'streaming') {
+      const how = probe.result === 'refused' ? 'refuses connections (no PostgreSQL listening: its postmaster is down)' : probe.result === 'unreachable' ? `cannot be reached (${probe.detail})` : `does not answer (${probe.detail})`;
+      const wrt = s.walReceiverTimeoutMs ? `${round3(s.walReceiverTimeoutMs / 1000)} s` : 'never (disabled)';
+      findings.push({
+        code: 'primary_unreachable',
+        severity: 'critical',
+        message: `the walreceiver still says streaming, but the primary ${probe.target} has sent nothing for ${formatQuantity(w.lastMsgAgeS ?? 0, 's')} and ${how}: it may have lost power or be cut off (the walreceiver itself gives up only at wal_receiver_timeout, ${wrt})`,
+        value: probe.result,
+      });
     }
   }
 

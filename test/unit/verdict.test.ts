@@ -43,6 +43,7 @@ function standby(s: Partial<StandbyState> = {}, w: Record<string, unknown> = {})
       lastReplayAgeS: 1000,
       replayPaused: false,
       timeline: 1,
+      walReceiverTimeoutMs: null,
       ...s,
     },
   };
@@ -186,5 +187,47 @@ describe('judge: replication slots', () => {
     expect(judge(primary([row()], [{ name: 's', active: true, walStatus: 'unreserved' }]), policy()).severity).toBe('warning');
     expect(judge(primary([row()], [{ name: 's', active: true, walStatus: 'reserved' }]), policy()).severity).toBe('ok');
     expect(judge(primary([row()], [{ name: 's', active: true, walStatus: null }]), policy()).severity).toBe('ok');
+  });
+});
+
+describe('a primary that vanished without a word (power loss): silence and the sender probe', () => {
+  const silent = (age: number, s: Partial<StandbyState> = {}) => standby({ walReceiverTimeoutMs: 60_000, ...s }, { lastMsgAgeS: age });
+  it.each([
+    // [silence s, wal_receiver_timeout ms, given critical, expected severity]
+    [29, 60_000, undefined, 'ok'],
+    [40, 60_000, undefined, 'ok'],
+    [40.5, 60_000, undefined, 'critical'],
+    [15.5, 10_000, undefined, 'critical'],
+    [500, 0, undefined, 'ok'],
+    [500, null, undefined, 'ok'],
+    [40.5, 60_000, '100', 'ok'],
+    [20, 60_000, '10', 'critical'],
+  ] as const)('silence %s s with wal_receiver_timeout %s ms, --silence-seconds-critical %s: %s', (age, wrt, given, sev) => {
+    const p = policy({ thresholds: { lagBytes: {}, lagSeconds: {}, silenceSeconds: given ? { critical: parseRange(given, 'seconds') } : {} } });
+    const v = judge(standby({ walReceiverTimeoutMs: wrt }, { lastMsgAgeS: age }), p);
+    expect(v.severity).toBe(sev);
+    if (sev === 'critical') expect(v.findings[0].code).toBe('primary_silence');
+    if (wrt === 60_000 && !given) expect(v.metrics.find((m) => m.label === 'silence_seconds')?.critical).toBe('40');
+  });
+  it.each([
+    ['no-answer', 'critical', /does not answer/],
+    ['unreachable', 'critical', /cannot be reached/],
+    ['refused', 'critical', /postmaster is down/],
+    ['answered', 'ok', /./],
+  ] as const)('probe result %s: %s', (result, sev, msg) => {
+    const v = judge(silent(6, { senderProbe: { target: '192.168.1.10:5432', result, detail: 'x', ms: 3000 } }), policy());
+    expect(v.severity).toBe(sev);
+    if (sev === 'critical') {
+      expect(v.findings[0].code).toBe('primary_unreachable');
+      expect(v.findings[0].message).toMatch(msg);
+      expect(v.findings[0].message).toContain('192.168.1.10:5432');
+      expect(v.findings[0].message).toContain('wal_receiver_timeout, 60 s');
+    }
+  });
+  it('a probe result does not matter once the walreceiver itself stopped streaming', () => {
+    const v = judge(silent(6, { senderProbe: { target: 'h:1', result: 'no-answer', detail: 'x', ms: 1 } }), policy());
+    expect(v.findings.map((f) => f.code)).toEqual(['primary_unreachable']);
+    const w = judge(standby({ walReceiverTimeoutMs: 60_000, senderProbe: { target: 'h:1', result: 'no-answer', detail: 'x', ms: 1 } }, { status: 'waiting', lastMsgAgeS: 6 }), policy());
+    expect(w.findings.map((f) => f.code)).toEqual(['walreceiver_not_streaming']);
   });
 });
