@@ -9,7 +9,7 @@ import { ConfigError } from '../errors';
 import { ACTION_EXIT, actionAlert, renderActionClusterpro, renderActionJson, renderActionText } from '../dialect/action';
 import { localTimestamp } from '../dialect/clusterpro';
 import { sendAlert } from '../host/alert';
-import { archive, peerRole, promote, rebuild, start, stop, switchover, unlock } from '../lifecycle/actions';
+import { archive, promote, rebuild, start, stop, switchover, unlock } from '../lifecycle/actions';
 import { clpEnv, describeClp, execStartBlockers, execStopBlockers } from '../lifecycle/exec';
 import type { ActionResult } from '../lifecycle/plan';
 import type { CommandResult } from './check';
@@ -72,6 +72,7 @@ export function lifecycleCommands(run: Runner): Command[] {
     c
       .addOption(new Option('--as <role>', 'standby|primary (default: what the data directory says)').choices(['standby', 'primary']))
       .option('--primary-conninfo <conninfo>', 'standby: the upstream to write as primary_conninfo (include application_name)')
+      .option('--peer-conninfo <conninfo>', 'primary: the other node; if it answers as a primary, start is refused (split brain)')
       .option('--server-log <file>', 'pg_ctl -l file (default <pgdata>/pgsr-postmaster.log)'),
   );
   const stopCmd = simple('stop', 'stop the local instance: fast, then immediate if fast does not finish (idempotent)', 60, run, (cfg) => stop(cfg), (c) => c.option('--fast-timeout <seconds>', 'how long fast shutdown may take before immediate (default 30)'));
@@ -88,6 +89,7 @@ export function lifecycleCommands(run: Runner): Command[] {
       .option('--primary-conninfo <conninfo>', 'primary_conninfo to write (default: --from)')
       .addOption(new Option('--method <method>', 'auto|rewind|basebackup (default auto: pg_rewind, then pg_basebackup)').choices(['auto', 'rewind', 'basebackup']))
       .option('--discard-old', 'delete the old data directory instead of keeping it aside')
+      .option('--force', 'rebuild even a running primary (what it wrote that the source lacks is discarded)')
       .option('--fast-timeout <seconds>', 'stop: fast shutdown time before immediate')
       .option('--server-log <file>', 'pg_ctl -l file'),
   );
@@ -130,14 +132,12 @@ async function execStart(cfg: LifecycleConfig): Promise<ActionResult> {
   const blockers = execStartBlockers(e);
   if (blockers.length) return { action: 'exec start', outcome: 'refused', summary: blockers[0], reasons: blockers, steps: [], facts: { event: e.event ?? null }, durationMs: Date.now() - t0 };
   const as = cfg.as ?? 'primary';
-  const r = await start({ ...cfg, as }, async () => {
+  const r = await start({ ...cfg, as }, (_f, peer) => {
     // The lock travels with the data (mirror disk): after a failover it is expected. It may be
-    // ignored only when the other node is not a primary (else two primaries: split brain).
-    if (as !== 'primary') return undefined;
-    if (!cfg.peerConninfo) return `CLUSTERPRO ${e.event}: no --peer-conninfo to check; the group's data directory is taken as the latest`;
-    const p = await peerRole(cfg, cfg.peerConninfo, 3000);
-    if (p.role === 'primary') return undefined;
-    return `CLUSTERPRO ${e.event}: peer ${p.where} is ${p.role ?? 'unreachable'}, not a primary`;
+    // ignored only when the other node is not a primary (start refuses a primary peer anyway).
+    if (as !== 'primary' || peer.answer === 'primary') return undefined;
+    if (peer.answer === 'none') return `CLUSTERPRO ${e.event}: no --peer-conninfo to check; the group's data directory is taken as the latest`;
+    return `CLUSTERPRO ${e.event}: peer ${peer.where} is ${peer.answer === 'unknown' ? 'unreachable' : peer.answer}, not a primary`;
   });
   return { ...r, action: 'exec start', facts: { ...r.facts, event: e.event ?? null } };
 }

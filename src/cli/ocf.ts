@@ -12,9 +12,11 @@
  * STREAMING|ASYNC / DISCONNECT).
  */
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { resolveLifecycleConfig, type LifecycleConfig } from '../config/resolve';
 import { ConfigError, oneLine } from '../errors';
+import { decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyContextFromEnv } from '../agents/ocf-promote';
 import { OCF, metaData, promotionScores, stoppedStateToOcf } from '../dialect/ocf';
 import { runAs } from '../host/exec';
 import { passwdEntry } from '../host/passwd';
@@ -161,40 +163,39 @@ async function ownPosition(cfg: LifecycleConfig): Promise<string | undefined> {
   return r.ok ? r.value : undefined;
 }
 
-/** Orders "tli/XXXXXXXX/YYYYYYYY" positions: timeline first, then LSN. */
-export function comparePositions(a: string, b: string): number {
-  const parse = (s: string) => {
-    const [tli, hi, lo] = s.split('/');
-    return { tli: Number(tli), lsn: (BigInt(`0x${hi}`) << 32n) + BigInt(`0x${lo}`) };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  if (x.tli !== y.tli) return x.tli - y.tli;
-  return x.lsn === y.lsn ? 0 : x.lsn > y.lsn ? 1 : -1;
-}
-
 async function ocfPromote(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string): Promise<Out> {
-  const me = await localNodeName(env);
+  // Outside a cluster (ocf-tester) crm_node cannot answer: the host name, as Pacemaker defaults to.
+  const me = (await localNodeName(env)) ?? hostname();
   const published = await privateAttributeAllNodes(`${rsc}-lsn`);
-  const mine = me ? published.get(me) : undefined;
-  if (mine) {
-    for (const [node, pos] of published) {
-      if (node === me || comparePositions(pos, mine) <= 0) continue;
-      // Another standby is more advanced: hand it the promotion (seed 002: promote the newest).
-      await setNodeAttribute(node, `master-${rsc}`, '1000');
-      if (me) await setNodeAttribute(me, `master-${rsc}`, '-INFINITY');
-      return { code: OCF.ERR_GENERIC, reason: `${node} is more advanced (${pos} > ${mine}): not promoting this node`, log: [] };
-    }
+  const ctx = decodeNotifyContext((await privateAttributeAllNodes(`${rsc}-promote-ctx`)).get(me));
+  const mine = (await ownPosition(cfg)) ?? published.get(me);
+  const walStatus = await walreceiverStatus(cfg);
+  const d = decideOcfPromote({ me, ctx, published, mine, walreceiverStatus: walStatus });
+  if (d.kind === 'handover') {
+    // Another standby is more advanced: hand it the promotion (seed 002: promote the newest).
+    await setNodeAttribute(d.to, `master-${rsc}`, '1000');
+    await setNodeAttribute(me, `master-${rsc}`, '-INFINITY');
+    return { code: OCF.ERR_GENERIC, reason: d.reason, log: [] };
   }
-  // Pacemaker has demoted/stopped (or fenced) the old primary before promoting: no probe of
-  // the (floating) upstream address, only the walreceiver check.
-  const out = fromAction(await promote(cfg, { probeOldPrimaries: false }));
-  if (out.code === OCF.SUCCESS && me) {
+  if (d.kind === 'refuse') return { code: OCF.ERR_GENERIC, reason: d.reason, log: [] };
+  // Pacemaker has demoted/stopped (or fenced) the old primary before promoting: no probe of the
+  // (floating) upstream address; the walreceiver check is skipped when the transition says so.
+  const out = fromAction(await promote(cfg, { probeOldPrimaries: false, clusterReleased: d.skipWalreceiverCheck }));
+  out.log.unshift(`election: position ${mine}; ${d.notes.join('; ')}`);
+  if (out.code === OCF.SUCCESS) {
     await setNodeAttribute(me, `master-${rsc}`, '1001');
     await setNodeAttribute(me, `${rsc}-status`, 'PRI');
     await setNodeAttribute(me, `${rsc}-data-status`, 'LATEST');
   }
   return out;
+}
+
+/** The local walreceiver's status (null: none, or the server cannot be asked). */
+async function walreceiverStatus(cfg: LifecycleConfig): Promise<string | null> {
+  const f = await localFacts(cfg.pgdata as string, findBinaries(cfg.bindir, null), cfg.common.osUser, 5000);
+  if (f.state !== 'running') return null;
+  const r = await withConnection(localConnection(cfg, f.pidFile), Date.now() + 5000, async (q) => ((await q(SQL.walReceiverStatus)).at(0)?.status as string | undefined) ?? null);
+  return r.ok ? r.value : null;
 }
 
 async function ocfDemote(cfg: LifecycleConfig): Promise<Out> {
@@ -211,11 +212,18 @@ async function notify(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string)
   const op = env.OCF_RESKEY_CRM_meta_notify_operation;
   if (type === 'pre' && op === 'promote') {
     const pos = await ownPosition(cfg);
-    if (pos) await setPrivateAttribute(`${rsc}-lsn`, pos);
-    return { code: OCF.SUCCESS, log: [`pre-promote: published ${pos ?? 'nothing (not a running standby)'}`] };
+    await setPrivateAttribute(`${rsc}-lsn`, pos ?? null);
+    // The node to be promoted keeps what the transition says (who is promoted now, who is
+    // demoted, stopped or started) for its promote action: notify variables reach notify only.
+    const ctx = notifyContextFromEnv(env);
+    const me = await localNodeName(env);
+    const target = Boolean(ctx && me && ctx.promote.includes(me));
+    await setPrivateAttribute(`${rsc}-promote-ctx`, ctx && target ? encodeNotifyContext(ctx) : null);
+    return { code: OCF.SUCCESS, log: [`pre-promote: published ${pos ?? 'nothing (not a running standby)'}${ctx && target ? `; transition ${encodeNotifyContext(ctx)}` : ''}`] };
   }
   if (type === 'post' && op === 'promote') {
     await setPrivateAttribute(`${rsc}-lsn`, null);
+    await setPrivateAttribute(`${rsc}-promote-ctx`, null);
     return { code: OCF.SUCCESS, log: ['post-promote: position withdrawn'] };
   }
   return { code: OCF.SUCCESS, log: [] };

@@ -7,12 +7,13 @@
  * PGSSLMODE, PGAPPNAME, PGCONNECT_TIMEOUT, PGPASSFILE, PGPASSWORD. A password is never accepted
  * as a flag, a configuration key or inside a conninfo.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { ConfigError } from '../errors';
 import type { SenderProbePolicy } from '../observation';
 import { passwdEntry } from '../host/passwd';
+import { findOnPath } from '../host/which';
 import { SYNC_STATES, type ExpectedRole, type Severity, type SyncState } from '../types';
 import { parseQuantity, parseRange, type Range, type Thresholds, type UnitKind } from '../verdict/range';
 import { looksLikeConninfo, parseConninfo, type Conninfo } from './conninfo';
@@ -560,19 +561,6 @@ function defaultStateDir(ctx: ResolveContext): string {
   return join(base, 'pgsr');
 }
 
-/** Looks a command up on PATH, then in the fallback locations; returns its path or undefined. */
-export function findOnPath(name: string, pathVar: string | undefined, fallbacks: string[] = []): string | undefined {
-  const dirs = (pathVar ?? '').split(delimiter).filter((d) => d !== '');
-  for (const candidate of [...dirs.map((d) => join(d, name)), ...fallbacks]) {
-    try {
-      const st = statSync(candidate);
-      if (st.isFile() && (st.mode & 0o111) !== 0) return candidate;
-    } catch {
-      // not there: try the next one
-    }
-  }
-  return undefined;
-}
 
 /** Home directory of a user from the passwd database. */
 export function homeFromPasswd(user: string): string | undefined {

@@ -5,6 +5,10 @@
  * variables that could redirect the tools. The exit code is data, never an exception.
  */
 
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { SYSTEM_DIRS, systemProgram } from './which';
+
 /** execa, loaded on first use: a plain check never spawns a process and should not pay for it at start-up. */
 const loadExeca = () => import('execa').then((m) => m.execa);
 
@@ -42,8 +46,19 @@ export function toolEnv(extra: Record<string, string> = {}): Record<string, stri
  */
 export async function runAs(osUser: string, file: string, args: string[], opts: RunAsOptions): Promise<ExecResult> {
   const root = process.getuid?.() === 0;
-  const [cmd, argv] = root && osUser !== 'root' ? ['runuser', ['-u', osUser, '--', file, ...args]] : [file, args];
   const t0 = Date.now();
+  const notFound = (what: string): ExecResult => ({ exitCode: undefined, stdout: '', stderr: '', timedOut: false, spawnError: `not found: ${what}`, ms: Date.now() - t0 });
+  // Absolute paths only: a cluster manager's PATH may lack /usr/sbin (CLUSTERPRO's does).
+  const program = file.includes('/') ? file : systemProgram(file);
+  if (!program || !existsSync(program)) return notFound(file);
+  let cmd = program;
+  let argv = args;
+  if (root && osUser !== 'root') {
+    const runuser = systemProgram('runuser');
+    if (!runuser) return notFound(`runuser (needed to run ${basename(program)} as ${osUser}; looked on PATH and in ${SYSTEM_DIRS.join(', ')})`);
+    cmd = runuser;
+    argv = ['-u', osUser, '--', program, ...args];
+  }
   const r = await (await loadExeca())(cmd, argv, {
     reject: false,
     timeout: Math.max(100, opts.timeoutMs),
@@ -68,5 +83,6 @@ export async function runAs(osUser: string, file: string, args: string[], opts: 
 /** The last non-empty line of a tool's output, for one-line reports. */
 export function lastLine(r: ExecResult): string {
   const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  if (r.spawnError?.startsWith('not found:')) return r.spawnError;
   return lines.at(-1) ?? (r.timedOut ? 'timed out' : r.spawnError ?? `exit ${r.exitCode}`);
 }

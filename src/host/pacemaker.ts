@@ -5,21 +5,26 @@
  * call is an argument vector with a timeout; failures are returned as text, never thrown.
  */
 
+import { systemProgram } from './which';
+
 /** execa, loaded on first use: a plain check never spawns a process and should not pay for it at start-up. */
 const loadExeca = () => import('execa').then((m) => m.execa);
 
 const T = 5000;
 
+/** Pacemaker's tools by absolute path (PATH, then the system directories); the bare name if absent (the spawn error then names it). */
+const tool = (name: string): string => systemProgram(name) ?? name;
+
 /** The local node name (`crm_node -n`), or OCF_RESKEY_CRM_meta_on_node when Pacemaker gave it. */
 export async function localNodeName(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (env.OCF_RESKEY_CRM_meta_on_node) return env.OCF_RESKEY_CRM_meta_on_node;
-  const r = await (await loadExeca())('crm_node', ['-n'], { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('crm_node'), ['-n'], { reject: false, timeout: T });
   return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
 }
 
 /** Names of the nodes in the local partition (`crm_node -p`). */
 export async function partitionNodes(): Promise<string[]> {
-  const r = await (await loadExeca())('crm_node', ['-p'], { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('crm_node'), ['-p'], { reject: false, timeout: T });
   return r.exitCode === 0 ? String(r.stdout).trim().split(/\s+/).filter(Boolean) : [];
 }
 
@@ -27,13 +32,13 @@ export async function partitionNodes(): Promise<string[]> {
 export async function setNodeAttribute(node: string, name: string, value: string | null): Promise<string | undefined> {
   // `--update=VALUE`: a value such as -INFINITY would otherwise be read as options.
   const args = ['--node', node, '--name', name, '--lifetime', 'reboot', ...(value === null ? ['--delete'] : [`--update=${value}`])];
-  const r = await (await loadExeca())('crm_attribute', args, { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('crm_attribute'), args, { reject: false, timeout: T });
   return r.exitCode === 0 ? undefined : `crm_attribute ${args.join(' ')}: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`;
 }
 
 /** Reads a transient node attribute; undefined when unset or unreadable. */
 export async function getNodeAttribute(node: string, name: string): Promise<string | undefined> {
-  const r = await (await loadExeca())('crm_attribute', ['--node', node, '--name', name, '--lifetime', 'reboot', '--query', '--quiet'], { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('crm_attribute'), ['--node', node, '--name', name, '--lifetime', 'reboot', '--query', '--quiet'], { reject: false, timeout: T });
   const v = String(r.stdout).trim();
   return r.exitCode === 0 && v !== '' ? v : undefined;
 }
@@ -41,13 +46,13 @@ export async function getNodeAttribute(node: string, name: string): Promise<stri
 /** Sets (or with null deletes) a private attribute of this node (not written to the CIB). */
 export async function setPrivateAttribute(name: string, value: string | null): Promise<string | undefined> {
   const args = ['--private', '--name', name, ...(value === null ? ['--delete'] : [`--update=${value}`])];
-  const r = await (await loadExeca())('attrd_updater', args, { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('attrd_updater'), args, { reject: false, timeout: T });
   return r.exitCode === 0 ? undefined : `attrd_updater: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`;
 }
 
 /** A private attribute on every node: node name → value. */
 export async function privateAttributeAllNodes(name: string): Promise<Map<string, string>> {
-  const r = await (await loadExeca())('attrd_updater', ['--private', '--name', name, '--query', '--all'], { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('attrd_updater'), ['--private', '--name', name, '--query', '--all'], { reject: false, timeout: T });
   const out = new Map<string, string>();
   for (const line of String(r.stdout).split('\n')) {
     const m = /host="([^"]*)"\s+value="([^"]*)"/.exec(line);

@@ -16,6 +16,7 @@ import type { ConnectionSettings, LifecycleConfig } from '../config/resolve';
 import { ConfigError } from '../errors';
 import { lastLine, runAs } from '../host/exec';
 import { passwdEntry } from '../host/passwd';
+import { probeSender, senderTarget } from '../probe/liveness';
 import { findBinaries, localFacts, orphanBackends, parseControlData, type Binaries, type LocalFacts } from '../probe/local';
 import { withConnection, type SqlRunner } from '../probe/observe';
 import { SQL, setArchiveCommand } from '../probe/statements';
@@ -23,7 +24,7 @@ import { PRIMARY_POSITION_SQL, STANDBY_TIMELINE_SQL, archiveReadySql, walReceive
 import type { PgRole } from '../types';
 import { readConfSetting, setConfSettings, standbySettings } from './conf';
 import { removeLock, writeLock } from './lock';
-import { decideStart, promoteBlockers, rebuildMethods, type ActionResult, type Outcome, type StepReport } from './plan';
+import { decideStart, describeEvidence, peerVerdict, promoteBlockers, rebuildMethods, type ActionResult, type Outcome, type PeerAnswer, type PromoteEvidence, type StepReport } from './plan';
 
 /** execa, loaded on first use: a plain check never spawns a process and should not pay for it at start-up. */
 const loadExeca = () => import('execa').then((m) => m.execa);
@@ -251,11 +252,12 @@ async function killOrphans(run: Run, pgdata: string): Promise<boolean> {
   return true;
 }
 
-/** Polls `probe` every `everyMs` (default 100 ms) until true or the deadline. */
-async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>, everyMs = 100): Promise<void> {
+/** Polls `probe` every `everyMs` (default 100 ms) until true or the deadline (the run's, or an earlier `until`). */
+async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>, everyMs = 100, until = run.deadline): Promise<void> {
+  const end = Math.min(until, run.deadline);
   for (let i = 0; i < 1_000_000; i++) {
     if (await probe().catch(() => false)) return;
-    if (Date.now() + everyMs >= run.deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() + everyMs >= end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -268,7 +270,7 @@ async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>, 
  * configuration present → standby). Idempotent.
  * @param lockOverride see decideStart (CLUSTERPRO exec start only).
  */
-export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts) => Promise<string | undefined>, allowNoUpstream = false): Promise<ActionResult> {
+export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts, peer: PeerAnswer) => string | undefined, allowNoUpstream = false): Promise<ActionResult> {
   const run = new Run('start', cfg);
   return guarded(run, async () => {
     const pgdata = requirePgdata(cfg);
@@ -277,11 +279,20 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts)
     run.facts.as = wanted;
     const conn = localConnection(cfg, f.pidFile);
     const runningRole = f.state === 'running' ? await roleOf(conn, Math.min(run.deadline, Date.now() + 5000)) : null;
-    const override = f.lock && lockOverride && !f.backupLabel ? await lockOverride(f) : undefined;
-    const d = decideStart(f, wanted, runningRole, Boolean(cfg.primaryConninfo), override, allowNoUpstream);
+    // Starting as primary: ask the peer every time, lock or not (a cleanly stopped old primary
+    // has no lock, and the standby may have been promoted meanwhile).
+    const peer: PeerAnswer | undefined = wanted === 'primary' && f.state !== 'running' ? await askPeer(cfg, Math.min(3000, Math.max(500, run.remaining() / 4))) : undefined;
+    const pv = peer ? peerVerdict(peer) : undefined;
+    if (peer) {
+      run.facts.peer = peer.where || null;
+      run.facts.peer_answer = peer.answer;
+    }
+    const override = f.lock && lockOverride && !f.backupLabel && peer ? lockOverride(f, peer) : undefined;
+    const d = decideStart(f, wanted, runningRole, Boolean(cfg.primaryConninfo), override, allowNoUpstream, peer);
     if (d.kind === 'already') return run.result('already', d.why);
     if (d.kind === 'refuse') return run.result('refused', d.reasons[0], d.reasons);
     if (cfg.dryRun) {
+      if (pv) run.steps.push({ step: `peer check: ${pv.note}`, status: 'done' });
       for (const s of d.steps) run.steps.push({ step: s, status: 'planned' });
       return run.result('planned', `would start as ${wanted}`);
     }
@@ -303,8 +314,20 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts)
         writeLock(pgdata, { since: new Date().toISOString(), how: 'start', timeline: tl, host: hostname() });
       });
     }
-    return run.result('done', `started as ${wanted} (PostgreSQL ${f.major})`);
+    const done = run.result('done', `started as ${wanted} (PostgreSQL ${f.major})${pv ? `; ${pv.note}` : ''}`);
+    if (pv?.warn) done.warnings = [pv.warn];
+    return done;
   });
+}
+
+/** How --peer-conninfo answers (`none` when not configured); bounded by `timeoutMs`. */
+async function askPeer(cfg: LifecycleConfig, timeoutMs: number): Promise<PeerAnswer> {
+  if (!cfg.peerConninfo) return { where: '', answer: 'none' };
+  const c = remoteConnection(cfg, cfg.peerConninfo);
+  const where = `${c.host}:${c.port}`;
+  const r = await withConnection(c, Date.now() + timeoutMs, async (q) => (await q(SQL.inRecovery))[0].r === true);
+  if (r.ok) return { where, answer: r.value ? 'standby' : 'primary' };
+  return r.failure.kind === 'refused' ? { where, answer: 'refused', detail: r.failure.detail } : { where, answer: 'unknown', detail: r.failure.detail };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,7 +339,7 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts)
  * stale postmaster.pid is left for PostgreSQL itself to discard (never deleted by pgsr). A clean
  * (fast) stop removes the primary lock; an immediate stop keeps it.
  */
-export async function stop(cfg: LifecycleConfig): Promise<ActionResult> {
+export async function stop(cfg: LifecycleConfig, opts: { noImmediate?: boolean } = {}): Promise<ActionResult> {
   const run = new Run('stop', cfg);
   return guarded(run, async () => {
     const pgdata = requirePgdata(cfg);
@@ -339,6 +362,11 @@ export async function stop(cfg: LifecycleConfig): Promise<ActionResult> {
     if (fast.exitCode === 0) {
       clean = true;
       run.steps.push({ step: 'pg_ctl stop -m fast', status: 'done', ms: Date.now() - t });
+    } else if (opts.noImmediate) {
+      // The caller forbids the escalation (switchover): report, leave the server to finish.
+      run.steps.push({ step: 'pg_ctl stop -m fast', status: 'failed', detail: lastLine(fast), ms: Date.now() - t });
+      run.facts.clean = false;
+      return run.result('failed', `fast shutdown did not finish within ${fastSecs} s (not escalated to immediate)`);
     } else {
       run.steps.push({ step: 'pg_ctl stop -m fast', status: 'failed', detail: lastLine(fast), ms: Date.now() - t });
       await run.step('pg_ctl stop -m immediate', async () => {
@@ -366,7 +394,7 @@ export async function stop(cfg: LifecycleConfig): Promise<ActionResult> {
  * --post-promote-command (e.g. seed 000's `ip addr add` of the service address) with the
  * remaining time.
  */
-export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: boolean } = {}): Promise<ActionResult> {
+export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: boolean; clusterReleased?: boolean } = {}): Promise<ActionResult> {
   const probeOldPrimaries = opts.probeOldPrimaries ?? true;
   const run = new Run('promote', cfg);
   return guarded(run, async () => {
@@ -375,12 +403,12 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     const conn = localConnection(cfg, f.pidFile);
     const role = f.state === 'running' ? await roleOf(conn, Math.min(run.deadline, Date.now() + 5000)) : null;
     if (role === 'primary') return run.result('already', 'already a primary (not in recovery)');
-    let walStatus: string | null = null;
+    const evidence: PromoteEvidence = { walreceiver: { status: null, sender: null, lastMsgAgeS: null }, candidates: [] };
     const candidates = new Set<string>();
     if (role === 'standby') {
       const st = await sql(conn, run.deadline, async (q) => {
-        const w = (await q(SQL.walReceiverStatusConninfo))[0] as { status?: string; conninfo?: string } | undefined;
         const pos = (await q(SQL.standbyPositions))[0];
+        const w = (await q(walReceiverSenderSql(Number(pos.v)))).at(0) as { status?: string; sender_host?: string | null; sender_port?: number | null; conninfo?: string | null; last_msg_age_s?: number | null } | undefined;
         let tl: number | null = null;
         try {
           tl = Number((await q(STANDBY_TIMELINE_SQL))[0].timeline);
@@ -391,15 +419,21 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
         if (Number(pos.v) >= 120000) configured = String((await q(SQL.primaryConninfo))[0].c ?? '');
         return { w, pos, tl, configured };
       });
-      walStatus = st.w?.status ?? null;
+      const sender = st.w ? senderTarget(st.w.sender_host, st.w.sender_port, st.w.conninfo) : undefined;
+      evidence.walreceiver = { status: st.w?.status ?? null, sender: sender ? `${sender.host}:${sender.port}` : null, lastMsgAgeS: st.w?.last_msg_age_s ?? null };
       run.facts.received_lsn = String(st.pos.received ?? '');
       run.facts.replayed_lsn = String(st.pos.replayed ?? '');
       run.facts.timeline_before = st.tl;
+      run.facts.walreceiver = evidence.walreceiver.status;
+      // A streaming walreceiver whose primary went silent: ask the primary's postmaster (a power
+      // loss sends no FIN), so the refusal can say what is known.
+      if (evidence.walreceiver.status === 'streaming' && sender && !cfg.force && !opts.clusterReleased) {
+        const p = await probeSender(sender.host, sender.port, Math.min(3000, Math.max(100, run.remaining() - 1000)));
+        evidence.senderProbe = { result: p.result, detail: p.detail };
+      }
       const fromRecovery = (f.major ?? 0) < 12 && existsSync(join(pgdata, 'recovery.conf')) ? readConfSetting(readFileSync(join(pgdata, 'recovery.conf'), 'utf8'), 'primary_conninfo') : undefined;
       for (const c of [cfg.primaryConninfo, cfg.peerConninfo, st.configured ?? undefined, fromRecovery]) if (c) candidates.add(c);
     }
-    const primariesSeen: string[] = [];
-    const unknown: string[] = [];
     if (role === 'standby' && !cfg.force && probeOldPrimaries) {
       const asked = new Set<string>();
       for (const c of candidates) {
@@ -408,16 +442,11 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
         if (asked.has(where)) continue;
         asked.add(where);
         const r = await withConnection(target, Math.min(run.deadline, Date.now() + 3000), async (q) => (await q(SQL.inRecovery))[0].r === true);
-        if (r.ok && !r.value) primariesSeen.push(where);
-        // Only positive evidence clears a candidate: it answers as a standby, or its host refuses
-        // the connection (up, but no PostgreSQL listening). Unreachable or silent is what a
-        // network partition looks like: it may still be a primary on the other side.
-        if (!r.ok && r.failure.kind !== 'refused') unknown.push(`${where} (${r.failure.detail})`);
+        evidence.candidates.push(r.ok ? { where, answer: r.value ? 'standby' : 'primary' } : r.failure.kind === 'refused' ? { where, answer: 'refused' } : { where, answer: 'unknown', detail: r.failure.detail });
       }
     }
-    const blockers = promoteBlockers(f, role, walStatus, primariesSeen, cfg.force);
-    for (const u of unknown) blockers.push(`cannot tell whether ${u} is still a primary: it may be on the other side of a network partition (split brain); make sure it is down or fenced, then --force`);
-    if (blockers.length) return run.result('refused', blockers[0], blockers);
+    const blockers = promoteBlockers(f, role, evidence, { force: cfg.force, clusterReleased: opts.clusterReleased });
+    if (blockers.length) return run.result('refused', `${blockers[0]} [${describeEvidence(evidence)}]`, [...blockers, describeEvidence(evidence)]);
     if (cfg.dryRun) {
       run.steps.push({ step: (f.major ?? 0) >= 12 ? 'SELECT pg_promote(wait => false)' : 'pg_ctl promote', status: 'planned' }, { step: 'wait until not in recovery', status: 'planned' }, { step: 'create the primary lock', status: 'planned' });
       if (cfg.postPromoteCommand) run.steps.push({ step: `run ${cfg.postPromoteCommand}`, status: 'planned' });
@@ -448,15 +477,19 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     run.facts.timeline_after = pos ? Number(pos.timeline) : null;
     run.facts.writable_after_ms = writableMs;
     await run.step('create the primary lock', () => writeLock(pgdata, { since: new Date().toISOString(), how: 'promote', timeline: (run.facts.timeline_after as number) ?? null, host: hostname() }));
-    let post = '';
+    const promoted = `timeline ${run.facts.timeline_before ?? '?'} -> ${run.facts.timeline_after ?? '?'}, last replayed ${run.facts.replayed_lsn}, writable after ${writableMs} ms`;
     if (cfg.postPromoteCommand) {
       const cmd = cfg.postPromoteCommand;
-      const r = await (await loadExeca())('/bin/sh', ['-c', cmd], { reject: false, timeout: run.remaining(), forceKillAfterDelay: 500, stdin: 'ignore', all: true });
+      const r = await (await loadExeca())('/bin/sh', ['-c', cmd], { reject: false, timeout: Math.max(100, run.remaining()), forceKillAfterDelay: 500, stdin: 'ignore', all: true });
       const ok = r.exitCode === 0;
-      run.steps.push({ step: `post-promote command: ${cmd}`, status: ok ? 'done' : 'failed', detail: ok ? undefined : r.timedOut ? 'timed out' : `exit ${r.exitCode}: ${String(r.all ?? '').trim().split('\n').at(-1) ?? ''}` });
-      post = ok ? '; post-promote command ok' : '; post-promote command FAILED';
+      const why = r.timedOut ? 'timed out' : `exit ${r.exitCode}${String(r.all ?? '').trim() ? `: ${String(r.all ?? '').trim().split('\n').at(-1)}` : ''}`;
+      run.steps.push({ step: `post-promote command: ${cmd}`, status: ok ? 'done' : 'failed', detail: ok ? undefined : why });
+      run.facts.post_promote_command = ok ? 'ok' : 'failed';
+      // The promotion cannot be undone: say that it stands, and fail loudly for the command.
+      if (!ok) return run.result('partial', `promoted (the promotion stands: ${promoted}) but the post-promote command failed (${why}): run it by hand`);
+      return run.result('done', `promoted: ${promoted}; post-promote command ok`);
     }
-    return run.result('done', `promoted: timeline ${run.facts.timeline_before ?? '?'} -> ${run.facts.timeline_after ?? '?'}, last replayed ${run.facts.replayed_lsn}, writable after ${writableMs} ms${post}`);
+    return run.result('done', `promoted: ${promoted}`);
   });
 }
 
@@ -489,6 +522,21 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
 
     if (f.state === 'running') {
       const conn = localConnection(cfg, f.pidFile);
+      // A running primary: rebuilding it throws away everything it wrote since the histories
+      // diverged, and leaves the pair without that primary. Only with --force, and say what goes.
+      const here = await withConnection(conn, Math.min(run.deadline, Date.now() + 5000), async (q) => ((await q(SQL.inRecovery))[0].r === true ? undefined : (await q(PRIMARY_POSITION_SQL))[0]));
+      if (here.ok && here.value) {
+        const there = await withConnection(source, Math.min(run.deadline, Date.now() + 5000), async (q) => (await q(PRIMARY_POSITION_SQL))[0]);
+        const mine = `timeline ${here.value.timeline}, WAL at ${here.value.current_lsn}`;
+        const theirs = there.ok ? `timeline ${there.value.timeline}, WAL at ${there.value.current_lsn}` : 'position unreadable';
+        run.facts.local_timeline = Number(here.value.timeline);
+        run.facts.local_lsn = String(here.value.current_lsn);
+        if (!cfg.force) {
+          const why = `this node is a running primary (${mine}); the source ${source.host}:${source.port} is at ${theirs}: rebuilding would stop it and discard whatever it wrote that the source does not have; stop it first, or --force`;
+          return run.result('refused', why, [why]);
+        }
+        run.steps.push({ step: 'rebuild a running primary (--force)', status: 'done', detail: `discarding ${mine} for ${theirs}` });
+      }
       const streaming = await withConnection(conn, Math.min(run.deadline, Date.now() + 5000), async (q) => {
         const v = Number((await q(SQL.versionNum))[0].v);
         const w = (await q(walReceiverSenderSql(v))).at(0) as { status?: string; sender_host?: string | null; sender_port?: number | null } | undefined;
@@ -643,10 +691,18 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
       for (const s of ['stop the primary (fast, clean)', 'wait until the standby received the shutdown checkpoint', 'promote the standby', 'start the old primary as standby of the new one', 'wait until streaming']) run.steps.push({ step: s, status: 'planned' });
       return run.result('planned', 'would swap the roles');
     }
+    // A checkpoint first keeps the shutdown checkpoint short (PAF and Patroni do the same);
+    // best effort: a monitoring role without pg_checkpoint may not run it.
+    await sql(pconn, run.deadline, (q) => q(SQL.checkpoint)).then(
+      () => run.steps.push({ step: 'CHECKPOINT on the primary', status: 'done' }),
+      (err: Error) => run.steps.push({ step: 'CHECKPOINT on the primary', status: 'skipped', detail: err.message }),
+    );
     const before = String((await sql(pconn, run.deadline, async (q) => (await q(SQL.currentLsn))[0].l)) ?? '');
-    const stopped = await stop({ ...cfg, fastTimeoutMs: Math.min(cfg.fastTimeoutMs, run.remaining() / 2), common: { ...cfg.common, timeoutMs: run.remaining() } });
-    run.steps.push({ step: 'stop the primary', status: stopped.outcome === 'done' && stopped.facts.clean === true ? 'done' : 'failed', detail: stopped.summary });
-    if (stopped.facts.clean !== true) return run.result('failed', `the primary did not stop cleanly (${stopped.summary}); standby NOT promoted`);
+    // Never immediate: an unclean stop could lose WAL the standby has not received, and the
+    // switchover is planned work that may simply be retried.
+    const stopped = await stop({ ...cfg, fastTimeoutMs: Math.min(cfg.fastTimeoutMs, run.remaining() / 2), common: { ...cfg.common, timeoutMs: run.remaining() } }, { noImmediate: true });
+    run.steps.push({ step: 'stop the primary (fast only)', status: stopped.outcome === 'done' && stopped.facts.clean === true ? 'done' : 'failed', detail: stopped.summary });
+    if (stopped.facts.clean !== true) return abortAfterSlowStop(run, cfg, pgdata, bin, stopped.summary);
     // The shutdown checkpoint: exact from pg_controldata when available, else everything after `before`.
     let ckpt = before;
     if (bin.pg_controldata) {
@@ -655,12 +711,25 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
       if (cd.exitCode === 0 && loc) ckpt = loc;
     }
     run.facts.shutdown_checkpoint = ckpt;
-    await run.step('wait until the standby received the shutdown checkpoint', () =>
-      waitUntil(run, 'the shutdown checkpoint on the standby', async () => Boolean(await sql(sconn, run.deadline, async (q) => (await q(SQL.receivedPast, [ckpt]))[0].ok))),
+    // Keep time for a rollback (start the old primary again) whatever happens next.
+    const rollbackReserve = run.deadline - 20_000;
+    const received = await waitUntil(run, 'the shutdown checkpoint on the standby', async () => Boolean(await sql(sconn, run.deadline, async (q) => (await q(SQL.receivedPast, [ckpt]))[0].ok)), 100, rollbackReserve).then(
+      () => true,
+      () => false,
     );
-    const promoted = await promote({ ...cfg, pgdata: cfg.standbyPgdata, force: true, postPromoteCommand: undefined, common: { ...cfg.common, timeoutMs: run.remaining() } });
+    run.steps.push({ step: 'wait until the standby received the shutdown checkpoint', status: received ? 'done' : 'failed' });
+    if (!received) return rollBack(run, cfg, 'the standby did not receive the shutdown checkpoint in time');
+    const promoted = await promote({ ...cfg, pgdata: cfg.standbyPgdata, force: true, postPromoteCommand: undefined, common: { ...cfg.common, timeoutMs: Math.max(1000, rollbackReserve - Date.now()) } });
     run.steps.push({ step: 'promote the standby', status: promoted.outcome === 'done' ? 'done' : 'failed', detail: promoted.summary });
-    if (promoted.outcome !== 'done') return run.result('failed', `promote failed: ${promoted.summary}`);
+    if (promoted.outcome !== 'done') {
+      // pg_promote() that failed (an error, or false) did not signal; pg_ctl promote that failed may have.
+      const signalled = promoted.steps.some((x) => (x.step.startsWith('SELECT pg_promote') && x.status === 'done') || (x.step === 'pg_ctl promote' && x.status !== 'planned'));
+      const stillStandby = (await roleOf(sconn, Math.min(run.deadline, Date.now() + 3000))) === 'standby';
+      // Roll back only when the promotion certainly did not start: a signalled promotion that is
+      // merely slow would otherwise give two primaries.
+      if (!signalled && stillStandby) return rollBack(run, cfg, `promote failed: ${promoted.summary}`);
+      return run.result('failed', `promote failed after the primary stopped (${promoted.summary}); the promotion was signalled, so the old primary is NOT restarted (that could make two primaries): check ${cfg.standbyPgdata}, then start ${pgdata} as its standby`);
+    }
     const restarted = await start({ ...cfg, as: 'standby', common: { ...cfg.common, timeoutMs: run.remaining() } });
     run.steps.push({ step: 'start the old primary as standby', status: restarted.outcome === 'done' ? 'done' : 'failed', detail: restarted.summary });
     if (restarted.outcome !== 'done') return run.result('failed', `old primary not restarted as standby: ${restarted.summary}`);
@@ -668,6 +737,30 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     await run.step('wait until streaming', () => waitUntil(run, 'streaming', async () => (await sql(nconn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming'));
     return run.result('done', `switched over: ${cfg.standbyPgdata} is primary (timeline ${promoted.facts.timeline_after}), ${pgdata} streams from it`);
   });
+}
+
+/**
+ * Switchover rollback: the old primary, stopped cleanly, starts again as primary (its standby
+ * was not promoted), so the pair keeps its primary.
+ */
+async function rollBack(run: Run, cfg: LifecycleConfig, why: string): Promise<ActionResult> {
+  const back = await start({ ...cfg, as: 'primary', peerConninfo: undefined, hostGiven: false, portGiven: false, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining()) } });
+  run.steps.push({ step: 'roll back: start the old primary as primary', status: back.outcome === 'done' || back.outcome === 'already' ? 'done' : 'failed', detail: back.summary });
+  run.facts.rolled_back = back.outcome === 'done' || back.outcome === 'already';
+  return run.result('failed', `${why}; rolled back: ${run.facts.rolled_back ? `the old primary ${cfg.pgdata} runs as primary again` : `restarting the old primary FAILED (${back.summary})`}; standby NOT promoted`);
+}
+
+/**
+ * The old primary's fast shutdown did not finish in time. It cannot be called back (the signal
+ * is sent) and is never escalated: wait for it to end, bounded, then start it again as primary.
+ */
+async function abortAfterSlowStop(run: Run, cfg: LifecycleConfig, pgdata: string, bin: Binaries, detail: string): Promise<ActionResult> {
+  const gone = await waitUntil(run, 'the old primary to finish its shutdown', async () => (await localFacts(pgdata, bin, cfg.common.osUser, 2000)).state !== 'running', 200, run.deadline - 15_000).then(
+    () => true,
+    () => false,
+  );
+  if (!gone) return run.result('failed', `the primary did not stop cleanly in time (${detail}); switchover aborted, standby NOT promoted, no immediate stop; it is still shutting down: start it again with \`pgsr start --as primary\` once it has stopped`);
+  return rollBack(run, cfg, `the primary did not stop cleanly in time (${detail})`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -753,10 +846,4 @@ export async function unlock(cfg: LifecycleConfig): Promise<ActionResult> {
   const pgdata = requirePgdata(cfg);
   if (cfg.dryRun) return run.result('planned', `would remove ${join(pgdata, 'pgsr.primary.lock')}`);
   return removeLock(pgdata) ? run.result('done', 'primary lock removed') : run.result('already', 'no primary lock');
-}
-
-/** The role a server given by conninfo answers with (for exec start's peer check). */
-export async function peerRole(cfg: LifecycleConfig, conninfo: string, timeoutMs: number): Promise<{ where: string; role: PgRole | null }> {
-  const c = remoteConnection(cfg, conninfo);
-  return { where: `${c.host}:${c.port}`, role: await roleOf(c, Date.now() + timeoutMs) };
 }

@@ -6,8 +6,11 @@
 import type { LocalFacts } from '../probe/local';
 import type { PgRole } from '../types';
 
-/** The outcome classes of an action; exit codes in dialect/action.ts. */
-export type Outcome = 'done' | 'already' | 'planned' | 'refused' | 'failed';
+/**
+ * The outcome classes of an action; exit codes in dialect/action.ts. `partial`: the action's
+ * main effect stands but a later part failed (a promotion whose post-promote command failed).
+ */
+export type Outcome = 'done' | 'already' | 'planned' | 'refused' | 'failed' | 'partial';
 
 /** One step of an action, as reported (dry-run shows them as `planned`). */
 export interface StepReport {
@@ -25,7 +28,36 @@ export interface ActionResult {
   reasons: string[];
   steps: StepReport[];
   facts: Record<string, string | number | boolean | null>;
+  /** Done, but something the operator must look at (CLUSTERPRO: a WARN alert). */
+  warnings?: string[];
   durationMs: number;
+}
+
+/**
+ * How the other node answered before this one starts as primary (`--peer-conninfo`): `none` when
+ * no peer is configured, `refused` when its host refused the connection (no PostgreSQL there),
+ * `unknown` when it could not be asked (timeout, no route, authentication...).
+ */
+export interface PeerAnswer {
+  where: string;
+  answer: 'primary' | 'standby' | 'refused' | 'unknown' | 'none';
+  detail?: string;
+}
+
+/** What a peer's answer means for starting as primary: a refusal, a warning, or a note for the log line. */
+export function peerVerdict(p: PeerAnswer): { refuse?: string; warn?: string; note: string } {
+  switch (p.answer) {
+    case 'primary':
+      return { refuse: `peer ${p.where} answers as a primary: starting this node as primary too would make two primaries (split brain); stop or demote the peer first, or rebuild this node as its standby`, note: `peer ${p.where} is a primary` };
+    case 'standby':
+      return { note: `peer ${p.where} is a standby` };
+    case 'refused':
+      return { note: `peer ${p.where} refuses connections (no PostgreSQL running there)` };
+    case 'unknown':
+      return { warn: `peer ${p.where} could not be asked (${p.detail ?? 'no answer'}): started as primary anyway (the standby server being down is the common case); make sure it is not a primary`, note: `peer ${p.where} unreachable` };
+    default:
+      return { note: 'no --peer-conninfo: the peer was not checked' };
+  }
 }
 
 /** What `pgsr start` will do. */
@@ -38,10 +70,13 @@ export type StartDecision =
  * Decides `pgsr start --as ROLE`.
  * @param runningRole the role the running server answered with (null when stopped or unreachable).
  * @param lockOverride reason the lock may be ignored (CLUSTERPRO exec start when the peer is not a primary), else undefined.
+ * @param peer how `--peer-conninfo` answered (start as primary probes it on every start, lock or not).
  */
-export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole | null, hasPrimaryConninfo: boolean, lockOverride?: string, allowNoUpstream = false): StartDecision {
+export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole | null, hasPrimaryConninfo: boolean, lockOverride?: string, allowNoUpstream = false, peer?: PeerAnswer): StartDecision {
   const reasons: string[] = [];
   if (!f.initialized) return { kind: 'refuse', reasons: [`${f.pgdata} is not a PostgreSQL data directory (no PG_VERSION)`] };
+  const peerRefusal = wanted === 'primary' && f.state !== 'running' && peer ? peerVerdict(peer).refuse : undefined;
+  if (peerRefusal) return { kind: 'refuse', reasons: [peerRefusal] };
   if (f.state === 'running') {
     if (runningRole === wanted) return { kind: 'already', why: `already running as ${wanted}` };
     if (runningRole === null) return { kind: 'refuse', reasons: ['the server is running but does not answer SQL: cannot tell its role'] };
@@ -83,17 +118,52 @@ export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole |
   return { kind: 'start', steps };
 }
 
+/** What promote knows about the old primary before deciding (for the decision and the refusal text). */
+export interface PromoteEvidence {
+  /** This standby's walreceiver; status null = no walreceiver. */
+  walreceiver: { status: string | null; sender: string | null; lastMsgAgeS: number | null };
+  /** The sender's answer to a liveness probe (probe/liveness.ts), when the walreceiver streams. */
+  senderProbe?: { result: string; detail: string };
+  /** Each old-primary candidate asked (--primary-conninfo, --peer-conninfo, primary_conninfo). */
+  candidates: Array<{ where: string; answer: 'primary' | 'standby' | 'refused' | 'unknown'; detail?: string }>;
+}
+
+/** One line of what is known, appended to every refusal so the operator can judge `--force`. */
+export function describeEvidence(e: PromoteEvidence): string {
+  const w = e.walreceiver;
+  const parts = [
+    w.status === null
+      ? 'walreceiver: none'
+      : `walreceiver: ${w.status}${w.sender ? ` from ${w.sender}` : ''}${w.lastMsgAgeS !== null ? `, last message ${Math.round(w.lastMsgAgeS)} s ago` : ''}${e.senderProbe ? `, sender probe: ${e.senderProbe.result}` : ''}`,
+  ];
+  if (e.candidates.length) parts.push(`asked: ${e.candidates.map((c) => `${c.where} ${c.answer}${c.answer === 'unknown' && c.detail ? ` (${c.detail})` : ''}`).join(', ')}`);
+  return `known: ${parts.join('; ')}`;
+}
+
 /**
- * Reasons not to promote (empty = go). `--force` skips only the old-primary check.
- * @param primariesSeen conninfos (host:port) that answered as primaries.
+ * Reasons not to promote (empty = go). `force` skips the old-primary checks (the operator takes
+ * the responsibility); `clusterReleased` (Pacemaker demoted, stopped or fenced the old primary:
+ * agents/ocf-promote.ts) skips only the walreceiver check. Only positive evidence clears an
+ * old-primary candidate: it answers as a standby, or its host refuses the connection; silence or
+ * a timeout is what a network partition looks like.
  */
-export function promoteBlockers(f: LocalFacts, runningRole: PgRole | null, walreceiverStatus: string | null, primariesSeen: string[], force: boolean): string[] {
+export function promoteBlockers(f: LocalFacts, runningRole: PgRole | null, e: PromoteEvidence, opts: { force: boolean; clusterReleased?: boolean }): string[] {
   const reasons: string[] = [];
   if (f.state !== 'running') reasons.push('the server is not running: start it as standby first');
   else if (runningRole === null) reasons.push('the server does not answer SQL: cannot tell its role');
-  if (!force) {
-    if (walreceiverStatus === 'streaming') reasons.push('the walreceiver is still streaming from a primary: that primary is alive (split brain); stop it first, or --force');
-    for (const p of primariesSeen) reasons.push(`${p} answers as a primary (not in recovery): promoting would split the brain; stop it first, or --force`);
+  if (!opts.force) {
+    if (e.walreceiver.status === 'streaming' && !opts.clusterReleased) {
+      const silent = e.senderProbe && e.senderProbe.result !== 'answered';
+      reasons.push(
+        silent
+          ? `the walreceiver still says streaming${e.walreceiver.sender ? ` from ${e.walreceiver.sender}` : ''} but that primary does not answer (${e.senderProbe?.detail}): it lost power or is cut off; a partition looks the same, so make sure it is down or fenced, then --force`
+          : `the walreceiver is still streaming${e.walreceiver.sender ? ` from ${e.walreceiver.sender}` : ''}: that primary is alive (split brain); stop it first, or --force`,
+      );
+    }
+    for (const c of e.candidates) {
+      if (c.answer === 'primary') reasons.push(`${c.where} answers as a primary (not in recovery): promoting would make two primaries (split brain); stop it first, or --force`);
+      if (c.answer === 'unknown') reasons.push(`cannot tell whether ${c.where} is still a primary (${c.detail ?? 'no answer'}): it may be on the other side of a network partition (split brain); make sure it is down or fenced, then --force`);
+    }
   }
   return reasons;
 }

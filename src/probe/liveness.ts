@@ -23,7 +23,19 @@
  */
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { addressOf } from '../config/conninfo';
 import type { SenderProbe } from '../observation';
+
+/**
+ * Where a walreceiver streams from: sender_host/sender_port (PostgreSQL 11+), else the first host
+ * and port of its conninfo (10). A Unix-socket directory stays a directory. undefined if unknown.
+ */
+export function senderTarget(senderHost: string | null | undefined, senderPort: number | null | undefined, conninfo: string | null | undefined): { host: string; port: number } | undefined {
+  if (senderHost) return { host: senderHost, port: Number(senderPort ?? 5432) || 5432 };
+  const a = addressOf(conninfo ?? '');
+  const host = a.host?.split(',')[0];
+  return host ? { host, port: Number(String(a.port ?? '5432').split(',')[0]) || 5432 } : undefined;
+}
 
 /** SSLRequest: length 8, request code 80877103 (1234 << 16 | 5679). */
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);

@@ -11,11 +11,10 @@
 import { readFileSync } from 'node:fs';
 import type { Client as PgClient, ClientConfig } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
-import { addressOf } from '../config/conninfo';
 import type { Observation, ProbeFailure, ReplicationRow, SenderProbePolicy, ServerInfo, StandbyState, WalReceiverInfo } from '../observation';
 import type { PgRole } from '../types';
 import { oneLine } from '../errors';
-import { probeSender } from './liveness';
+import { probeSender, senderTarget } from './liveness';
 import { lookupPassword } from './pgpass';
 import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, primarySql, slotsSql, standbySql, unsupportedReason } from './versions';
 
@@ -66,7 +65,7 @@ export class ProbeSession {
     const w = obs.ok ? obs.standby?.walreceiver : undefined;
     const p = this.senderProbe;
     if (!obs.ok || !obs.standby || !w || !p || w.status !== 'streaming' || w.lastMsgAgeS === null || w.lastMsgAgeS < p.afterS) return obs;
-    const sender = senderAddress(w);
+    const sender = senderTarget(w.senderHost, w.senderPort, w.conninfo);
     const budget = Math.min(p.timeoutMs, deadline - Date.now() - 20);
     if (!sender || budget < 50) return obs;
     obs.standby.senderProbe = await probeSender(sender.host, sender.port, budget);
@@ -175,17 +174,6 @@ export class ProbeSession {
   private newClient(budgetMs: number): Promise<PgClient> {
     return makeClient(this.conn, budgetMs, (notes) => (this.passNotes = notes));
   }
-}
-
-/**
- * Where the walreceiver streams from: sender_host/sender_port (11+), else the host and port of
- * its conninfo (10). The first host of a list; a Unix-socket directory stays a directory.
- */
-function senderAddress(w: WalReceiverInfo): { host: string; port: number } | undefined {
-  if (w.senderHost) return { host: w.senderHost, port: w.senderPort ?? 5432 };
-  const a = addressOf(w.conninfo ?? '');
-  const host = a.host?.split(',')[0];
-  return host ? { host, port: a.port ? Number(String(a.port).split(',')[0]) || 5432 : 5432 } : undefined;
 }
 
 /** The statements of one role (see versions.ts), run together in one round trip. */

@@ -17,8 +17,12 @@ export const SQL = {
   walReceiverStatusConninfo: 'SELECT status, conninfo FROM pg_stat_wal_receiver',
   /** received / replayed LSN of a standby, and v: server_version_num. */
   standbyPositions: "SELECT pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed, current_setting('server_version_num')::int AS v",
-  /** l: the furthest WAL position a standby has (received, else replayed). */
-  standbyFurthestLsn: 'SELECT coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::text AS l',
+  /**
+   * l: the furthest WAL position a standby holds: the greater of received and replayed (after a
+   * walreceiver restart the received position restarts at a segment start, and WAL restored
+   * from the archive is replayed without being received). NULL when neither is known.
+   */
+  standbyFurthestLsn: 'SELECT greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::text AS l',
   /** c: primary_conninfo as the server uses it (a GUC from 12). */
   primaryConninfo: "SELECT current_setting('primary_conninfo') AS c",
   /** ok: pg_promote(wait => false) (12+): signals the promotion; the caller waits. */
@@ -34,6 +38,7 @@ export const SQL = {
   /** v: archive_command in effect in this session. */
   archiveCommandInEffect: "SELECT current_setting('archive_command') AS v",
   reloadConf: 'SELECT pg_reload_conf()',
+  checkpoint: 'CHECKPOINT',
   /** pg_stat_archiver, times as text. */
   archiver: 'SELECT archived_count, last_archived_wal, last_archived_time::text, failed_count, last_failed_wal, last_failed_time::text FROM pg_stat_archiver',
   resetArchiveCommand: 'ALTER SYSTEM RESET archive_command',

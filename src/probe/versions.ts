@@ -131,9 +131,9 @@ export function archiveReadySql(versionNum: number): string {
     : "SELECT count(*) AS ready FROM pg_ls_dir('pg_wal/archive_status') AS name WHERE name LIKE '%.ready'";
 }
 
-/** status, sender_host, sender_port of the walreceiver (sender NULL before 11). */
+/** status, sender_host, sender_port (NULL before 11), conninfo and last_msg_age_s (seconds) of the walreceiver. */
 export function walReceiverSenderSql(versionNum: number): string {
-  const cols = WALRECEIVER_COLUMNS.filter((c) => ['status', 'sender_host', 'sender_port'].includes(c.name));
+  const cols = WALRECEIVER_COLUMNS.filter((c) => ['status', 'sender_host', 'sender_port', 'conninfo', 'last_msg_age_s'].includes(c.name));
   return `SELECT ${select(cols, versionNum)} FROM pg_stat_wal_receiver AS w`;
 }
 

@@ -1,0 +1,126 @@
+/**
+ * The Pacemaker promote decision of the pgsql-sr agent (pure): which standby may be promoted,
+ * given what the cluster said in the pre-promote notification and the WAL positions the
+ * standbys published then.
+ *
+ * Authority: Pacemaker's transition. A promotable clone with `notify=true` receives, before a
+ * promote, the lists of instances being promoted, demoted, stopped and started, and of those
+ * active and promoted when the transition was computed (Pacemaker Explained, "Clone
+ * Notifications": OCF_RESKEY_CRM_meta_notify_*_uname). Pacemaker demotes, stops or fences the old
+ * primary before it promotes another instance; when the old primary's node lost power, the
+ * standby's walreceiver may go on saying `streaming` for wal_receiver_timeout (60 s by default),
+ * so the walreceiver is no evidence against a promotion the cluster ordered. What is still
+ * refused: a node whose own position cannot be read (fail closed), a node less advanced than
+ * another standby of the transition (seed 002: promote the newest; PAF's election), and a
+ * promotion while the cluster still reports the old primary's instance as promoted and neither
+ * demotes nor stops it.
+ */
+
+/** What a pre-promote notification said (node names). */
+export interface NotifyContext {
+  /** Instances to be promoted in this transition (one, with promoted-max=1). */
+  promote: string[];
+  demote: string[];
+  stop: string[];
+  start: string[];
+  /** Instances active when the transition was computed. */
+  active: string[];
+  /** Instances promoted when the transition was computed (`promoted`, or the older `master`). */
+  promoted: string[];
+}
+
+const LISTS = ['promote', 'demote', 'stop', 'start', 'active', 'promoted'] as const;
+
+/**
+ * Reads the notification lists from Pacemaker's environment. Pacemaker 2.1 sets both the
+ * `promoted`/`unpromoted` and the older `master`/`slave` names; either is read.
+ * @returns undefined when the environment carries no notification (not a notify action).
+ */
+export function notifyContextFromEnv(env: NodeJS.ProcessEnv): NotifyContext | undefined {
+  if (!env.OCF_RESKEY_CRM_meta_notify_type) return undefined;
+  const list = (...names: string[]) => [...new Set(names.flatMap((n) => (env[`OCF_RESKEY_CRM_meta_notify_${n}_uname`] ?? '').split(/\s+/).filter(Boolean)))];
+  return { promote: list('promote'), demote: list('demote'), stop: list('stop'), start: list('start'), active: list('active'), promoted: list('promoted', 'master') };
+}
+
+/** Encodes a context as one attribute value: `promote=a;demote=b;...` (node names never hold `;`, `=` or `,`). */
+export function encodeNotifyContext(c: NotifyContext): string {
+  return LISTS.map((k) => `${k}=${c[k].join(',')}`).join(';');
+}
+
+/** Decodes `encodeNotifyContext`'s output; undefined when malformed. */
+export function decodeNotifyContext(text: string | undefined): NotifyContext | undefined {
+  if (!text) return undefined;
+  const out: Partial<NotifyContext> = {};
+  for (const part of text.split(';')) {
+    const m = /^([a-z]+)=(.*)$/.exec(part);
+    if (!m || !(LISTS as readonly string[]).includes(m[1])) return undefined;
+    out[m[1] as (typeof LISTS)[number]] = m[2].split(',').filter(Boolean);
+  }
+  return LISTS.every((k) => Array.isArray(out[k])) ? (out as NotifyContext) : undefined;
+}
+
+/** The outcome of the election on the node asked to promote. */
+export type OcfPromoteDecision =
+  | { kind: 'promote'; notes: string[]; skipWalreceiverCheck: boolean }
+  | { kind: 'refuse'; reason: string }
+  | { kind: 'handover'; to: string; reason: string };
+
+/** Inputs of `decideOcfPromote`. Positions are `tli/LSN` strings (see comparePositions). */
+export interface OcfPromoteInput {
+  me: string;
+  /** The pre-promote notification as this node recorded it; undefined when none was recorded. */
+  ctx?: NotifyContext;
+  /** Positions published at pre-promote, node → `tli/LSN`. */
+  published: Map<string, string>;
+  /** This node's position now (or as published); undefined when unreadable. */
+  mine?: string;
+  /** This node's walreceiver status (null: no walreceiver). */
+  walreceiverStatus: string | null;
+}
+
+/** Orders `tli/XXXXXXXX/YYYYYYYY` positions: timeline first, then LSN. Throws on malformed input. */
+export function comparePositions(a: string, b: string): number {
+  const parse = (s: string) => {
+    const m = /^(\d+)\/([0-9A-Fa-f]+)\/([0-9A-Fa-f]+)$/.exec(s);
+    if (!m) throw new Error(`malformed WAL position '${s}'`);
+    return { tli: Number(m[1]), lsn: (BigInt(`0x${m[2]}`) << 32n) + BigInt(`0x${m[3]}`) };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  if (x.tli !== y.tli) return x.tli - y.tli;
+  return x.lsn === y.lsn ? 0 : x.lsn > y.lsn ? 1 : -1;
+}
+
+/** Decides whether this node promotes, refuses, or hands the promotion to a more advanced standby. */
+export function decideOcfPromote(i: OcfPromoteInput): OcfPromoteDecision {
+  if (!i.mine) return { kind: 'refuse', reason: "this node's WAL position cannot be read (not a running standby, or its SQL failed): not promoting (fail closed)" };
+  // Compare with the standbys of this transition (active + starting − stopping), as PAF does;
+  // without a recorded notification, with every published position.
+  const peers = i.ctx ? new Set([...i.ctx.active, ...i.ctx.start].filter((n) => !i.ctx?.stop.includes(n))) : new Set(i.published.keys());
+  for (const [node, pos] of i.published) {
+    if (node === i.me || !peers.has(node)) continue;
+    let cmp: number;
+    try {
+      cmp = comparePositions(pos, i.mine);
+    } catch {
+      continue;
+    }
+    if (cmp > 0) return { kind: 'handover', to: node, reason: `${node} is more advanced (${pos} > ${i.mine}): not promoting this node` };
+  }
+  if (!i.ctx) {
+    if (i.walreceiverStatus === 'streaming') {
+      return { kind: 'refuse', reason: 'the walreceiver is still streaming and no pre-promote notification said that the cluster demoted, stopped or fenced the old primary (is notify=true set on the clone?)' };
+    }
+    return { kind: 'promote', notes: ['no pre-promote notification recorded; the walreceiver is not streaming'], skipWalreceiverCheck: false };
+  }
+  const ctx = i.ctx;
+  const stillPromoted = ctx.promoted.filter((n) => n !== i.me && !ctx.demote.includes(n) && !ctx.stop.includes(n));
+  if (stillPromoted.length) {
+    return { kind: 'refuse', reason: `the cluster still reports ${stillPromoted.join(', ')} as promoted and neither demotes nor stops it in this transition: two primaries` };
+  }
+  const released = ctx.promoted.filter((n) => n !== i.me);
+  const notes = released.length
+    ? [`the cluster demotes/stops (or fenced) the old primary ${released.join(', ')}${i.walreceiverStatus === 'streaming' ? "; this node's walreceiver has not noticed yet" : ''}`]
+    : ['no primary was running (cold start or after a stop)'];
+  return { kind: 'promote', notes, skipWalreceiverCheck: true };
+}
