@@ -107,6 +107,8 @@ export interface ReplicationRow {
   writeLagS: number | null;
   flushLagS: number | null;
   replayLagS: number | null;
+  /** Seconds since the standby's last reply (now() − reply_time, 12+); null before 12. */
+  replyAgeS: number | null;
 }
 
 /** A primary's replication state. */
@@ -115,6 +117,8 @@ export interface PrimaryState {
   /** Current timeline, from the WAL file name of the current LSN. */
   timeline: number | null;
   standbys: ReplicationRow[];
+  /** The primary's `wal_sender_timeout`, ms (0 = disabled); null when unreadable. */
+  walSenderTimeoutMs: number | null;
   /** Physical replication slots; `walStatus` null before 13 (pg_replication_slots.wal_status). */
   slots: Array<{ name: string; active: boolean; walStatus: string | null }>;
 }

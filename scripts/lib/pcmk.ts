@@ -5,12 +5,14 @@
  * Every wait is bounded.
  */
 import { execa } from 'execa';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE, SHARED } from './genw';
 
 export const KIT = join(SHARED, 'lab', 'pacemaker');
 export const AGENT_PATH = '/usr/lib/ocf/resource.d/pgsr/pgsql-sr';
+/** priority-fencing-delay of the fencing setups (seconds): above the time fence_lab needs, as small as that allows. */
+export const PRIORITY_FENCING_DELAY_S = 3;
 
 /** Which agent runs the promotable clone. */
 export type Agent = 'pgsr' | 'paf';
@@ -34,7 +36,18 @@ export class PcmkLab {
   async x(node: string, cmd: string[], timeoutMs = 15_000) {
     return execa(join(KIT, 'pcmk-lab'), ['x', node, ...cmd], { env: { PCMK_LAB_DIR: this.dir }, timeout: timeoutMs, reject: false });
   }
-  /** Fresh cluster, PostgreSQL pair, the agent's resources, optionally fencing (migration-threshold 1). */
+  /** The clone's id (for its meta attributes). */
+  get clone(): string {
+    return this.agent === 'pgsr' ? 'pgsql-sr-ha' : 'pgsql-ha';
+  }
+  /**
+   * Fresh cluster, PostgreSQL pair, the agent's resources, optionally fencing (migration-threshold 1).
+   * With fencing, the fence race of a two-node cluster is settled as users settle it: the clone
+   * gets a priority and the cluster `priority-fencing-delay` (Pacemaker 2.0.4+), so in a
+   * partition the node running the promoted instance fences first and survives; both sides
+   * would fence each other otherwise. The delay applies to fencing the primary's node, so it is
+   * part of the power-loss failover time, for both agents alike.
+   */
   async setUp(fencing: boolean): Promise<void> {
     await this.kit(['install'], 600_000);
     await this.down();
@@ -51,6 +64,10 @@ export class PcmkLab {
         await this.x('node1', ['crm_attribute', '--type', 'rsc_defaults', '--name', 'migration-threshold', '--update', '1']);
       }
     }
+    if (fencing) {
+      await this.x('node1', ['crm_attribute', '--type', 'crm_config', '--name', 'priority-fencing-delay', '--update', `${PRIORITY_FENCING_DELAY_S}s`]);
+      await this.x('node1', ['crm_resource', '--resource', this.clone, '--meta', '--set-parameter', 'priority', '--parameter-value', '10']);
+    }
     await this.kit(['wait-ready', '90']);
     // Until the standby streams, the primary's monitor scores it -INFINITY (by design, it would
     // not be promoted): faults are injected only once the primary has ranked it.
@@ -62,6 +79,48 @@ export class PcmkLab {
       await new Promise((r) => setTimeout(r, 500));
     }
     throw new Error(`${standby} was never ranked by the primary`);
+  }
+  /** PIDs of every process in a node's network namespace (as fence_lab finds them). */
+  nodePids(node: string): number[] {
+    let ino: string;
+    try {
+      ino = readFileSync(join(this.dir, `${node}.netinode`), 'utf8').trim();
+    } catch {
+      return [];
+    }
+    const out: number[] = [];
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        if (readlinkSync(`/proc/${d}/ns/net`) === `net:[${ino}]`) out.push(Number(d));
+      } catch {
+        // gone
+      }
+    }
+    return out;
+  }
+  /**
+   * Power loss of a node: every process of its namespace frozen at once (SIGSTOP: no FIN, no
+   * RST, no last word), then its link down. Fencing (fence_lab: SIGKILL) finishes them off.
+   */
+  async powerLoss(node: string): Promise<void> {
+    for (const pid of this.nodePids(node)) {
+      try {
+        process.kill(pid, 'SIGSTOP');
+      } catch {
+        // already gone
+      }
+    }
+    await execa('ip', ['-n', `pcmklab-${node}`, 'link', 'set', 'lab0', 'down'], { timeout: 10_000 });
+  }
+  /** Network partition: the node's link goes down, the node keeps running. */
+  async cutLink(node: string): Promise<void> {
+    await execa('ip', ['-n', `pcmklab-${node}`, 'link', 'set', 'lab0', 'down'], { timeout: 10_000 });
+  }
+  /** The node's answer to pg_is_in_recovery() over its local socket: 't', 'f', or 'down'. */
+  async pgRole(node: string): Promise<string> {
+    const r = await this.psql(node, 'SELECT pg_is_in_recovery()');
+    return r.ok ? r.out : 'down';
   }
   async down(): Promise<void> {
     await this.kit(['down', '--force'], 240_000).catch(() => undefined);
@@ -148,4 +207,39 @@ export async function crashFailover(lab: PcmkLab): Promise<FailoverTiming & { fr
   const writable = await lab.waitWritable(standby, 120_000);
   const promotedOut = await lab.kit(['wait-promoted', standby, '120']);
   return { scenario: 'primary crash (kill -9, fencing on)', agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN), from: primary, to: standby };
+}
+
+/**
+ * Power loss of the primary's node (fencing on): every process frozen and the link down; the
+ * standby's walreceiver hears nothing (wal_receiver_timeout stays at PostgreSQL's 60 s).
+ */
+export async function powerLossFailover(lab: PcmkLab): Promise<FailoverTiming & { from: string; to: string }> {
+  const { primary, standby } = await roles(lab);
+  const t0 = Date.now();
+  await lab.powerLoss(primary);
+  const writable = await lab.waitWritable(standby, 120_000);
+  const promotedOut = await lab.kit(['wait-promoted', standby, '60']);
+  return { scenario: "power loss of the primary's node (freeze + link down, fencing on)", agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN), from: primary, to: standby };
+}
+
+/**
+ * Network partition of the primary's node (link down, both nodes keep running; fencing on with
+ * priority-fencing-delay). Outcome wanted: exactly one primary, and it takes writes. Timing:
+ * seconds from the cut until the other node is fenced (no process left in it) with the survivor
+ * writable.
+ */
+export async function partitionFailover(lab: PcmkLab): Promise<FailoverTiming & { survivor: string; fenced: string; roles: Record<string, string> }> {
+  const { primary, standby } = await roles(lab);
+  const t0 = Date.now();
+  await lab.cutLink(primary);
+  let fenced = '';
+  for (let i = 0; i < 600 && Date.now() - t0 < 120_000 && !fenced; i++) {
+    for (const n of [primary, standby]) if (lab.nodePids(n).length === 0) fenced = n;
+    if (!fenced) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!fenced) throw new Error('neither node was fenced within 120 s');
+  const survivor = fenced === primary ? standby : primary;
+  const writable = await lab.waitWritable(survivor, 120_000);
+  const after: Record<string, string> = { [primary]: await lab.pgRole(primary), [standby]: await lab.pgRole(standby) };
+  return { scenario: "network partition of the primary's node (link down, fencing on)", agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: NaN, survivor, fenced, roles: after };
 }

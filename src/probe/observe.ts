@@ -104,7 +104,7 @@ export class ProbeSession {
       const build = (role: PgRole, results: Row[][], hasTimeline: boolean): Observation =>
         role === 'standby'
           ? { ok: true, target, server: server as ServerInfo, standby: toStandby(results[0][0], hasTimeline ? num(results[1]?.[0]?.timeline) : null), durationMs: Date.now() - started }
-          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), standbys: results[1].map(toReplicationRow), slots: (results[2] ?? []).map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) })) }, durationMs: Date.now() - started };
+          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms), standbys: results[1].map(toReplicationRow), slots: (results[2] ?? []).map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) })) }, durationMs: Date.now() - started };
 
       // Role and version known from the previous observation (a kept connection): everything in
       // one round trip. A changed role fails the role's statements or shows in the first row:
@@ -407,5 +407,6 @@ function toReplicationRow(row: Row): ReplicationRow {
     writeLagS: num(row.write_lag_s),
     flushLagS: num(row.flush_lag_s),
     replayLagS: num(row.replay_lag_s),
+    replyAgeS: num(row.reply_age_s),
   };
 }

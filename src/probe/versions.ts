@@ -47,6 +47,7 @@ export const VERSION_DIFFERENCES = [
   { key: 'walreceiver.flushed_lsn', since: 130000, note: 'pg_stat_wal_receiver.received_lsn replaced by written_lsn + flushed_lsn in 13' },
   { key: 'slots.wal_status', since: 130000, note: 'pg_replication_slots.wal_status (reserved/extended/unreserved/lost) added in 13 with max_slot_wal_keep_size' },
   { key: 'archive.status_dir_function', since: 120000, note: 'pg_ls_archive_statusdir() (pg_monitor) added in 12; before, pg_ls_dir() (superuser)' },
+  { key: 'replication.reply_time', since: 120000, note: "pg_stat_replication.reply_time added in 12: before, a standby's silence is not visible from the primary (standby_silent needs 12+)" },
   { key: 'recovery.signal_files', since: 120000, note: 'recovery.conf replaced by standby.signal + postgresql.conf settings in 12' },
 ] as const;
 
@@ -79,6 +80,7 @@ const REPLICATION_COLUMNS: VersionedColumn[] = [
   { name: 'write_lag_s', expr: 'extract(epoch FROM r.write_lag)::float8' },
   { name: 'flush_lag_s', expr: 'extract(epoch FROM r.flush_lag)::float8' },
   { name: 'replay_lag_s', expr: 'extract(epoch FROM r.replay_lag)::float8' },
+  { name: 'reply_age_s', expr: 'extract(epoch FROM now() - r.reply_time)::float8', since: 120000, before: 'NULL::float8', note: 'reply_time added in 12' },
 ];
 
 function select(columns: VersionedColumn[], versionNum: number): string {
@@ -122,7 +124,7 @@ ORDER BY r.application_name, r.pid`;
 
 /** The primary's current LSN and timeline (timeline = first 8 hex digits of the WAL file name). */
 export const PRIMARY_POSITION_SQL =
-  "SELECT pg_current_wal_lsn()::text AS current_lsn, ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline";
+  "SELECT pg_current_wal_lsn()::text AS current_lsn, ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline, (SELECT setting::float8 FROM pg_settings WHERE name = 'wal_sender_timeout') AS wal_sender_timeout_ms";
 
 /** Count of WAL segments waiting to be archived (.ready files in pg_wal/archive_status). */
 export function archiveReadySql(versionNum: number): string {

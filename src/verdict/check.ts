@@ -35,6 +35,7 @@ export type FindingCode =
   | 'primary_unreachable'
   | 'standby_missing'
   | 'standby_not_streaming'
+  | 'standby_silent'
   | 'sync_state_mismatch'
   | 'standby_lag_bytes'
   | 'standby_flush_lag_bytes'
@@ -68,6 +69,7 @@ export const FINDING_CLASS: Record<FindingCode, FindingClass> = {
   primary_unreachable: 'replication',
   standby_missing: 'replication',
   standby_not_streaming: 'replication',
+  standby_silent: 'replication',
   sync_state_mismatch: 'replication',
   standby_lag_bytes: 'replication',
   standby_flush_lag_bytes: 'replication',
@@ -165,7 +167,7 @@ export function judge(obs: Observation, policy: CheckPolicy): Verdict {
     judgeStandby(obs.standby, policy, findings, metrics, facts);
   } else if (obs.primary) {
     addPrimaryFacts(obs.primary.currentLsn, obs.primary.timeline, facts);
-    judgePrimary(obs.primary.standbys, policy, findings, metrics, facts);
+    judgePrimary(obs.primary.standbys, policy, findings, metrics, facts, obs.primary.walSenderTimeoutMs ?? null);
     judgeSlots(obs.primary.slots ?? [], findings);
   }
 
@@ -213,6 +215,16 @@ function addPrimaryFacts(currentLsn: string | null, timeline: number | null, fac
 
 function metric(label: string, value: number, unit: Metric['unit'], t?: Thresholds): Metric {
   return { label, value, unit, warning: t?.warning?.text, critical: t?.critical?.text, min: 0 };
+}
+
+/**
+ * Seconds without a reply after which a streaming standby is called silent (PostgreSQL 12+
+ * reply_time): half the primary's wal_sender_timeout plus 10 s. The walsender asks for a reply
+ * once half of wal_sender_timeout passed without one (walsender.c) and a live standby answers at
+ * once; it also replies every wal_receiver_status_interval (10 s). null when disabled (0).
+ */
+export function silentStandbyLimitS(walSenderTimeoutMs: number | null): number | null {
+  return walSenderTimeoutMs && walSenderTimeoutMs > 0 ? Math.round(walSenderTimeoutMs / 2000 + 10) : null;
 }
 
 /**
@@ -344,7 +356,7 @@ function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Finding[],
   }
 }
 
-function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Finding[], metrics: Metric[], facts: Verdict['facts']): void {
+function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Finding[], metrics: Metric[], facts: Verdict['facts'], walSenderTimeoutMs: number | null = null): void {
   const streaming = rows.filter((r) => r.state === 'streaming');
   facts.standbys = rows.map((r) => `${r.applicationName}:${r.state ?? '?'}:${r.syncState ?? '?'}`).join(',');
   facts.streaming = streaming.length;
@@ -392,8 +404,20 @@ function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Fin
     }
   }
   const judged = policy.applicationNames.length ? rows.filter((r) => policy.applicationNames.includes(r.applicationName)) : rows;
+  const silentAfter = silentStandbyLimitS(walSenderTimeoutMs);
   for (const r of judged) {
     const name = r.applicationName || `pid${r.pid}`;
+    if (silentAfter !== null && r.state === 'streaming' && r.replyAgeS !== null && r.replyAgeS > silentAfter) {
+      findings.push({
+        code: 'standby_silent',
+        severity: 'critical',
+        message: `standby "${name}"${r.clientAddr ? ` (${r.clientAddr})` : ''} still shows as streaming but has not replied for ${formatQuantity(r.replyAgeS, 's')} (a live standby answers within half of wal_sender_timeout, ${round3((walSenderTimeoutMs ?? 0) / 2000)} s): it may have lost power or be cut off; the walsender gives up only at wal_sender_timeout`,
+        subject: name,
+        value: round3(r.replyAgeS),
+        unit: 's',
+        threshold: String(silentAfter),
+      });
+    }
     if (r.replayLagBytes !== null) {
       metrics.push(metric(`${name}_replay_lag_bytes`, r.replayLagBytes, 'B', policy.thresholds.lagBytes));
       thresholdFinding(findings, 'standby_lag_bytes', r.replayLagBytes, 'B', policy.thresholds.lagBytes, (v) => `standby "${name}" replay lag ${v}`, name);

@@ -79,6 +79,12 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
         case 'archive.status_dir_function':
           expect((await json(['archive', 'status', '-h', '127.0.0.1', '-p', String(pair.primary.port)])).j.facts.ready_count).toBe(0);
           break;
+        case 'replication.reply_time':
+          // A streaming standby replies at least every wal_receiver_status_interval (10 s).
+          expect(Object.keys(p)).toContain('reply_age_s');
+          if (applies) expect(Number(p.reply_age_s)).toBeLessThan(15);
+          else expect(p.reply_age_s).toBe('');
+          break;
         case 'recovery.signal_files':
           expect(existsSync(join(pair.standby.data, 'standby.signal'))).toBe(applies);
           expect(existsSync(join(pair.standby.data, 'recovery.conf'))).toBe(!applies);

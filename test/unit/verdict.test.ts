@@ -64,11 +64,12 @@ function row(r: Partial<ReplicationRow> = {}): ReplicationRow {
     writeLagS: null,
     flushLagS: null,
     replayLagS: null,
+    replyAgeS: null,
     ...r,
   };
 }
-function primary(rows: ReplicationRow[], slots: Array<{ name: string; active: boolean; walStatus: string | null }> = []): Observation {
-  return { ok: true, target, server: primaryServer, durationMs: 5, primary: { currentLsn: '0/3000000', timeline: 1, standbys: rows, slots } };
+function primary(rows: ReplicationRow[], slots: Array<{ name: string; active: boolean; walStatus: string | null }> = [], walSenderTimeoutMs: number | null = null): Observation {
+  return { ok: true, target, server: primaryServer, durationMs: 5, primary: { currentLsn: '0/3000000', timeline: 1, walSenderTimeoutMs, standbys: rows, slots } };
 }
 
 describe('judge: standby', () => {
@@ -229,5 +230,25 @@ describe('a primary that vanished without a word (power loss): silence and the s
     expect(v.findings.map((f) => f.code)).toEqual(['primary_unreachable']);
     const w = judge(standby({ walReceiverTimeoutMs: 60_000, senderProbe: { target: 'h:1', result: 'no-answer', detail: 'x', ms: 1 } }, { status: 'waiting', lastMsgAgeS: 6 }), policy());
     expect(w.findings.map((f) => f.code)).toEqual(['walreceiver_not_streaming']);
+  });
+});
+
+describe('a standby that vanished without a word, seen from the primary (reply_time, 12+)', () => {
+  it.each([
+    // [reply age s, wal_sender_timeout ms, state, expected]
+    [10, 60_000, 'streaming', 'ok'],
+    [40, 60_000, 'streaming', 'ok'],
+    [41, 60_000, 'streaming', 'critical'],
+    [16, 10_000, 'streaming', 'critical'],
+    [500, 0, 'streaming', 'ok'],
+    [500, null, 'streaming', 'ok'],
+    [null, 60_000, 'streaming', 'ok'],
+  ] as const)('reply age %s s, wal_sender_timeout %s ms: %s', (age, wst, state, sev) => {
+    const v = judge(primary([row({ replyAgeS: age, state })], [], wst), policy({ applicationNames: ['slave'] }));
+    expect(v.severity).toBe(sev);
+    if (sev === 'critical') {
+      expect(v.findings[0]).toMatchObject({ code: 'standby_silent', subject: 'slave' });
+      expect(v.findings[0].message).toContain('192.168.1.3');
+    }
   });
 });

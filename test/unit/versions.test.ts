@@ -15,7 +15,9 @@ describe('version table', () => {
     expect(standbySql(130000)).toContain('w.flushed_lsn::text AS flushed_lsn');
     expect(standbySql(100000)).toContain('NULL::text AS sender_host');
     expect(standbySql(110000)).toContain('w.sender_host AS sender_host');
-    expect(primarySql(100000)).toBe(primarySql(180000));
+    expect(primarySql(110000)).toContain('NULL::float8 AS reply_age_s');
+    expect(primarySql(120000)).toContain('now() - r.reply_time');
+    expect(primarySql(120000)).toBe(primarySql(180000));
     expect(archiveReadySql(110000)).toContain('pg_ls_dir');
     expect(archiveReadySql(120000)).toContain('pg_ls_archive_statusdir');
   });
