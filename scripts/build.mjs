@@ -1,6 +1,7 @@
 // Builds dist/pgsr.cjs: one CommonJS file with every dependency inside, run by plain `node`.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { readFile } from 'node:fs/promises';
 
 /**
@@ -22,7 +23,8 @@ const nodeOnlyPg = {
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const outfile = new URL('../dist/pgsr.cjs', import.meta.url).pathname;
-await build({
+const result = await build({
+  write: false,
   entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
   outfile,
   bundle: true,
@@ -39,5 +41,11 @@ await build({
   logLevel: 'warning',
   plugins: [nodeOnlyPg],
 });
-chmodSync(outfile, 0o755);
+// Written to a temporary file and renamed into place: an agent or monitor running the bundle
+// while it is rebuilt (or upgraded) reads either the old file or the new one, never half of one.
+const tmp = `${outfile}.tmp-${process.pid}`;
+mkdirSync(dirname(outfile), { recursive: true });
+writeFileSync(tmp, result.outputFiles[0].contents, { mode: 0o755 });
+chmodSync(tmp, 0o755);
+renameSync(tmp, outfile);
 console.log(`built ${outfile} (${(statSync(outfile).size / 1024).toFixed(0)} KiB)`);

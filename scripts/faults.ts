@@ -43,7 +43,7 @@ function record(fault: string, entry: string, expected: string, observed: string
 }
 
 /** One expectation on an exit code (and optionally the output), with a time bound. */
-async function expectExit(fault: string, entry: string, node: NsNode, args: string[], code: number, opts: { match?: RegExp; maxMs?: number; env?: Record<string, string>; sb?: { alertLog: string; stateDir: string }; path?: string } = {}) {
+async function expectExit(fault: string, entry: string, node: NsNode, args: string[], code: number, opts: { match?: RegExp; maxMs?: number; env?: Record<string, string>; sb?: { alertLog: string; stateDir: string }; path?: string; timeoutMs?: number } = {}) {
   const r = await pgsr(node, args, opts);
   const okCode = r.code === code;
   const okMatch = !opts.match || opts.match.test(r.out);
@@ -357,6 +357,87 @@ async function splitBrain(): Promise<void> {
   await partition('link down', false);
 }
 
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL's default timeouts (wal_sender_timeout / wal_receiver_timeout 60 s): a power loss
+// sends no FIN, so nothing on the other side hears of it before those timers.
+
+const clpEnv = (event: string, extra: Record<string, string> = {}) => ({ CLP_EVENT: event, CLP_DISK: 'SUCCESS', CLP_SERVER: 'HOME', CLP_GROUPNAME: 'failover_primary', CLP_RESOURCENAME: 'exec_database', ...extra });
+
+async function powerLossOfPrimary(): Promise<void> {
+  const S = pair.standby;
+  const P = pair.primary;
+  const conninfo = `host=${P.ip} port=5432 user=postgres`;
+  const f = "power loss of the primary's node (default 60 s timeouts)";
+  const frozen = await pair.powerLoss(P);
+  const t0 = Date.now();
+  const sb = sandbox();
+  await expectEventually(f, 'check clusterpro (standby): critical, the primary does not answer', S, sArgs('clusterpro'), 1, 5_000 + 3_000 + 12_000, sb, /the walreceiver still says streaming, but the primary/);
+  const status = await pair.psql(S, 'SELECT status FROM pg_stat_wal_receiver').catch((e: Error) => e.message);
+  record(f, 'pg_stat_wal_receiver on the standby meanwhile', 'still streaming (the walreceiver has not noticed)', status, Date.now() - t0, status === 'streaming');
+  await expectExit(f, 'check nagios (standby)', S, sArgs('nagios'), 2, { match: /^PGSR CRITICAL - .*the primary .* (does not answer|cannot be reached)/, maxMs: 10_000 + 2500 });
+  await expectExit(f, 'check json (standby)', S, sArgs('json'), 1, { match: /"code":"primary_unreachable"/ });
+  await expectExit(f, 'watch (standby) --fail-after 1', S, ['watch', '-h', '127.0.0.1', '-p', '5432', '--interval', '1', '--fail-after', '1', '--timeout', '8', '--no-alert', '--format', 'text'], 1, { maxMs: 8_000 + 2 * 1000 + 3000, match: /primary_unreachable|does not answer|cannot be reached/ });
+  const alerts = readAlerts(sb.alertLog);
+  record(f, 'clplogcmd alert', 'one ERR naming the silent primary', alerts.map((a) => `${a.level}:${a.event_id}`).join(',') || 'none', 0, alerts.length === 1 && alerts[0].level === 'ERR' && alerts[0].message.replace(/\\(.)/g, '$1').includes(P.ip));
+  await expectExit(f, 'promote (operator, no --force): refused, says what is known', S, ['promote', '-D', S.data, '--bindir', pair.bindir, '--primary-conninfo', conninfo], 3, { match: /does not answer|cannot be reached|cannot tell whether/, maxMs: 15_000 });
+  const known = outputs.at(-1) ?? '';
+  record(f, 'the refusal names the walreceiver status and its silence', 'known: walreceiver: streaming ..., last message N s ago', /known: walreceiver: streaming from [\d.]+:5432, last message \d+ s ago, sender probe: (no-answer|unreachable)/.test(known) ? 'named' : known.slice(0, 120), 0, /known: walreceiver: streaming from [\d.]+:5432, last message \d+ s ago, sender probe: (no-answer|unreachable)/.test(known));
+  await expectExit(f, 'promote --force with a failing post-promote command: exit 1, the promotion stands', S, ['promote', '-D', S.data, '--bindir', pair.bindir, '--force', '--post-promote-command', 'echo "VIP not added" >&2; exit 7', '--format', 'clusterpro'], 1, { match: /PARTIAL exit=1: promoted \(the promotion stands: .*post-promote command failed \(exit 7: VIP not added\)/, sb });
+  const role = await pair.psql(S, 'SELECT pg_is_in_recovery()');
+  record(f, 'the ex-standby after that promote', 'a primary (f)', role, 0, role === 'f');
+  const pa = readAlerts(sb.alertLog).at(-1);
+  record(f, 'clplogcmd alert of the partial promote', 'ERR event 22 saying the promotion stands', pa ? `${pa.level}:${pa.event_id}` : 'none', 0, pa?.level === 'ERR' && pa.event_id === 22 && /promotion stands/.test(pa.message.replace(/\\(.)/g, '$1')));
+  // The old primary comes back (frozen, not dead): two primaries until it is rebuilt.
+  await pair.powerBack(P, frozen);
+  await expectExit('old primary back after a power loss (two primaries)', 'rebuild of the live old primary, no --force: refused', P, ['rebuild', '-D', P.data, '--bindir', pair.bindir, '--from', `host=${S.ip} port=5432 user=postgres application_name=slave`], 3, { match: /running primary \(timeline 1, WAL at [0-9A-F]+\/[0-9A-F]+\); the source [\d.]+:5432 is at timeline 2/ });
+  const stillPrimary = await pair.psql(P, 'SELECT pg_is_in_recovery()').catch(() => 'down');
+  record('old primary back after a power loss (two primaries)', 'the old primary after the refusal', 'untouched, still running (f)', stillPrimary, 0, stillPrimary === 'f');
+  await expectExit('old primary back after a power loss (two primaries)', 'rebuild --force: the old primary becomes a standby of the new one', P, ['rebuild', '-D', P.data, '--bindir', pair.bindir, '--from', `host=${S.ip} port=5432 user=postgres application_name=slave`, '--force', '--timeout', '120'], 0, { match: /rebuilt by (pg_rewind|pg_basebackup)/, timeoutMs: 150_000 });
+}
+
+async function powerLossOfStandby(): Promise<void> {
+  const S = pair.standby;
+  const P = pair.primary;
+  const f = "power loss of the standby's node (default 60 s timeouts)";
+  const frozen = await pair.powerLoss(S);
+  const t0 = Date.now();
+  await expectEventually(f, 'check clusterpro (primary): critical, the standby stopped replying', P, pArgs('clusterpro', ['--no-alert']), 1, 40_000 + 10_000 + 10_000, undefined, /has not replied for/);
+  const state = await pair.psql(P, "SELECT coalesce((SELECT state FROM pg_stat_replication WHERE application_name = 'slave'), 'none')");
+  record(f, 'pg_stat_replication on the primary meanwhile', 'still streaming (the walsender has not noticed)', state, Date.now() - t0, state === 'streaming');
+  await expectExit(f, 'check nagios (primary)', P, pArgs('nagios'), 2, { match: /^PGSR CRITICAL - .*has not replied/ });
+  await pair.powerBack(S, frozen);
+  await expectEventually(`${f}, healed`, 'check clusterpro (primary)', P, pArgs('clusterpro', ['--no-alert']), 0, 90_000);
+}
+
+async function execStartPeer(): Promise<void> {
+  const S = pair.standby;
+  const P = pair.primary;
+  const peer = `host=${S.ip} port=5432 user=postgres`;
+  const execArgs = (extra: string[] = []) => ['exec', 'start', '-D', P.data, '--bindir', pair.bindir, '-h', '127.0.0.1', '-p', '5432', '--format', 'clusterpro', ...extra];
+  const sb = sandbox();
+  // CLUSTERPRO's PATH: no /usr/sbin (runuser lives there).
+  const clpPath = `${CLPSIM_DIR}:/usr/bin:/bin`;
+  await expectExit('exec stop (GROUPSTOP)', 'exec stop: clean stop, no lock left', P, ['exec', 'stop', '-D', P.data, '--bindir', pair.bindir, '--format', 'clusterpro'], 0, { env: clpEnv('START', { CLP_FACTOR: 'GROUPSTOP' }), sb, path: clpPath, match: /stopped \(fast, clean shutdown\)/ });
+  const hb = await pair.psql(S, "SELECT pg_promote()");
+  record('exec start after a clean stop, the standby promoted meanwhile', 'standby promoted', 't', hb, 0, hb === 't');
+  for (const event of ['START', 'FAILOVER']) {
+    await expectExit('exec start after a clean stop, the standby promoted meanwhile', `exec start (${event}, PATH without /usr/sbin): refused, peer named`, P, execArgs(['--peer-conninfo', peer]), 3, { env: clpEnv(event), sb, path: clpPath, match: new RegExp(`peer ${S.ip.replace(/\./g, '\\.')}:5432 answers as a primary`) });
+  }
+  const a = readAlerts(sb.alertLog).at(-1);
+  record('exec start after a clean stop, the standby promoted meanwhile', 'clplogcmd alert', 'ERR event 27 naming the peer', a ? `${a.level}:${a.event_id}` : 'none', 0, a?.level === 'ERR' && a.event_id === 27 && a.message.replace(/\\(.)/g, '$1').includes(S.ip));
+  const down = await pair.psql(P, 'SELECT 1').then(() => 'running', () => 'down');
+  record('exec start after a clean stop, the standby promoted meanwhile', 'the old primary', 'not started (down)', down, 0, down === 'down');
+  // The peer cannot be asked (its link is down): start, with a WARN alert.
+  await execa('ip', ['-n', S.ns, 'link', 'set', S.veth, 'down']);
+  try {
+    await expectExit('exec start with the peer unreachable', 'exec start (START): started as primary, WARN', P, execArgs(['--peer-conninfo', peer, '--timeout', '30']), 0, { env: clpEnv('START'), sb, path: clpPath, match: /DONE exit=0: started as primary .*WARNING: peer .* could not be asked/, maxMs: 20_000 });
+    const w = readAlerts(sb.alertLog).at(-1);
+    record('exec start with the peer unreachable', 'clplogcmd alert', 'WARN event 27 naming the peer', w ? `${w.level}:${w.event_id}` : 'none', 0, w?.level === 'WARN' && w.event_id === 27 && w.message.replace(/\\(.)/g, '$1').includes(S.ip));
+  } finally {
+    await execa('ip', ['-n', S.ns, 'link', 'set', S.veth, 'up']);
+  }
+}
+
 /** Watches every process's argv for the password while the suite runs. */
 function argvSampler(secret: string): { stop: () => { samples: number; hits: string[] } } {
   let samples = 0;
@@ -401,6 +482,13 @@ async function main(): Promise<void> {
     await badInput();
     await hostSide();
     await splitBrain();
+    // PostgreSQL's default timeouts from here on, a fresh pair per scenario.
+    for (const scenario of [powerLossOfPrimary, powerLossOfStandby, execStartPeer]) {
+      await pair.down();
+      pair = new NetnsPair({ defaultTimeouts: true });
+      await pair.up();
+      await scenario();
+    }
   } catch (err) {
     record('suite', 'harness', 'no error', (err as Error).message.split('\n')[0], 0, false);
   } finally {
@@ -418,7 +506,7 @@ async function main(): Promise<void> {
   console.log(table);
   console.log(`\nfaults: ${passed} passed, ${failed} failed`);
   if (!process.argv.includes('--no-write')) {
-    writeFileSync(join(REPO, 'docs', 'reliability.md'), `# Reliability record\n\nThe latest run of \`npm run faults\` (scripts/faults.ts) on ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t0) / 1000).toFixed(0)} s: a primary and a standby in two network namespaces joined by a veth pair (wal_sender/receiver_timeout 3 s), every entry point run inside the namespaces as a cluster manager runs it.\n\n${table}\n\n${passed} passed, ${failed} failed\n`);
+    writeFileSync(join(REPO, 'docs', 'reliability.md'), `# Reliability record\n\nThe latest run of \`npm run faults\` (scripts/faults.ts) on ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t0) / 1000).toFixed(0)} s: a primary and a standby in two network namespaces joined by a veth pair (wal_sender/receiver_timeout 3 s; the power-loss and exec-start scenarios at the end on fresh pairs with PostgreSQL's default 60 s), every entry point run inside the namespaces as a cluster manager runs it. A power loss is every process of the node's namespace frozen (SIGSTOP) and its link down: no FIN or RST reaches the other side.\n\n${table}\n\n${passed} passed, ${failed} failed\n`);
   }
   process.exit(failed === 0 ? 0 : 1);
 }

@@ -30,7 +30,11 @@ export class NetnsPair {
   bindir = '';
   readonly passwordRole = { name: 'pgsr_pw', password: `fault-secret-${Math.random().toString(36).slice(2, 10)}` };
 
-  constructor() {
+  /**
+   * @param opts.defaultTimeouts PostgreSQL's own wal_sender_timeout / wal_receiver_timeout (60 s)
+   *   and status interval (10 s), as users run them; else 3 s / 1 s for a fast suite.
+   */
+  constructor(readonly opts: { defaultTimeouts?: boolean } = {}) {
     const base = `10.${this.net}.${this.sub}`;
     this.primary = { name: 'primary', ns: `pgsrf${this.id}p`, ip: `${base}.1`, veth: `pf${this.id}p`, data: join(this.dir, 'primary'), log: join(this.dir, 'primary.log') };
     this.standby = { name: 'standby', ns: `pgsrf${this.id}s`, ip: `${base}.2`, veth: `pf${this.id}s`, data: join(this.dir, 'standby'), log: join(this.dir, 'standby.log') };
@@ -65,11 +69,9 @@ export class NetnsPair {
       'fsync = off',
       'max_connections = 20',
       'superuser_reserved_connections = 3',
-      // Fast failure detection for the suite (defaults are 60 s).
-      "wal_sender_timeout = '3s'",
-      "wal_receiver_timeout = '3s'",
-      "wal_retrieve_retry_interval = '1s'",
-      "wal_receiver_status_interval = '1s'",
+      // Fast failure detection for most of the suite (defaults are 60 s); the power-loss
+      // scenarios run with the defaults.
+      ...(this.opts.defaultTimeouts ? [] : ["wal_sender_timeout = '3s'", "wal_receiver_timeout = '3s'", "wal_retrieve_retry_interval = '1s'", "wal_receiver_status_interval = '1s'"]),
       'archive_mode = on',
       "archive_command = 'true'",
       '',
@@ -143,7 +145,46 @@ export class NetnsPair {
     return this.x(node, [join(this.bindir, 'pg_ctl'), '-D', node.data, ...args], { asPg: true, timeoutMs: 90_000 });
   }
 
+  /** PIDs of every process in a node's network namespace. */
+  async nsPids(node: NsNode): Promise<number[]> {
+    const r = await execa('ip', ['netns', 'pids', node.ns], { reject: false, timeout: 10_000 });
+    return String(r.stdout).split(/\s+/).filter(Boolean).map(Number);
+  }
+
+  /** Power loss of a node: every process of its namespace frozen (no FIN, no RST), then its link down. */
+  async powerLoss(node: NsNode): Promise<number[]> {
+    const pids = await this.nsPids(node);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGSTOP');
+      } catch {
+        // gone
+      }
+    }
+    await execa('ip', ['-n', node.ns, 'link', 'set', node.veth, 'down']);
+    return pids;
+  }
+
+  /** Power back: link up, processes resumed (as if the node had only been frozen). */
+  async powerBack(node: NsNode, pids: number[]): Promise<void> {
+    await execa('ip', ['-n', node.ns, 'link', 'set', node.veth, 'up']);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // gone
+      }
+    }
+  }
+
   async down(): Promise<void> {
+    for (const n of [this.primary, this.standby]) for (const pid of await this.nsPids(n).catch(() => [])) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // gone
+      }
+    }
     for (const n of [this.standby, this.primary]) {
       if (existsSync(join(n.data, 'postmaster.pid'))) {
         const pid = await this.postmasterPid(n).catch(() => 0);

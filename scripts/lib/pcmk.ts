@@ -51,7 +51,12 @@ export class PcmkLab {
   async setUp(fencing: boolean): Promise<void> {
     await this.kit(['install'], 600_000);
     await this.down();
-    await this.kit(['up']);
+    // `up` has failed once in a while right after a `down` (corosync -t on a half-made node):
+    // one clean retry.
+    await this.kit(['up']).catch(async () => {
+      await this.down();
+      await this.kit(['up']);
+    });
     await this.kit(['pg-init']);
     if (this.agent === 'paf') {
       await this.kit(['paf', ...(fencing ? ['--fencing'] : [])]);

@@ -744,7 +744,13 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
  * was not promoted), so the pair keeps its primary.
  */
 async function rollBack(run: Run, cfg: LifecycleConfig, why: string): Promise<ActionResult> {
-  const back = await start({ ...cfg, as: 'primary', peerConninfo: undefined, hostGiven: false, portGiven: false, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining()) } });
+  let back = await start({ ...cfg, as: 'primary', peerConninfo: undefined, hostGiven: false, portGiven: false, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining()) } });
+  // A postmaster that has just exited may not be reaped yet (PostgreSQL refuses to start while
+  // its pid exists): retry for a few seconds.
+  for (let i = 0; i < 50 && back.outcome === 'refused' && /zombie/.test(back.summary) && run.remaining() > 3000; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    back = await start({ ...cfg, as: 'primary', peerConninfo: undefined, hostGiven: false, portGiven: false, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining()) } });
+  }
   run.steps.push({ step: 'roll back: start the old primary as primary', status: back.outcome === 'done' || back.outcome === 'already' ? 'done' : 'failed', detail: back.summary });
   run.facts.rolled_back = back.outcome === 'done' || back.outcome === 'already';
   return run.result('failed', `${why}; rolled back: ${run.facts.rolled_back ? `the old primary ${cfg.pgdata} runs as primary again` : `restarting the old primary FAILED (${back.summary})`}; standby NOT promoted`);
@@ -760,6 +766,12 @@ async function abortAfterSlowStop(run: Run, cfg: LifecycleConfig, pgdata: string
     () => false,
   );
   if (!gone) return run.result('failed', `the primary did not stop cleanly in time (${detail}); switchover aborted, standby NOT promoted, no immediate stop; it is still shutting down: start it again with \`pgsr start --as primary\` once it has stopped`);
+  // It finished its fast shutdown after all: a clean stop (pg_controldata says so), so its lock goes as after any clean stop.
+  const cd = bin.pg_controldata ? await runAs(cfg.common.osUser, bin.pg_controldata, [pgdata], { timeoutMs: Math.min(10_000, run.remaining()) }) : undefined;
+  const state = cd && cd.exitCode === 0 ? parseControlData(cd.stdout)['Database cluster state'] : undefined;
+  run.steps.push({ step: 'the fast shutdown finished late', status: 'done', detail: `pg_controldata: ${state ?? 'unreadable'}` });
+  if (state !== 'shut down') return run.result('failed', `the primary did not stop cleanly in time (${detail}) and then ended as "${state ?? 'unreadable'}"; standby NOT promoted; not restarted automatically: check it, then \`pgsr start --as primary\``);
+  removeLock(pgdata);
   return rollBack(run, cfg, `the primary did not stop cleanly in time (${detail})`);
 }
 

@@ -23,8 +23,8 @@ interface Action {
   facts: Record<string, unknown>;
 }
 
-async function pgsr(args: string[], timeoutMs = 120_000): Promise<Action & { code: number; ms: number }> {
-  const r = await runPgsr([...args, '--format', 'json'], { timeoutMs });
+async function pgsr(args: string[], timeoutMs = 120_000, env?: Record<string, string>): Promise<Action & { code: number; ms: number }> {
+  const r = await runPgsr([...args, '--format', 'json'], { timeoutMs, env });
   let j: Action;
   try {
     j = JSON.parse(r.stdout.split('\n').at(-1) ?? '') as Action;
@@ -198,4 +198,69 @@ describe('stop escalation (PostgreSQL 15)', () => {
       client.kill();
     }
   });
+});
+
+describe('switchover never leaves the pair without a primary (PostgreSQL 15)', () => {
+  let pair: LabPair;
+  let bindir: string;
+  beforeAll(async () => {
+    pair = await labUp();
+    bindir = await defaultBindir();
+  });
+  afterAll(async () => {
+    if (pair) await labDown(pair);
+  });
+  const args = (extra: string[] = []) => ['switchover', '-D', pair.primary.data, '--standby-pgdata', pair.standby.data, '--bindir', bindir, '--primary-conninfo', conninfo(pair.standby.port), ...extra];
+
+  it('the promote fails after the clean stop (a role that may not run pg_promote): rolled back, the old primary is primary again', async () => {
+    // pg_monitor but not superuser: everything else works, pg_promote() is refused by the server.
+    const r = await pgsr(args(['-U', pair.passwordRole.name, '--timeout', '90']), 120_000, { PGPASSWORD: pair.passwordRole.password });
+    expect(r).toMatchObject({ code: 1, outcome: 'failed', facts: { rolled_back: true } });
+    expect(r.summary).toMatch(/^promote failed: .*permission denied for function pg_promote.*; rolled back: the old primary .* runs as primary again; standby NOT promoted$/);
+    expect(r.steps.map((x) => [x.step, x.status])).toEqual([
+      ['CHECKPOINT on the primary', 'skipped'],
+      ['stop the primary (fast only)', 'done'],
+      ['wait until the standby received the shutdown checkpoint', 'done'],
+      ['promote the standby', 'failed'],
+      ['roll back: start the old primary as primary', 'done'],
+    ]);
+    expect(await psql(pair, pair.primary, 'SELECT pg_is_in_recovery()')).toBe('f');
+    expect(await psql(pair, pair.standby, 'SELECT pg_is_in_recovery()')).toBe('t');
+    await waitFor('the standby streaming from the old primary again', async () => (await psql(pair, pair.standby, 'SELECT status FROM pg_stat_wal_receiver')) === 'streaming', 30_000);
+  }, 150_000);
+
+  it('the old primary does not stop in time (a SIGSTOPped backend): no immediate stop, standby not promoted, the old primary primary again', async () => {
+    const client = execa('psql', ['-X', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '-c', 'BEGIN; SELECT pg_sleep(600);'], { reject: false, timeout: 120_000 });
+    let pid = '';
+    await waitFor('the sleeping backend', async () => (pid = await psql(pair, pair.primary, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()")) !== '');
+    process.kill(Number(pid), 'SIGSTOP');
+    // The backend wakes up 8 s later, while pgsr waits for the shutdown it cannot call back.
+    const wake = setTimeout(() => {
+      try {
+        process.kill(Number(pid), 'SIGCONT');
+      } catch {
+        // gone
+      }
+    }, 8000);
+    try {
+      const r = await pgsr(args(['--fast-timeout', '2', '--timeout', '60']), 120_000);
+      expect(r).toMatchObject({ code: 1, outcome: 'failed', facts: { rolled_back: true } });
+      expect(r.summary).toMatch(/^the primary did not stop cleanly in time \(fast shutdown did not finish within 2 s \(not escalated to immediate\)\); rolled back: .* runs as primary again; standby NOT promoted$/);
+      expect(r.steps.some((x) => /immediate/.test(x.step))).toBe(false);
+      expect(r.steps.some((x) => x.step === 'promote the standby')).toBe(false);
+      expect(r.steps.find((x) => x.step === 'the fast shutdown finished late')?.detail).toBe('pg_controldata: shut down');
+      expect(await psql(pair, pair.primary, 'SELECT pg_is_in_recovery()')).toBe('f');
+      expect(await psql(pair, pair.standby, 'SELECT pg_is_in_recovery()')).toBe('t');
+      // A clean (fast) shutdown completed: no crash recovery, nothing lost.
+      expect(readFileSync(join(pair.primary.data, 'pgsr-postmaster.log'), 'utf8')).not.toMatch(/database system was interrupted/);
+    } finally {
+      clearTimeout(wake);
+      try {
+        process.kill(Number(pid), 'SIGCONT');
+      } catch {
+        // gone
+      }
+      client.kill();
+    }
+  }, 150_000);
 });

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/lab';
-import { PcmkLab, cleanFailover, crashFailover, installAgent, roles } from '../../scripts/lib/pcmk';
+import { PcmkLab, cleanFailover, crashFailover, installAgent, partitionFailover, powerLossFailover, roles } from '../../scripts/lib/pcmk';
 
 const lab = new PcmkLab('pgsr');
 const isStreaming = async (node: string) => (await lab.psql(node, 'SELECT status FROM pg_stat_wal_receiver')).out === 'streaming';
@@ -66,5 +66,31 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     expect((await lab.attributes())[t.to]?.['pgsql-sr-status']).toBe('PRI');
     // The crashed former primary keeps its lock and a -INFINITY score: it stays down until rebuilt.
     await waitFor('the new primary to mark the old one', async () => (await lab.attributes())[t.from]?.['master-pgsql-sr'] === '-INFINITY', 30_000);
+  }, 300_000);
+
+  it("power loss of the primary's node (every process frozen, link down; fencing on; PostgreSQL's default 60 s timeouts): fenced, the standby promoted and writable", async () => {
+    await lab.setUp(true);
+    const { standby } = await roles(lab);
+    // The production default: the walreceiver alone would notice only after 60 s.
+    expect((await lab.psql(standby, 'SHOW wal_receiver_timeout')).out).toBe('1min');
+    const t = await powerLossFailover(lab);
+    console.log(`pgsr power loss ${t.from} -> ${t.to}: writable after ${t.writableS.toFixed(2)} s, promoted after ${t.promotedS} s`);
+    expect(await lab.promoted()).toBe(t.to);
+    expect(lab.nodePids(t.from)).toEqual([]); // fenced: nothing of the old primary runs
+    // The promotion did not wait for the walreceiver to give up (the bug: it refused, and the
+    // cluster was left with no primary at all).
+    expect(t.writableS).toBeLessThan(60);
+    expect((await lab.attributes())[t.to]?.['pgsql-sr-status']).toBe('PRI');
+  }, 300_000);
+
+  it("network partition of the primary's node (link down, both keep running; fencing on): exactly one primary, and it takes writes", async () => {
+    await lab.setUp(true);
+    const before = await roles(lab);
+    const t = await partitionFailover(lab);
+    console.log(`pgsr partition of ${before.primary}: ${t.fenced} fenced, ${t.survivor} primary and writable after ${t.writableS.toFixed(2)} s`);
+    // priority-fencing-delay: the node running the promoted instance wins the fence race.
+    expect(t.survivor).toBe(before.primary);
+    expect(t.roles).toEqual({ [t.survivor]: 'f', [t.fenced]: 'down' });
+    expect(lab.nodePids(t.fenced)).toEqual([]);
   }, 300_000);
 });
