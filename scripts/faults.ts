@@ -226,7 +226,8 @@ async function archiveFailing(): Promise<void> {
   await waitFor('the backlog to drain', async () => (await archiveFacts()).ready_count === 0, 30_000).catch(() => undefined);
   const after = (await archiveFacts()).ready_count;
   record('archive held', 'archive status', '.ready backlog drained', `ready ${after}`, Date.now() - t1, after === 0);
-  await expectExit('archive held', 'archive resume', P, ['archive', 'resume', '-h', '127.0.0.1', '-p', '5432'], 0, { match: /archive_command='false'/ });
+  await expectExit('archive held', 'archive resume', P, ['archive', 'resume', '-h', '127.0.0.1', '-p', '5432', '--format', 'json'], 0, { match: /"archive_command_sensitive":"false"/ });
+  await expectExit('archive held', 'archive status (clusterpro log line): never the command text', P, ['archive', 'status', '-h', '127.0.0.1', '-p', '5432', '--format', 'clusterpro', '--no-alert'], 0, { match: /^(?![\s\S]*archive_command=)[\s\S]*active/ });
   await pair.psql(P, "ALTER SYSTEM SET archive_command = 'true'");
   await pair.psql(P, 'SELECT pg_reload_conf()');
 }

@@ -46,7 +46,10 @@ async function main(): Promise<void> {
   const rows = scenarios.map((scenario) => {
     const of = (agent: string) => results.filter((r) => r.scenario === scenario && r.agent === agent).map((r) => r.writableS);
     const fmt = (v: number[]) => v.map((x) => x.toFixed(2)).join(' / ');
-    const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
+    const med = (v: number[]) => {
+      const x = [...v].sort((a, b) => a - b);
+      return x.length % 2 ? x[(x.length - 1) / 2] : (x[x.length / 2 - 1] + x[x.length / 2]) / 2;
+    };
     return `| ${scenario} | ${fmt(of('pgsr'))} | ${fmt(of('paf'))} | ${(med(of('pgsr')) / med(of('paf'))).toFixed(2)} |`;
   });
   const table = [

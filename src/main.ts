@@ -52,12 +52,13 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
   const nagios = isNagiosInvocation(args, scriptPath);
   const usageExit = nagios ? NAGIOS_EXIT.unknown : EXIT.config;
   const okExit = nagios ? NAGIOS_EXIT.unknown : EXIT.ok;
-  if (asCheckPgsr) {
+  if (asCheckPgsr || nagios) {
+    // monitoring-plugins guidelines: -V/--version prints the version (UNKNOWN exit as for --help).
     if (args.includes('-V') || args.includes('--version')) {
       process.stdout.write(`check_pgsr (pgsr) ${VERSION}\n`);
       return NAGIOS_EXIT.unknown;
     }
-    args = ['check', ...args];
+    if (asCheckPgsr) args = ['check', ...args];
   }
   let pending: Promise<CommandResult> | undefined;
   const program = new Command('pgsr')

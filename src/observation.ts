@@ -109,14 +109,26 @@ export interface ReplicationRow {
   replayLagS: number | null;
   /** Seconds since the standby's last reply (now() − reply_time, 12+); null before 12. */
   replyAgeS: number | null;
+  /** The replication slot this walsender uses, if any. */
+  slotName: string | null;
 }
+
+/**
+ * What a walsender serves: a physical `standby`, a WAL client that archives or backs up WAL
+ * (`wal-client`: pg_receivewal, pg_basebackup -X stream), a base `backup` in progress, or a
+ * `logical` decoding client. Only standbys count as standbys.
+ */
+export type WalsenderKind = 'standby' | 'wal-client' | 'backup' | 'logical';
 
 /** A primary's replication state. */
 export interface PrimaryState {
   currentLsn: string | null;
   /** Current timeline, from the WAL file name of the current LSN. */
   timeline: number | null;
+  /** Walsenders serving physical standbys (pg_stat_replication rows of kind `standby`). */
   standbys: ReplicationRow[];
+  /** The other walsenders (WAL clients, base backups, logical decoding), for the facts. */
+  otherWalsenders: Array<ReplicationRow & { kind: Exclude<WalsenderKind, 'standby'> }>;
   /** The primary's `wal_sender_timeout`, ms (0 = disabled); null when unreadable. */
   walSenderTimeoutMs: number | null;
   /** Physical replication slots; `walStatus` null before 13 (pg_replication_slots.wal_status). */

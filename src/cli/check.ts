@@ -81,6 +81,12 @@ export function addCheckOptions(cmd: Command): Command {
 export function configFrom(command: Command, defaultFormat?: CheckConfig['format']): CheckConfig {
   const raw = typedSettings(command);
   if (raw.password !== undefined) throw new ConfigError('a password is never accepted on the command line: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
+  // -H/--hostname: the monitoring-plugins name of the host; -h keeps its libpq meaning.
+  if (raw.hostname !== undefined) {
+    if (raw.host !== undefined && raw.host !== raw.hostname) throw new ConfigError(`-H ${String(raw.hostname)} and -h ${String(raw.host)} name different hosts: give one`);
+    raw.host = raw.hostname;
+    delete raw.hostname;
+  }
   if (defaultFormat && raw.format === undefined) raw.format = defaultFormat;
   return resolveCheckConfig(raw, { env: process.env, uid: process.getuid?.() ?? -1 });
 }
@@ -90,9 +96,11 @@ export function checkCommand(run: (result: Promise<CommandResult>) => void, defa
   const cmd = new Command('check')
     .description("check streaming replication on one server (standby or primary) and report in the host's dialect")
     .helpOption('--help', 'display help for command');
-  addCheckOptions(cmd).action((_opts, command: Command) => {
-    run(Promise.resolve().then(() => check(configFrom(command, defaultFormat))));
-  });
+  addCheckOptions(cmd)
+    .option('-H, --hostname <host>', 'server host, as monitoring plugins name it (same as -h)')
+    .action((_opts, command: Command) => {
+      run(Promise.resolve().then(() => check(configFrom(command, defaultFormat))));
+    });
   return cmd;
 }
 

@@ -17,10 +17,10 @@ import { join } from 'node:path';
 import { resolveLifecycleConfig, type LifecycleConfig } from '../config/resolve';
 import { ConfigError, oneLine } from '../errors';
 import { decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyContextFromEnv } from '../agents/ocf-promote';
-import { OCF, metaData, promotionScores, stoppedStateToOcf } from '../dialect/ocf';
+import { OCF, metaData, monitorFailureCode, promotionScores, stoppedStateToOcf } from '../dialect/ocf';
 import { runAs } from '../host/exec';
 import { passwdEntry } from '../host/passwd';
-import { getNodeAttribute, localNodeName, partitionNodes, privateAttributeAllNodes, setNodeAttribute, setPrivateAttribute } from '../host/pacemaker';
+import { getNodeAttribute, localNodeName, partitionNodes, privateAttributeAllNodes, setNodeAttribute, setPrivateAttribute, syncNodeAttributes } from '../host/pacemaker';
 import { localConnection, promote, start, stop } from '../lifecycle/actions';
 import type { ActionResult } from '../lifecycle/plan';
 import { findBinaries, localFacts, parseControlData } from '../probe/local';
@@ -81,7 +81,17 @@ async function controlState(cfg: LifecycleConfig, pgdata: string, timeoutMs: num
   return r.exitCode === 0 ? parseControlData(r.stdout)['Database cluster state'] : undefined;
 }
 
-async function validate(cfg: LifecycleConfig, probe: boolean): Promise<Out | undefined> {
+/**
+ * validate-all and the checks before each action. ERR_CONFIGURED (fatal: Pacemaker stops the
+ * resource on every node) only for what is wrong everywhere: a clone without notify=true (the
+ * promotion election needs the notifications; checked when Pacemaker runs the agent as a clone).
+ * What is missing on this node only (binaries, OS user, PGDATA) is ERR_INSTALLED: the resource
+ * moves away from this node and runs elsewhere (Pacemaker Explained, "OCF Return Codes").
+ */
+async function validate(cfg: LifecycleConfig, probe: boolean, env: NodeJS.ProcessEnv = {}): Promise<Out | undefined> {
+  if (env.OCF_RESKEY_CRM_meta_clone_max !== undefined && env.OCF_RESKEY_CRM_meta_notify !== 'true') {
+    return { code: OCF.ERR_CONFIGURED, reason: 'the clone needs notify=true (the promotion election uses the pre-promote notification)', log: [] };
+  }
   const bin = findBinaries(cfg.bindir, null);
   if (!bin.pg_ctl || !bin.postgres) return { code: OCF.ERR_INSTALLED, reason: `no pg_ctl/postgres in ${bin.bindir}`, log: [] };
   if (!passwdEntry(cfg.common.osUser)) {
@@ -89,14 +99,14 @@ async function validate(cfg: LifecycleConfig, probe: boolean): Promise<Out | und
   }
   if (!cfg.pgdata || !existsSync(join(cfg.pgdata, 'PG_VERSION'))) {
     // A probe on a node without the data is "not running", not an error (OCF, Pacemaker Explained).
-    return probe ? { code: OCF.NOT_RUNNING, log: [`no data directory ${cfg.pgdata}: not running`] } : { code: OCF.ERR_CONFIGURED, reason: `${cfg.pgdata} is not a PostgreSQL data directory`, log: [] };
+    return probe ? { code: OCF.NOT_RUNNING, log: [`no data directory ${cfg.pgdata}: not running`] } : { code: OCF.ERR_INSTALLED, reason: `${cfg.pgdata} is not a PostgreSQL data directory on this node`, log: [] };
   }
   return undefined;
 }
 
 async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string): Promise<Out> {
   const probe = (env.OCF_RESKEY_CRM_meta_interval ?? '0') === '0';
-  const bad = await validate(cfg, probe);
+  const bad = await validate(cfg, probe, env);
   if (bad) return bad;
   const pgdata = cfg.pgdata as string;
   const deadline = Date.now() + cfg.common.timeoutMs;
@@ -107,10 +117,7 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
     return { code, reason: code === OCF.NOT_RUNNING ? undefined : `instance not running, pg_controldata says "${state ?? 'unreadable'}"`, log: [`not running (${state ?? '?'})`] };
   }
   const obs = await observe(localConnection(cfg, f.pidFile), deadline - 500);
-  if (!obs.ok) {
-    // Could be a max_connections saturation or a slow start: a soft error (PAF's reasoning).
-    return { code: OCF.ERR_GENERIC, reason: `running but not answering: ${obs.failure.detail}`, log: [] };
-  }
+  if (!obs.ok) return { code: monitorFailureCode(obs.failure.kind), reason: `running but not answering: ${obs.failure.detail}`, log: [] };
   const me = await localNodeName(env);
   const log: string[] = [];
   if (obs.server.role === 'primary' && obs.primary) {
@@ -118,20 +125,26 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
     const rows = obs.primary.standbys.map((r) => ({ node: r.applicationName, state: r.state, writeLagBytes: r.flushLagBytes, sync: r.syncState }));
     const scores = promotionScores(rows, maxlag);
     for (const n of await partitionNodes()) if (n !== me && !scores.has(n)) scores.set(n, '-INFINITY');
+    // Scores and seed 002's status attributes, written only where they changed (one query per
+    // attribute name instead of a crm_attribute per value every monitor), within the operation's timeout.
+    const score = new Map<string, string>();
+    const status = new Map<string, string>();
+    const dataStatus = new Map<string, string>();
     if (me) {
       scores.set(me, '1001');
-      await setNodeAttribute(me, `${rsc}-status`, 'PRI');
-      await setNodeAttribute(me, `${rsc}-data-status`, 'LATEST');
+      status.set(me, 'PRI');
+      dataStatus.set(me, 'LATEST');
     }
-    for (const [node, score] of scores) {
-      const problem = await setNodeAttribute(node, `master-${rsc}`, score);
-      if (problem) log.push(problem);
+    for (const [node, value] of scores) {
+      score.set(node, value);
       if (node === me) continue;
       const row = rows.find((r) => r.node === node);
       const streaming = row?.state === 'streaming';
-      await setNodeAttribute(node, `${rsc}-data-status`, streaming ? `STREAMING|${(row?.sync ?? 'async').toUpperCase()}` : 'DISCONNECT');
-      if (streaming) await setNodeAttribute(node, `${rsc}-status`, `HS:${row?.sync ?? 'async'}`);
+      dataStatus.set(node, streaming ? `STREAMING|${(row?.sync ?? 'async').toUpperCase()}` : 'DISCONNECT');
+      if (streaming) status.set(node, `HS:${row?.sync ?? 'async'}`);
     }
+    const wanted = new Map([[`master-${rsc}`, score], [`${rsc}-status`, status], [`${rsc}-data-status`, dataStatus]]);
+    log.push(...(await syncNodeAttributes(wanted, deadline)));
     log.push(`primary; scores ${[...scores].map(([n, s]) => `${n}=${s}`).join(' ')}`);
     return { code: OCF.RUNNING_PROMOTED, log };
   }
@@ -146,35 +159,39 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
   return { code: OCF.SUCCESS, log: [`standby (${obs.standby?.walreceiver?.status ?? 'no walreceiver'})`] };
 }
 
-/** "tli/lsn" of this standby, comparable across nodes. */
-async function ownPosition(cfg: LifecycleConfig): Promise<string | undefined> {
+/**
+ * This standby's position ("tli/lsn", comparable across nodes: the greater of received and
+ * replayed) and its walreceiver status, over one connection; undefined / null when it cannot
+ * be asked.
+ */
+async function standbyState(cfg: LifecycleConfig): Promise<{ position?: string; walStatus: string | null }> {
   const f = await localFacts(cfg.pgdata as string, findBinaries(cfg.bindir, null), cfg.common.osUser, 5000);
-  if (f.state !== 'running') return undefined;
+  if (f.state !== 'running') return { walStatus: null };
   const r = await withConnection(localConnection(cfg, f.pidFile), Date.now() + 5000, async (q) => {
     const lsn = (await q(SQL.standbyFurthestLsn))[0].l as string | null;
+    const walStatus = ((await q(SQL.walReceiverStatus)).at(0)?.status as string | undefined) ?? null;
     let tli = 0;
     try {
       tli = Number((await q(STANDBY_TIMELINE_SQL))[0].timeline);
     } catch {
       tli = 0;
     }
-    return lsn ? `${tli}/${lsn}` : undefined;
+    return { position: lsn ? `${tli}/${lsn}` : undefined, walStatus };
   });
-  return r.ok ? r.value : undefined;
+  return r.ok ? r.value : { walStatus: null };
 }
 
 async function ocfPromote(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string): Promise<Out> {
   // Outside a cluster (ocf-tester) crm_node cannot answer: the host name, as Pacemaker defaults to.
-  const me = (await localNodeName(env)) ?? hostname();
-  const published = await privateAttributeAllNodes(`${rsc}-lsn`);
-  const ctx = decodeNotifyContext((await privateAttributeAllNodes(`${rsc}-promote-ctx`)).get(me));
-  const mine = (await ownPosition(cfg)) ?? published.get(me);
-  const walStatus = await walreceiverStatus(cfg);
-  const d = decideOcfPromote({ me, ctx, published, mine, walreceiverStatus: walStatus });
+  // The reads are independent: run together (every 100 ms here is 100 ms without a primary).
+  const [node, published, ctxs, own] = await Promise.all([localNodeName(env), privateAttributeAllNodes(`${rsc}-lsn`), privateAttributeAllNodes(`${rsc}-promote-ctx`), standbyState(cfg)]);
+  const me = node ?? hostname();
+  const ctx = decodeNotifyContext(ctxs.get(me));
+  const mine = own.position ?? published.get(me);
+  const d = decideOcfPromote({ me, ctx, published, mine, walreceiverStatus: own.walStatus });
   if (d.kind === 'handover') {
     // Another standby is more advanced: hand it the promotion (seed 002: promote the newest).
-    await setNodeAttribute(d.to, `master-${rsc}`, '1000');
-    await setNodeAttribute(me, `master-${rsc}`, '-INFINITY');
+    await Promise.all([setNodeAttribute(d.to, `master-${rsc}`, '1000'), setNodeAttribute(me, `master-${rsc}`, '-INFINITY')]);
     return { code: OCF.ERR_GENERIC, reason: d.reason, log: [] };
   }
   if (d.kind === 'refuse') return { code: OCF.ERR_GENERIC, reason: d.reason, log: [] };
@@ -183,19 +200,9 @@ async function ocfPromote(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: str
   const out = fromAction(await promote(cfg, { probeOldPrimaries: false, clusterReleased: d.skipWalreceiverCheck }));
   out.log.unshift(`election: position ${mine}; ${d.notes.join('; ')}`);
   if (out.code === OCF.SUCCESS) {
-    await setNodeAttribute(me, `master-${rsc}`, '1001');
-    await setNodeAttribute(me, `${rsc}-status`, 'PRI');
-    await setNodeAttribute(me, `${rsc}-data-status`, 'LATEST');
+    await Promise.all([setNodeAttribute(me, `master-${rsc}`, '1001'), setNodeAttribute(me, `${rsc}-status`, 'PRI'), setNodeAttribute(me, `${rsc}-data-status`, 'LATEST')]);
   }
   return out;
-}
-
-/** The local walreceiver's status (null: none, or the server cannot be asked). */
-async function walreceiverStatus(cfg: LifecycleConfig): Promise<string | null> {
-  const f = await localFacts(cfg.pgdata as string, findBinaries(cfg.bindir, null), cfg.common.osUser, 5000);
-  if (f.state !== 'running') return null;
-  const r = await withConnection(localConnection(cfg, f.pidFile), Date.now() + 5000, async (q) => ((await q(SQL.walReceiverStatus)).at(0)?.status as string | undefined) ?? null);
-  return r.ok ? r.value : null;
 }
 
 async function ocfDemote(cfg: LifecycleConfig): Promise<Out> {
@@ -211,14 +218,13 @@ async function notify(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string)
   const type = env.OCF_RESKEY_CRM_meta_notify_type;
   const op = env.OCF_RESKEY_CRM_meta_notify_operation;
   if (type === 'pre' && op === 'promote') {
-    const pos = await ownPosition(cfg);
-    await setPrivateAttribute(`${rsc}-lsn`, pos ?? null);
+    const [own, me] = await Promise.all([standbyState(cfg), localNodeName(env)]);
+    const pos = own.position;
     // The node to be promoted keeps what the transition says (who is promoted now, who is
     // demoted, stopped or started) for its promote action: notify variables reach notify only.
     const ctx = notifyContextFromEnv(env);
-    const me = await localNodeName(env);
     const target = Boolean(ctx && me && ctx.promote.includes(me));
-    await setPrivateAttribute(`${rsc}-promote-ctx`, ctx && target ? encodeNotifyContext(ctx) : null);
+    await Promise.all([setPrivateAttribute(`${rsc}-lsn`, pos ?? null), setPrivateAttribute(`${rsc}-promote-ctx`, ctx && target ? encodeNotifyContext(ctx) : null)]);
     return { code: OCF.SUCCESS, log: [`pre-promote: published ${pos ?? 'nothing (not a running standby)'}${ctx && target ? `; transition ${encodeNotifyContext(ctx)}` : ''}`] };
   }
   if (type === 'post' && op === 'promote') {
@@ -238,13 +244,13 @@ export async function ocfAction(action: string, env: NodeJS.ProcessEnv, version:
     const cfg = ocfConfig(env, action);
     switch (action) {
       case 'validate-all':
-        out = (await validate(cfg, false)) ?? { code: OCF.SUCCESS, log: [] };
+        out = (await validate(cfg, false, env)) ?? { code: OCF.SUCCESS, log: [] };
         break;
       case 'monitor':
         out = await monitor(cfg, env, rsc);
         break;
       case 'start': {
-        const bad = await validate(cfg, false);
+        const bad = await validate(cfg, false, env);
         if (bad) {
           out = bad;
           break;

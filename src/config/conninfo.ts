@@ -3,7 +3,31 @@
  * (PostgreSQL docs 34.1.1, "Connection Strings"). Pure module.
  */
 
-/** Connection keywords pgsr accepts; a password is deliberately absent (never on a command line). */
+/**
+ * Every connection keyword libpq knows (PostgreSQL 18 docs 32.1.2, "Parameter Key Words"),
+ * except the secrets, which are never accepted on a command line or in a file pgsr reads
+ * (password, sslpassword, oauth_client_secret: see SECRET_KEYWORDS). A conninfo pgsr writes for
+ * the server (primary_conninfo) may carry any of them: the server's libpq reads it.
+ */
+export const LIBPQ_KEYWORDS = [
+  'host', 'hostaddr', 'port', 'dbname', 'user', 'passfile', 'require_auth', 'channel_binding', 'connect_timeout',
+  'client_encoding', 'options', 'application_name', 'fallback_application_name', 'keepalives', 'keepalives_idle',
+  'keepalives_interval', 'keepalives_count', 'tcp_user_timeout', 'replication', 'gssencmode', 'sslmode', 'requiressl',
+  'sslnegotiation', 'sslcompression', 'sslcert', 'sslkey', 'sslkeylogfile', 'sslcertmode', 'sslrootcert', 'sslcrl',
+  'sslcrldir', 'sslsni', 'requirepeer', 'ssl_min_protocol_version', 'ssl_max_protocol_version', 'min_protocol_version',
+  'max_protocol_version', 'krbsrvname', 'gsslib', 'gssdelegation', 'service', 'target_session_attrs',
+  'load_balance_hosts', 'oauth_issuer', 'oauth_client_id', 'oauth_scope',
+] as const;
+
+/** Secrets: refused wherever pgsr reads a conninfo (use ~/.pgpass, PGPASSFILE or PGPASSWORD). */
+export const SECRET_KEYWORDS = ['password', 'sslpassword', 'oauth_client_secret'] as const;
+
+/**
+ * The keywords pgsr's own connections (node-postgres) honour. Any other libpq keyword in the
+ * conninfo of pgsr's own connection is a configuration error naming it (ownConnectionProblem).
+ * `target_session_attrs=any` and `keepalives_interval/count`, `tcp_user_timeout` are not in it:
+ * node-postgres has no such settings.
+ */
 export const CONNINFO_KEYWORDS = [
   'host',
   'hostaddr',
@@ -15,13 +39,31 @@ export const CONNINFO_KEYWORDS = [
   'sslcert',
   'sslkey',
   'application_name',
+  'fallback_application_name',
   'connect_timeout',
   'passfile',
+  'keepalives',
+  'keepalives_idle',
+  'client_encoding',
 ] as const;
+export type LibpqKeyword = (typeof LIBPQ_KEYWORDS)[number];
 export type ConninfoKeyword = (typeof CONNINFO_KEYWORDS)[number];
 
 /** Parsed connection string: keyword → value, only the keywords present. */
-export type Conninfo = Partial<Record<ConninfoKeyword, string>>;
+export type Conninfo = Partial<Record<LibpqKeyword, string>>;
+
+/**
+ * The first keyword of a conninfo that pgsr's own connection cannot honour, as a one-line
+ * message naming it; undefined when every keyword is honoured.
+ */
+export function ownConnectionProblem(info: Conninfo): string | undefined {
+  for (const k of Object.keys(info)) {
+    if ((CONNINFO_KEYWORDS as readonly string[]).includes(k)) continue;
+    if (k === 'target_session_attrs' && info.target_session_attrs === 'any') continue;
+    return `connection option "${k}" is valid for libpq, but pgsr's own connection (node-postgres) cannot honour it; leave it out here (it is fine in --primary-conninfo, which the server's libpq reads)`;
+  }
+  return undefined;
+}
 
 /** True when libpq would expand this `dbname` value as a connection string (docs 34.1.2). */
 export function looksLikeConninfo(text: string): boolean {
@@ -29,13 +71,13 @@ export function looksLikeConninfo(text: string): boolean {
 }
 
 function accept(out: Conninfo, key: string, value: string): void {
-  if (key === 'password') {
-    throw new Error('a password is not accepted in a connection string: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
+  if ((SECRET_KEYWORDS as readonly string[]).includes(key)) {
+    throw new Error(`a ${key === 'password' ? 'password' : `secret (${key})`} is not accepted in a connection string: use ~/.pgpass, PGPASSFILE or PGPASSWORD`);
   }
-  if (!(CONNINFO_KEYWORDS as readonly string[]).includes(key)) {
+  if (!(LIBPQ_KEYWORDS as readonly string[]).includes(key)) {
     throw new Error(`invalid connection option "${key}"`);
   }
-  out[key as ConninfoKeyword] = value;
+  out[key as LibpqKeyword] = value;
 }
 
 /**
@@ -152,7 +194,7 @@ export function addressOf(text: string): Pick<Conninfo, 'host' | 'port' | 'user'
   try {
     if (/^postgres(ql)?:\/\//.test(text)) {
       const safe = text.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, '$1@');
-      const parsed = parseUri(safe.replace(/([?&])(password|[a-z_]+)=[^&]*/g, (m, sep: string, k: string) => ((CONNINFO_KEYWORDS as readonly string[]).includes(k) ? m : sep)));
+      const parsed = parseUri(safe.replace(/([?&])(password|[a-z_]+)=[^&]*/g, (m, sep: string, k: string) => ((LIBPQ_KEYWORDS as readonly string[]).includes(k) ? m : sep)));
       return { host: parsed.host, port: parsed.port, user: parsed.user, dbname: parsed.dbname };
     }
     const re = /([A-Za-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g;

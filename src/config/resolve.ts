@@ -16,7 +16,7 @@ import { passwdEntry } from '../host/passwd';
 import { findOnPath } from '../host/which';
 import { SYNC_STATES, type ExpectedRole, type Severity, type SyncState } from '../types';
 import { parseQuantity, parseRange, type Range, type Thresholds, type UnitKind } from '../verdict/range';
-import { looksLikeConninfo, parseConninfo, type Conninfo } from './conninfo';
+import { looksLikeConninfo, ownConnectionProblem, parseConninfo, type Conninfo } from './conninfo';
 import { readConfigFile, type RawSettings } from './file';
 
 /** SSL modes of libpq (docs 34.19.1). `allow` and `prefer` connect without SSL in pgsr (no fallback negotiation). */
@@ -42,6 +42,11 @@ export interface ConnectionSettings {
   applicationName: string;
   /** libpq connect_timeout in seconds (PGCONNECT_TIMEOUT); the run's deadline bounds it anyway. */
   connectTimeoutS?: number;
+  /** libpq keepalives (default on) and keepalives_idle (seconds; default the OS's). */
+  keepalives?: boolean;
+  keepalivesIdleS?: number;
+  /** libpq client_encoding. */
+  clientEncoding?: string;
   /**
    * Password files to search, in order. libpq's single file (PGPASSFILE, or ~/.pgpass), then,
    * when pgsr runs as root, the OS user's ~/.pgpass: CLUSTERPRO runs monitors as root while the
@@ -314,8 +319,14 @@ function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaults: { t
     sslrootcert: cliConn.sslrootcert ?? fileConn.sslrootcert,
     sslcert: cliConn.sslcert ?? fileConn.sslcert,
     sslkey: cliConn.sslkey ?? fileConn.sslkey,
-    applicationName: cliConn.application_name ?? nonEmpty(env.PGAPPNAME) ?? fileConn.application_name ?? 'pgsr',
+    applicationName: cliConn.application_name ?? nonEmpty(env.PGAPPNAME) ?? fileConn.application_name ?? cliConn.fallback_application_name ?? fileConn.fallback_application_name ?? 'pgsr',
     connectTimeoutS,
+    keepalives: keepalivesOf(cliConn.keepalives ?? fileConn.keepalives),
+    keepalivesIdleS: (() => {
+      const v = cliConn.keepalives_idle ?? fileConn.keepalives_idle;
+      return v === undefined ? undefined : positiveNumber(v, 'seconds', 'keepalives_idle', true);
+    })(),
+    clientEncoding: cliConn.client_encoding ?? fileConn.client_encoding,
     passfiles,
     passfileExplicit: explicitPassfile !== undefined,
   };
@@ -538,11 +549,22 @@ function splitTimeoutState(value: string, from: string): [string, Severity] {
 function expandDbname(layer: RawSettings, from: string): Conninfo {
   const db = layer.dbname;
   if (typeof db !== 'string' || !looksLikeConninfo(db)) return {};
+  let info: Conninfo;
   try {
-    return parseConninfo(db);
+    info = parseConninfo(db);
   } catch (err) {
     throw new ConfigError(`${from}: ${(err as Error).message}`);
   }
+  const problem = ownConnectionProblem(info);
+  if (problem) throw new ConfigError(`${from}: ${problem}`);
+  return info;
+}
+
+/** libpq keepalives: 1 (default) on, 0 off. */
+function keepalivesOf(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (v === '0' || v === '1') return v === '1';
+  throw new ConfigError(`keepalives: '${v}' must be 0 or 1`);
 }
 
 /**

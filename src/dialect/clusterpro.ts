@@ -50,6 +50,7 @@ export const EVENT_ID: Record<FindingCode, number> & { recovered: number } = {
   standby_missing: 4,
   standby_not_streaming: 4,
   standby_silent: 4,
+  standby_catching_up: 4,
   too_few_standbys: 4,
   sender_mismatch: 5,
   timeline_mismatch: 6,

@@ -36,6 +36,26 @@ export function stoppedStateToOcf(clusterState: string | undefined): number {
   }
 }
 
+/**
+ * The OCF code of a running instance the monitor cannot query, by failure kind (the check's
+ * classification). Timeouts, refusals, "not accepting connections" and too many clients may
+ * pass (a slow start, a saturated max_connections): soft, OCF_ERR_GENERIC, recovered in place
+ * (PAF's reasoning). Authentication, pg_hba and privilege failures do not go away by
+ * restarting the server: OCF_ERR_PERM, a hard error that moves the resource off this node
+ * instead of restarting it forever. A server version pgsr does not support: OCF_ERR_INSTALLED.
+ */
+export function monitorFailureCode(kind: string): number {
+  switch (kind) {
+    case 'auth':
+    case 'privilege':
+      return OCF.ERR_PERM;
+    case 'unsupported-version':
+      return OCF.ERR_INSTALLED;
+    default:
+      return OCF.ERR_GENERIC;
+  }
+}
+
 /** One agent parameter. */
 interface Param {
   name: string;

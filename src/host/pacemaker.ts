@@ -28,11 +28,17 @@ export async function partitionNodes(): Promise<string[]> {
   return r.exitCode === 0 ? String(r.stdout).trim().split(/\s+/).filter(Boolean) : [];
 }
 
+/**
+ * Milliseconds a tool may take: 5 s, or what is left before `deadline` (epoch ms; the OCF
+ * operation's own timeout), at least 100 ms.
+ */
+const budget = (deadline?: number): number => Math.max(100, Math.min(T, deadline === undefined ? T : deadline - Date.now()));
+
 /** Sets (or with null deletes) a transient node attribute; returns an error line or undefined. */
-export async function setNodeAttribute(node: string, name: string, value: string | null): Promise<string | undefined> {
+export async function setNodeAttribute(node: string, name: string, value: string | null, deadline?: number): Promise<string | undefined> {
   // `--update=VALUE`: a value such as -INFINITY would otherwise be read as options.
   const args = ['--node', node, '--name', name, '--lifetime', 'reboot', ...(value === null ? ['--delete'] : [`--update=${value}`])];
-  const r = await (await loadExeca())(tool('crm_attribute'), args, { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('crm_attribute'), args, { reject: false, timeout: budget(deadline) });
   return r.exitCode === 0 ? undefined : `crm_attribute ${args.join(' ')}: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`;
 }
 
@@ -48,6 +54,39 @@ export async function setPrivateAttribute(name: string, value: string | null): P
   const args = ['--private', '--name', name, ...(value === null ? ['--delete'] : [`--update=${value}`])];
   const r = await (await loadExeca())(tool('attrd_updater'), args, { reject: false, timeout: T });
   return r.exitCode === 0 ? undefined : `attrd_updater: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`;
+}
+
+/**
+ * A transient node attribute on every node, in one call (`attrd_updater --query --all`): node
+ * name → value. Empty when attrd cannot be asked (then callers write everything).
+ */
+export async function nodeAttributeAllNodes(name: string, deadline?: number): Promise<Map<string, string>> {
+  const r = await (await loadExeca())(tool('attrd_updater'), ['--name', name, '--query', '--all'], { reject: false, timeout: budget(deadline) });
+  const out = new Map<string, string>();
+  for (const line of String(r.stdout).split('\n')) {
+    const m = /host="([^"]*)"\s+value="([^"]*)"/.exec(line);
+    if (m && m[2] !== '') out.set(m[1], m[2]);
+  }
+  return out;
+}
+
+/**
+ * Writes node attributes only where they differ from what attrd holds: one query per
+ * attribute name, then one crm_attribute per changed value. All bounded by `deadline`.
+ * @param wanted attribute name → node → value.
+ * @returns error lines of failed writes.
+ */
+export async function syncNodeAttributes(wanted: Map<string, Map<string, string>>, deadline?: number): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [name, byNode] of wanted) {
+    const current = await nodeAttributeAllNodes(name, deadline);
+    for (const [node, value] of byNode) {
+      if (current.get(node) === value) continue;
+      const p = await setNodeAttribute(node, name, value, deadline);
+      if (p) problems.push(p);
+    }
+  }
+  return problems;
 }
 
 /** A private attribute on every node: node name → value. */

@@ -8,8 +8,8 @@
  * while the standby is down), seed 002 chapters 4-6 (lock, stop order, rebuild) and seed 003
  * scenario 1 (stop fast then immediate, promote, rebuild, switch back).
  */
-import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { addressOf } from '../config/conninfo';
 import type { ConnectionSettings, LifecycleConfig } from '../config/resolve';
@@ -17,6 +17,7 @@ import { ConfigError } from '../errors';
 import { lastLine, runAs } from '../host/exec';
 import { passwdEntry } from '../host/passwd';
 import { probeSender, senderTarget } from '../probe/liveness';
+import { lookupPassword } from '../probe/pgpass';
 import { findBinaries, localFacts, orphanBackends, parseControlData, type Binaries, type LocalFacts } from '../probe/local';
 import { withConnection, type SqlRunner } from '../probe/observe';
 import { SQL, setArchiveCommand } from '../probe/statements';
@@ -571,11 +572,14 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     const kept = f.initialized ? savedConf(pgdata) : {};
     run.steps.push({ step: 'keep the local *.conf files', status: 'done', detail: Object.keys(kept).join(', ') || 'none' });
     const osUser = cfg.common.osUser;
-    // pg_rewind and pg_basebackup (libpq) find ~os-user/.pgpass themselves; a named file is passed on.
-    const conn0 = cfg.common.connection;
-    const passEnv: Record<string, string> = conn0.passfileExplicit ? { PGPASSFILE: conn0.passfiles[0] } : {};
+    // pg_rewind and pg_basebackup authenticate with the credentials the check uses: the password
+    // pgsr finds for the source (PGPASSWORD, or the password files it searches, root's included)
+    // goes to them in a private password file named by PGPASSFILE, never in argv.
+    const handover = credentialHandover(cfg, source, f.owner ?? passwdEntry(osUser));
+    const passEnv = handover.env;
     let used: string | undefined;
     let oldDir: string | undefined;
+    try {
     for (const m of methods) {
       if (m === 'rewind') {
         const t = Date.now();
@@ -614,6 +618,9 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
         break;
       }
     }
+    } finally {
+      handover.remove();
+    }
     if (!used) return run.result('failed', `rebuild failed: ${run.steps.filter((s) => s.status === 'failed').map((s) => `${s.step}: ${s.detail}`).join('; ')}`);
     run.facts.method = used;
     if (oldDir) run.facts.old_data = oldDir;
@@ -634,6 +641,27 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     );
     return run.result('done', `rebuilt by ${used} from ${source.host}:${source.port}; streaming${oldDir ? `; old data kept in ${oldDir}` : ''}`);
   });
+}
+
+/**
+ * The credentials of pgsr's own connection to `source`, for server tools run as the OS user: a
+ * temporary password file (mode 0600, owned by that user, removed afterwards) with one line for
+ * the source, named by PGPASSFILE. No password found: the tools search their own ~/.pgpass, or
+ * the named PGPASSFILE when one was given.
+ */
+function credentialHandover(cfg: LifecycleConfig, source: ConnectionSettings, owner: { uid: number; gid: number } | undefined): { env: Record<string, string>; remove: () => void } {
+  const c = cfg.common.connection;
+  const password = c.envPassword ?? lookupPassword(c.passfiles, { host: source.host, port: source.port, database: 'replication', user: source.user }).password ?? lookupPassword(c.passfiles, { host: source.host, port: source.port, database: source.database, user: source.user }).password;
+  if (password === undefined) return { env: c.passfileExplicit ? { PGPASSFILE: c.passfiles[0] } : {}, remove: () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'pgsr-pass-'));
+  const file = join(dir, 'pgpass');
+  const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+  writeFileSync(file, `${esc(source.host.startsWith('/') ? 'localhost' : source.host)}:${source.port}:*:${esc(source.user)}:${esc(password)}\n`, { mode: 0o600 });
+  if (owner && process.getuid?.() === 0) {
+    chownSync(dir, owner.uid, owner.gid);
+    chownSync(file, owner.uid, owner.gid);
+  }
+  return { env: { PGPASSFILE: file }, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Major version of a PostgreSQL program from `--version` ("pg_basebackup (PostgreSQL) 15.18"); null if unknown. */
@@ -813,7 +841,9 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
       const s = await archiveSettings(q);
       const prev = previousArchiveCommand(s.value);
       const held = s.value.startsWith(HELD_ARCHIVE_PREFIX);
-      run.facts.archive_command = s.value;
+      // The command text may hold credentials (an scp target, a cloud key): only in JSON, under
+      // a key that says so; never in summaries, log lines or alerts.
+      run.facts.archive_command_sensitive = s.value;
       run.facts.held = held;
       run.facts.archive_mode_on = s.archiving;
       if (sub === 'status') {
@@ -821,28 +851,29 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
         const st = (await q(SQL.archiver))[0];
         const ready = Number((await q(archiveReadySql(v)))[0].ready);
         Object.assign(run.facts, { archived_count: Number(st.archived_count), last_archived_wal: st.last_archived_wal as string | null, failed_count: Number(st.failed_count), last_failed_wal: st.last_failed_wal as string | null, ready_count: ready });
-        return run.result('done', `${held ? `HELD (previous '${prev?.value ?? '?'}')` : 'active'}: archive_command='${held ? 'true' : s.value}'${s.archiving ? '' : ' (archive_mode off)'}, ${ready} .ready files, archived ${st.archived_count}, failed ${st.failed_count}${st.last_failed_wal ? ` (last failed ${st.last_failed_wal})` : ''}`);
+        return run.result('done', `${held ? `HELD (the previous archive_command is kept${prev ? '' : ' but unreadable'})` : `active${s.value ? '' : ' (archive_command empty)'}`}${s.archiving ? '' : ' (archive_mode off)'}, ${ready} .ready files, archived ${st.archived_count}, failed ${st.failed_count}${st.last_failed_wal ? ` (last failed ${st.last_failed_wal})` : ''}`);
       }
       if (sub === 'hold') {
-        if (held) return run.result('already', `already held (previous '${prev?.value ?? '?'}')`);
+        if (held) return run.result('already', 'already held (the previous archive_command is kept)');
         const heldValue = heldArchiveCommand({ value: s.value, fromAuto: s.fromAuto });
         if (cfg.dryRun) {
-          run.steps.push({ step: `ALTER SYSTEM SET archive_command = 'true # ...' (remembering '${s.value}'); reload`, status: 'planned' });
+          run.steps.push({ step: "ALTER SYSTEM SET archive_command = 'true # ...' (remembering the current value); reload", status: 'planned' });
           return run.result('planned', 'would hold archiving');
         }
         await run.step('ALTER SYSTEM SET archive_command (no-op, previous value kept in its comment)', () => q(setArchiveCommand(heldValue)));
         await run.step('reload', () => reloadAndWait(run, q, heldValue, s.archiving));
-        return run.result('done', `archiving held (was '${s.value}')`);
+        return run.result('done', 'archiving held (archive_command is a no-op; the previous value is kept in its comment)');
       }
-      if (!held) return run.result('already', `not held (archive_command='${s.value}')`);
+      if (!held) return run.result('already', 'not held');
       if (!prev) return run.result('failed', 'archive_command is held but the previous value in its comment is unreadable: set it by hand');
       if (cfg.dryRun) {
-        run.steps.push({ step: prev.fromAuto ? `ALTER SYSTEM SET archive_command = '${prev.value}'` : 'ALTER SYSTEM RESET archive_command', status: 'planned' }, { step: 'reload', status: 'planned' });
-        return run.result('planned', `would restore archive_command='${prev.value}'`);
+        run.steps.push({ step: prev.fromAuto ? 'ALTER SYSTEM SET archive_command (the previous value)' : 'ALTER SYSTEM RESET archive_command', status: 'planned' }, { step: 'reload', status: 'planned' });
+        return run.result('planned', 'would restore the previous archive_command');
       }
       await run.step(prev.fromAuto ? 'ALTER SYSTEM SET archive_command' : 'ALTER SYSTEM RESET archive_command', () => q(prev.fromAuto ? setArchiveCommand(prev.value) : SQL.resetArchiveCommand));
       await run.step('reload', () => reloadAndWait(run, q, prev.value, s.archiving));
-      return run.result('done', `archiving resumed (archive_command='${prev.value}')`);
+      run.facts.archive_command_sensitive = prev.value;
+      return run.result('done', 'archiving resumed (the previous archive_command restored)');
     });
     if (!r.ok) return run.result('failed', `cannot run on ${conn.host}:${conn.port}: ${r.failure.detail}`);
     return r.value;

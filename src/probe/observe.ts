@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { Client as PgClient, ClientConfig } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
-import type { Observation, ProbeFailure, ReplicationRow, SenderProbePolicy, ServerInfo, StandbyState, WalReceiverInfo } from '../observation';
+import type { Observation, PrimaryState, ProbeFailure, ReplicationRow, SenderProbePolicy, ServerInfo, StandbyState, WalReceiverInfo, WalsenderKind } from '../observation';
 import type { PgRole } from '../types';
 import { oneLine } from '../errors';
 import { probeSender, senderTarget } from './liveness';
@@ -89,11 +89,12 @@ export class ProbeSession {
     let server: ServerInfo | undefined;
     try {
       if (!client) {
-        client = await this.newClient(remaining());
-        this.active = client;
         const connectLimitMs = this.conn.connectTimeoutS ? Math.min(remaining(), Math.max(2, this.conn.connectTimeoutS) * 1000) : remaining();
         timer = setTimeout(abort, connectLimitMs);
-        await client.connect();
+        client = await connectClient(this.conn, remaining(), (notes) => (this.passNotes = notes), (c) => {
+          client = c;
+          this.active = c;
+        });
         clearTimeout(timer);
         this.client = client;
         phase = 'query';
@@ -104,7 +105,7 @@ export class ProbeSession {
       const build = (role: PgRole, results: Row[][], hasTimeline: boolean): Observation =>
         role === 'standby'
           ? { ok: true, target, server: server as ServerInfo, standby: toStandby(results[0][0], hasTimeline ? num(results[1]?.[0]?.timeline) : null), durationMs: Date.now() - started }
-          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms), standbys: results[1].map(toReplicationRow), slots: (results[2] ?? []).map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) })) }, durationMs: Date.now() - started };
+          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms), ...splitWalsenders(results[1]), slots: (results[2] ?? []).map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) })) }, durationMs: Date.now() - started };
 
       // Role and version known from the previous observation (a kept connection): everything in
       // one round trip. A changed role fails the role's statements or shows in the first row:
@@ -171,8 +172,30 @@ export class ProbeSession {
     destroy(c);
   }
 
-  private newClient(budgetMs: number): Promise<PgClient> {
-    return makeClient(this.conn, budgetMs, (notes) => (this.passNotes = notes));
+}
+
+/**
+ * Creates and connects a client, with libpq's sslmode fallbacks: `prefer` retries without TLS
+ * when the server does not offer it, `allow` retries with TLS when the server refuses the plain
+ * connection (pg_hba.conf `hostssl`, SQLSTATE 28000). `setActive` receives each client as it is
+ * made, so that the caller's timer can destroy the one under way.
+ */
+export async function connectClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void, setActive: (c: PgClient) => void): Promise<PgClient> {
+  const first = await makeClient(conn, budgetMs, onNotes, 0);
+  setActive(first);
+  try {
+    await first.connect();
+    return first;
+  } catch (err) {
+    const e = err as { message?: string; code?: string };
+    const socket = conn.host.startsWith('/');
+    const retry = !socket && ((conn.sslmode === 'prefer' && /does not support SSL/i.test(String(e.message))) || (conn.sslmode === 'allow' && e.code === '28000'));
+    if (!retry) throw err;
+    destroy(first);
+    const second = await makeClient(conn, budgetMs, onNotes, 1);
+    setActive(second);
+    await second.connect();
+    return second;
   }
 }
 
@@ -214,7 +237,7 @@ export async function observe(conn: ConnectionSettings, deadline: number, sender
  * password files or PGPASSWORD (never argv), statement_timeout, keepalives, SSL per sslmode.
  * @param onNotes receives the password-file notes (ignored files) for error messages.
  */
-export async function makeClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void = () => {}): Promise<PgClient> {
+export async function makeClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void = () => {}, attempt = 0): Promise<PgClient> {
   const { Client } = await import('pg');
   const config: ClientConfig = {
     host: conn.host,
@@ -236,8 +259,10 @@ export async function makeClient(conn: ConnectionSettings, budgetMs: number, onN
     connectionTimeoutMillis: budgetMs + 1000,
     // statement_timeout makes the server cancel what the client stopped waiting for.
     statement_timeout: Math.max(1000, budgetMs),
-    keepAlive: true,
-    ssl: sslOption(conn),
+    keepAlive: conn.keepalives ?? true,
+    ...(conn.keepalivesIdleS !== undefined ? { keepAliveInitialDelayMillis: Math.round(conn.keepalivesIdleS * 1000) } : {}),
+    ...(conn.clientEncoding ? { client_encoding: conn.clientEncoding } : {}),
+    ssl: sslOption(conn, attempt),
   };
   const client = new Client(config);
   client.on('error', () => {
@@ -262,22 +287,26 @@ export async function withConnection<T>(conn: ConnectionSettings, deadline: numb
   let notes: string[] = [];
   let phase: ProbeFailure['phase'] = 'connect';
   let timedOut = false;
-  const client = await makeClient(conn, Math.max(1, deadline - Date.now()), (n) => (notes = n));
+  let client: PgClient | undefined;
   const timer = setTimeout(() => {
     timedOut = true;
-    destroy(client);
+    if (client) destroy(client);
   }, Math.max(1, deadline - Date.now()));
   try {
-    await client.connect();
+    client = await connectClient(conn, Math.max(1, deadline - Date.now()), (n) => (notes = n), (c) => (client = c));
     phase = 'query';
-    const value = await fn(async (sql, params) => (await client.query(sql, params as unknown[])).rows as SqlRow[]);
+    const c = client;
+    const value = await fn(async (sql, params) => (await c.query(sql, params as unknown[])).rows as SqlRow[]);
     return { ok: true, value };
   } catch (err) {
     return { ok: false, failure: classify(err, phase, timedOut, deadline - started, notes) };
   } finally {
     clearTimeout(timer);
-    await Promise.race([client.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
-    destroy(client);
+    const c = client;
+    if (c) {
+      await Promise.race([c.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
+      destroy(c);
+    }
   }
 }
 
@@ -286,12 +315,22 @@ function destroy(client: PgClient): void {
   (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
-function sslOption(conn: ConnectionSettings): ClientConfig['ssl'] {
+/**
+ * The TLS setting of a connection attempt. libpq's `prefer` tries TLS first and falls back to a
+ * plain connection when the server does not offer TLS; `allow` tries plain first and TLS when
+ * the server refuses the plain one (PostgreSQL docs 32.19.3, "SSL Mode Descriptions"). Neither
+ * verifies the server's certificate. `attempt` 0 is the first try, 1 the fallback.
+ */
+export function sslOption(conn: Pick<ConnectionSettings, 'host' | 'sslmode' | 'sslrootcert' | 'sslcert' | 'sslkey'>, attempt = 0): ClientConfig['ssl'] {
+  // libpq never uses TLS on a Unix-domain socket; prefer and allow mean plain there.
+  if (conn.host.startsWith('/') && (conn.sslmode === 'prefer' || conn.sslmode === 'allow')) return false;
   switch (conn.sslmode) {
     case 'disable':
-    case 'allow':
-    case 'prefer':
       return false;
+    case 'prefer':
+      return attempt === 0 ? { rejectUnauthorized: false } : false;
+    case 'allow':
+      return attempt === 0 ? false : { rejectUnauthorized: false };
     case 'require':
       return { rejectUnauthorized: false };
     case 'verify-ca':
@@ -391,6 +430,18 @@ function toStandby(row: Row, timeline: number | null): StandbyState {
   };
 }
 
+/** pg_stat_replication rows split by what they serve (the `client_kind` column). */
+function splitWalsenders(rows: Row[]): Pick<PrimaryState, 'standbys' | 'otherWalsenders'> {
+  const standbys: ReplicationRow[] = [];
+  const otherWalsenders: PrimaryState['otherWalsenders'] = [];
+  for (const row of rows) {
+    const kind = String(row.client_kind ?? 'standby') as WalsenderKind;
+    if (kind === 'standby') standbys.push(toReplicationRow(row));
+    else otherWalsenders.push({ ...toReplicationRow(row), kind });
+  }
+  return { standbys, otherWalsenders };
+}
+
 function toReplicationRow(row: Row): ReplicationRow {
   return {
     pid: num(row.pid),
@@ -408,5 +459,6 @@ function toReplicationRow(row: Row): ReplicationRow {
     flushLagS: num(row.flush_lag_s),
     replayLagS: num(row.replay_lag_s),
     replyAgeS: num(row.reply_age_s),
+    slotName: str(row.slot_name),
   };
 }

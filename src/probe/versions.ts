@@ -81,6 +81,15 @@ const REPLICATION_COLUMNS: VersionedColumn[] = [
   { name: 'flush_lag_s', expr: 'extract(epoch FROM r.flush_lag)::float8' },
   { name: 'replay_lag_s', expr: 'extract(epoch FROM r.replay_lag)::float8' },
   { name: 'reply_age_s', expr: 'extract(epoch FROM now() - r.reply_time)::float8', since: 120000, before: 'NULL::float8', note: 'reply_time added in 12' },
+  // What the walsender serves, from what the server knows: a logical walsender is connected to a
+  // database (or holds a logical slot); pg_basebackup's copy is in state backup; a WAL client
+  // (pg_receivewal, pg_basebackup -X stream) reports write (and flush) positions but never a
+  // replay position, which every standby reports (receivelog.c sends apply = invalid).
+  {
+    name: 'client_kind',
+    expr: "CASE WHEN a.datname IS NOT NULL OR sl.slot_type = 'logical' THEN 'logical' WHEN r.state = 'backup' THEN 'backup' WHEN r.replay_lsn IS NULL AND r.write_lsn IS NOT NULL THEN 'wal-client' ELSE 'standby' END",
+  },
+  { name: 'slot_name', expr: 'sl.slot_name' },
 ];
 
 function select(columns: VersionedColumn[], versionNum: number): string {
@@ -119,6 +128,8 @@ export function primarySql(versionNum: number): string {
 SELECT
   ${select(REPLICATION_COLUMNS, versionNum)}
 FROM pg_stat_replication AS r CROSS JOIN c
+  LEFT JOIN pg_stat_activity AS a ON a.pid = r.pid
+  LEFT JOIN pg_replication_slots AS sl ON sl.active_pid = r.pid
 ORDER BY r.application_name, r.pid`;
 }
 

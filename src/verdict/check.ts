@@ -35,6 +35,7 @@ export type FindingCode =
   | 'primary_unreachable'
   | 'standby_missing'
   | 'standby_not_streaming'
+  | 'standby_catching_up'
   | 'standby_silent'
   | 'sync_state_mismatch'
   | 'standby_lag_bytes'
@@ -69,6 +70,7 @@ export const FINDING_CLASS: Record<FindingCode, FindingClass> = {
   primary_unreachable: 'replication',
   standby_missing: 'replication',
   standby_not_streaming: 'replication',
+  standby_catching_up: 'replication',
   standby_silent: 'replication',
   sync_state_mismatch: 'replication',
   standby_lag_bytes: 'replication',
@@ -168,6 +170,9 @@ export function judge(obs: Observation, policy: CheckPolicy): Verdict {
   } else if (obs.primary) {
     addPrimaryFacts(obs.primary.currentLsn, obs.primary.timeline, facts);
     judgePrimary(obs.primary.standbys, policy, findings, metrics, facts, obs.primary.walSenderTimeoutMs ?? null);
+    const others = obs.primary.otherWalsenders ?? [];
+    // WAL archivers, base backups and logical decoding are not standbys: shown, never counted.
+    if (others.length) facts.other_walsenders = others.map((r) => `${r.applicationName || `pid${r.pid}`}:${r.kind}:${r.state ?? '?'}${r.clientAddr ? `@${r.clientAddr}` : ''}`).join(',');
     judgeSlots(obs.primary.slots ?? [], findings);
   }
 
@@ -215,6 +220,20 @@ function addPrimaryFacts(currentLsn: string | null, timeline: number | null, fac
 
 function metric(label: string, value: number, unit: Metric['unit'], t?: Thresholds): Metric {
   return { label, value, unit, warning: t?.warning?.text, critical: t?.critical?.text, min: 0 };
+}
+
+/**
+ * One perfdata/finding label per row: the application_name (or pid<N> when empty), with `_2`,
+ * `_3`... for further rows of the same name, in pid order (the query's order).
+ */
+export function uniqueLabels(rows: ReplicationRow[]): string[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
+    const base = r.applicationName || `pid${r.pid}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}_${n}`;
+  });
 }
 
 /**
@@ -342,13 +361,18 @@ function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Finding[],
   if (s.replayPaused && policy.replayPausedSeverity !== 'ok') {
     findings.push({ code: 'replay_paused', severity: policy.replayPausedSeverity, message: 'WAL replay is paused (pg_wal_replay_pause)', value: true });
   }
-  if (s.replayLagBytes !== null) {
-    metrics.push(metric('replay_lag_bytes', s.replayLagBytes, 'B', policy.thresholds.lagBytes));
-    thresholdFinding(findings, 'replay_lag_bytes', s.replayLagBytes, 'B', policy.thresholds.lagBytes, (v) => `replay lag ${v}`);
+  // receive − replay is negative when replay is ahead of what this walreceiver received: WAL
+  // restored from the archive, or the received position restarted at a segment start after a
+  // walreceiver restart. Nothing received is waiting for replay then: the lag is 0, never negative.
+  const lagBytes = s.replayLagBytes === null ? null : Math.max(0, s.replayLagBytes);
+  if (s.replayLagBytes !== null && s.replayLagBytes < 0) facts.receive_behind_replay = true;
+  if (lagBytes !== null) {
+    metrics.push(metric('replay_lag_bytes', lagBytes, 'B', policy.thresholds.lagBytes));
+    thresholdFinding(findings, 'replay_lag_bytes', lagBytes, 'B', policy.thresholds.lagBytes, (v) => `replay lag ${v}`);
   }
   // Seconds of lag only while something received is not yet replayed: an idle primary sends
   // no transactions, and the age of the last replayed one is not lag.
-  const lagS = s.replayLagBytes === 0 ? 0 : s.lastReplayAgeS;
+  const lagS = lagBytes === 0 ? 0 : s.lastReplayAgeS;
   if (lagS !== null) {
     const v = Math.max(0, round3(lagS));
     metrics.push(metric('replay_lag_seconds', v, 's', policy.thresholds.lagSeconds));
@@ -373,11 +397,17 @@ function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Fin
       findings.push({ code: 'standby_missing', severity: 'critical', message: `standby "${name}" is not connected (no pg_stat_replication row)`, subject: name });
       continue;
     }
-    const best = mine.find((r) => r.state === 'streaming') ?? mine[0];
-    if (best.state !== 'streaming') {
-      findings.push({ code: 'standby_not_streaming', severity: 'critical', message: `standby "${name}" is ${best.state}, not streaming`, subject: name, value: best.state });
-    } else if (policy.syncState && best.syncState !== policy.syncState) {
-      findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: `standby "${name}" has sync_state ${best.syncState}, expected ${policy.syncState}`, subject: name, value: best.syncState });
+    // Every row is judged: one streaming connection must not hide another one that is not.
+    for (const r of mine) {
+      const who = mine.length > 1 ? `standby "${name}" (pid ${r.pid}${r.clientAddr ? `, ${r.clientAddr}` : ''})` : `standby "${name}"`;
+      if (r.state === 'catchup') {
+        const lag = r.replayLagBytes !== null ? ` (replay lag ${formatQuantity(Math.max(0, r.replayLagBytes), 'B')})` : '';
+        findings.push({ code: 'standby_catching_up', severity: 'warning', message: `${who} is catching up, not streaming yet${lag}`, subject: name, value: r.replayLagBytes, unit: 'B' });
+      } else if (r.state !== 'streaming') {
+        findings.push({ code: 'standby_not_streaming', severity: 'critical', message: `${who} is ${r.state}, not streaming`, subject: name, value: r.state });
+      } else if (policy.syncState && r.syncState !== policy.syncState) {
+        findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: `${who} has sync_state ${r.syncState}, expected ${policy.syncState}`, subject: name, value: r.syncState });
+      }
     }
   }
   if (policy.applicationNames.length === 0 && policy.syncState) {
@@ -387,12 +417,15 @@ function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Fin
       }
     }
   }
-  if (streaming.length < policy.minStandbys) {
+  // A standby catching up is connected and progressing: it counts toward --min-standbys (its own
+  // finding is a warning), so that catching up is not reported as missing.
+  const present = rows.filter((r) => r.state === 'streaming' || r.state === 'catchup');
+  if (present.length < policy.minStandbys) {
     findings.push({
       code: 'too_few_standbys',
       severity: 'critical',
-      message: `${streaming.length} streaming standby${streaming.length === 1 ? '' : 's'}, at least ${policy.minStandbys} expected (replication streaming is not found)`,
-      value: streaming.length,
+      message: `${present.length} streaming standby${present.length === 1 ? '' : 's'}, at least ${policy.minStandbys} expected (replication streaming is not found)`,
+      value: present.length,
       unit: '',
       threshold: `${policy.minStandbys}:`,
     });
@@ -405,8 +438,9 @@ function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Fin
   }
   const judged = policy.applicationNames.length ? rows.filter((r) => policy.applicationNames.includes(r.applicationName)) : rows;
   const silentAfter = silentStandbyLimitS(walSenderTimeoutMs);
-  for (const r of judged) {
-    const name = r.applicationName || `pid${r.pid}`;
+  const labels = uniqueLabels(judged);
+  for (const [i, r] of judged.entries()) {
+    const name = labels[i];
     if (silentAfter !== null && r.state === 'streaming' && r.replyAgeS !== null && r.replyAgeS > silentAfter) {
       findings.push({
         code: 'standby_silent',

@@ -221,8 +221,8 @@ describe('connection faults', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('as root, authenticates with the --os-user ~/.pgpass (CLUSTERPRO runs monitors as root)', async () => {
-    if (process.getuid?.() !== 0) return; // only meaningful as root; CI runs as root
+  // Only meaningful as root (CI and the cluster managers run as root): skipped visibly otherwise.
+  it.skipIf(process.getuid?.() !== 0)('as root, authenticates with the --os-user ~/.pgpass (CLUSTERPRO runs monitors as root)', async () => {
     const user = `pgsrt${process.pid % 100000}`;
     const home = mkdtempSync('/tmp/pgsr-home-');
     await execa('useradd', ['-M', '-d', home, '-s', '/usr/sbin/nologin', user], { timeout: 10_000 });

@@ -3,11 +3,11 @@
  * back by a strict grammar, the timeout rule, and the check_pgsr entry point.
  */
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, labDown, labUp, type LabPair } from '../../scripts/lib/lab';
+import { freePort, labDown, labUp, osUserIds, type LabPair } from '../../scripts/lib/lab';
 import { parsePluginOutput } from '../helpers/perfdata';
 import { BUNDLE, runPgsr } from '../helpers/run';
 
@@ -124,4 +124,44 @@ describe('check_pgsr entry point', () => {
     expect(v.stdout).toMatch(/^check_pgsr \(pgsr\) \d+\.\d+\.\d+$/);
     expect((await runPgsr(['check', '--format', 'nagios', '--help'])).exitCode).toBe(3);
   });
+  it('-H/--hostname names the host and -V the version, as monitoring-plugins guidelines say; -h keeps its libpq meaning', async () => {
+    const r = await checkPgsr(['-H', '127.0.0.1', '-p', String(pair.standby.port)]);
+    expect(r.exitCode).toBe(0);
+    expect(parsePluginOutput(r.stdout).text).toContain(`standby 127.0.0.1:${pair.standby.port}`);
+    expect((await checkPgsr(['--hostname', '127.0.0.1', '-p', String(pair.primary.port), '--role', 'primary'])).exitCode).toBe(0);
+    const clash = await checkPgsr(['-H', '127.0.0.1', '-h', '/tmp', '-p', String(pair.standby.port)]);
+    expect(clash.exitCode).toBe(3);
+    expect(clash.stdout).toMatch(/^PGSR UNKNOWN - configuration error: -H 127\.0\.0\.1 and -h \/tmp name different hosts/);
+    const v = await checkPgsr(['-V']);
+    expect(v.exitCode).toBe(3);
+    expect(v.stdout).toMatch(/^check_pgsr \(pgsr\) \d+\.\d+\.\d+$/);
+    expect((await runPgsr(['check', '--format', 'nagios', '-V'])).stdout).toMatch(/^check_pgsr \(pgsr\) /);
+  });
+});
+
+describe('what counts as a standby on a real primary', () => {
+  it('a running pg_receivewal is not a standby: two standbys required, one present -> CRITICAL; the WAL client is in the facts', async () => {
+    const dir = mkdtempSync('/tmp/pgsr-receivewal-');
+    const ids = osUserIds(pair.osUser);
+    chownSync(dir, ids.uid, ids.gid);
+    const recv = execa('runuser', ['-u', pair.osUser, '--', join(pair.clientBindir, 'pg_receivewal'), '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '-D', dir, '--no-loop'], { reject: false, timeout: 120_000 });
+    try {
+      const json = async () => JSON.parse((await runPgsr(['check', '--format', 'json', '-h', '127.0.0.1', '-p', String(pair.primary.port), '--role', 'primary', '--min-standbys', '2'])).stdout) as { exit_code: number; findings: Array<{ code: string }>; facts: Record<string, unknown>; metrics: Array<{ label: string; value: number }> };
+      let j = await json();
+      for (let i = 0; i < 50 && !j.facts.other_walsenders; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        j = await json();
+      }
+      expect(j.facts.other_walsenders).toMatch(/^pg_receivewal:wal-client:streaming@127\.0\.0\.1$/);
+      expect(j.exit_code).toBe(1);
+      expect(j.findings.map((f) => f.code)).toEqual(['too_few_standbys']);
+      expect(j.metrics.find((m) => m.label === 'standbys')?.value).toBe(1);
+      // With the one real standby required, the primary is OK: the WAL client changes nothing.
+      expect((await nagios(pair.primary.port, '--role', 'primary', '--application-name', 'slave')).exitCode).toBe(0);
+    } finally {
+      recv.kill('SIGTERM');
+      await recv;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

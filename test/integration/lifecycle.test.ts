@@ -7,7 +7,7 @@
  * archive hold/resume round trip, wrong --pgdata and missing binaries.
  */
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultBindir, labDown, labUp, psql, runServerCommand, waitFor, type LabPair } from '../../scripts/lib/lab';
@@ -139,9 +139,16 @@ for (const major of [15, 11]) {
       const args = ['-h', '127.0.0.1', '-p', String(pair.primary.port)];
       const h = await pgsr(['archive', 'hold', ...args]);
       expect(h).toMatchObject({ code: 0, outcome: 'done' });
+      // The command may carry credentials: JSON names it as such; summaries (log lines, alerts) never carry it.
+      expect(h.facts.archive_command_sensitive).toBe(value);
+      expect(h.summary).not.toContain('/archive dir/');
       expect((await pgsr(['archive', 'hold', ...args])).outcome).toBe('already');
       const st = await pgsr(['archive', 'status', ...args]);
       expect(st.summary).toMatch(/^HELD/);
+      expect(st.summary).not.toContain('/archive dir/');
+      const clp = await runPgsr(['archive', 'status', ...args, '--format', 'clusterpro', '--no-alert']);
+      expect(clp.stdout).toMatch(/pgsr archive status DONE/);
+      expect(clp.stdout).not.toContain('/archive dir/');
       expect(st.facts).toMatchObject({ held: true, ready_count: 0 });
       expect((await pgsr(['archive', 'resume', ...args])).outcome).toBe('done');
       expect(await psql(pair, pair.primary, "SELECT setting FROM pg_file_settings WHERE name = 'archive_command' ORDER BY seqno DESC LIMIT 1")).toBe(value);
@@ -211,6 +218,43 @@ describe('switchover never leaves the pair without a primary (PostgreSQL 15)', (
     if (pair) await labDown(pair);
   });
   const args = (extra: string[] = []) => ['switchover', '-D', pair.primary.data, '--standby-pgdata', pair.standby.data, '--bindir', bindir, '--primary-conninfo', conninfo(pair.standby.port), ...extra];
+
+  it('any libpq keyword in --primary-conninfo is written as given and the standby streams; pgsr\'s own connection names what it cannot honour', async () => {
+    const ci = `host=127.0.0.1 port=${pair.primary.port} user=postgres application_name=slave keepalives=1 keepalives_idle=10 tcp_user_timeout=10000 target_session_attrs=read-write`;
+    expect((await pgsr(['stop', '-D', pair.standby.data, '--bindir', bindir])).outcome).toBe('done');
+    const st = await pgsr(['start', '-D', pair.standby.data, '--bindir', bindir, '--as', 'standby', '--primary-conninfo', ci]);
+    expect(st).toMatchObject({ code: 0, outcome: 'done' });
+    expect(readFileSync(join(pair.standby.data, 'postgresql.auto.conf'), 'utf8')).toContain('tcp_user_timeout=10000 target_session_attrs=read-write');
+    await waitFor('the standby streaming with that conninfo', async () => (await psql(pair, pair.standby, 'SELECT status FROM pg_stat_wal_receiver')) === 'streaming', 30_000);
+    const own = await runPgsr(['check', '--format', 'clusterpro', '-d', `host=127.0.0.1 port=${pair.standby.port} keepalives=1 keepalives_idle=5`, '--no-alert']);
+    expect(own.exitCode).toBe(0);
+    const bad = await runPgsr(['check', '--format', 'clusterpro', '-d', `host=127.0.0.1 port=${pair.standby.port} tcp_user_timeout=5000`, '--no-alert']);
+    expect(bad.exitCode).toBe(5);
+    expect(bad.stderr.trim()).toMatch(/^pgsr: configuration error: --dbname: connection option "tcp_user_timeout" is valid for libpq, but pgsr's own connection \(node-postgres\) cannot honour it/);
+  }, 90_000);
+
+  it('rebuild authenticates pg_basebackup with the credentials the check uses (PGPASSWORD, handed over in a private password file)', async () => {
+    const role = 'pgsr_repl';
+    const password = `repl-${Math.random().toString(36).slice(2, 10)}`;
+    await psql(pair, pair.primary, `CREATE ROLE ${role} LOGIN REPLICATION PASSWORD '${password}'`);
+    const hba = join(pair.primary.data, 'pg_hba.conf');
+    const before = readFileSync(hba, 'utf8');
+    writeFileSync(hba, `host replication ${role} 127.0.0.1/32 scram-sha-256\nhost all ${role} 127.0.0.1/32 scram-sha-256\n${before}`);
+    await psql(pair, pair.primary, 'SELECT pg_reload_conf()');
+    try {
+      const from = `host=127.0.0.1 port=${pair.primary.port} user=${role} dbname=postgres`;
+      // A stopped standby (a streaming one would already be what rebuild makes).
+      expect((await pgsr(['stop', '-D', pair.standby.data, '--bindir', bindir])).outcome).toBe('done');
+      const r = await pgsr(['rebuild', '-D', pair.standby.data, '--bindir', bindir, '--method', 'basebackup', '--discard-old', '--from', from, '--primary-conninfo', conninfo(pair.primary.port), '--timeout', '120'], 180_000, { PGPASSWORD: password });
+      expect(r).toMatchObject({ code: 0, outcome: 'done', facts: { method: 'pg_basebackup' } });
+      expect(await psql(pair, pair.standby, 'SELECT status FROM pg_stat_wal_receiver')).toBe('streaming');
+      // The private password file is gone afterwards.
+      expect(readdirSync('/tmp').filter((d) => d.startsWith('pgsr-pass-'))).toEqual([]);
+    } finally {
+      writeFileSync(hba, before);
+      await psql(pair, pair.primary, 'SELECT pg_reload_conf()');
+    }
+  }, 200_000);
 
   it('the promote fails after the clean stop (a role that may not run pg_promote): rolled back, the old primary is primary again', async () => {
     // pg_monitor but not superuser: everything else works, pg_promote() is refused by the server.

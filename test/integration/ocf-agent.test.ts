@@ -52,12 +52,21 @@ describe('OCF agent driven like Pacemaker', () => {
     expect(r.stdout).toContain('<action name="monitor" depth="0" timeout="10s" interval="15s" role="Promoted"/>');
   });
 
-  it('validate-all: 0; missing binaries 5 (not installed); no data directory 6 (not configured)', async () => {
+  it('validate-all: 0; missing binaries or data directory on this node 5 (not installed, never the cluster-wide 6); a clone without notify=true 6', async () => {
     expect((await agent('validate-all', envFor('primary'))).code).toBe(0);
     const noBin = await agent('validate-all', envFor('primary', { OCF_RESKEY_bindir: '/nonexistent' }));
     expect(noBin.code).toBe(5);
     expect(noBin.stderr).toMatch(/^ocf-exit-reason:no pg_ctl\/postgres in \/nonexistent$/m);
-    expect((await agent('validate-all', envFor('primary', { OCF_RESKEY_pgdata: '/nonexistent' }))).code).toBe(6);
+    const noData = await agent('validate-all', envFor('primary', { OCF_RESKEY_pgdata: '/nonexistent' }));
+    expect(noData.code).toBe(5);
+    expect(noData.stderr).toMatch(/^ocf-exit-reason:\/nonexistent is not a PostgreSQL data directory on this node$/m);
+    // Run as a clone (Pacemaker passes the clone's meta attributes): notify=true is required.
+    const clone = { OCF_RESKEY_CRM_meta_clone_max: '2', OCF_RESKEY_CRM_meta_promotable: 'true' };
+    const noNotify = await agent('validate-all', envFor('primary', { ...clone, OCF_RESKEY_CRM_meta_notify: 'false' }));
+    expect(noNotify.code).toBe(6);
+    expect(noNotify.stderr).toMatch(/^ocf-exit-reason:the clone needs notify=true/m);
+    expect((await agent('validate-all', envFor('primary', { ...clone, OCF_RESKEY_CRM_meta_notify: 'true' }))).code).toBe(0);
+    expect((await agent('start', envFor('primary', { ...clone }))).code).toBe(6);
   });
 
   it('monitor: probe without data 7, standby 0, primary 8 (and scores), stopped cleanly 7', async () => {
@@ -65,6 +74,11 @@ describe('OCF agent driven like Pacemaker', () => {
     expect((await agent('monitor', envFor('standby'))).code).toBe(0);
     const p = await agent('monitor', envFor('primary'));
     expect(p.code).toBe(8);
+    // Authentication fails (a scram role, no password file): restarting the server would not
+    // help, so it is a hard error (OCF_ERR_PERM), not a soft one retried forever.
+    const auth = await agent('monitor', envFor('primary', { OCF_RESKEY_pguser: pair.passwordRole.name }));
+    expect(auth.code).toBe(4);
+    expect(auth.stderr).toMatch(/^ocf-exit-reason:running but not answering: .*password/m);
     await stopNode(pair, pair.standby, 'fast');
     expect((await agent('monitor', envFor('standby'))).code).toBe(7);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatConninfo, looksLikeConninfo, parseConninfo } from '../../src/config/conninfo';
+import { formatConninfo, looksLikeConninfo, ownConnectionProblem, parseConninfo } from '../../src/config/conninfo';
+import { sslOption } from '../../src/probe/observe';
 
 describe('parseConninfo', () => {
   it('parses keyword/value with quotes and escapes', () => {
@@ -34,10 +35,18 @@ describe('parseConninfo', () => {
     expect(() => parseConninfo(text)).toThrow(why);
   });
   it('never echoes a password in its error', () => {
+    let message = '';
     try {
       parseConninfo('host=a password=TopSecret99');
     } catch (err) {
-      expect((err as Error).message).not.toContain('TopSecret99');
+      message = (err as Error).message;
+    }
+    // It must throw (a password is refused), and the message must not carry the secret.
+    expect(message).toMatch(/password is not accepted/);
+    expect(message).not.toContain('TopSecret99');
+    for (const text of ["host=a password='Top Secret99'", 'postgresql://u:TopSecret99@h/db', 'host=a sslpassword=TopSecret99']) {
+      expect(() => parseConninfo(text)).toThrow();
+      expect(() => parseConninfo(text)).not.toThrow(/TopSecret99/);
     }
   });
   it('formats back to a parseable string', () => {
@@ -58,5 +67,39 @@ describe('addressOf (lenient, for conninfos written by others)', () => {
     expect(addressOf('host=a port=1 password=********')).toEqual({ host: 'a', port: '1' });
     expect(addressOf('postgresql://rep:pw@h:5433/db?target_session_attrs=any')).toEqual({ host: 'h', port: '5433', user: 'rep', dbname: 'db' });
     expect(addressOf('garbage')).toEqual({});
+  });
+});
+
+describe('every libpq keyword', () => {
+  it.each(['keepalives=1', 'keepalives_idle=30', 'target_session_attrs=read-write', 'sslrootcert=/etc/ssl/root.crt', 'tcp_user_timeout=10000', 'options=-c\\ statement_timeout=5s', 'channel_binding=require', 'gssencmode=disable'])('parses %s', (kv) => {
+    expect(Object.keys(parseConninfo(`host=db1 ${kv}`))).toContain(kv.split('=')[0]);
+  });
+  it.each([['password=x'], ['sslpassword=x'], ['oauth_client_secret=x']])('refuses the secret %s', (kv) => {
+    expect(() => parseConninfo(`host=db1 ${kv}`)).toThrow(/not accepted in a connection string/);
+  });
+  it.each([
+    ['host=db1 keepalives=1 keepalives_idle=5', undefined],
+    ['host=db1 target_session_attrs=any', undefined],
+    ['host=db1 target_session_attrs=read-write', /"target_session_attrs" is valid for libpq, but pgsr's own connection .* cannot honour it/],
+    ['host=db1 tcp_user_timeout=1000', /"tcp_user_timeout"/],
+  ])('own connection %s', (text, problem) => {
+    const p = ownConnectionProblem(parseConninfo(text));
+    if (problem) expect(p).toMatch(problem);
+    else expect(p).toBeUndefined();
+  });
+});
+
+describe('sslmode as libpq: prefer tries TLS first, allow plain first; never TLS on a Unix socket', () => {
+  const c = (sslmode: 'prefer' | 'allow' | 'disable' | 'require', host = '127.0.0.1') => ({ host, sslmode });
+  it.each([
+    ['prefer', '127.0.0.1', [{ rejectUnauthorized: false }, false]],
+    ['allow', '127.0.0.1', [false, { rejectUnauthorized: false }]],
+    ['disable', '127.0.0.1', [false, false]],
+    ['require', '127.0.0.1', [{ rejectUnauthorized: false }, { rejectUnauthorized: false }]],
+    ['prefer', '/var/run/postgresql', [false, false]],
+    ['allow', '/var/run/postgresql', [false, false]],
+  ] as const)('%s on %s', (mode, host, [first, second]) => {
+    expect(sslOption(c(mode, host), 0)).toEqual(first);
+    expect(sslOption(c(mode, host), 1)).toEqual(second);
   });
 });

@@ -65,11 +65,12 @@ function row(r: Partial<ReplicationRow> = {}): ReplicationRow {
     flushLagS: null,
     replayLagS: null,
     replyAgeS: null,
+    slotName: null,
     ...r,
   };
 }
-function primary(rows: ReplicationRow[], slots: Array<{ name: string; active: boolean; walStatus: string | null }> = [], walSenderTimeoutMs: number | null = null): Observation {
-  return { ok: true, target, server: primaryServer, durationMs: 5, primary: { currentLsn: '0/3000000', timeline: 1, walSenderTimeoutMs, standbys: rows, slots } };
+function primary(rows: ReplicationRow[], slots: Array<{ name: string; active: boolean; walStatus: string | null }> = [], walSenderTimeoutMs: number | null = null, others: Array<ReplicationRow & { kind: 'wal-client' | 'backup' | 'logical' }> = []): Observation {
+  return { ok: true, target, server: primaryServer, durationMs: 5, primary: { currentLsn: '0/3000000', timeline: 1, walSenderTimeoutMs, standbys: rows, otherWalsenders: others, slots } };
 }
 
 describe('judge: standby', () => {
@@ -128,7 +129,8 @@ describe('judge: primary', () => {
   });
   it.each([
     [[], ['slave'], 'standby_missing'],
-    [[row({ state: 'catchup' })], ['slave'], 'standby_not_streaming'],
+    [[row({ state: 'catchup' })], ['slave'], 'standby_catching_up'],
+    [[row({ state: 'startup' })], ['slave'], 'standby_not_streaming'],
     [[row({ syncState: 'potential' })], ['slave'], 'sync_state_mismatch'],
     [[], [], 'too_few_standbys'],
     [[row({ state: null })], [], 'insufficient_privilege'],
@@ -250,5 +252,37 @@ describe('a standby that vanished without a word, seen from the primary (reply_t
       expect(v.findings[0]).toMatchObject({ code: 'standby_silent', subject: 'slave' });
       expect(v.findings[0].message).toContain('192.168.1.3');
     }
+  });
+});
+
+describe('what counts as a standby, and every row judged', () => {
+  it('a WAL client (pg_receivewal) beside no standby: too few standbys, the client in the facts', () => {
+    const client = { ...row({ applicationName: 'pg_receivewal', replayLsn: null }), kind: 'wal-client' as const };
+    const v = judge(primary([], [], null, [client]), policy());
+    expect(v.findings.map((f) => f.code)).toEqual(['too_few_standbys']);
+    expect(v.facts.other_walsenders).toBe('pg_receivewal:wal-client:streaming@192.168.1.3');
+    expect(v.metrics.find((m) => m.label === 'standbys')?.value).toBe(0);
+  });
+  it('two rows named walreceiver: the one that is not streaming is not hidden; labels stay unique', () => {
+    const v = judge(primary([row({ applicationName: 'walreceiver', pid: 1 }), row({ applicationName: 'walreceiver', pid: 2, state: 'startup', clientAddr: '192.168.1.4' })]), policy({ applicationNames: ['walreceiver'] }));
+    expect(v.findings.map((f) => [f.code, f.severity])).toEqual([['standby_not_streaming', 'critical']]);
+    expect(v.findings[0].message).toContain('(pid 2, 192.168.1.4)');
+    const labels = v.metrics.map((m) => m.label);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels).toContain('walreceiver_2_replay_lag_bytes');
+  });
+  it('a named standby catching up is a warning with its lag, not missing', () => {
+    const v = judge(primary([row({ state: 'catchup', replayLagBytes: 16 * 1024 * 1024 })]), policy({ applicationNames: ['slave'] }));
+    expect(v.severity).toBe('warning');
+    expect(v.findings).toHaveLength(1);
+    expect(v.findings[0]).toMatchObject({ code: 'standby_catching_up', subject: 'slave' });
+    expect(v.findings[0].message).toMatch(/catching up.*replay lag 16\.0 MiB/);
+  });
+  it('standby byte lag is never negative (replay ahead of receive after a walreceiver restart or archive recovery)', () => {
+    const v = judge(standby({ replayLagBytes: -8_000_000, lastReplayAgeS: 5000 }), policy({ thresholds: { lagBytes: { critical: parseRange('~:0', 'bytes') }, lagSeconds: { critical: parseRange('60', 'seconds') }, silenceSeconds: {} } }));
+    expect(v.metrics.find((m) => m.label === 'replay_lag_bytes')?.value).toBe(0);
+    expect(v.metrics.find((m) => m.label === 'replay_lag_seconds')?.value).toBe(0);
+    expect(v.severity).toBe('ok');
+    expect(v.facts.receive_behind_replay).toBe(true);
   });
 });
