@@ -156,7 +156,7 @@ export function promoteBlockers(f: LocalFacts, runningRole: PgRole | null, e: Pr
       const silent = e.senderProbe && e.senderProbe.result !== 'answered';
       reasons.push(
         silent
-          ? `the walreceiver still says streaming${e.walreceiver.sender ? ` from ${e.walreceiver.sender}` : ''} but that primary does not answer (${e.senderProbe?.detail}): it lost power or is cut off; a partition looks the same, so make sure it is down or fenced, then --force`
+          ? `the walreceiver still says streaming${e.walreceiver.sender ? ` from ${e.walreceiver.sender}` : ''} but that primary does not answer (${e.senderProbe?.detail}): it lost power or is cut off; a network partition looks the same, and promoting then gives two primaries (split brain): make sure it is down or fenced, then --force`
           : `the walreceiver is still streaming${e.walreceiver.sender ? ` from ${e.walreceiver.sender}` : ''}: that primary is alive (split brain); stop it first, or --force`,
       );
     }

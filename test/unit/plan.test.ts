@@ -47,7 +47,7 @@ describe('promote blockers', () => {
   const running = facts({ state: 'running' });
   it.each([
     ['streaming, sender answers', ev({ senderProbe: { result: 'answered', detail: 'ok' } }), {}, /still streaming from 192\.168\.1\.10:5432: that primary is alive \(split brain\)/],
-    ['streaming, sender silent (power loss or partition)', ev({ senderProbe: { result: 'no-answer', detail: 'no answer within 3000 ms' } }), {}, /still says streaming .* but that primary does not answer .*partition looks the same/],
+    ['streaming, sender silent (power loss or partition)', ev({ senderProbe: { result: 'no-answer', detail: 'no answer within 3000 ms' } }), {}, /still says streaming .* but that primary does not answer .*network partition looks the same.*split brain/],
     ['streaming but the cluster released the old primary', ev(), { clusterReleased: true }, null],
     ['streaming, --force', ev(), { force: true }, null],
     ['no walreceiver, candidate answers as primary', ev({ walreceiver: { status: null, sender: null, lastMsgAgeS: null }, candidates: [{ where: 'a:1', answer: 'primary' }] }), {}, /a:1 answers as a primary .*split brain/],
