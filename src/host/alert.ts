@@ -4,9 +4,8 @@
  * clplogcmd is reported as data and never changes the check's own result.
  */
 import { escapeForClplogcmd, messageLimit, type AlertRequest } from '../dialect/clusterpro';
+import { loadExeca } from './execa';
 
-/** execa, loaded on first use: a plain check never spawns a process and should not pay for it at start-up. */
-const loadExeca = () => import('execa').then((m) => m.execa);
 
 /** What happened to an alert. `detail` is one line for the genw log. */
 export interface AlertOutcome {

@@ -8,9 +8,8 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { SYSTEM_DIRS, systemProgram } from './which';
+import { loadExeca } from './execa';
 
-/** execa, loaded on first use: a plain check never spawns a process and should not pay for it at start-up. */
-const loadExeca = () => import('execa').then((m) => m.execa);
 
 /** Outcome of one child process. */
 export interface ExecResult {

@@ -6,9 +6,8 @@
  */
 
 import { systemProgram } from './which';
+import { loadExeca } from './execa';
 
-/** execa, loaded on first use: a plain check never spawns a process and should not pay for it at start-up. */
-const loadExeca = () => import('execa').then((m) => m.execa);
 
 const T = 5000;
 

@@ -26,9 +26,8 @@ import type { PgRole } from '../types';
 import { readConfSetting, setConfSettings, standbySettings } from './conf';
 import { removeLock, writeLock } from './lock';
 import { decideStart, describeEvidence, peerVerdict, promoteBlockers, rebuildMethods, type ActionResult, type Outcome, type PeerAnswer, type PromoteEvidence, type StepReport } from './plan';
+import { loadExeca } from '../host/execa';
 
-/** execa, loaded on first use: a plain check never spawns a process and should not pay for it at start-up. */
-const loadExeca = () => import('execa').then((m) => m.execa);
 
 /**
  * Prefix of the archive_command pgsr sets while archiving is held (seed 000 7.3 uses `true`).

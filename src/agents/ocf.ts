@@ -1,0 +1,296 @@
+/**
+ * The Pacemaker adapter: the OCF resource agent of a promotable clone (packaging/ocf/pgsql-sr
+ * runs it). Configuration only from the environment Pacemaker gives: OCF_RESKEY_<param>
+ * (see dialect/ocf.ts OCF_PARAMS), OCF_RESKEY_CRM_meta_* (interval, timeout, notify_*),
+ * OCF_RESOURCE_INSTANCE. Failures print `ocf-exit-reason:` on stderr.
+ *
+ * monitor = the check's probe and verdict rendered as OCF codes, plus pg_controldata when the
+ * server is down (PAF's approach); start = pgsr start --as standby; stop = pgsr stop; promote =
+ * pgsr promote after comparing the LSNs the standbys published at pre-promote; demote = clean
+ * stop + start as standby. The primary's monitor sets the promotion scores and the status
+ * attributes of seed 002 (PRI / HS:sync / HS:async / HS:alone / STOP; LATEST / STREAMING|SYNC /
+ * STREAMING|ASYNC / DISCONNECT).
+ */
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { resolveLifecycleConfig, type LifecycleConfig } from '../config/resolve';
+import { ConfigError, oneLine } from '../errors';
+import { decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyContextFromEnv } from './ocf-promote';
+import { OCF, metaData, monitorFailureCode, promotionScores, stoppedStateToOcf } from '../dialect/ocf';
+import { runAs } from '../host/exec';
+import { passwdEntry } from '../host/passwd';
+import { getNodeAttribute, localNodeName, partitionNodes, privateAttributeAllNodes, setNodeAttribute, setPrivateAttribute, syncNodeAttributes } from '../host/pacemaker';
+import { localConnection, promote, start, stop } from '../lifecycle/actions';
+import type { ActionResult } from '../lifecycle/plan';
+import { findBinaries, localFacts, parseControlData } from '../probe/local';
+import { observe, withConnection } from '../probe/observe';
+import { SQL } from '../probe/statements';
+import { STANDBY_TIMELINE_SQL } from '../probe/versions';
+
+/** Resource name without the clone suffix (`pgsql-sr:1` → `pgsql-sr`). */
+function resourceName(env: NodeJS.ProcessEnv): string {
+  return (env.OCF_RESOURCE_INSTANCE ?? 'pgsql-sr').replace(/:\d+$/, '');
+}
+
+/** The agent's configuration from OCF_RESKEY_* (defaults as in meta-data). */
+export function ocfConfig(env: NodeJS.ProcessEnv, action: string): LifecycleConfig {
+  const k = (n: string, d: string) => (env[`OCF_RESKEY_${n}`] !== undefined && env[`OCF_RESKEY_${n}`] !== '' ? (env[`OCF_RESKEY_${n}`] as string) : d);
+  const metaTimeoutMs = Number(env.OCF_RESKEY_CRM_meta_timeout);
+  const dflt = { start: 60, stop: 60, promote: 30, demote: 120, monitor: 10, notify: 60 }[action] ?? 20;
+  // Finish before Pacemaker's own timeout: 90% of it, at least 2 s.
+  const timeoutS = Number.isFinite(metaTimeoutMs) && metaTimeoutMs > 0 ? Math.max(2, (metaTimeoutMs / 1000) * 0.9) : dflt;
+  const raw = {
+    pgdata: k('pgdata', '/var/lib/postgresql/15/main'),
+    bindir: k('bindir', '/usr/lib/postgresql/15/bin'),
+    host: k('pghost', '/var/run/postgresql'),
+    port: k('pgport', '5432'),
+    username: k('pguser', 'postgres'),
+    dbname: k('pgdatabase', 'postgres'),
+    'os-user': k('system_user', 'postgres'),
+    'primary-conninfo': env.OCF_RESKEY_primary_conninfo || undefined,
+    'fast-timeout': k('fast_timeout', '30'),
+    timeout: String(timeoutS),
+    format: 'text',
+    alert: false,
+  };
+  // Pacemaker's environment carries no libpq variables worth honouring; ignore any.
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, v] of Object.entries(env)) if (!/^PG/.test(key)) clean[key] = v;
+  return resolveLifecycleConfig(raw, { env: clean, uid: process.getuid?.() ?? -1 }, { timeoutS });
+}
+
+interface Out {
+  code: number;
+  reason?: string;
+  log: string[];
+}
+
+function fromAction(r: ActionResult, okCode: number = OCF.SUCCESS): Out {
+  const log = [`pgsr ${r.action}: ${r.outcome}: ${r.summary}`];
+  if (r.outcome === 'done' || r.outcome === 'already') return { code: okCode, log };
+  return { code: OCF.ERR_GENERIC, reason: r.summary, log };
+}
+
+/** Cluster state of a stopped data directory, from pg_controldata. */
+async function controlState(cfg: LifecycleConfig, pgdata: string, timeoutMs: number): Promise<string | undefined> {
+  const bin = findBinaries(cfg.bindir, null);
+  if (!bin.pg_controldata) return undefined;
+  const r = await runAs(cfg.common.osUser, bin.pg_controldata, [pgdata], { timeoutMs });
+  return r.exitCode === 0 ? parseControlData(r.stdout)['Database cluster state'] : undefined;
+}
+
+/**
+ * validate-all and the checks before each action. ERR_CONFIGURED (fatal: Pacemaker stops the
+ * resource on every node) only for what is wrong everywhere: a clone without notify=true (the
+ * promotion election needs the notifications; checked when Pacemaker runs the agent as a clone).
+ * What is missing on this node only (binaries, OS user, PGDATA) is ERR_INSTALLED: the resource
+ * moves away from this node and runs elsewhere (Pacemaker Explained, "OCF Return Codes").
+ */
+async function validate(cfg: LifecycleConfig, probe: boolean, env: NodeJS.ProcessEnv = {}): Promise<Out | undefined> {
+  if (env.OCF_RESKEY_CRM_meta_clone_max !== undefined && env.OCF_RESKEY_CRM_meta_notify !== 'true') {
+    return { code: OCF.ERR_CONFIGURED, reason: 'the clone needs notify=true (the promotion election uses the pre-promote notification)', log: [] };
+  }
+  const bin = findBinaries(cfg.bindir, null);
+  if (!bin.pg_ctl || !bin.postgres) return { code: OCF.ERR_INSTALLED, reason: `no pg_ctl/postgres in ${bin.bindir}`, log: [] };
+  if (!passwdEntry(cfg.common.osUser)) {
+    return { code: OCF.ERR_INSTALLED, reason: `OS user ${cfg.common.osUser} does not exist`, log: [] };
+  }
+  if (!cfg.pgdata || !existsSync(join(cfg.pgdata, 'PG_VERSION'))) {
+    // A probe on a node without the data is "not running", not an error (OCF, Pacemaker Explained).
+    return probe ? { code: OCF.NOT_RUNNING, log: [`no data directory ${cfg.pgdata}: not running`] } : { code: OCF.ERR_INSTALLED, reason: `${cfg.pgdata} is not a PostgreSQL data directory on this node`, log: [] };
+  }
+  return undefined;
+}
+
+async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string): Promise<Out> {
+  const probe = (env.OCF_RESKEY_CRM_meta_interval ?? '0') === '0';
+  const bad = await validate(cfg, probe, env);
+  if (bad) return bad;
+  const pgdata = cfg.pgdata as string;
+  const deadline = Date.now() + cfg.common.timeoutMs;
+  const f = await localFacts(pgdata, findBinaries(cfg.bindir, null), cfg.common.osUser, cfg.common.timeoutMs);
+  if (f.state !== 'running') {
+    const state = await controlState(cfg, pgdata, Math.max(1000, deadline - Date.now()));
+    const code = stoppedStateToOcf(state);
+    return { code, reason: code === OCF.NOT_RUNNING ? undefined : `instance not running, pg_controldata says "${state ?? 'unreadable'}"`, log: [`not running (${state ?? '?'})`] };
+  }
+  const obs = await observe(localConnection(cfg, f.pidFile), deadline - 500);
+  if (!obs.ok) return { code: monitorFailureCode(obs.failure.kind), reason: `running but not answering: ${obs.failure.detail}`, log: [] };
+  const me = await localNodeName(env);
+  const log: string[] = [];
+  if (obs.server.role === 'primary' && obs.primary) {
+    const maxlag = Number(env.OCF_RESKEY_maxlag ?? '0') || 0;
+    const rows = obs.primary.standbys.map((r) => ({ node: r.applicationName, state: r.state, writeLagBytes: r.flushLagBytes, sync: r.syncState }));
+    const scores = promotionScores(rows, maxlag);
+    for (const n of await partitionNodes()) if (n !== me && !scores.has(n)) scores.set(n, '-INFINITY');
+    // Scores and seed 002's status attributes, written only where they changed (one query per
+    // attribute name instead of a crm_attribute per value every monitor), within the operation's timeout.
+    const score = new Map<string, string>();
+    const status = new Map<string, string>();
+    const dataStatus = new Map<string, string>();
+    if (me) {
+      scores.set(me, '1001');
+      status.set(me, 'PRI');
+      dataStatus.set(me, 'LATEST');
+    }
+    for (const [node, value] of scores) {
+      score.set(node, value);
+      if (node === me) continue;
+      const row = rows.find((r) => r.node === node);
+      const streaming = row?.state === 'streaming';
+      dataStatus.set(node, streaming ? `STREAMING|${(row?.sync ?? 'async').toUpperCase()}` : 'DISCONNECT');
+      if (streaming) status.set(node, `HS:${row?.sync ?? 'async'}`);
+    }
+    const wanted = new Map([[`master-${rsc}`, score], [`${rsc}-status`, status], [`${rsc}-data-status`, dataStatus]]);
+    log.push(...(await syncNodeAttributes(wanted, deadline)));
+    log.push(`primary; scores ${[...scores].map(([n, s]) => `${n}=${s}`).join(' ')}`);
+    return { code: OCF.RUNNING_PROMOTED, log };
+  }
+  const streaming = obs.standby?.walreceiver?.status === 'streaming';
+  if (me && !streaming) {
+    await setNodeAttribute(me, `${rsc}-status`, 'HS:alone');
+    await setNodeAttribute(me, `${rsc}-data-status`, 'DISCONNECT');
+  }
+  // With no primary at all (cold start), a standby offers itself with a minimal score; the
+  // pre-promote LSN comparison then picks the most advanced one.
+  if (me && !streaming && (await getNodeAttribute(me, `master-${rsc}`)) === undefined) await setNodeAttribute(me, `master-${rsc}`, '1');
+  return { code: OCF.SUCCESS, log: [`standby (${obs.standby?.walreceiver?.status ?? 'no walreceiver'})`] };
+}
+
+/**
+ * This standby's position ("tli/lsn", comparable across nodes: the greater of received and
+ * replayed) and its walreceiver status, over one connection; undefined / null when it cannot
+ * be asked.
+ */
+async function standbyState(cfg: LifecycleConfig): Promise<{ position?: string; walStatus: string | null }> {
+  const f = await localFacts(cfg.pgdata as string, findBinaries(cfg.bindir, null), cfg.common.osUser, 5000);
+  if (f.state !== 'running') return { walStatus: null };
+  const r = await withConnection(localConnection(cfg, f.pidFile), Date.now() + 5000, async (q) => {
+    const lsn = (await q(SQL.standbyFurthestLsn))[0].l as string | null;
+    const walStatus = ((await q(SQL.walReceiverStatus)).at(0)?.status as string | undefined) ?? null;
+    let tli = 0;
+    try {
+      tli = Number((await q(STANDBY_TIMELINE_SQL))[0].timeline);
+    } catch {
+      tli = 0;
+    }
+    return { position: lsn ? `${tli}/${lsn}` : undefined, walStatus };
+  });
+  return r.ok ? r.value : { walStatus: null };
+}
+
+async function ocfPromote(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string): Promise<Out> {
+  // Outside a cluster (ocf-tester) crm_node cannot answer: the host name, as Pacemaker defaults to.
+  // The reads are independent: run together (every 100 ms here is 100 ms without a primary).
+  const [node, published, ctxs, own] = await Promise.all([localNodeName(env), privateAttributeAllNodes(`${rsc}-lsn`), privateAttributeAllNodes(`${rsc}-promote-ctx`), standbyState(cfg)]);
+  const me = node ?? hostname();
+  const ctx = decodeNotifyContext(ctxs.get(me));
+  const mine = own.position ?? published.get(me);
+  const d = decideOcfPromote({ me, ctx, published, mine, walreceiverStatus: own.walStatus });
+  if (d.kind === 'handover') {
+    // Another standby is more advanced: hand it the promotion (seed 002: promote the newest).
+    await Promise.all([setNodeAttribute(d.to, `master-${rsc}`, '1000'), setNodeAttribute(me, `master-${rsc}`, '-INFINITY')]);
+    return { code: OCF.ERR_GENERIC, reason: d.reason, log: [] };
+  }
+  if (d.kind === 'refuse') return { code: OCF.ERR_GENERIC, reason: d.reason, log: [] };
+  // Pacemaker has demoted/stopped (or fenced) the old primary before promoting: no probe of the
+  // (floating) upstream address; the walreceiver check is skipped when the transition says so.
+  const out = fromAction(await promote(cfg, { probeOldPrimaries: false, clusterReleased: d.skipWalreceiverCheck }));
+  out.log.unshift(`election: position ${mine}; ${d.notes.join('; ')}`);
+  if (out.code === OCF.SUCCESS) {
+    await Promise.all([setNodeAttribute(me, `master-${rsc}`, '1001'), setNodeAttribute(me, `${rsc}-status`, 'PRI'), setNodeAttribute(me, `${rsc}-data-status`, 'LATEST')]);
+  }
+  return out;
+}
+
+async function ocfDemote(cfg: LifecycleConfig): Promise<Out> {
+  const pgdata = cfg.pgdata as string;
+  const f = await localFacts(pgdata, findBinaries(cfg.bindir, null), cfg.common.osUser, cfg.common.timeoutMs);
+  if (f.state !== 'running') return { code: OCF.SUCCESS, log: ['not running: nothing to demote (a crashed primary keeps its lock)'] };
+  const stopped = await stop(cfg);
+  if (stopped.outcome !== 'done' && stopped.outcome !== 'already') return fromAction(stopped);
+  return fromAction(await start({ ...cfg, as: 'standby' }, undefined, true));
+}
+
+async function notify(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string): Promise<Out> {
+  const type = env.OCF_RESKEY_CRM_meta_notify_type;
+  const op = env.OCF_RESKEY_CRM_meta_notify_operation;
+  if (type === 'pre' && op === 'promote') {
+    const [own, me] = await Promise.all([standbyState(cfg), localNodeName(env)]);
+    const pos = own.position;
+    // The node to be promoted keeps what the transition says (who is promoted now, who is
+    // demoted, stopped or started) for its promote action: notify variables reach notify only.
+    const ctx = notifyContextFromEnv(env);
+    const target = Boolean(ctx && me && ctx.promote.includes(me));
+    await Promise.all([setPrivateAttribute(`${rsc}-lsn`, pos ?? null), setPrivateAttribute(`${rsc}-promote-ctx`, ctx && target ? encodeNotifyContext(ctx) : null)]);
+    return { code: OCF.SUCCESS, log: [`pre-promote: published ${pos ?? 'nothing (not a running standby)'}${ctx && target ? `; transition ${encodeNotifyContext(ctx)}` : ''}`] };
+  }
+  if (type === 'post' && op === 'promote') {
+    await setPrivateAttribute(`${rsc}-lsn`, null);
+    await setPrivateAttribute(`${rsc}-promote-ctx`, null);
+    return { code: OCF.SUCCESS, log: ['post-promote: position withdrawn'] };
+  }
+  return { code: OCF.SUCCESS, log: [] };
+}
+
+/** Runs one OCF action. Never throws: configuration problems become OCF_ERR_CONFIGURED. */
+export async function ocfAction(action: string, env: NodeJS.ProcessEnv, version: string): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+  if (action === 'meta-data') return { code: OCF.SUCCESS, stdout: [metaData(version).trimEnd()], stderr: [] };
+  const rsc = resourceName(env);
+  let out: Out;
+  try {
+    const cfg = ocfConfig(env, action);
+    switch (action) {
+      case 'validate-all':
+        out = (await validate(cfg, false, env)) ?? { code: OCF.SUCCESS, log: [] };
+        break;
+      case 'monitor':
+        out = await monitor(cfg, env, rsc);
+        break;
+      case 'start': {
+        const bad = await validate(cfg, false, env);
+        if (bad) {
+          out = bad;
+          break;
+        }
+        // A data directory whose last state is a clean primary shutdown holds data at least as
+        // new as any standby's: offer it first at a cold start (score 2; plain standbys offer 1).
+        const wasPrimary = (await controlState(cfg, cfg.pgdata as string, 5000)) === 'shut down';
+        out = fromAction(await start({ ...cfg, as: 'standby' }, undefined, true));
+        const me = await localNodeName(env);
+        if (out.code === OCF.SUCCESS && me && wasPrimary && (await getNodeAttribute(me, `master-${rsc}`)) === undefined) await setNodeAttribute(me, `master-${rsc}`, '2');
+        break;
+      }
+      case 'stop': {
+        if (!cfg.pgdata || !existsSync(join(cfg.pgdata, 'PG_VERSION'))) {
+          out = { code: OCF.SUCCESS, log: ['no data directory: stopped'] };
+          break;
+        }
+        out = fromAction(await stop(cfg));
+        const me = await localNodeName(env);
+        if (out.code === OCF.SUCCESS && me) await setNodeAttribute(me, `${rsc}-status`, 'STOP');
+        break;
+      }
+      case 'promote':
+        out = (await validate(cfg, false)) ?? (await ocfPromote(cfg, env, rsc));
+        break;
+      case 'demote':
+        out = (await validate(cfg, false)) ?? (await ocfDemote(cfg));
+        break;
+      case 'notify':
+        out = await notify(cfg, env, rsc);
+        break;
+      case 'reload':
+        out = { code: OCF.SUCCESS, log: [] };
+        break;
+      default:
+        out = { code: OCF.ERR_UNIMPLEMENTED, reason: `action '${action}' is not implemented`, log: [] };
+    }
+  } catch (err) {
+    out = err instanceof ConfigError ? { code: OCF.ERR_CONFIGURED, reason: oneLine(err), log: [] } : { code: OCF.ERR_GENERIC, reason: `internal error: ${oneLine(err)}`, log: [] };
+  }
+  const stderr = out.log.map((l) => `pgsr ocf ${action}: ${l}`);
+  if (out.reason) stderr.push(`ocf-exit-reason:${out.reason}`);
+  return { code: out.code, stdout: [], stderr };
+}
