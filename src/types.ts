@@ -28,3 +28,30 @@ export interface Endpoint {
   host: string;
   port: number;
 }
+
+/**
+ * The outcome classes of an action; exit codes in dialect/action.ts (shared here so that dialect/ needs nothing of lifecycle/). `partial`: the action's
+ * main effect stands but a later part failed (a promotion whose post-promote command failed).
+ */
+export type Outcome = 'done' | 'already' | 'planned' | 'refused' | 'failed' | 'partial';
+
+/** One step of an action, as reported (dry-run shows them as `planned`). */
+export interface StepReport {
+  step: string;
+  status: 'done' | 'planned' | 'skipped' | 'failed';
+  detail?: string;
+  ms?: number;
+}
+
+/** The result of any lifecycle command: one summary line plus steps and facts. */
+export interface ActionResult {
+  action: string;
+  outcome: Outcome;
+  summary: string;
+  reasons: string[];
+  steps: StepReport[];
+  facts: Record<string, string | number | boolean | null>;
+  /** Done, but something the operator must look at (CLUSTERPRO: a WARN alert). */
+  warnings?: string[];
+  durationMs: number;
+}

@@ -7,16 +7,20 @@ import { Command, Option } from 'commander';
 import { resolveLifecycleConfig, type LifecycleConfig } from '../config/resolve';
 import { ConfigError } from '../errors';
 import { ACTION_EXIT, actionAlert, renderActionClusterpro, renderActionJson, renderActionText } from '../dialect/action';
-import { localTimestamp } from '../dialect/clusterpro';
 import { sendAlert } from '../host/alert';
 import { archive, promote, rebuild, start, stop, switchover, unlock } from '../lifecycle/actions';
-import { clpEnv, describeClp, execStartBlockers, execStopBlockers } from '../lifecycle/exec';
+import { execStart, execStop } from '../agents/exec';
 import type { ActionResult } from '../lifecycle/plan';
 import type { CommandResult } from './check';
 import { addConnectionOptions } from './check';
 import { typedSettings } from './settings';
 
 type Runner = (result: Promise<CommandResult>) => void;
+
+/** A line to the host's log at once (the exec adapters' decision line comes before the result). */
+const emitLine = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
 
 /** Options every lifecycle command takes. */
 function addLifecycleOptions(cmd: Command, timeoutDefault: number): Command {
@@ -108,7 +112,7 @@ export function lifecycleCommands(run: Runner): Command[] {
 
   const execCmd = new Command('exec').description('CLUSTERPRO EXEC resource: start|stop driven by CLP_* variables').helpOption('--help', 'display help for command');
   execCmd.addCommand(
-    simple('start', 'EXEC start script: start PostgreSQL (as primary by default) unless CLUSTERPRO says not to', 300, run, execStart, (c) =>
+    simple('start', 'EXEC start script: start PostgreSQL (as primary by default) unless CLUSTERPRO says not to', 300, run, (cfg) => execStart(cfg, process.env, emitLine), (c) =>
       c
         .addOption(new Option('--as <role>', 'standby|primary (default primary: the failover group carries the primary)').choices(['standby', 'primary']))
         .option('--peer-conninfo <conninfo>', 'the other node: if it answers as primary, start is refused (split brain)')
@@ -116,37 +120,6 @@ export function lifecycleCommands(run: Runner): Command[] {
         .option('--server-log <file>', 'pg_ctl -l file'),
     ),
   );
-  execCmd.addCommand(simple('stop', 'EXEC stop script: stop PostgreSQL (fast, then immediate)', 300, run, execStop, (c) => c.option('--fast-timeout <seconds>', 'fast shutdown time before immediate')));
+  execCmd.addCommand(simple('stop', 'EXEC stop script: stop PostgreSQL (fast, then immediate)', 300, run, (cfg) => execStop(cfg, process.env, emitLine), (c) => c.option('--fast-timeout <seconds>', 'fast shutdown time before immediate')));
   return [startCmd, stopCmd, promoteCmd, rebuildCmd, switchoverCmd, archiveCmd, unlockCmd, execCmd];
-}
-
-function execLine(what: string): string {
-  return `${localTimestamp(new Date())} pgsr ${what}`;
-}
-
-/** Wraps an exec action: the decision line (what CLUSTERPRO asked, what pgsr decided) goes first. */
-async function execStart(cfg: LifecycleConfig): Promise<ActionResult> {
-  const e = clpEnv(process.env);
-  if (cfg.common.format !== 'json') process.stdout.write(execLine(`exec start: ${describeClp(e) || 'no CLP_* variables'}`) + '\n');
-  const t0 = Date.now();
-  const blockers = execStartBlockers(e);
-  if (blockers.length) return { action: 'exec start', outcome: 'refused', summary: blockers[0], reasons: blockers, steps: [], facts: { event: e.event ?? null }, durationMs: Date.now() - t0 };
-  const as = cfg.as ?? 'primary';
-  const r = await start({ ...cfg, as }, (_f, peer) => {
-    // The lock travels with the data (mirror disk): after a failover it is expected. It may be
-    // ignored only when the other node is not a primary (start refuses a primary peer anyway).
-    if (as !== 'primary' || peer.answer === 'primary') return undefined;
-    if (peer.answer === 'none') return `CLUSTERPRO ${e.event}: no --peer-conninfo to check; the group's data directory is taken as the latest`;
-    return `CLUSTERPRO ${e.event}: peer ${peer.where} is ${peer.answer === 'unknown' ? 'unreachable' : peer.answer}, not a primary`;
-  });
-  return { ...r, action: 'exec start', facts: { ...r.facts, event: e.event ?? null } };
-}
-
-async function execStop(cfg: LifecycleConfig): Promise<ActionResult> {
-  const e = clpEnv(process.env);
-  if (cfg.common.format !== 'json') process.stdout.write(execLine(`exec stop: ${describeClp(e) || 'no CLP_* variables'}`) + '\n');
-  const blockers = execStopBlockers(e);
-  if (blockers.length) return { action: 'exec stop', outcome: 'refused', summary: blockers[0], reasons: blockers, steps: [], facts: {}, durationMs: 0 };
-  const r = await stop(cfg);
-  return { ...r, action: 'exec stop', facts: { ...r.facts, factor: e.factor ?? null } };
 }

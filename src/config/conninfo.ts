@@ -170,19 +170,6 @@ function parseUri(text: string): Conninfo {
   return out;
 }
 
-/**
- * Renders a conninfo in keyword/value form, quoting as libpq requires. Used to write
- * `primary_conninfo`; never contains a password because `Conninfo` cannot hold one.
- */
-export function formatConninfo(info: Conninfo): string {
-  return Object.entries(info)
-    .map(([k, v]) => {
-      const s = String(v);
-      const bare = s !== '' && !/[\s'\\]/.test(s);
-      return `${k}=${bare ? s : `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`}`;
-    })
-    .join(' ');
-}
 
 /**
  * Reads host, port, user and dbname out of a conninfo written by someone else (a server's

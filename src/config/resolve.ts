@@ -15,7 +15,7 @@ import type { SenderProbePolicy } from '../observation';
 import { passwdEntry } from '../host/passwd';
 import { findOnPath } from '../host/which';
 import { SYNC_STATES, type ExpectedRole, type Severity, type SyncState } from '../types';
-import { parseQuantity, parseRange, type Range, type Thresholds, type UnitKind } from '../verdict/range';
+import { parseQuantity, parseRange, type Range, type Thresholds, type UnitKind } from '../range';
 import { looksLikeConninfo, ownConnectionProblem, parseConninfo, type Conninfo } from './conninfo';
 import { readConfigFile, type RawSettings } from './file';
 

@@ -2,7 +2,7 @@
  * Renderings of a lifecycle ActionResult: one summary line (text), one JSON object
  * (`pgsr.action/1`), or a CLUSTERPRO log line plus the clplogcmd alert to raise. Pure.
  */
-import type { ActionResult, Outcome } from '../lifecycle/plan';
+import type { ActionResult, Outcome } from '../types';
 import { localTimestamp, type AlertRequest } from './clusterpro';
 
 /** Exit codes of lifecycle commands (documented in README): a partial result is a failure to the host. */

@@ -10,7 +10,7 @@
  */
 import type { Severity } from '../types';
 import { formatQuantity, roleLabel, type Metric, type Verdict } from '../verdict/check';
-import { parseRange, type Range } from '../verdict/range';
+import { parseRange, type Range } from '../range';
 
 /** Plugin return codes (guidelines, "Plugin Return Codes"). */
 export const NAGIOS_EXIT: Record<Severity, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };

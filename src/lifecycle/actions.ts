@@ -262,6 +262,16 @@ async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>, 
   }
 }
 
+/** True when the server's walreceiver streams. */
+async function isStreaming(run: Run, conn: ConnectionSettings): Promise<boolean> {
+  return (await sql(conn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming';
+}
+
+/** Waits (bounded by the run) until the server's walreceiver streams. */
+function waitStreaming(run: Run, conn: ConnectionSettings): Promise<void> {
+  return waitUntil(run, 'streaming', () => isStreaming(run, conn));
+}
+
 // ---------------------------------------------------------------------------------------------
 // start
 
@@ -635,9 +645,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     await run.step('standby configuration', () => writeStandbyConfig({ ...nf, standbySignal: false, recoveryConf: false }, cfg.primaryConninfo ?? from), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, nf, bin), (v) => v);
     const conn = localConnection(cfg, (await localFacts(pgdata, bin, osUser, run.remaining())).pidFile);
-    await run.step('wait until streaming', () =>
-      waitUntil(run, 'streaming', async () => (await sql(conn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming'),
-    );
+    await run.step('wait until streaming', () => waitStreaming(run, conn));
     return run.result('done', `rebuilt by ${used} from ${source.host}:${source.port}; streaming${oldDir ? `; old data kept in ${oldDir}` : ''}`);
   });
 }
@@ -711,7 +719,7 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     if (prole !== 'primary') reasons.push(`${pgdata} is not a running primary`);
     if (srole !== 'standby') reasons.push(`${cfg.standbyPgdata} is not a running standby`);
     let streaming = false;
-    if (srole === 'standby') streaming = (await sql(sconn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming';
+    if (srole === 'standby') streaming = await isStreaming(run, sconn);
     if (srole === 'standby' && !streaming) reasons.push('the standby is not streaming: a switchover needs a healthy pair');
     if (reasons.length) return run.result('refused', reasons[0], reasons);
     if (cfg.dryRun) {
@@ -761,7 +769,7 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     run.steps.push({ step: 'start the old primary as standby', status: restarted.outcome === 'done' ? 'done' : 'failed', detail: restarted.summary });
     if (restarted.outcome !== 'done') return run.result('failed', `old primary not restarted as standby: ${restarted.summary}`);
     const nconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
-    await run.step('wait until streaming', () => waitUntil(run, 'streaming', async () => (await sql(nconn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming'));
+    await run.step('wait until streaming', () => waitStreaming(run, nconn));
     return run.result('done', `switched over: ${cfg.standbyPgdata} is primary (timeline ${promoted.facts.timeline_after}), ${pgdata} streams from it`);
   });
 }

@@ -6,32 +6,8 @@
 import type { LocalFacts } from '../probe/local';
 import type { PgRole } from '../types';
 
-/**
- * The outcome classes of an action; exit codes in dialect/action.ts. `partial`: the action's
- * main effect stands but a later part failed (a promotion whose post-promote command failed).
- */
-export type Outcome = 'done' | 'already' | 'planned' | 'refused' | 'failed' | 'partial';
-
-/** One step of an action, as reported (dry-run shows them as `planned`). */
-export interface StepReport {
-  step: string;
-  status: 'done' | 'planned' | 'skipped' | 'failed';
-  detail?: string;
-  ms?: number;
-}
-
-/** The result of any lifecycle command: one summary line plus steps and facts. */
-export interface ActionResult {
-  action: string;
-  outcome: Outcome;
-  summary: string;
-  reasons: string[];
-  steps: StepReport[];
-  facts: Record<string, string | number | boolean | null>;
-  /** Done, but something the operator must look at (CLUSTERPRO: a WARN alert). */
-  warnings?: string[];
-  durationMs: number;
-}
+/** The action result types live in src/types.ts (dialect/ renders them without importing lifecycle/). */
+export type { ActionResult, Outcome, StepReport } from '../types';
 
 /**
  * How the other node answered before this one starts as primary (`--peer-conninfo`): `none` when

@@ -167,9 +167,7 @@ export class ProbeSession {
     const c = this.client;
     this.client = undefined;
     this.known = undefined;
-    if (!c) return;
-    await Promise.race([c.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
-    destroy(c);
+    if (c) await closeClient(c);
   }
 
 }
@@ -302,12 +300,14 @@ export async function withConnection<T>(conn: ConnectionSettings, deadline: numb
     return { ok: false, failure: classify(err, phase, timedOut, deadline - started, notes) };
   } finally {
     clearTimeout(timer);
-    const c = client;
-    if (c) {
-      await Promise.race([c.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
-      destroy(c);
-    }
+    if (client) await closeClient(client);
   }
+}
+
+/** Closes a connection politely but bounded (200 ms for the Terminate message), then destroys its socket. */
+async function closeClient(c: PgClient): Promise<void> {
+  await Promise.race([c.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
+  destroy(c);
 }
 
 /** node-postgres has no public "abort now"; destroying the socket fails the pending connect/query at once. */
@@ -401,15 +401,21 @@ function str(v: unknown): string | null {
   return v === null || v === undefined ? null : String(v);
 }
 
-function toStandby(row: Row, timeline: number | null): StandbyState {
+/**
+ * A standby's observation from its row of standbySql() (pure; exported for tests). PostgreSQL
+ * 10 has no sender_host/sender_port: they are read from the walreceiver's conninfo here, so the
+ * verdict sees one shape on every major.
+ */
+export function toStandby(row: Row, timeline: number | null): StandbyState {
+  const sender = row.pid === null || row.pid === undefined ? undefined : str(row.sender_host) ? undefined : senderTarget(null, null, str(row.conninfo));
   const walreceiver: WalReceiverInfo | null =
     row.pid === null || row.pid === undefined
       ? null
       : {
           pid: num(row.pid),
           status: str(row.status),
-          senderHost: str(row.sender_host),
-          senderPort: num(row.sender_port),
+          senderHost: str(row.sender_host) ?? sender?.host ?? null,
+          senderPort: num(row.sender_port) ?? sender?.port ?? null,
           conninfo: str(row.conninfo),
           receivedTli: num(row.received_tli),
           writtenLsn: str(row.written_lsn),

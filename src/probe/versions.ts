@@ -10,10 +10,6 @@ export const MIN_VERSION_NUM = 100000;
 /** First unsupported server_version_num (newest known major + 1). */
 export const MAX_VERSION_NUM_EXCLUSIVE = 190000;
 
-/** Major version number from server_version_num (110022 → 11, 90624 → 9). */
-export function majorOf(versionNum: number): number {
-  return versionNum >= 100000 ? Math.floor(versionNum / 10000) : Math.floor(versionNum / 100) / 100;
-}
 
 /** Reason a server version is refused, or null when supported. */
 export function unsupportedReason(versionNum: number, version: string): string | null {

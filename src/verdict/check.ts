@@ -12,10 +12,9 @@
  *   as lag (replay lag is 0 when everything received is replayed: the check_pgactivity and
  *   Patroni convention).
  */
-import { addressOf } from '../config/conninfo';
 import type { Observation, ProbeFailure, ReplicationRow, StandbyState } from '../observation';
 import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type PgRole, type Severity, type SyncState } from '../types';
-import { parseRange, thresholdSeverity, type Range, type Thresholds } from './range';
+import { parseRange, thresholdSeverity, type Range, type Thresholds } from '../range';
 
 /** Stable finding codes; documented in README ("Findings"). */
 export type FindingCode =
@@ -292,14 +291,10 @@ export function formatQuantity(value: number, unit: 'B' | 's' | ''): string {
   return String(value);
 }
 
+/** Where the walreceiver streams from (PostgreSQL 10's conninfo already read by the probe). */
 function senderOf(s: StandbyState): { host: string | null; port: number | null } {
   const w = s.walreceiver;
-  if (!w) return { host: null, port: null };
-  if (w.senderHost !== null) return { host: w.senderHost, port: w.senderPort };
-  // PostgreSQL 10 has no sender_host/sender_port: read them from the walreceiver's conninfo.
-  const a = addressOf(w.conninfo ?? '');
-  const host = a.host ?? null;
-  return { host, port: a.port ? Number(a.port) : host ? 5432 : null };
+  return w ? { host: w.senderHost, port: w.senderPort } : { host: null, port: null };
 }
 
 function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Finding[], metrics: Metric[], facts: Verdict['facts']): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatConninfo, looksLikeConninfo, ownConnectionProblem, parseConninfo } from '../../src/config/conninfo';
+import { looksLikeConninfo, ownConnectionProblem, parseConninfo } from '../../src/config/conninfo';
 import { sslOption } from '../../src/probe/observe';
 
 describe('parseConninfo', () => {
@@ -48,10 +48,6 @@ describe('parseConninfo', () => {
       expect(() => parseConninfo(text)).toThrow();
       expect(() => parseConninfo(text)).not.toThrow(/TopSecret99/);
     }
-  });
-  it('formats back to a parseable string', () => {
-    const info = { host: '127.0.0.1', port: '5432', user: 'postgres', application_name: "a b'c" };
-    expect(parseConninfo(formatConninfo(info))).toEqual(info);
   });
   it('detects what libpq would expand', () => {
     expect(looksLikeConninfo('postgres')).toBe(false);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NAGIOS_EXIT, perfItem, perfLabel, perfRange, renderNagios } from '../../src/dialect/nagios';
 import type { Verdict } from '../../src/verdict/check';
-import { parseRange } from '../../src/verdict/range';
+import { parseRange } from '../../src/range';
 import { parsePerfdata, parsePluginOutput } from '../helpers/perfdata';
 
 const base: Verdict = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuantity, parseRange, rangeAlerts, thresholdSeverity } from '../../src/verdict/range';
+import { parseQuantity, parseRange, rangeAlerts, thresholdSeverity } from '../../src/range';
 
 describe('parseQuantity', () => {
   it.each([

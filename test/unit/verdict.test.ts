@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation, ReplicationRow, StandbyState } from '../../src/observation';
+import { toStandby } from '../../src/probe/observe';
 import { judge, type CheckPolicy } from '../../src/verdict/check';
-import { parseRange } from '../../src/verdict/range';
+import { parseRange } from '../../src/range';
 
 const target = { host: '192.168.1.3', port: 5432 };
 const policy = (p: Partial<CheckPolicy> = {}): CheckPolicy => ({
@@ -97,7 +98,10 @@ describe('judge: standby', () => {
   });
   it('wrong sender is critical; PostgreSQL 10 reads the sender from conninfo', () => {
     expect(judge(standby({}, { senderHost: '192.168.1.11' }), policy({ expectedPrimary: { host: '192.168.1.10' } })).findings[0].code).toBe('sender_mismatch');
-    const pg10 = standby({}, { senderHost: null, senderPort: null, conninfo: "user=postgres host='192.168.1.10' port=5433" });
+    // The probe reads PostgreSQL 10's sender from the walreceiver's conninfo (no sender_host there).
+    const w = toStandby({ pid: 100, status: 'streaming', sender_host: null, sender_port: null, conninfo: "user=postgres host='192.168.1.10' port=5433", last_msg_age_s: 0.5, replay_lag_bytes: 0 }, 1).walreceiver;
+    expect(w).toMatchObject({ senderHost: '192.168.1.10', senderPort: 5433 });
+    const pg10 = standby({}, { senderHost: w?.senderHost, senderPort: w?.senderPort, conninfo: "user=postgres host='192.168.1.10' port=5433" });
     expect(judge(pg10, policy({ expectedPrimary: { host: '192.168.1.10', port: 5433 } })).severity).toBe('ok');
     expect(judge(pg10, policy({ expectedPrimary: { host: '192.168.1.10', port: 5432 } })).findings[0].code).toBe('sender_mismatch');
   });

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { VERSION_DIFFERENCES, archiveReadySql, majorOf, primarySql, standbySql, unsupportedReason } from '../../src/probe/versions';
+import { VERSION_DIFFERENCES, archiveReadySql, primarySql, standbySql, unsupportedReason } from '../../src/probe/versions';
 
 describe('version table', () => {
   it('refuses servers older than 10 and newer than the newest known major, with a clear message', () => {
     expect(unsupportedReason(90624, '9.6.24')).toBe('PostgreSQL 9.6.24 is older than 10, which pgsr does not support');
     expect(unsupportedReason(190000, '19devel')).toBe('PostgreSQL 19devel is newer than the newest major pgsr knows (18)');
     for (const v of [100023, 110022, 150018, 180004]) expect(unsupportedReason(v, String(v))).toBeNull();
-  });
-  it('majors from server_version_num', () => {
-    expect([majorOf(100023), majorOf(110022), majorOf(180004), majorOf(90624)]).toEqual([10, 11, 18, 9.06]);
   });
   it('queries keep the same column names on every major, switching expressions at the documented release', () => {
     expect(standbySql(120000)).toContain('w.received_lsn::text AS flushed_lsn');

@@ -9,7 +9,8 @@
  *   `~:10`    alert when value > 10
  *   `10:20`   alert when value < 10 or > 20
  *   `@10:20`  alert when 10 <= value <= 20
- * Numbers may carry a unit (see `UnitKind`): `16MB`, `30s`, `5min`. Pure module.
+ * Numbers may carry a unit (see `UnitKind`): `16MB`, `30s`, `5min`. Pure leaf module: it imports
+ * nothing of pgsr, so config/, verdict/ and dialect/ may all use it.
  */
 
 /** An alert range; `start`/`end` are in the metric's base unit (bytes or seconds). */
