@@ -1,6 +1,6 @@
 /**
  * Pure decisions of the lifecycle commands: from observed facts to "already done", a refusal
- * with reasons, or the steps to run. No I/O here; lifecycle/actions.ts carries the steps out.
+ * with reasons, or the steps to run. No I/O here; the action modules (start.ts, promote.ts, ...) carry the steps out.
  * Reasons, not booleans (Patroni's failover_limitation() habit).
  */
 import type { LocalFacts } from '../probe/local';

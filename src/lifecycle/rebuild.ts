@@ -1,0 +1,203 @@
+/** `pgsr rebuild`: pg_rewind, else pg_basebackup, keeping the node's own configuration files. */
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConnectionSettings, LifecycleConfig } from '../config/resolve';
+import { ConfigError } from '../errors';
+import { lastLine, runAs } from '../host/exec';
+import { passwdEntry } from '../host/passwd';
+import { lookupPassword } from '../probe/pgpass';
+import { localFacts } from '../probe/local';
+import { withConnection } from '../probe/observe';
+import { SQL } from '../probe/statements';
+import { PRIMARY_POSITION_SQL, walReceiverSenderSql } from '../probe/versions';
+import { removeLock } from './lock';
+import { rebuildMethods, type ActionResult } from './plan';
+import { loadExeca } from '../host/execa';
+import { Run, facts, guarded, localConnection, pgCtlStart, remoteConnection, requirePgdata, waitStreaming, writeOwned, writeStandbyConfig } from './steps';
+import { stop } from './stop';
+
+/**
+ * `pgsr rebuild --from CONNINFO`: makes this node a standby of the current primary. Stops the
+ * local server if it runs (fast, then immediate), tries pg_rewind when allowed, else
+ * pg_basebackup -X stream -c fast into a new directory and moves the old one aside with a
+ * timestamp (deleted only with --discard-old). The node's own top-level *.conf files
+ * (postgresql.conf, pg_hba.conf, pg_ident.conf, postgresql.auto.conf, includes) are restored
+ * over the copied ones, so its port and archive_command survive (seed 000 failback). Then the
+ * standby configuration, start, and a bounded wait until it streams.
+ */
+export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
+  const run = new Run('rebuild', cfg);
+  return guarded(run, async () => {
+    const pgdata = requirePgdata(cfg, true);
+    if (!cfg.from) throw new ConfigError('--from CONNINFO (the current primary) is required');
+    const from = cfg.from;
+    const { f, bin } = await facts(run, pgdata);
+    const source = remoteConnection(cfg, from);
+    run.facts.source = `${source.host}:${source.port}`;
+    const src = await withConnection(source, Math.min(run.deadline, Date.now() + 10_000), async (q) => (await q(SQL.roleAndVersion))[0]);
+    if (!src.ok) return run.result('refused', `cannot reach the source ${source.host}:${source.port}: ${src.failure.detail}`, [src.failure.detail]);
+    const srcMajor = Math.floor(Number(src.value.v) / 10000);
+    if (src.value.r === true) return run.result('refused', `the source ${source.host}:${source.port} is a standby, not a primary`, ['source is in recovery']);
+    if (f.major !== null && f.major !== srcMajor) return run.result('refused', `the source runs PostgreSQL ${srcMajor}, this data directory is ${f.major}`, ['major versions differ']);
+
+    if (f.state === 'running') {
+      const conn = localConnection(cfg, f.pidFile);
+      // A running primary: rebuilding it throws away everything it wrote since the histories
+      // diverged, and leaves the pair without that primary. Only with --force, and say what goes.
+      const here = await withConnection(conn, Math.min(run.deadline, Date.now() + 5000), async (q) => ((await q(SQL.inRecovery))[0].r === true ? undefined : (await q(PRIMARY_POSITION_SQL))[0]));
+      if (here.ok && here.value) {
+        const there = await withConnection(source, Math.min(run.deadline, Date.now() + 5000), async (q) => (await q(PRIMARY_POSITION_SQL))[0]);
+        const mine = `timeline ${here.value.timeline}, WAL at ${here.value.current_lsn}`;
+        const theirs = there.ok ? `timeline ${there.value.timeline}, WAL at ${there.value.current_lsn}` : 'position unreadable';
+        run.facts.local_timeline = Number(here.value.timeline);
+        run.facts.local_lsn = String(here.value.current_lsn);
+        if (!cfg.force) {
+          const why = `this node is a running primary (${mine}); the source ${source.host}:${source.port} is at ${theirs}: rebuilding would stop it and discard whatever it wrote that the source does not have; stop it first, or --force`;
+          return run.result('refused', why, [why]);
+        }
+        run.steps.push({ step: 'rebuild a running primary (--force)', status: 'done', detail: `discarding ${mine} for ${theirs}` });
+      }
+      const streaming = await withConnection(conn, Math.min(run.deadline, Date.now() + 5000), async (q) => {
+        const v = Number((await q(SQL.versionNum))[0].v);
+        const w = (await q(walReceiverSenderSql(v))).at(0) as { status?: string; sender_host?: string | null; sender_port?: number | null } | undefined;
+        // Streaming from the source itself (checked where the server reports its sender, 11+).
+        const fromSource = !w?.sender_host || (w.sender_host === source.host && Number(w.sender_port) === source.port);
+        return w?.status === 'streaming' && fromSource && (await q(SQL.inRecovery))[0].r === true;
+      }).catch(() => ({ ok: false as const }));
+      if (streaming.ok && streaming.value && !f.lock) return run.result('already', 'already a streaming standby');
+    }
+    let methods = rebuildMethods(cfg.method, Boolean(bin.pg_rewind), f.initialized);
+    // pg_basebackup copies servers of its own major and older only.
+    const bbMajor = bin.pg_basebackup ? await toolMajor(bin.pg_basebackup) : null;
+    if (methods.includes('basebackup') && (bbMajor === null || bbMajor < srcMajor)) {
+      methods = methods.filter((m) => m !== 'basebackup');
+      if (!methods.length) {
+        const why = bbMajor === null ? 'no pg_basebackup found' : `pg_basebackup ${bbMajor} (${bin.pg_basebackup}) cannot copy PostgreSQL ${srcMajor}`;
+        return run.result('refused', `${why}: install the PostgreSQL ${srcMajor} client tools or give --bindir`, [why]);
+      }
+    }
+    if (cfg.dryRun) {
+      if (f.state === 'running') run.steps.push({ step: 'stop the local server (fast, then immediate)', status: 'planned' });
+      run.steps.push({ step: 'keep the local *.conf files', status: 'planned' });
+      for (const m of methods) run.steps.push({ step: m === 'rewind' ? 'pg_rewind from the source' : 'pg_basebackup -X stream -c fast into a new directory, old one moved aside', status: 'planned' });
+      run.steps.push({ step: 'write the standby configuration, start, wait for streaming', status: 'planned' });
+      return run.result('planned', `would rebuild from ${source.host}:${source.port} (${methods.join(', then ')})`);
+    }
+    if (f.state === 'running') {
+      const stopped = await stop({ ...cfg, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining() / 2) } });
+      run.steps.push({ step: 'stop the local server', status: stopped.outcome === 'done' || stopped.outcome === 'already' ? 'done' : 'failed', detail: stopped.summary });
+      if (stopped.outcome === 'failed' || stopped.outcome === 'refused') return run.result('failed', `could not stop the local server: ${stopped.summary}`);
+    }
+    const kept = f.initialized ? savedConf(pgdata) : {};
+    run.steps.push({ step: 'keep the local *.conf files', status: 'done', detail: Object.keys(kept).join(', ') || 'none' });
+    const osUser = cfg.common.osUser;
+    // pg_rewind and pg_basebackup authenticate with the credentials the check uses: the password
+    // pgsr finds for the source (PGPASSWORD, or the password files it searches, root's included)
+    // goes to them in a private password file named by PGPASSFILE, never in argv.
+    const handover = credentialHandover(cfg, source, f.owner ?? passwdEntry(osUser));
+    const passEnv = handover.env;
+    let used: string | undefined;
+    let oldDir: string | undefined;
+    try {
+    for (const m of methods) {
+      if (m === 'rewind') {
+        const t = Date.now();
+        const r = await runAs(osUser, bin.pg_rewind as string, [`--target-pgdata=${pgdata}`, `--source-server=${from}`], { timeoutMs: run.remaining(), env: passEnv });
+        const ok = r.exitCode === 0;
+        run.steps.push({ step: 'pg_rewind', status: ok ? 'done' : 'failed', detail: ok ? undefined : lastLine(r), ms: Date.now() - t });
+        if (ok) {
+          used = 'pg_rewind';
+          break;
+        }
+      } else {
+        const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+        const newDir = `${pgdata}.pgsr-new-${stamp}`;
+        const t = Date.now();
+        mkdirSync(newDir, { mode: 0o700 });
+        const owner = f.owner ?? passwdEntry(osUser);
+        if (owner && process.getuid?.() === 0) chownSync(newDir, owner.uid, owner.gid);
+        const r = await runAs(osUser, bin.pg_basebackup as string, ['-D', newDir, '-d', from, '-X', 'stream', '-c', 'fast', '-w'], { timeoutMs: run.remaining(), env: passEnv });
+        if (r.exitCode !== 0) {
+          rmSync(newDir, { recursive: true, force: true });
+          run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: lastLine(r), ms: Date.now() - t });
+          continue;
+        }
+        run.steps.push({ step: 'pg_basebackup -X stream -c fast', status: 'done', detail: newDir, ms: Date.now() - t });
+        if (existsSync(pgdata)) {
+          oldDir = `${pgdata}.pgsr-old-${stamp}`;
+          renameSync(pgdata, oldDir);
+        }
+        renameSync(newDir, pgdata);
+        if (oldDir && cfg.discardOld) {
+          rmSync(oldDir, { recursive: true, force: true });
+          run.steps.push({ step: 'discard the old data directory', status: 'done', detail: oldDir });
+          oldDir = undefined;
+        } else if (oldDir) run.steps.push({ step: 'move the old data directory aside', status: 'done', detail: oldDir });
+        used = 'pg_basebackup';
+        break;
+      }
+    }
+    } finally {
+      handover.remove();
+    }
+    if (!used) return run.result('failed', `rebuild failed: ${run.steps.filter((s) => s.status === 'failed').map((s) => `${s.step}: ${s.detail}`).join('; ')}`);
+    run.facts.method = used;
+    if (oldDir) run.facts.old_data = oldDir;
+    const nf = await localFacts(pgdata, bin, osUser, run.remaining());
+    await run.step('remove copied lock and recovery files', () => {
+      removeLock(pgdata);
+      for (const x of ['standby.signal', 'recovery.signal', 'recovery.conf', 'recovery.done']) rmSync(join(pgdata, x), { force: true });
+    });
+    await run.step('restore the local configuration files', () => {
+      for (const [name, text] of Object.entries(kept)) writeOwned(nf, join(pgdata, name), text);
+      return Object.keys(kept).length;
+    });
+    await run.step('standby configuration', () => writeStandbyConfig({ ...nf, standbySignal: false, recoveryConf: false }, cfg.primaryConninfo ?? from), (v) => v);
+    await run.step('pg_ctl start -w', () => pgCtlStart(run, nf, bin), (v) => v);
+    const conn = localConnection(cfg, (await localFacts(pgdata, bin, osUser, run.remaining())).pidFile);
+    await run.step('wait until streaming', () => waitStreaming(run, conn));
+    return run.result('done', `rebuilt by ${used} from ${source.host}:${source.port}; streaming${oldDir ? `; old data kept in ${oldDir}` : ''}`);
+  });
+}
+
+/**
+ * The credentials of pgsr's own connection to `source`, for server tools run as the OS user: a
+ * temporary password file (mode 0600, owned by that user, removed afterwards) with one line for
+ * the source, named by PGPASSFILE. No password found: the tools search their own ~/.pgpass, or
+ * the named PGPASSFILE when one was given.
+ */
+function credentialHandover(cfg: LifecycleConfig, source: ConnectionSettings, owner: { uid: number; gid: number } | undefined): { env: Record<string, string>; remove: () => void } {
+  const c = cfg.common.connection;
+  const password = c.envPassword ?? lookupPassword(c.passfiles, { host: source.host, port: source.port, database: 'replication', user: source.user }).password ?? lookupPassword(c.passfiles, { host: source.host, port: source.port, database: source.database, user: source.user }).password;
+  if (password === undefined) return { env: c.passfileExplicit ? { PGPASSFILE: c.passfiles[0] } : {}, remove: () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'pgsr-pass-'));
+  const file = join(dir, 'pgpass');
+  const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+  writeFileSync(file, `${esc(source.host.startsWith('/') ? 'localhost' : source.host)}:${source.port}:*:${esc(source.user)}:${esc(password)}\n`, { mode: 0o600 });
+  if (owner && process.getuid?.() === 0) {
+    chownSync(dir, owner.uid, owner.gid);
+    chownSync(file, owner.uid, owner.gid);
+  }
+  return { env: { PGPASSFILE: file }, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Major version of a PostgreSQL program from `--version` ("pg_basebackup (PostgreSQL) 15.18"); null if unknown. */
+async function toolMajor(path: string): Promise<number | null> {
+  const r = await (await loadExeca())(path, ['--version'], { reject: false, timeout: 10_000 });
+  const m = /\)\s+(\d+)/.exec(String(r.stdout ?? ''));
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * The node's own configuration files, by name: every top-level *.conf (postgresql.conf,
+ * pg_hba.conf, pg_ident.conf, postgresql.auto.conf, includes) and, up to 11, recovery.conf or
+ * recovery.done (restore_command, archive_cleanup_command: seed 000's standby settings).
+ */
+function savedConf(pgdata: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(pgdata)) {
+    if (name.endsWith('.conf') || name === 'recovery.done') out[name] = readFileSync(join(pgdata, name), 'utf8');
+  }
+  return out;
+}

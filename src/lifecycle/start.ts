@@ -1,0 +1,76 @@
+/** `pgsr start`: the pure decision is plan.ts decideStart; this carries it out. */
+import { hostname } from 'node:os';
+import type { LifecycleConfig } from '../config/resolve';
+import { localFacts, type LocalFacts } from '../probe/local';
+import { withConnection } from '../probe/observe';
+import { SQL } from '../probe/statements';
+import { PRIMARY_POSITION_SQL } from '../probe/versions';
+import type { PgRole } from '../types';
+import { removeLock, writeLock } from './lock';
+import { decideStart, peerVerdict, type ActionResult, type PeerAnswer } from './plan';
+import { Run, clearStandbyConfig, facts, guarded, killOrphans, localConnection, pgCtlStart, remoteConnection, requirePgdata, roleOf, sql, writeStandbyConfig } from './steps';
+
+/**
+ * `pgsr start [--as standby|primary]`: default role = what the data directory says (standby
+ * configuration present → standby). Idempotent.
+ * @param lockOverride see decideStart (CLUSTERPRO exec start only).
+ */
+export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts, peer: PeerAnswer) => string | undefined, allowNoUpstream = false): Promise<ActionResult> {
+  const run = new Run('start', cfg);
+  return guarded(run, async () => {
+    const pgdata = requirePgdata(cfg);
+    const { f, bin } = await facts(run, pgdata);
+    const wanted: PgRole = cfg.as ?? (f.standbySignal || f.recoveryConf ? 'standby' : 'primary');
+    run.facts.as = wanted;
+    const conn = localConnection(cfg, f.pidFile);
+    const runningRole = f.state === 'running' ? await roleOf(conn, Math.min(run.deadline, Date.now() + 5000)) : null;
+    // Starting as primary: ask the peer every time, lock or not (a cleanly stopped old primary
+    // has no lock, and the standby may have been promoted meanwhile).
+    const peer: PeerAnswer | undefined = wanted === 'primary' && f.state !== 'running' ? await askPeer(cfg, Math.min(3000, Math.max(500, run.remaining() / 4))) : undefined;
+    const pv = peer ? peerVerdict(peer) : undefined;
+    if (peer) {
+      run.facts.peer = peer.where || null;
+      run.facts.peer_answer = peer.answer;
+    }
+    const override = f.lock && lockOverride && !f.backupLabel && peer ? lockOverride(f, peer) : undefined;
+    const d = decideStart(f, wanted, runningRole, Boolean(cfg.primaryConninfo), override, allowNoUpstream, peer);
+    if (d.kind === 'already') return run.result('already', d.why);
+    if (d.kind === 'refuse') return run.result('refused', d.reasons[0], d.reasons);
+    if (cfg.dryRun) {
+      if (pv) run.steps.push({ step: `peer check: ${pv.note}`, status: 'done' });
+      for (const s of d.steps) run.steps.push({ step: s, status: 'planned' });
+      return run.result('planned', `would start as ${wanted}`);
+    }
+    const lockStep = d.steps.find((x) => x.startsWith('remove the primary lock'));
+    if (lockStep) await run.step(lockStep, () => removeLock(pgdata));
+    await killOrphans(run, pgdata);
+    if (wanted === 'standby') await run.step('standby configuration', () => writeStandbyConfig(f, cfg.primaryConninfo), (v) => v);
+    else await run.step('primary configuration', () => clearStandbyConfig(f), (v) => v);
+    await run.step('pg_ctl start -w', () => pgCtlStart(run, f, bin), (v) => v);
+    const started = localConnection(cfg, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
+    const role = await run.step('check role', async () => {
+      const r = await roleOf(started, run.deadline);
+      if (r !== wanted) throw new Error(`the server came up as ${r ?? 'unknown'}, not ${wanted}`);
+      return r;
+    });
+    if (role === 'primary') {
+      await run.step('create the primary lock', async () => {
+        const tl = await sql(started, run.deadline, async (q) => Number((await q(PRIMARY_POSITION_SQL))[0].timeline));
+        writeLock(pgdata, { since: new Date().toISOString(), how: 'start', timeline: tl, host: hostname() });
+      });
+    }
+    const done = run.result('done', `started as ${wanted} (PostgreSQL ${f.major})${pv ? `; ${pv.note}` : ''}`);
+    if (pv?.warn) done.warnings = [pv.warn];
+    return done;
+  });
+}
+
+/** How --peer-conninfo answers (`none` when not configured); bounded by `timeoutMs`. */
+async function askPeer(cfg: LifecycleConfig, timeoutMs: number): Promise<PeerAnswer> {
+  if (!cfg.peerConninfo) return { where: '', answer: 'none' };
+  const c = remoteConnection(cfg, cfg.peerConninfo);
+  const where = `${c.host}:${c.port}`;
+  const r = await withConnection(c, Date.now() + timeoutMs, async (q) => (await q(SQL.inRecovery))[0].r === true);
+  if (r.ok) return { where, answer: r.value ? 'standby' : 'primary' };
+  return r.failure.kind === 'refused' ? { where, answer: 'refused', detail: r.failure.detail } : { where, answer: 'unknown', detail: r.failure.detail };
+}

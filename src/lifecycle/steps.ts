@@ -1,0 +1,238 @@
+/**
+ * What every lifecycle action shares: the Run (deadline, steps, facts), guarded execution,
+ * data-directory and binary checks, local/remote connection settings, bounded SQL, the standby
+ * configuration files, pg_ctl start, orphan clean-up and bounded waits. Server-side programs run
+ * as the PostgreSQL OS user; files written in PGDATA get the data directory's owner.
+ */
+import { chownSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { addressOf } from '../config/conninfo';
+import type { ConnectionSettings, LifecycleConfig } from '../config/resolve';
+import { ConfigError } from '../errors';
+import { lastLine, runAs } from '../host/exec';
+import { findBinaries, localFacts, orphanBackends, type Binaries, type LocalFacts } from '../probe/local';
+import { withConnection, type SqlRunner } from '../probe/observe';
+import { SQL } from '../probe/statements';
+import type { PgRole } from '../types';
+import { readConfSetting, setConfSettings, standbySettings } from './conf';
+import { type ActionResult, type Outcome, type StepReport } from './plan';
+
+/** One running command: deadline, steps, facts. */
+export class Run {
+  readonly t0 = Date.now();
+  readonly deadline: number;
+  readonly steps: StepReport[] = [];
+  readonly facts: ActionResult['facts'] = {};
+  constructor(
+    readonly action: string,
+    readonly cfg: LifecycleConfig,
+  ) {
+    this.deadline = this.t0 + cfg.common.timeoutMs;
+  }
+  remaining(): number {
+    return Math.max(1, this.deadline - Date.now());
+  }
+  /** Runs (or in dry-run only records) one step; a thrown error fails the step and the command. */
+  async step<T>(name: string, fn: () => Promise<T> | T, detail?: (v: T) => string | undefined): Promise<T | undefined> {
+    if (this.cfg.dryRun) {
+      this.steps.push({ step: name, status: 'planned' });
+      return undefined;
+    }
+    const t = Date.now();
+    try {
+      const v = await fn();
+      this.steps.push({ step: name, status: 'done', detail: detail?.(v), ms: Date.now() - t });
+      return v;
+    } catch (err) {
+      this.steps.push({ step: name, status: 'failed', detail: (err as Error).message, ms: Date.now() - t });
+      throw new StepFailed(`${name}: ${(err as Error).message}`);
+    }
+  }
+  result(outcome: Outcome, summary: string, reasons: string[] = []): ActionResult {
+    return { action: this.action, outcome, summary, reasons, steps: this.steps, facts: this.facts, durationMs: Date.now() - this.t0 };
+  }
+}
+
+/** A step failed; the command reports `failed` with this message. */
+export class StepFailed extends Error {}
+
+/** Wraps an action so that a failed step becomes a `failed` result (never an exception). */
+export async function guarded(run: Run, body: () => Promise<ActionResult>): Promise<ActionResult> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof StepFailed) return run.result('failed', err.message);
+    throw err;
+  }
+}
+
+/**
+ * The data directory of a command. A wrong one is a configuration error (exit 5): it must hold
+ * PG_VERSION, except for rebuild (`mayBeEmpty`), which may create it but needs its parent.
+ */
+export function requirePgdata(cfg: LifecycleConfig, mayBeEmpty = false): string {
+  if (!cfg.pgdata) throw new ConfigError('--pgdata (or PGDATA) is required');
+  const pgdata = cfg.pgdata.replace(/\/+$/, '');
+  if (!existsSync(join(pgdata, 'PG_VERSION'))) {
+    if (!mayBeEmpty) throw new ConfigError(`${pgdata} is not a PostgreSQL data directory (no PG_VERSION)`);
+    if (!existsSync(dirname(pgdata))) throw new ConfigError(`the parent directory of ${pgdata} does not exist`);
+  }
+  return pgdata;
+}
+
+/** Binaries for a data directory; a configuration error when pg_ctl/postgres are missing. */
+export function binaries(cfg: LifecycleConfig, major: number | null): Binaries {
+  const bin = findBinaries(cfg.bindir, major);
+  if (!bin.pg_ctl || !bin.postgres) throw new ConfigError(`no pg_ctl/postgres in ${bin.bindir} (set --bindir to the PostgreSQL ${major ?? ''} bin directory)`);
+  return bin;
+}
+
+export async function facts(run: Run, pgdata: string): Promise<{ f: LocalFacts; bin: Binaries }> {
+  let major: number | null = null;
+  try {
+    major = Number(readFileSync(join(pgdata, 'PG_VERSION'), 'utf8').trim()) || null;
+  } catch {
+    major = null;
+  }
+  const bin = binaries(run.cfg, major);
+  const f = await localFacts(pgdata, bin, run.cfg.common.osUser, run.remaining());
+  run.facts.pgdata = pgdata;
+  run.facts.major = f.major;
+  run.facts.state = f.state;
+  return { f, bin };
+}
+
+/**
+ * How to reach the local server over SQL: the configured host/port, else what postmaster.pid
+ * says (TCP on its first listen address, 127.0.0.1 for a wildcard; else its socket directory).
+ */
+export function localConnection(cfg: LifecycleConfig, pid?: LocalFacts['pidFile']): ConnectionSettings {
+  const c = { ...cfg.common.connection };
+  Object.defineProperty(c, 'envPassword', { value: cfg.common.connection.envPassword, enumerable: false });
+  if (pid && !cfg.portGiven && pid.port) c.port = pid.port;
+  if (pid && !cfg.hostGiven) {
+    const listen = (pid.listenAddr ?? '').split(',')[0]?.trim();
+    if (listen) c.host = listen === '*' || listen === '0.0.0.0' ? '127.0.0.1' : listen === '::' ? '::1' : listen;
+    else if (pid.socketDir) c.host = pid.socketDir.split(',')[0].trim();
+  }
+  return c;
+}
+
+/** Connection settings for another server given by a conninfo (password from the password files). */
+export function remoteConnection(cfg: LifecycleConfig, conninfo: string): ConnectionSettings {
+  const a = addressOf(conninfo);
+  const c: ConnectionSettings = { ...cfg.common.connection, host: a.host ?? 'localhost', port: a.port ? Number(a.port) : 5432, user: a.user ?? cfg.common.connection.user, database: a.dbname ?? 'postgres' };
+  Object.defineProperty(c, 'envPassword', { value: cfg.common.connection.envPassword, enumerable: false });
+  return c;
+}
+
+/** Runs SQL on a server; throws a one-line Error on failure (for steps). */
+export async function sql<T>(conn: ConnectionSettings, deadline: number, fn: (q: SqlRunner) => Promise<T>): Promise<T> {
+  const r = await withConnection(conn, deadline, fn);
+  if (!r.ok) throw new Error(`${conn.host}:${conn.port}: ${r.failure.detail}`);
+  return r.value;
+}
+
+/** The role a running server answers with, or null when it cannot be asked. */
+export async function roleOf(conn: ConnectionSettings, deadline: number): Promise<PgRole | null> {
+  const r = await withConnection(conn, deadline, async (q) => (await q(SQL.inRecovery))[0].r === true);
+  return r.ok ? (r.value ? 'standby' : 'primary') : null;
+}
+
+/** Writes a file in PGDATA owned like PGDATA. */
+export function writeOwned(f: LocalFacts, path: string, text: string): void {
+  writeFileSync(path, text, { mode: 0o600 });
+  if (f.owner && process.getuid?.() === 0) chownSync(path, f.owner.uid, f.owner.gid);
+}
+
+/**
+ * Writes the standby configuration of the data directory's major (see lifecycle/conf.ts). With
+ * no conninfo, an existing primary_conninfo is kept (recovery.done brought back on 11).
+ */
+export function writeStandbyConfig(f: LocalFacts, conninfo: string | undefined): string {
+  const major = f.major ?? 0;
+  if (major >= 12) {
+    writeOwned(f, join(f.pgdata, 'standby.signal'), '');
+    rmSync(join(f.pgdata, 'recovery.signal'), { force: true });
+    if (conninfo) {
+      const auto = join(f.pgdata, 'postgresql.auto.conf');
+      const text = existsSync(auto) ? readFileSync(auto, 'utf8') : '';
+      writeOwned(f, auto, setConfSettings(text, standbySettings(major, conninfo)));
+      return 'standby.signal + primary_conninfo in postgresql.auto.conf';
+    }
+    return 'standby.signal (existing primary_conninfo kept)';
+  }
+  const conf = join(f.pgdata, 'recovery.conf');
+  const done = join(f.pgdata, 'recovery.done');
+  const base = existsSync(conf) ? readFileSync(conf, 'utf8') : existsSync(done) ? readFileSync(done, 'utf8') : '';
+  const target = conninfo ?? readConfSetting(base, 'primary_conninfo');
+  // Without an upstream, a standby still waits in recovery (standby_mode) until one is configured.
+  const settings = target ? standbySettings(major, target) : { standby_mode: 'on', recovery_target_timeline: 'latest' };
+  writeOwned(f, conf, setConfSettings(base, settings));
+  return base ? 'recovery.conf written (other settings kept)' : 'recovery.conf written';
+}
+
+/** Makes the data directory start as a primary: no standby.signal / recovery.conf. */
+export function clearStandbyConfig(f: LocalFacts): string {
+  if ((f.major ?? 0) >= 12) {
+    rmSync(join(f.pgdata, 'standby.signal'), { force: true });
+    return 'standby.signal removed';
+  }
+  if (existsSync(join(f.pgdata, 'recovery.conf'))) {
+    renameSync(join(f.pgdata, 'recovery.conf'), join(f.pgdata, 'recovery.done'));
+    return 'recovery.conf moved to recovery.done';
+  }
+  return 'no recovery.conf';
+}
+
+export async function pgCtlStart(run: Run, f: LocalFacts, bin: Binaries): Promise<string> {
+  const log = run.cfg.serverLog ?? join(f.pgdata, 'pgsr-postmaster.log');
+  const secs = Math.max(1, Math.floor(run.remaining() / 1000) - 1);
+  const r = await runAs(run.cfg.common.osUser, bin.pg_ctl as string, ['start', '-D', f.pgdata, '-l', log, '-w', '-t', String(secs)], { timeoutMs: run.remaining() });
+  if (r.exitCode !== 0) {
+    const tail = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-2).join(' / ') : '';
+    throw new Error(`pg_ctl start failed (${lastLine(r)})${tail ? `; server log: ${tail}` : ''}`);
+  }
+  return `log ${log}`;
+}
+
+/**
+ * Kills what a dead postmaster left on this data directory (backends keep the shared memory
+ * attached, and a new postmaster refuses to start while they live). Returns true if any.
+ */
+export async function killOrphans(run: Run, pgdata: string): Promise<boolean> {
+  const orphans = orphanBackends(pgdata);
+  if (!orphans.length) return false;
+  await run.step(`kill ${orphans.length} orphaned backend(s) of a dead postmaster`, async () => {
+    for (const pid of orphans) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await waitUntil(run, 'the orphaned backends to exit', async () => orphanBackends(pgdata).length === 0);
+    return orphans.join(',');
+  }, (v) => `pids ${v}`);
+  return true;
+}
+
+/** Polls `probe` every `everyMs` (default 100 ms) until true or the deadline (the run's, or an earlier `until`). */
+export async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>, everyMs = 100, until = run.deadline): Promise<void> {
+  const end = Math.min(until, run.deadline);
+  for (let i = 0; i < 1_000_000; i++) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() + everyMs >= end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** True when the server's walreceiver streams. */
+export async function isStreaming(run: Run, conn: ConnectionSettings): Promise<boolean> {
+  return (await sql(conn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming';
+}
+
+/** Waits (bounded by the run) until the server's walreceiver streams. */
+export function waitStreaming(run: Run, conn: ConnectionSettings): Promise<void> {
+  return waitUntil(run, 'streaming', () => isStreaming(run, conn));
+}

@@ -1,0 +1,54 @@
+/** `pgsr stop`: fast, then immediate unless the caller forbids it (switchover). */
+import type { LifecycleConfig } from '../config/resolve';
+import { lastLine, runAs } from '../host/exec';
+import { removeLock } from './lock';
+import { type ActionResult } from './plan';
+import { Run, facts, guarded, killOrphans, requirePgdata } from './steps';
+
+/**
+ * `pgsr stop`: `pg_ctl stop -m fast`, then `-m immediate` if fast did not finish within
+ * --fast-timeout (seed 003: stop leftovers fast then immediate). Already stopped = success; a
+ * stale postmaster.pid is left for PostgreSQL itself to discard (never deleted by pgsr). A clean
+ * (fast) stop removes the primary lock; an immediate stop keeps it.
+ */
+export async function stop(cfg: LifecycleConfig, opts: { noImmediate?: boolean } = {}): Promise<ActionResult> {
+  const run = new Run('stop', cfg);
+  return guarded(run, async () => {
+    const pgdata = requirePgdata(cfg);
+    const { f, bin } = await facts(run, pgdata);
+    if (f.state === 'no-data') return run.result('refused', `${pgdata} is not a PostgreSQL data directory`, [`${pgdata} is not a PostgreSQL data directory`]);
+    if (f.state === 'stopped') {
+      if (!cfg.dryRun && (await killOrphans(run, pgdata))) return run.result('done', 'stopped: the postmaster was already dead; its orphaned backends were killed');
+      const stale = f.pidFile ? `; stale postmaster.pid (pid ${f.pidFile.pid}) left for PostgreSQL to discard at the next start` : '';
+      return run.result('already', `already stopped${stale}`);
+    }
+    if (cfg.dryRun) {
+      run.steps.push({ step: `pg_ctl stop -m fast (${cfg.fastTimeoutMs / 1000}s)`, status: 'planned' }, { step: 'pg_ctl stop -m immediate if fast did not finish', status: 'planned' });
+      return run.result('planned', 'would stop the server');
+    }
+    const osUser = cfg.common.osUser;
+    const fastSecs = Math.max(1, Math.floor(Math.min(cfg.fastTimeoutMs, run.remaining() - 2000) / 1000));
+    let clean = false;
+    const t = Date.now();
+    const fast = await runAs(osUser, bin.pg_ctl as string, ['stop', '-D', pgdata, '-m', 'fast', '-w', '-t', String(fastSecs)], { timeoutMs: fastSecs * 1000 + 2000 });
+    if (fast.exitCode === 0) {
+      clean = true;
+      run.steps.push({ step: 'pg_ctl stop -m fast', status: 'done', ms: Date.now() - t });
+    } else if (opts.noImmediate) {
+      // The caller forbids the escalation (switchover): report, leave the server to finish.
+      run.steps.push({ step: 'pg_ctl stop -m fast', status: 'failed', detail: lastLine(fast), ms: Date.now() - t });
+      run.facts.clean = false;
+      return run.result('failed', `fast shutdown did not finish within ${fastSecs} s (not escalated to immediate)`);
+    } else {
+      run.steps.push({ step: 'pg_ctl stop -m fast', status: 'failed', detail: lastLine(fast), ms: Date.now() - t });
+      await run.step('pg_ctl stop -m immediate', async () => {
+        const secs = Math.max(1, Math.floor(run.remaining() / 1000) - 1);
+        const imm = await runAs(osUser, bin.pg_ctl as string, ['stop', '-D', pgdata, '-m', 'immediate', '-w', '-t', String(secs)], { timeoutMs: run.remaining() });
+        if (imm.exitCode !== 0) throw new Error(lastLine(imm));
+      });
+    }
+    if (clean && f.lock) await run.step('remove the primary lock (clean stop)', () => removeLock(pgdata));
+    run.facts.clean = clean;
+    return run.result('done', clean ? 'stopped (fast, clean shutdown)' : 'stopped (immediate after fast did not finish: crash recovery at next start)');
+  });
+}

@@ -1,0 +1,127 @@
+/** `pgsr switchover`: a planned role swap that never leaves the pair without a primary. */
+import type { LifecycleConfig } from '../config/resolve';
+import { ConfigError } from '../errors';
+import { runAs } from '../host/exec';
+import { localFacts, parseControlData, type Binaries } from '../probe/local';
+import { SQL } from '../probe/statements';
+import { removeLock } from './lock';
+import { type ActionResult } from './plan';
+import { Run, facts, guarded, isStreaming, localConnection, requirePgdata, roleOf, sql, waitStreaming, waitUntil } from './steps';
+import { stop } from './stop';
+import { start } from './start';
+import { promote } from './promote';
+
+/**
+ * `pgsr switchover --pgdata PRIMARY --standby-pgdata STANDBY --primary-conninfo NEW_PRIMARY`:
+ * planned role swap of a healthy pair whose two data directories this host can reach (the lab,
+ * or one host running both). Stop the primary cleanly (fast; never immediate: an unclean stop
+ * aborts the switchover), wait until the standby has received the shutdown checkpoint, promote
+ * the standby, restart the old primary as its standby. No rebuild needed (seed 003).
+ */
+export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
+  const run = new Run('switchover', cfg);
+  return guarded(run, async () => {
+    const pgdata = requirePgdata(cfg);
+    if (!cfg.standbyPgdata) throw new ConfigError('--standby-pgdata is required (the standby data directory on this host)');
+    if (!cfg.primaryConninfo) throw new ConfigError('--primary-conninfo is required (how the old primary will reach the new one)');
+    const { f, bin } = await facts(run, pgdata);
+    const sf = await localFacts(cfg.standbyPgdata, bin, cfg.common.osUser, run.remaining());
+    const pconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, f.pidFile);
+    const sconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, sf.pidFile);
+    const prole = f.state === 'running' ? await roleOf(pconn, Math.min(run.deadline, Date.now() + 5000)) : null;
+    const srole = sf.state === 'running' ? await roleOf(sconn, Math.min(run.deadline, Date.now() + 5000)) : null;
+    if (prole === 'standby' && srole === 'primary') return run.result('already', 'roles already swapped');
+    const reasons: string[] = [];
+    if (prole !== 'primary') reasons.push(`${pgdata} is not a running primary`);
+    if (srole !== 'standby') reasons.push(`${cfg.standbyPgdata} is not a running standby`);
+    let streaming = false;
+    if (srole === 'standby') streaming = await isStreaming(run, sconn);
+    if (srole === 'standby' && !streaming) reasons.push('the standby is not streaming: a switchover needs a healthy pair');
+    if (reasons.length) return run.result('refused', reasons[0], reasons);
+    if (cfg.dryRun) {
+      for (const s of ['stop the primary (fast, clean)', 'wait until the standby received the shutdown checkpoint', 'promote the standby', 'start the old primary as standby of the new one', 'wait until streaming']) run.steps.push({ step: s, status: 'planned' });
+      return run.result('planned', 'would swap the roles');
+    }
+    // A checkpoint first keeps the shutdown checkpoint short (PAF and Patroni do the same);
+    // best effort: a monitoring role without pg_checkpoint may not run it.
+    await sql(pconn, run.deadline, (q) => q(SQL.checkpoint)).then(
+      () => run.steps.push({ step: 'CHECKPOINT on the primary', status: 'done' }),
+      (err: Error) => run.steps.push({ step: 'CHECKPOINT on the primary', status: 'skipped', detail: err.message }),
+    );
+    const before = String((await sql(pconn, run.deadline, async (q) => (await q(SQL.currentLsn))[0].l)) ?? '');
+    // Never immediate: an unclean stop could lose WAL the standby has not received, and the
+    // switchover is planned work that may simply be retried.
+    const stopped = await stop({ ...cfg, fastTimeoutMs: Math.min(cfg.fastTimeoutMs, run.remaining() / 2), common: { ...cfg.common, timeoutMs: run.remaining() } }, { noImmediate: true });
+    run.steps.push({ step: 'stop the primary (fast only)', status: stopped.outcome === 'done' && stopped.facts.clean === true ? 'done' : 'failed', detail: stopped.summary });
+    if (stopped.facts.clean !== true) return abortAfterSlowStop(run, cfg, pgdata, bin, stopped.summary);
+    // The shutdown checkpoint: exact from pg_controldata when available, else everything after `before`.
+    let ckpt = before;
+    if (bin.pg_controldata) {
+      const cd = await runAs(cfg.common.osUser, bin.pg_controldata, [pgdata], { timeoutMs: Math.min(10_000, run.remaining()) });
+      const loc = parseControlData(cd.stdout)['Latest checkpoint location'];
+      if (cd.exitCode === 0 && loc) ckpt = loc;
+    }
+    run.facts.shutdown_checkpoint = ckpt;
+    // Keep time for a rollback (start the old primary again) whatever happens next.
+    const rollbackReserve = run.deadline - 20_000;
+    const received = await waitUntil(run, 'the shutdown checkpoint on the standby', async () => Boolean(await sql(sconn, run.deadline, async (q) => (await q(SQL.receivedPast, [ckpt]))[0].ok)), 100, rollbackReserve).then(
+      () => true,
+      () => false,
+    );
+    run.steps.push({ step: 'wait until the standby received the shutdown checkpoint', status: received ? 'done' : 'failed' });
+    if (!received) return rollBack(run, cfg, 'the standby did not receive the shutdown checkpoint in time');
+    const promoted = await promote({ ...cfg, pgdata: cfg.standbyPgdata, force: true, postPromoteCommand: undefined, common: { ...cfg.common, timeoutMs: Math.max(1000, rollbackReserve - Date.now()) } });
+    run.steps.push({ step: 'promote the standby', status: promoted.outcome === 'done' ? 'done' : 'failed', detail: promoted.summary });
+    if (promoted.outcome !== 'done') {
+      // pg_promote() that failed (an error, or false) did not signal; pg_ctl promote that failed may have.
+      const signalled = promoted.steps.some((x) => (x.step.startsWith('SELECT pg_promote') && x.status === 'done') || (x.step === 'pg_ctl promote' && x.status !== 'planned'));
+      const stillStandby = (await roleOf(sconn, Math.min(run.deadline, Date.now() + 3000))) === 'standby';
+      // Roll back only when the promotion certainly did not start: a signalled promotion that is
+      // merely slow would otherwise give two primaries.
+      if (!signalled && stillStandby) return rollBack(run, cfg, `promote failed: ${promoted.summary}`);
+      return run.result('failed', `promote failed after the primary stopped (${promoted.summary}); the promotion was signalled, so the old primary is NOT restarted (that could make two primaries): check ${cfg.standbyPgdata}, then start ${pgdata} as its standby`);
+    }
+    const restarted = await start({ ...cfg, as: 'standby', common: { ...cfg.common, timeoutMs: run.remaining() } });
+    run.steps.push({ step: 'start the old primary as standby', status: restarted.outcome === 'done' ? 'done' : 'failed', detail: restarted.summary });
+    if (restarted.outcome !== 'done') return run.result('failed', `old primary not restarted as standby: ${restarted.summary}`);
+    const nconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
+    await run.step('wait until streaming', () => waitStreaming(run, nconn));
+    return run.result('done', `switched over: ${cfg.standbyPgdata} is primary (timeline ${promoted.facts.timeline_after}), ${pgdata} streams from it`);
+  });
+}
+
+/**
+ * Switchover rollback: the old primary, stopped cleanly, starts again as primary (its standby
+ * was not promoted), so the pair keeps its primary.
+ */
+async function rollBack(run: Run, cfg: LifecycleConfig, why: string): Promise<ActionResult> {
+  let back = await start({ ...cfg, as: 'primary', peerConninfo: undefined, hostGiven: false, portGiven: false, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining()) } });
+  // A postmaster that has just exited may not be reaped yet (PostgreSQL refuses to start while
+  // its pid exists): retry for a few seconds.
+  for (let i = 0; i < 50 && back.outcome === 'refused' && /zombie/.test(back.summary) && run.remaining() > 3000; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    back = await start({ ...cfg, as: 'primary', peerConninfo: undefined, hostGiven: false, portGiven: false, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining()) } });
+  }
+  run.steps.push({ step: 'roll back: start the old primary as primary', status: back.outcome === 'done' || back.outcome === 'already' ? 'done' : 'failed', detail: back.summary });
+  run.facts.rolled_back = back.outcome === 'done' || back.outcome === 'already';
+  return run.result('failed', `${why}; rolled back: ${run.facts.rolled_back ? `the old primary ${cfg.pgdata} runs as primary again` : `restarting the old primary FAILED (${back.summary})`}; standby NOT promoted`);
+}
+
+/**
+ * The old primary's fast shutdown did not finish in time. It cannot be called back (the signal
+ * is sent) and is never escalated: wait for it to end, bounded, then start it again as primary.
+ */
+async function abortAfterSlowStop(run: Run, cfg: LifecycleConfig, pgdata: string, bin: Binaries, detail: string): Promise<ActionResult> {
+  const gone = await waitUntil(run, 'the old primary to finish its shutdown', async () => (await localFacts(pgdata, bin, cfg.common.osUser, 2000)).state !== 'running', 200, run.deadline - 15_000).then(
+    () => true,
+    () => false,
+  );
+  if (!gone) return run.result('failed', `the primary did not stop cleanly in time (${detail}); switchover aborted, standby NOT promoted, no immediate stop; it is still shutting down: start it again with \`pgsr start --as primary\` once it has stopped`);
+  // It finished its fast shutdown after all: a clean stop (pg_controldata says so), so its lock goes as after any clean stop.
+  const cd = bin.pg_controldata ? await runAs(cfg.common.osUser, bin.pg_controldata, [pgdata], { timeoutMs: Math.min(10_000, run.remaining()) }) : undefined;
+  const state = cd && cd.exitCode === 0 ? parseControlData(cd.stdout)['Database cluster state'] : undefined;
+  run.steps.push({ step: 'the fast shutdown finished late', status: 'done', detail: `pg_controldata: ${state ?? 'unreadable'}` });
+  if (state !== 'shut down') return run.result('failed', `the primary did not stop cleanly in time (${detail}) and then ended as "${state ?? 'unreadable'}"; standby NOT promoted; not restarted automatically: check it, then \`pgsr start --as primary\``);
+  removeLock(pgdata);
+  return rollBack(run, cfg, `the primary did not stop cleanly in time (${detail})`);
+}
