@@ -7,7 +7,7 @@
  * with the lifecycle actions, the decision line first (what CLUSTERPRO asked).
  */
 import { localTimestamp } from '../dialect/clusterpro';
-import type { LifecycleConfig } from '../config/resolve';
+import type { LifecycleConfig } from '../config/lifecycle';
 import { start, stop } from '../lifecycle/actions';
 import type { ActionResult, PeerAnswer } from '../lifecycle/plan';
 

@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { resolveLifecycleConfig, type LifecycleConfig } from '../config/resolve';
+import { resolveLifecycleConfig, type LifecycleConfig } from '../config/lifecycle';
 import { ConfigError, oneLine } from '../errors';
 import { decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyContextFromEnv } from './ocf-promote';
 import { OCF, metaData, monitorFailureCode, promotionScores, stoppedStateToOcf } from '../dialect/ocf';

@@ -4,7 +4,7 @@
  * and, in the CLUSTERPRO format, raises an alert for the outcome.
  */
 import { Command, Option } from 'commander';
-import { resolveLifecycleConfig, type LifecycleConfig } from '../config/resolve';
+import { resolveLifecycleConfig, type LifecycleConfig } from '../config/lifecycle';
 import { ConfigError } from '../errors';
 import { ACTION_EXIT, actionAlert, renderActionClusterpro, renderActionJson, renderActionText } from '../dialect/action';
 import { sendAlert } from '../host/alert';

@@ -1,5 +1,5 @@
 /** `pgsr archive hold|resume|status` on the primary (seed 000 7.3). */
-import type { LifecycleConfig } from '../config/resolve';
+import type { LifecycleConfig } from '../config/lifecycle';
 import { findBinaries, localFacts } from '../probe/local';
 import { withConnection, type SqlRunner } from '../probe/observe';
 import { SQL, setArchiveCommand } from '../probe/statements';

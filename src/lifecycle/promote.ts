@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { LifecycleConfig } from '../config/resolve';
+import type { LifecycleConfig } from '../config/lifecycle';
 import { lastLine, runAs } from '../host/exec';
 import { probeSender, senderTarget } from '../probe/liveness';
 import { withConnection } from '../probe/observe';

@@ -2,7 +2,8 @@
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionSettings, LifecycleConfig } from '../config/resolve';
+import type { ConnectionSettings } from '../config/resolve';
+import type { LifecycleConfig } from '../config/lifecycle';
 import { ConfigError } from '../errors';
 import { lastLine, runAs } from '../host/exec';
 import { passwdEntry } from '../host/passwd';

@@ -1,6 +1,6 @@
 /** `pgsr start`: the pure decision is plan.ts decideStart; this carries it out. */
 import { hostname } from 'node:os';
-import type { LifecycleConfig } from '../config/resolve';
+import type { LifecycleConfig } from '../config/lifecycle';
 import { localFacts, type LocalFacts } from '../probe/local';
 import { withConnection } from '../probe/observe';
 import { SQL } from '../probe/statements';

@@ -7,7 +7,8 @@
 import { chownSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { addressOf } from '../config/conninfo';
-import type { ConnectionSettings, LifecycleConfig } from '../config/resolve';
+import type { ConnectionSettings } from '../config/resolve';
+import type { LifecycleConfig } from '../config/lifecycle';
 import { ConfigError } from '../errors';
 import { lastLine, runAs } from '../host/exec';
 import { findBinaries, localFacts, orphanBackends, type Binaries, type LocalFacts } from '../probe/local';

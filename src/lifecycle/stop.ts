@@ -1,5 +1,5 @@
 /** `pgsr stop`: fast, then immediate unless the caller forbids it (switchover). */
-import type { LifecycleConfig } from '../config/resolve';
+import type { LifecycleConfig } from '../config/lifecycle';
 import { lastLine, runAs } from '../host/exec';
 import { removeLock } from './lock';
 import { type ActionResult } from './plan';

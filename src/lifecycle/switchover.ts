@@ -1,5 +1,5 @@
 /** `pgsr switchover`: a planned role swap that never leaves the pair without a primary. */
-import type { LifecycleConfig } from '../config/resolve';
+import type { LifecycleConfig } from '../config/lifecycle';
 import { ConfigError } from '../errors';
 import { runAs } from '../host/exec';
 import { localFacts, parseControlData, type Binaries } from '../probe/local';

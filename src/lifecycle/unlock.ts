@@ -1,6 +1,6 @@
 /** `pgsr unlock`. */
 import { join } from 'node:path';
-import type { LifecycleConfig } from '../config/resolve';
+import type { LifecycleConfig } from '../config/lifecycle';
 import { removeLock } from './lock';
 import { type ActionResult } from './plan';
 import { Run, requirePgdata } from './steps';

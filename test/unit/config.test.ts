@@ -96,7 +96,7 @@ describe('resolveCheckConfig precedence: flag > environment > file > default', (
   });
 });
 
-import { resolveLifecycleConfig } from '../../src/config/resolve';
+import { resolveLifecycleConfig } from '../../src/config/lifecycle';
 describe('resolveLifecycleConfig: where the local server is', () => {
   it('host/port count as given only when a flag, the environment, the file or a conninfo sets them', () => {
     expect(resolveLifecycleConfig({ dbname: 'postgres' }, ctx(), { timeoutS: 60 })).toMatchObject({ hostGiven: false, portGiven: false });

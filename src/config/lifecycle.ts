@@ -1,0 +1,84 @@
+/**
+ * The settings of the lifecycle commands: the check's (connection, format, alerts) plus the
+ * data directory, bin dir, conninfos and options, with the same precedence.
+ */
+import { ConfigError } from '../errors';
+import type { RawSettings } from './file';
+import { parseConninfo } from './conninfo';
+import { resolveWithSources, type CheckConfig, type ResolveContext } from './resolve';
+import { oneOf, positiveNumber } from './values';
+
+/** How `pgsr rebuild` copies the data: pg_rewind when possible, else pg_basebackup (auto). */
+export type RebuildMethod = 'auto' | 'rewind' | 'basebackup';
+
+/** A validated configuration of a lifecycle command (start, stop, promote, rebuild, ...). */
+export interface LifecycleConfig {
+  /** Connection, timeout (`timeoutMs` bounds the whole command), format, alerts, os-user. */
+  common: CheckConfig;
+  /** True when host/port were given (flag, environment, file); else they come from postmaster.pid. */
+  hostGiven: boolean;
+  portGiven: boolean;
+  pgdata?: string;
+  bindir?: string;
+  /** Conninfo the standby configuration points at (written as primary_conninfo). */
+  primaryConninfo?: string;
+  /** The other node, checked before becoming primary (promote, start --as primary, exec start). */
+  peerConninfo?: string;
+  as?: 'primary' | 'standby';
+  force: boolean;
+  dryRun: boolean;
+  postPromoteCommand?: string;
+  discardOld: boolean;
+  from?: string;
+  method: RebuildMethod;
+  standbyPgdata?: string;
+  /** Milliseconds a fast shutdown may take before pgsr escalates to immediate (default 30 s, at most half the timeout). */
+  fastTimeoutMs: number;
+  /** pg_ctl -l file (default <pgdata>/pgsr-postmaster.log). */
+  serverLog?: string;
+}
+
+/**
+ * Resolves a lifecycle command's settings: the check's settings (connection, format, alerts)
+ * plus the data directory, bin dir, conninfos and options, with the same precedence.
+ * @param defaults.timeoutS the command's default `--timeout`.
+ * @throws ConfigError naming the setting and its source.
+ */
+export function resolveLifecycleConfig(cli: RawSettings, ctx: ResolveContext, defaults: { timeoutS: number }): LifecycleConfig {
+  const { config, sources } = resolveWithSources(cli, ctx, defaults);
+  const get = (k: string) => sources.pick(k)?.value;
+  const conninfo = (k: string): string | undefined => {
+    const p = sources.pick(k);
+    if (!p) return undefined;
+    try {
+      parseConninfo(p.value);
+    } catch (err) {
+      throw new ConfigError(`${p.from}: ${(err as Error).message}`);
+    }
+    return p.value;
+  };
+  const asP = sources.pick('as');
+  const method = sources.pick('method');
+  const ft = sources.pick('fast-timeout');
+  const fastS = ft ? positiveNumber(ft.value, 'seconds', ft.from, false) : Math.min(30, config.timeoutMs / 2000);
+  return {
+    common: config,
+    hostGiven: sources.pick('host', 'host') !== undefined || sources.pick('host', 'hostaddr') !== undefined,
+    portGiven: sources.pick('port', 'port') !== undefined,
+    pgdata: get('pgdata'),
+    bindir: get('bindir'),
+    primaryConninfo: conninfo('primary-conninfo'),
+    peerConninfo: conninfo('peer-conninfo'),
+    as: asP ? oneOf(asP.value, ['primary', 'standby'] as const, asP.from) : undefined,
+    force: sources.pickBool('force', false),
+    dryRun: sources.pickBool('dry-run', false),
+    postPromoteCommand: get('post-promote-command'),
+    discardOld: sources.pickBool('discard-old', false),
+    from: conninfo('from'),
+    method: method ? oneOf(method.value, ['auto', 'rewind', 'basebackup'] as const, method.from) : 'auto',
+    standbyPgdata: get('standby-pgdata'),
+    fastTimeoutMs: Math.round(fastS * 1000),
+    serverLog: get('server-log'),
+  };
+}
+

@@ -1,0 +1,56 @@
+/**
+ * The small value parsers of the configuration: each validates one setting and throws a
+ * ConfigError naming the setting and where it came from (`command line: --port`, ...).
+ */
+import { ConfigError } from '../errors';
+import { parseQuantity, type UnitKind } from '../range';
+
+/** A string setting, or undefined for any other type. */
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** undefined for an unset or empty value (libpq treats an empty PG* variable as unset). */
+export function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** One of the allowed words. @throws ConfigError naming the setting otherwise. */
+export function oneOf<T extends string>(value: string, allowed: readonly T[], from: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`${from}: '${value}' is not one of ${allowed.join(', ')}`);
+}
+
+/** A TCP port, 1-65535. @throws ConfigError otherwise. */
+export function parsePort(value: string, from: string): number {
+  const n = /^\d{1,5}$/.test(value.trim()) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 65535)) throw new ConfigError(`${from}: '${value}' is not a port number (1-65535)`);
+  return n;
+}
+
+/** A whole number >= min. @throws ConfigError otherwise. */
+export function integer(value: string, from: string, min: number): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`${from}: '${value}' is not a whole number >= ${min}`);
+  return n;
+}
+
+/** A quantity in the unit kind (bytes, seconds: `16MB`, `30s`) in base units, > 0 (or >= 0). @throws ConfigError otherwise. */
+export function positiveNumber(value: string, kind: UnitKind, from: string, allowZero: boolean): number {
+  let n: number;
+  try {
+    n = parseQuantity(value, kind);
+  } catch (err) {
+    throw new ConfigError(`${from}: ${(err as Error).message}`);
+  }
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new ConfigError(`${from}: '${value}' must be ${allowZero ? '>= 0' : '> 0'}`);
+  return n;
+}
+
+/** on/off, true/false, yes/no, 1/0. @throws ConfigError otherwise. */
+export function parseBool(value: string, from: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (['on', 'true', 'yes', '1'].includes(v)) return true;
+  if (['off', 'false', 'no', '0'].includes(v)) return false;
+  throw new ConfigError(`${from}: '${value}' is not a boolean (on/off)`);
+}
