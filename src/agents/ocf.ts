@@ -27,6 +27,10 @@ import { findBinaries, localFacts, parseControlData } from '../probe/local';
 import { observe, withConnection } from '../probe/observe';
 import { SQL } from '../probe/statements';
 import { STANDBY_TIMELINE_SQL } from '../probe/versions';
+import { judge, type CheckPolicy } from '../verdict/check';
+
+/** The monitor judges what it cannot query with the check's verdict (no expectations of its own). */
+const MONITOR_POLICY: CheckPolicy = { expectedRole: 'auto', expectedPrimary: {}, applicationNames: [], minStandbys: 0, thresholds: { lagBytes: {}, lagSeconds: {}, silenceSeconds: {} }, replayPausedSeverity: 'ok' };
 
 /** Resource name without the clone suffix (`pgsql-sr:1` → `pgsql-sr`). */
 function resourceName(env: NodeJS.ProcessEnv): string {
@@ -116,7 +120,7 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
     return { code, reason: code === OCF.NOT_RUNNING ? undefined : `instance not running, pg_controldata says "${state ?? 'unreadable'}"`, log: [`not running (${state ?? '?'})`] };
   }
   const obs = await observe(localConnection(cfg, f.pidFile), deadline - 500);
-  if (!obs.ok) return { code: monitorFailureCode(obs.failure.kind), reason: `running but not answering: ${obs.failure.detail}`, log: [] };
+  if (!obs.ok) return { code: monitorFailureCode(judge(obs, MONITOR_POLICY)), reason: `running but not answering: ${obs.failure.detail}`, log: [] };
   const me = await localNodeName(env);
   const log: string[] = [];
   if (obs.server.role === 'primary' && obs.primary) {

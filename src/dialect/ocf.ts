@@ -4,6 +4,7 @@
  * ... OCF_FAILED_PROMOTED 9), Pacemaker Explained ("OCF Return Codes": soft, hard and fatal
  * errors), PAF's pgsqlms for the states derived from pg_controldata.
  */
+import type { Verdict } from '../verdict/check';
 
 /** OCF return codes. */
 export const OCF = {
@@ -37,23 +38,14 @@ export function stoppedStateToOcf(clusterState: string | undefined): number {
 }
 
 /**
- * The OCF code of a running instance the monitor cannot query, by failure kind (the check's
- * classification). Timeouts, refusals, "not accepting connections" and too many clients may
- * pass (a slow start, a saturated max_connections): soft, OCF_ERR_GENERIC, recovered in place
- * (PAF's reasoning). Authentication, pg_hba and privilege failures do not go away by
- * restarting the server: OCF_ERR_PERM, a hard error that moves the resource off this node
- * instead of restarting it forever. A server version pgsr does not support: OCF_ERR_INSTALLED.
+ * The OCF code of a running instance the monitor cannot query, from the verdict's hardness (the
+ * same verdict as `pgsr check`). Soft (a slow start, a saturated max_connections): OCF_ERR_GENERIC,
+ * recovered in place (PAF's reasoning). Hard (authentication, pg_hba, privileges, an unsupported
+ * server): OCF_ERR_PERM, a hard error that moves the resource off this node instead of restarting
+ * it forever (Pacemaker Explained, "OCF Return Codes").
  */
-export function monitorFailureCode(kind: string): number {
-  switch (kind) {
-    case 'auth':
-    case 'privilege':
-      return OCF.ERR_PERM;
-    case 'unsupported-version':
-      return OCF.ERR_INSTALLED;
-    default:
-      return OCF.ERR_GENERIC;
-  }
+export function monitorFailureCode(v: Pick<Verdict, 'hardness'>): number {
+  return v.hardness === 'hard' ? OCF.ERR_PERM : OCF.ERR_GENERIC;
 }
 
 /** One agent parameter. */

@@ -8,25 +8,16 @@
  * (node-postgres waits forever by default) and also sets `statement_timeout` so the server
  * cancels work the client stopped waiting for.
  */
-import { readFileSync } from 'node:fs';
-import type { Client as PgClient, ClientConfig } from 'pg';
+import type { Client as PgClient } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
 import type { Observation, PrimaryState, ProbeFailure, ReplicationRow, SenderProbePolicy, ServerInfo, StandbyState, WalReceiverInfo, WalsenderKind } from '../observation';
 import type { PgRole } from '../types';
-import { oneLine } from '../errors';
 import { probeSender, senderTarget } from './liveness';
-import { lookupPassword } from './pgpass';
 import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, primarySql, slotsSql, standbySql, unsupportedReason } from './versions';
+import { TaggedError, classify, closeClient, connectClient, destroy, isServerError } from './connect';
 
-/** An error pgsr raises inside node-postgres callbacks, already classified. */
-class TaggedError extends Error {
-  constructor(
-    message: string,
-    readonly kind: ProbeFailure['kind'],
-  ) {
-    super(message);
-  }
-}
+/** The connection helpers live in connect.ts; re-exported for the lifecycle and agent modules. */
+export { connectClient, makeClient, sslOption, withConnection, type SqlRow, type SqlRunner } from './connect';
 
 type Row = Record<string, unknown>;
 
@@ -172,31 +163,6 @@ export class ProbeSession {
 
 }
 
-/**
- * Creates and connects a client, with libpq's sslmode fallbacks: `prefer` retries without TLS
- * when the server does not offer it, `allow` retries with TLS when the server refuses the plain
- * connection (pg_hba.conf `hostssl`, SQLSTATE 28000). `setActive` receives each client as it is
- * made, so that the caller's timer can destroy the one under way.
- */
-export async function connectClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void, setActive: (c: PgClient) => void): Promise<PgClient> {
-  const first = await makeClient(conn, budgetMs, onNotes, 0);
-  setActive(first);
-  try {
-    await first.connect();
-    return first;
-  } catch (err) {
-    const e = err as { message?: string; code?: string };
-    const socket = conn.host.startsWith('/');
-    const retry = !socket && ((conn.sslmode === 'prefer' && /does not support SSL/i.test(String(e.message))) || (conn.sslmode === 'allow' && e.code === '28000'));
-    if (!retry) throw err;
-    destroy(first);
-    const second = await makeClient(conn, budgetMs, onNotes, 1);
-    setActive(second);
-    await second.connect();
-    return second;
-  }
-}
-
 /** The statements of one role (see versions.ts), run together in one round trip. */
 function roleStatements(role: PgRole, versionNum: number, timeline: boolean): string[] {
   return role === 'standby' ? [standbySql(versionNum), ...(timeline ? [STANDBY_TIMELINE_SQL] : [])] : [PRIMARY_POSITION_SQL, primarySql(versionNum), slotsSql(versionNum)];
@@ -211,12 +177,6 @@ async function multi(c: PgClient, statements: string[]): Promise<Row[][]> {
   return (Array.isArray(r) ? r : [r]).map((x) => x.rows);
 }
 
-/** An error the server sent (it has a SQLSTATE and a severity), as opposed to a socket error. */
-function isServerError(err: unknown): boolean {
-  const e = err as { code?: string; severity?: string };
-  return typeof e?.code === 'string' && typeof e?.severity === 'string';
-}
-
 /**
  * Observes one server with a connection of its own (one-shot `pgsr check`).
  * @param deadline absolute time (epoch ms) by which the observation must be over.
@@ -228,168 +188,6 @@ export async function observe(conn: ConnectionSettings, deadline: number, sender
   } finally {
     await session.close();
   }
-}
-
-/**
- * Creates (does not connect) a node-postgres client for a connection: password from the
- * password files or PGPASSWORD (never argv), statement_timeout, keepalives, SSL per sslmode.
- * @param onNotes receives the password-file notes (ignored files) for error messages.
- */
-export async function makeClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void = () => {}, attempt = 0): Promise<PgClient> {
-  const { Client } = await import('pg');
-  const config: ClientConfig = {
-    host: conn.host,
-    port: conn.port,
-    user: conn.user,
-    database: conn.database,
-    application_name: conn.applicationName,
-    password: async () => {
-      if (conn.envPassword !== undefined) return conn.envPassword;
-      const found = lookupPassword(conn.passfiles, { host: conn.host, port: conn.port, database: conn.database, user: conn.user });
-      onNotes(found.notes);
-      if (found.password === undefined) {
-        const where = conn.passfiles.length ? conn.passfiles.join(', ') : 'no password file';
-        throw new TaggedError(`the server asks for a password for user "${conn.user}" and none was found (searched ${where}${notesText(found.notes)})`, 'auth');
-      }
-      return found.password;
-    },
-    // Backstops only: pgsr's own timers fire first and classify the timeout.
-    connectionTimeoutMillis: budgetMs + 1000,
-    // statement_timeout makes the server cancel what the client stopped waiting for.
-    statement_timeout: Math.max(1000, budgetMs),
-    keepAlive: conn.keepalives ?? true,
-    ...(conn.keepalivesIdleS !== undefined ? { keepAliveInitialDelayMillis: Math.round(conn.keepalivesIdleS * 1000) } : {}),
-    ...(conn.clientEncoding ? { client_encoding: conn.clientEncoding } : {}),
-    ssl: sslOption(conn, attempt),
-  };
-  const client = new Client(config);
-  client.on('error', () => {
-    // Socket errors surface through the pending query; this listener only keeps an 'error'
-    // event from crashing the process (node-postgres docs: always attach one).
-  });
-  return client;
-}
-
-/** Rows of a query, as plain objects keyed by column name. */
-export type SqlRow = Record<string, unknown>;
-/** Runs one statement with parameters. */
-export type SqlRunner = (sql: string, params?: unknown[]) => Promise<SqlRow[]>;
-
-/**
- * Opens a connection, runs `fn` with a query function, closes the connection; all bounded by
- * `deadline` (epoch ms). Failures (refused, auth, timeout, SQL errors) come back classified.
- * @throws only what `fn` throws that is not a database or socket error (bugs).
- */
-export async function withConnection<T>(conn: ConnectionSettings, deadline: number, fn: (q: SqlRunner) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; failure: ProbeFailure }> {
-  const started = Date.now();
-  let notes: string[] = [];
-  let phase: ProbeFailure['phase'] = 'connect';
-  let timedOut = false;
-  let client: PgClient | undefined;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    if (client) destroy(client);
-  }, Math.max(1, deadline - Date.now()));
-  try {
-    client = await connectClient(conn, Math.max(1, deadline - Date.now()), (n) => (notes = n), (c) => (client = c));
-    phase = 'query';
-    const c = client;
-    const value = await fn(async (sql, params) => (await c.query(sql, params as unknown[])).rows as SqlRow[]);
-    return { ok: true, value };
-  } catch (err) {
-    return { ok: false, failure: classify(err, phase, timedOut, deadline - started, notes) };
-  } finally {
-    clearTimeout(timer);
-    if (client) await closeClient(client);
-  }
-}
-
-/** Closes a connection politely but bounded (200 ms for the Terminate message), then destroys its socket. */
-async function closeClient(c: PgClient): Promise<void> {
-  await Promise.race([c.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
-  destroy(c);
-}
-
-/** node-postgres has no public "abort now"; destroying the socket fails the pending connect/query at once. */
-function destroy(client: PgClient): void {
-  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-}
-
-/**
- * The TLS setting of a connection attempt. libpq's `prefer` tries TLS first and falls back to a
- * plain connection when the server does not offer TLS; `allow` tries plain first and TLS when
- * the server refuses the plain one (PostgreSQL docs 32.19.3, "SSL Mode Descriptions"). Neither
- * verifies the server's certificate. `attempt` 0 is the first try, 1 the fallback.
- */
-export function sslOption(conn: Pick<ConnectionSettings, 'host' | 'sslmode' | 'sslrootcert' | 'sslcert' | 'sslkey'>, attempt = 0): ClientConfig['ssl'] {
-  // libpq never uses TLS on a Unix-domain socket; prefer and allow mean plain there.
-  if (conn.host.startsWith('/') && (conn.sslmode === 'prefer' || conn.sslmode === 'allow')) return false;
-  switch (conn.sslmode) {
-    case 'disable':
-      return false;
-    case 'prefer':
-      return attempt === 0 ? { rejectUnauthorized: false } : false;
-    case 'allow':
-      return attempt === 0 ? false : { rejectUnauthorized: false };
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-    case 'verify-full': {
-      const read = (p?: string) => (p ? readFileSync(p) : undefined);
-      return {
-        rejectUnauthorized: true,
-        ca: read(conn.sslrootcert),
-        cert: read(conn.sslcert),
-        key: read(conn.sslkey),
-        ...(conn.sslmode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
-      };
-    }
-  }
-}
-
-function notesText(notes: string[]): string {
-  return notes.length ? `; ${notes.join('; ')}` : '';
-}
-
-const SOCKET_KINDS: Record<string, ProbeFailure['kind']> = {
-  ECONNREFUSED: 'refused',
-  ENOENT: 'refused',
-  ENOTFOUND: 'dns',
-  EAI_AGAIN: 'dns',
-  EAI_NONAME: 'dns',
-  EHOSTUNREACH: 'network',
-  ENETUNREACH: 'network',
-  ETIMEDOUT: 'network',
-  ECONNRESET: 'network',
-  EPIPE: 'network',
-};
-
-/** SQLSTATE classes and codes (PostgreSQL docs, Appendix A) that change the failure kind. */
-const SQLSTATE_KINDS: Record<string, ProbeFailure['kind']> = {
-  '28P01': 'auth', // invalid_password
-  '28000': 'auth', // invalid_authorization_specification (pg_hba.conf rejection)
-  '57P03': 'not-accepting', // cannot_connect_now: starting up, shutting down, in recovery without hot_standby
-  '53300': 'not-accepting', // too_many_connections
-  '42501': 'privilege', // insufficient_privilege
-};
-
-function classify(err: unknown, phase: ProbeFailure['phase'], timedOut: boolean, budgetMs: number, passNotes: string[]): ProbeFailure {
-  if (timedOut) {
-    return {
-      kind: 'timeout',
-      phase,
-      detail: `no answer within ${(budgetMs / 1000).toFixed(1)}s while ${phase === 'connect' ? 'connecting' : 'querying'}`,
-    };
-  }
-  if (err instanceof TaggedError) return { kind: err.kind, phase, detail: err.message };
-  const e = err as { code?: string; severity?: string; message?: string };
-  const detail = oneLine(err) || 'unknown error';
-  if (e.code && e.severity) {
-    const kind = SQLSTATE_KINDS[e.code] ?? 'sql';
-    return { kind, phase, sqlstate: e.code, detail: kind === 'auth' ? detail + notesText(passNotes) : detail };
-  }
-  if (e.code && SOCKET_KINDS[e.code]) return { kind: SOCKET_KINDS[e.code], phase, detail };
-  return { kind: phase === 'connect' ? 'network' : 'protocol', phase, detail };
 }
 
 function num(v: unknown): number | null {

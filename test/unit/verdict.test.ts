@@ -167,9 +167,13 @@ describe('judge: probe failures', () => {
     expect(v.findings[0]).toMatchObject({ code, severity });
     expect(v.summary).toContain('detail');
   });
-  it('configuration findings are hard for cluster managers', () => {
-    expect(judge(fail('unsupported-version', 'query'), policy()).hardness).toBe('config');
+  it('failures a restart does not cure are hard for cluster managers', () => {
+    expect(judge(fail('unsupported-version', 'query'), policy()).hardness).toBe('hard');
+    expect(judge(fail('auth', 'connect'), policy()).hardness).toBe('hard');
+    expect(judge(fail('privilege', 'query'), policy()).hardness).toBe('hard');
     expect(judge(fail('refused', 'connect'), policy()).hardness).toBe('soft');
+    expect(judge(fail('timeout', 'connect'), policy()).hardness).toBe('soft');
+    expect(judge(fail('not-accepting', 'connect'), policy()).hardness).toBe('soft');
   });
 });
 

@@ -1,0 +1,139 @@
+/**
+ * The primary's rules: each expected standby streaming with the expected sync_state (PostgreSQL
+ * docs pg_stat_replication; seed 000 5.5.2.1), every row judged, catching up, silence (reply_time),
+ * lag per standby, replication slots' wal_status. Pure.
+ */
+import type { ReplicationRow } from '../observation';
+import { thresholdSeverity, type Range } from '../range';
+import type { CheckPolicy, Finding, Metric, Verdict } from './check';
+import { formatQuantity, metric, round3, thresholdFinding } from './findings';
+
+/**
+ * One perfdata/finding label per row: the application_name (or pid<N> when empty), with `_2`,
+ * `_3`... for further rows of the same name, in pid order (the query's order).
+ */
+export function uniqueLabels(rows: ReplicationRow[]): string[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
+    const base = r.applicationName || `pid${r.pid}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}_${n}`;
+  });
+}
+
+/**
+ * Seconds without a reply after which a streaming standby is called silent (PostgreSQL 12+
+ * reply_time): half the primary's wal_sender_timeout plus 10 s. The walsender asks for a reply
+ * once half of wal_sender_timeout passed without one (walsender.c) and a live standby answers at
+ * once; it also replies every wal_receiver_status_interval (10 s). null when disabled (0).
+ */
+export function silentStandbyLimitS(walSenderTimeoutMs: number | null): number | null {
+  return walSenderTimeoutMs && walSenderTimeoutMs > 0 ? Math.round(walSenderTimeoutMs / 2000 + 10) : null;
+}
+
+/** The primary's rules (pg_stat_replication, physical standbys only); appends to findings, metrics, facts. */
+export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Finding[], metrics: Metric[], facts: Verdict['facts'], walSenderTimeoutMs: number | null = null): void {
+  const streaming = rows.filter((r) => r.state === 'streaming');
+  facts.standbys = rows.map((r) => `${r.applicationName}:${r.state ?? '?'}:${r.syncState ?? '?'}`).join(',');
+  facts.streaming = streaming.length;
+  const countT = policy.thresholds.standbys ?? {};
+  metrics.push({ label: 'standbys', value: streaming.length, unit: '', warning: countT.warning?.text, critical: countT.critical?.text ?? `${policy.minStandbys}:`, min: 0 });
+
+  if (rows.some((r) => r.pid !== null && r.state === null)) {
+    findings.push({ code: 'insufficient_privilege', severity: 'unknown', message: 'pg_stat_replication details are hidden from this user (grant pg_monitor)' });
+    return;
+  }
+  for (const name of policy.applicationNames) {
+    const mine = rows.filter((r) => r.applicationName === name);
+    if (mine.length === 0) {
+      findings.push({ code: 'standby_missing', severity: 'critical', message: `standby "${name}" is not connected (no pg_stat_replication row)`, subject: name });
+      continue;
+    }
+    // Every row is judged: one streaming connection must not hide another one that is not.
+    for (const r of mine) {
+      const who = mine.length > 1 ? `standby "${name}" (pid ${r.pid}${r.clientAddr ? `, ${r.clientAddr}` : ''})` : `standby "${name}"`;
+      if (r.state === 'catchup') {
+        const lag = r.replayLagBytes !== null ? ` (replay lag ${formatQuantity(Math.max(0, r.replayLagBytes), 'B')})` : '';
+        findings.push({ code: 'standby_catching_up', severity: 'warning', message: `${who} is catching up, not streaming yet${lag}`, subject: name, value: r.replayLagBytes, unit: 'B' });
+      } else if (r.state !== 'streaming') {
+        findings.push({ code: 'standby_not_streaming', severity: 'critical', message: `${who} is ${r.state}, not streaming`, subject: name, value: r.state });
+      } else if (policy.syncState && r.syncState !== policy.syncState) {
+        findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: `${who} has sync_state ${r.syncState}, expected ${policy.syncState}`, subject: name, value: r.syncState });
+      }
+    }
+  }
+  if (policy.applicationNames.length === 0 && policy.syncState) {
+    for (const r of streaming) {
+      if (r.syncState !== policy.syncState) {
+        findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: `standby "${r.applicationName}" has sync_state ${r.syncState}, expected ${policy.syncState}`, subject: r.applicationName, value: r.syncState });
+      }
+    }
+  }
+  // A standby catching up is connected and progressing: it counts toward --min-standbys (its own
+  // finding is a warning), so that catching up is not reported as missing.
+  const present = rows.filter((r) => r.state === 'streaming' || r.state === 'catchup');
+  if (present.length < policy.minStandbys) {
+    findings.push({
+      code: 'too_few_standbys',
+      severity: 'critical',
+      message: `${present.length} streaming standby${present.length === 1 ? '' : 's'}, at least ${policy.minStandbys} expected (replication streaming is not found)`,
+      value: present.length,
+      unit: '',
+      threshold: `${policy.minStandbys}:`,
+    });
+  } else {
+    const sev = thresholdSeverity(countT, streaming.length);
+    if (sev !== 'ok') {
+      const range = (sev === 'critical' ? countT.critical : countT.warning) as Range;
+      findings.push({ code: 'too_few_standbys', severity: sev, message: `${streaming.length} streaming standby${streaming.length === 1 ? '' : 's'} (${sev} threshold ${range.text})`, value: streaming.length, unit: '', threshold: range.text });
+    }
+  }
+  const judged = policy.applicationNames.length ? rows.filter((r) => policy.applicationNames.includes(r.applicationName)) : rows;
+  const silentAfter = silentStandbyLimitS(walSenderTimeoutMs);
+  const labels = uniqueLabels(judged);
+  for (const [i, r] of judged.entries()) {
+    const name = labels[i];
+    if (silentAfter !== null && r.state === 'streaming' && r.replyAgeS !== null && r.replyAgeS > silentAfter) {
+      findings.push({
+        code: 'standby_silent',
+        severity: 'critical',
+        message: `standby "${name}"${r.clientAddr ? ` (${r.clientAddr})` : ''} still shows as streaming but has not replied for ${formatQuantity(r.replyAgeS, 's')} (a live standby answers within half of wal_sender_timeout, ${round3((walSenderTimeoutMs ?? 0) / 2000)} s): it may have lost power or be cut off; the walsender gives up only at wal_sender_timeout`,
+        subject: name,
+        value: round3(r.replyAgeS),
+        unit: 's',
+        threshold: String(silentAfter),
+      });
+    }
+    if (r.replayLagBytes !== null) {
+      metrics.push(metric(`${name}_replay_lag_bytes`, r.replayLagBytes, 'B', policy.thresholds.lagBytes));
+      thresholdFinding(findings, 'standby_lag_bytes', r.replayLagBytes, 'B', policy.thresholds.lagBytes, (v) => `standby "${name}" replay lag ${v}`, name);
+    }
+    if (r.flushLagBytes !== null) {
+      const t = policy.thresholds.flushLagBytes ?? {};
+      metrics.push(metric(`${name}_flush_lag_bytes`, r.flushLagBytes, 'B', t));
+      thresholdFinding(findings, 'standby_flush_lag_bytes', r.flushLagBytes, 'B', t, (v) => `standby "${name}" flush lag ${v}`, name);
+    }
+    // replay_lag is NULL on an idle primary once the standby has caught up (docs 28.2.4): 0 s.
+    const lagS = r.replayLagS ?? (r.replayLagBytes === 0 ? 0 : null);
+    if (lagS !== null) {
+      metrics.push(metric(`${name}_replay_lag_seconds`, round3(lagS), 's', policy.thresholds.lagSeconds));
+      thresholdFinding(findings, 'standby_lag_seconds', lagS, 's', policy.thresholds.lagSeconds, (v) => `standby "${name}" replay lag ${v}`, name);
+    }
+  }
+}
+
+/**
+ * Replication slots (PostgreSQL docs 27.2.6, pg_replication_slots.wal_status, 13+): `lost` means
+ * WAL its standby needs is gone, so that standby can never catch up by streaming: critical, with
+ * the remedy; `unreserved` means it will be lost at the next checkpoint: warning.
+ */
+export function judgeSlots(slots: Array<{ name: string; walStatus: string | null }>, findings: Finding[]): void {
+  for (const s of slots) {
+    if (s.walStatus === 'lost') {
+      findings.push({ code: 'slot_lost', severity: 'critical', message: `replication slot "${s.name}" has lost WAL its standby needs: that standby can never catch up, rebuild it (pgsr rebuild --from this primary) after recreating the slot`, subject: s.name, value: 'lost' });
+    } else if (s.walStatus === 'unreserved') {
+      findings.push({ code: 'slot_unreserved', severity: 'warning', message: `replication slot "${s.name}" no longer reserves the WAL its standby needs (lost at the next checkpoint)`, subject: s.name, value: 'unreserved' });
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The standby's rules: walreceiver status and sender (seed 000 genw.sh; PostgreSQL docs
+ * pg_stat_wal_receiver), timelines, replay pause and lag, the primary's silence and the sender
+ * probe (a power loss sends no FIN). Pure.
+ */
+import type { StandbyState } from '../observation';
+import { parseRange, type Thresholds } from '../range';
+import type { CheckPolicy, Finding, Metric, Verdict } from './check';
+import { formatQuantity, metric, round3, thresholdFinding } from './findings';
+
+/** Where the walreceiver streams from (PostgreSQL 10's conninfo already read by the probe). */
+function senderOf(s: StandbyState): { host: string | null; port: number | null } {
+  const w = s.walreceiver;
+  return w ? { host: w.senderHost, port: w.senderPort } : { host: null, port: null };
+}
+
+/** The standby rules (pg_stat_wal_receiver and the recovery functions); appends to findings, metrics, facts. */
+export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Finding[], metrics: Metric[], facts: Verdict['facts']): void {
+  const w = s.walreceiver;
+  const sender = senderOf(s);
+  facts.status = w?.status ?? null;
+  facts.sender = sender.host === null ? null : `${sender.host}:${sender.port ?? ''}`;
+  facts.timeline = s.timeline;
+  facts.received_tli = w?.receivedTli ?? null;
+  facts.receive_lsn = s.receiveLsn;
+  facts.replay_lsn = s.replayLsn;
+  facts.replay_paused = s.replayPaused;
+
+  if (!w) {
+    findings.push({ code: 'walreceiver_missing', severity: 'critical', message: 'no walreceiver: the standby is not connected to a primary (replication streaming is not found)', value: null });
+  } else if (w.status === null) {
+    findings.push({ code: 'insufficient_privilege', severity: 'unknown', message: 'pg_stat_wal_receiver details are hidden from this user (grant pg_monitor)' });
+  } else if (w.status !== 'streaming') {
+    findings.push({ code: 'walreceiver_not_streaming', severity: 'critical', message: `walreceiver is not streaming (status ${w.status})`, value: w.status });
+  }
+
+  if (w && w.status !== null) {
+    const exp = policy.expectedPrimary;
+    const hostBad = exp.host !== undefined && sender.host !== exp.host;
+    const portBad = exp.port !== undefined && sender.port !== exp.port;
+    if (hostBad || portBad) {
+      const want = `${exp.host ?? '*'}:${exp.port ?? '*'}`;
+      findings.push({ code: 'sender_mismatch', severity: 'critical', message: `streaming from ${facts.sender ?? 'an unknown sender'}, expected ${want}`, value: facts.sender });
+    }
+    // Receiving an older timeline than the standby's own means the histories diverged. A newer
+    // received timeline is the normal "follow the promoted primary" case (recovery_target_timeline
+    // = latest) until the next restartpoint records it, so it is not a finding.
+    if (w.receivedTli !== null && s.timeline !== null && w.receivedTli < s.timeline) {
+      findings.push({
+        code: 'timeline_mismatch',
+        severity: 'critical',
+        message: `standby is on timeline ${s.timeline} but receives timeline ${w.receivedTli}: histories diverged, rebuild needed`,
+        value: w.receivedTli,
+      });
+    }
+    if (w.lastMsgAgeS !== null) {
+      const silence = silenceThresholds(policy.thresholds.silenceSeconds, s.walReceiverTimeoutMs);
+      metrics.push(metric('silence_seconds', round3(w.lastMsgAgeS), 's', silence));
+      thresholdFinding(findings, 'primary_silence', w.lastMsgAgeS, 's', silence, (v) => `no message from the primary for ${v}`);
+    }
+    const probe = s.senderProbe;
+    if (probe && probe.result !== 'answered' && w.status === 'streaming') {
+      const how = probe.result === 'refused' ? 'refuses connections (no PostgreSQL listening: its postmaster is down)' : probe.result === 'unreachable' ? `cannot be reached (${probe.detail})` : `does not answer (${probe.detail})`;
+      const wrt = s.walReceiverTimeoutMs ? `${round3(s.walReceiverTimeoutMs / 1000)} s` : 'never (disabled)';
+      findings.push({
+        code: 'primary_unreachable',
+        severity: 'critical',
+        message: `the walreceiver still says streaming, but the primary ${probe.target} has sent nothing for ${formatQuantity(w.lastMsgAgeS ?? 0, 's')} and ${how}: it may have lost power or be cut off (the walreceiver itself gives up only at wal_receiver_timeout, ${wrt})`,
+        value: probe.result,
+      });
+    }
+  }
+
+  if (s.replayPaused && policy.replayPausedSeverity !== 'ok') {
+    findings.push({ code: 'replay_paused', severity: policy.replayPausedSeverity, message: 'WAL replay is paused (pg_wal_replay_pause)', value: true });
+  }
+  // receive − replay is negative when replay is ahead of what this walreceiver received: WAL
+  // restored from the archive, or the received position restarted at a segment start after a
+  // walreceiver restart. Nothing received is waiting for replay then: the lag is 0, never negative.
+  const lagBytes = s.replayLagBytes === null ? null : Math.max(0, s.replayLagBytes);
+  if (s.replayLagBytes !== null && s.replayLagBytes < 0) facts.receive_behind_replay = true;
+  if (lagBytes !== null) {
+    metrics.push(metric('replay_lag_bytes', lagBytes, 'B', policy.thresholds.lagBytes));
+    thresholdFinding(findings, 'replay_lag_bytes', lagBytes, 'B', policy.thresholds.lagBytes, (v) => `replay lag ${v}`);
+  }
+  // Seconds of lag only while something received is not yet replayed: an idle primary sends
+  // no transactions, and the age of the last replayed one is not lag.
+  const lagS = lagBytes === 0 ? 0 : s.lastReplayAgeS;
+  if (lagS !== null) {
+    const v = Math.max(0, round3(lagS));
+    metrics.push(metric('replay_lag_seconds', v, 's', policy.thresholds.lagSeconds));
+    thresholdFinding(findings, 'replay_lag_seconds', v, 's', policy.thresholds.lagSeconds, (x) => `replay lag ${x}`);
+  }
+}
+
+/**
+ * The silence thresholds in force: the operator's, or by default critical above half the
+ * standby's wal_receiver_timeout plus 10 s. Why: an idle primary sends nothing on its own; the
+ * walreceiver asks it for a reply once half of wal_receiver_timeout has passed without a message
+ * (PostgreSQL walreceiver.c; measured: silence cycles 0-30 s on an idle pair with the default
+ * 60 s), and a live primary answers at once. Longer silence means the primary is gone or cut
+ * off, well before the walreceiver's own timeout. No default when the timeout is disabled (0).
+ */
+export function silenceThresholds(given: Thresholds, walReceiverTimeoutMs: number | null): Thresholds {
+  if (given.warning || given.critical || !walReceiverTimeoutMs || walReceiverTimeoutMs <= 0) return given;
+  const limit = Math.round(walReceiverTimeoutMs / 2000 + 10);
+  return { ...given, critical: parseRange(String(limit), 'seconds') };
+}
