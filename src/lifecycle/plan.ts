@@ -8,6 +8,7 @@ import type { PgRole } from '../types';
 
 /** The action result types live in src/types.ts (dialect/ renders them without importing lifecycle/). */
 export type { ActionResult, Outcome, StepReport } from '../types';
+import type { StepReport } from '../types';
 
 /**
  * How the other node answered before this one starts as primary (`--peer-conninfo`): `none` when
@@ -149,4 +150,33 @@ export function rebuildMethods(method: 'auto' | 'rewind' | 'basebackup', hasRewi
   if (method === 'basebackup') return ['basebackup'];
   if (method === 'rewind') return ['rewind'];
   return hasRewind && hasOldData ? ['rewind', 'basebackup'] : ['basebackup'];
+}
+
+/**
+ * Reasons a switchover must not begin (empty = go): it needs a running primary and a running
+ * standby that streams (seed 003: a planned swap of a healthy pair).
+ */
+export function switchoverBlockers(primaryDir: string, standbyDir: string, primaryRole: PgRole | null, standbyRole: PgRole | null, standbyStreaming: boolean): string[] {
+  const reasons: string[] = [];
+  if (primaryRole !== 'primary') reasons.push(`${primaryDir} is not a running primary`);
+  if (standbyRole !== 'standby') reasons.push(`${standbyDir} is not a running standby`);
+  else if (!standbyStreaming) reasons.push('the standby is not streaming: a switchover needs a healthy pair');
+  return reasons;
+}
+
+/**
+ * What a switchover does when the promote failed after the old primary's clean stop: roll back
+ * (start the old primary again as primary) only when the promotion certainly did not start (not
+ * signalled, and the standby still answers as a standby); otherwise report and leave both as
+ * they are, since a signalled promotion that is merely slow would give two primaries.
+ * `signalled`: pg_promote() returned true, or a `pg_ctl promote` ran (it may have written the
+ * promote file even when it failed).
+ */
+export function afterFailedPromote(signalled: boolean, standbyRole: PgRole | null): 'roll back' | 'report' {
+  return !signalled && standbyRole === 'standby' ? 'roll back' : 'report';
+}
+
+/** Whether a promote's steps show that the promotion was signalled (see afterFailedPromote). */
+export function promoteSignalled(steps: StepReport[]): boolean {
+  return steps.some((x) => (x.step.startsWith('SELECT pg_promote') && x.status === 'done') || (x.step === 'pg_ctl promote' && x.status !== 'planned'));
 }

@@ -10,6 +10,7 @@ import { Run, facts, guarded, isStreaming, localConnection, requirePgdata, roleO
 import { stop } from './stop';
 import { start } from './start';
 import { promote } from './promote';
+import { afterFailedPromote, promoteSignalled, switchoverBlockers } from './plan';
 
 /**
  * `pgsr switchover --pgdata PRIMARY --standby-pgdata STANDBY --primary-conninfo NEW_PRIMARY`:
@@ -31,12 +32,8 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     const prole = f.state === 'running' ? await roleOf(pconn, Math.min(run.deadline, Date.now() + 5000)) : null;
     const srole = sf.state === 'running' ? await roleOf(sconn, Math.min(run.deadline, Date.now() + 5000)) : null;
     if (prole === 'standby' && srole === 'primary') return run.result('already', 'roles already swapped');
-    const reasons: string[] = [];
-    if (prole !== 'primary') reasons.push(`${pgdata} is not a running primary`);
-    if (srole !== 'standby') reasons.push(`${cfg.standbyPgdata} is not a running standby`);
-    let streaming = false;
-    if (srole === 'standby') streaming = await isStreaming(run, sconn);
-    if (srole === 'standby' && !streaming) reasons.push('the standby is not streaming: a switchover needs a healthy pair');
+    const streaming = srole === 'standby' ? await isStreaming(run, sconn) : false;
+    const reasons = switchoverBlockers(pgdata, cfg.standbyPgdata, prole, srole, streaming);
     if (reasons.length) return run.result('refused', reasons[0], reasons);
     if (cfg.dryRun) {
       for (const s of ['stop the primary (fast, clean)', 'wait until the standby received the shutdown checkpoint', 'promote the standby', 'start the old primary as standby of the new one', 'wait until streaming']) run.steps.push({ step: s, status: 'planned' });
@@ -73,12 +70,8 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     const promoted = await promote({ ...cfg, pgdata: cfg.standbyPgdata, force: true, postPromoteCommand: undefined, common: { ...cfg.common, timeoutMs: Math.max(1000, rollbackReserve - Date.now()) } });
     run.steps.push({ step: 'promote the standby', status: promoted.outcome === 'done' ? 'done' : 'failed', detail: promoted.summary });
     if (promoted.outcome !== 'done') {
-      // pg_promote() that failed (an error, or false) did not signal; pg_ctl promote that failed may have.
-      const signalled = promoted.steps.some((x) => (x.step.startsWith('SELECT pg_promote') && x.status === 'done') || (x.step === 'pg_ctl promote' && x.status !== 'planned'));
-      const stillStandby = (await roleOf(sconn, Math.min(run.deadline, Date.now() + 3000))) === 'standby';
-      // Roll back only when the promotion certainly did not start: a signalled promotion that is
-      // merely slow would otherwise give two primaries.
-      if (!signalled && stillStandby) return rollBack(run, cfg, `promote failed: ${promoted.summary}`);
+      const standbyRole = await roleOf(sconn, Math.min(run.deadline, Date.now() + 3000));
+      if (afterFailedPromote(promoteSignalled(promoted.steps), standbyRole) === 'roll back') return rollBack(run, cfg, `promote failed: ${promoted.summary}`);
       return run.result('failed', `promote failed after the primary stopped (${promoted.summary}); the promotion was signalled, so the old primary is NOT restarted (that could make two primaries): check ${cfg.standbyPgdata}, then start ${pgdata} as its standby`);
     }
     const restarted = await start({ ...cfg, as: 'standby', common: { ...cfg.common, timeoutMs: run.remaining() } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideStart, peerVerdict, promoteBlockers, type PeerAnswer, type PromoteEvidence } from '../../src/lifecycle/plan';
+import { afterFailedPromote, decideStart, peerVerdict, promoteBlockers, promoteSignalled, switchoverBlockers, type PeerAnswer, type PromoteEvidence } from '../../src/lifecycle/plan';
 import type { LocalFacts } from '../../src/probe/local';
 
 const facts = (f: Partial<LocalFacts> = {}): LocalFacts => ({ pgdata: '/d', initialized: true, major: 15, state: 'stopped', standbySignal: false, recoveryConf: false, recoveryDone: false, zombiePostmaster: false, backupLabel: false, ...f });
@@ -62,5 +62,32 @@ describe('promote blockers', () => {
   it('a stopped server or one that does not answer SQL is refused even with --force', () => {
     expect(promoteBlockers(facts(), null, ev(), { force: true })).toEqual(['the server is not running: start it as standby first']);
     expect(promoteBlockers(running, null, ev(), { force: true })[0]).toMatch(/does not answer SQL/);
+  });
+});
+
+describe('switchover plan', () => {
+  it.each([
+    ['primary', 'standby', true, []],
+    ['primary', 'standby', false, ['the standby is not streaming: a switchover needs a healthy pair']],
+    ['standby', 'standby', true, ['/p is not a running primary']],
+    ['primary', 'primary', true, ['/s is not a running standby']],
+    [null, null, false, ['/p is not a running primary', '/s is not a running standby']],
+  ] as const)('primary %s, standby %s, streaming %s', (p, s, streaming, reasons) => {
+    expect(switchoverBlockers('/p', '/s', p, s, streaming)).toEqual(reasons);
+  });
+  it.each([
+    [false, 'standby', 'roll back'],
+    [true, 'standby', 'report'],
+    [false, 'primary', 'report'],
+    [false, null, 'report'],
+    [true, 'primary', 'report'],
+  ] as const)('promote failed, signalled %s, standby now %s: %s', (signalled, role, what) => {
+    expect(afterFailedPromote(signalled, role)).toBe(what);
+  });
+  it('a pg_promote() that failed did not signal; a pg_ctl promote that failed may have', () => {
+    expect(promoteSignalled([{ step: 'SELECT pg_promote(wait => false)', status: 'failed' }])).toBe(false);
+    expect(promoteSignalled([{ step: 'SELECT pg_promote(wait => false)', status: 'done' }, { step: 'wait until not in recovery', status: 'failed' }])).toBe(true);
+    expect(promoteSignalled([{ step: 'pg_ctl promote', status: 'failed' }])).toBe(true);
+    expect(promoteSignalled([])).toBe(false);
   });
 });
