@@ -159,8 +159,13 @@ async function connectionsExhausted(): Promise<void> {
   const S = pair.standby;
   const env = { PGPASSWORD: pair.passwordRole.password };
   const sleepers = [];
+  // Each sleeper retries its connection (bounded) while the slots are contended: a sleeper that
+  // lost a race for a slot would otherwise leave one free, and the fault would never be reached.
+  const psqlSleep = `psql -X -h 127.0.0.1 -U ${pair.passwordRole.name} -d postgres -c 'SELECT pg_sleep(30)'`;
   for (let i = 0; i < 17; i++) {
-    sleepers.push(pair.x(S, ['psql', '-X', '-h', '127.0.0.1', '-U', pair.passwordRole.name, '-d', 'postgres', '-c', 'SELECT pg_sleep(30)'], { env, timeoutMs: 40_000 }));
+    // Retried only when refused for want of a slot; a session ended by the clean-up below exits.
+    const loop = `for i in $(seq 1 50); do out=$(${psqlSleep} 2>&1); rc=$?; case "$out" in *"too many clients"*|*"remaining connection slots"*) sleep 0.2;; *) exit $rc;; esac; done; exit 1`;
+    sleepers.push(pair.x(S, ['sh', '-c', loop], { env, timeoutMs: 45_000 }));
   }
   try {
     // The fault is reached when the monitoring role finds no slot left (how many sleepers that

@@ -55,3 +55,10 @@ export interface ActionResult {
   warnings?: string[];
   durationMs: number;
 }
+
+/** What a command returns to main.ts: the exit code and the lines for each stream. */
+export interface CommandResult {
+  exitCode: number;
+  stdout: string[];
+  stderr: string[];
+}

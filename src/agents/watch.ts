@@ -1,0 +1,105 @@
+/**
+ * `pgsr watch`: the resident process of a CLUSTERPRO asynchronous custom monitor. Started once,
+ * it checks every `--interval` seconds on a kept connection (reconnecting at the next interval
+ * after a failure), prints one line per change of state and a heartbeat line every
+ * `--heartbeat` seconds, alerts on transitions like `check`, and exits with the failed check's
+ * exit code after `--fail-after` consecutive failures, which is how an asynchronous genw
+ * signals a failure (the process ending). SIGTERM/SIGINT: close the connection, exit 0.
+ */
+import type { CheckConfig } from '../config/resolve';
+import { ConfigError } from '../errors';
+import { exitCodeFor, localTimestamp, logLine, signatureOf } from '../dialect/clusterpro';
+import { renderJson } from '../dialect/json';
+import { writeFileAtomic } from '../host/state';
+import { ProbeSession } from '../probe/observe';
+import type { CommandResult } from '../types';
+import { judge } from '../verdict/check';
+import { alertStep, policyOf } from './monitor';
+
+/** Emits a line at once (stdout is captured by the genw log output path: one line per event). */
+function emit(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+/**
+ * Runs the watch loop until a signal or `failAfter` consecutive failures.
+ * @returns exit code 0 after SIGTERM/SIGINT, else the exit code of the last failed check.
+ */
+export async function watch(cfg: CheckConfig): Promise<CommandResult> {
+  if (cfg.format === 'nagios') throw new ConfigError('watch writes log lines, not Nagios status: use --format clusterpro, json or text');
+  const session = new ProbeSession(cfg.connection, cfg.senderProbe);
+  const policy = policyOf(cfg);
+  const alerting = cfg.format === 'clusterpro' && cfg.alert.enabled;
+  const alertReserveMs = alerting ? Math.min(2000, Math.floor(cfg.timeoutMs / 4)) : 0;
+  const intervalMs = cfg.watch.intervalS * 1000;
+  let stopping: string | undefined;
+  let wake: (() => void) | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    stopping = sig;
+    session.abort();
+    wake?.();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  const startedAt = new Date();
+  let iterations = 0;
+  let failures = 0;
+  let lastSignature: string | undefined;
+  let lastLineAt = 0;
+  const target = `${cfg.connection.host}:${cfg.connection.port}`;
+  emit(`${localTimestamp(startedAt)} pgsr watch started pid=${process.pid} target=${target} interval=${cfg.watch.intervalS}s heartbeat=${cfg.watch.heartbeatS}s fail-after=${cfg.watch.failAfter}`);
+  try {
+    while (!stopping) {
+      const t0 = Date.now();
+      const deadline = t0 + cfg.timeoutMs;
+      const obs = await session.observe(deadline - alertReserveMs);
+      if (stopping) break;
+      const verdict = judge(obs, policy);
+      const now = new Date();
+      const exitCode = exitCodeFor(verdict, cfg.warningIsError);
+      const notes = alerting ? await alertStep(cfg, verdict, now, deadline) : [];
+      iterations++;
+      failures = exitCode === 0 ? 0 : failures + 1;
+
+      // A change of role (e.g. promoted under --role auto) is a change of state too.
+      const signature = `${verdict.role}|${verdict.severity}|${signatureOf(verdict)}`;
+      const changed = signature !== lastSignature;
+      const heartbeatDue = cfg.watch.heartbeatS > 0 && now.getTime() - lastLineAt >= cfg.watch.heartbeatS * 1000;
+      if (changed || heartbeatDue || notes.length) {
+        const event = changed ? 'change' : heartbeatDue ? 'heartbeat' : 'alert';
+        const tail = [`event=${event} checks=${iterations}`, ...(failures ? [`failures=${failures}`] : []), ...notes].join('; ');
+        emit(cfg.format === 'json' ? renderJson(verdict, exitCode, now, { event, checks: iterations }) : `${logLine(verdict, exitCode, now)} | ${tail}`);
+        lastLineAt = now.getTime();
+      }
+      lastSignature = signature;
+      if (cfg.watch.statusFile) {
+        const rss = process.memoryUsage().rss;
+        const problem = writeFileAtomic(
+          cfg.watch.statusFile,
+          renderJson(verdict, exitCode, now, { watch: { pid: process.pid, started: startedAt.toISOString(), checks: iterations, consecutive_failures: failures, interval_s: cfg.watch.intervalS, rss_bytes: rss } }) + '\n',
+        );
+        if (problem && changed) emit(`${localTimestamp(now)} pgsr watch: status file ${cfg.watch.statusFile} not written: ${problem}`);
+      }
+      if (cfg.watch.failAfter > 0 && failures >= cfg.watch.failAfter) {
+        emit(`${localTimestamp(new Date())} pgsr watch exiting: ${failures} consecutive failed checks (exit ${exitCode})`);
+        return { exitCode, stdout: [], stderr: [] };
+      }
+      const waitMs = Math.max(0, intervalMs - (Date.now() - t0));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+    emit(`${localTimestamp(new Date())} pgsr watch stopped by ${stopping} after ${iterations} checks`);
+    return { exitCode: 0, stdout: [], stderr: [] };
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await session.close();
+  }
+}
