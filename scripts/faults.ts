@@ -383,8 +383,11 @@ async function powerLossOfPrimary(): Promise<void> {
   await expectExit(f, 'check nagios (standby)', S, sArgs('nagios'), 2, { match: /^PGSR CRITICAL - .*the primary .* (does not answer|cannot be reached)/, maxMs: 10_000 + 2500 });
   await expectExit(f, 'check json (standby)', S, sArgs('json'), 1, { match: /"code":"primary_unreachable"/ });
   await expectExit(f, 'watch (standby) --fail-after 1', S, ['watch', '-h', '127.0.0.1', '-p', '5432', '--interval', '1', '--fail-after', '1', '--timeout', '8', '--no-alert', '--format', 'text'], 1, { maxMs: 8_000 + 2 * 1000 + 3000, match: /primary_unreachable|does not answer|cannot be reached/ });
+  // Run as a genw runs, again: an alert that missed its budget under load goes out now, and one
+  // that went out is not repeated (one ERR however often it runs).
+  await pgsr(S, sArgs('clusterpro'), { sb });
   const alerts = readAlerts(sb.alertLog);
-  record(f, 'clplogcmd alert', 'one ERR naming the silent primary', alerts.map((a) => `${a.level}:${a.event_id}`).join(',') || 'none', 0, alerts.length === 1 && alerts[0].level === 'ERR' && alerts[0].message.replace(/\\(.)/g, '$1').includes(P.ip));
+  record(f, 'clplogcmd alert (after one more genw run)', 'one ERR naming the silent primary', alerts.map((a) => `${a.level}:${a.event_id}`).join(',') || 'none', 0, alerts.length === 1 && alerts[0].level === 'ERR' && alerts[0].message.replace(/\\(.)/g, '$1').includes(P.ip));
   await expectExit(f, 'promote (operator, no --force): refused, says what is known', S, ['promote', '-D', S.data, '--bindir', pair.bindir, '--primary-conninfo', conninfo], 3, { match: /does not answer|cannot be reached|cannot tell whether/, maxMs: 15_000 });
   const known = outputs.at(-1) ?? '';
   record(f, 'the refusal names the walreceiver status and its silence', 'known: walreceiver: streaming ..., last message N s ago', /known: walreceiver: streaming from [\d.]+:5432, last message \d+ s ago, sender probe: (no-answer|unreachable)/.test(known) ? 'named' : known.slice(0, 120), 0, /known: walreceiver: streaming from [\d.]+:5432, last message \d+ s ago, sender probe: (no-answer|unreachable)/.test(known));
