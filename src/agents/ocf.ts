@@ -20,7 +20,7 @@ import { decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyConte
 import { OCF, metaData, monitorFailureCode, promotionScores, stoppedStateToOcf } from '../dialect/ocf';
 import { runAs } from '../host/exec';
 import { passwdEntry } from '../host/passwd';
-import { getNodeAttribute, localNodeName, partitionNodes, privateAttributeAllNodes, setNodeAttribute, setPrivateAttribute, syncNodeAttributes } from '../host/pacemaker';
+import { boundPacemakerCalls, getNodeAttribute, localNodeName, partitionNodes, privateAttributeAllNodes, setNodeAttribute, setPrivateAttribute, syncNodeAttributes } from '../host/pacemaker';
 import { localConnection, promote, start, stop } from '../lifecycle/actions';
 import type { ActionResult } from '../lifecycle/plan';
 import { findBinaries, localFacts, parseControlData } from '../probe/local';
@@ -245,6 +245,8 @@ export async function ocfAction(action: string, env: NodeJS.ProcessEnv, version:
   let out: Out;
   try {
     const cfg = ocfConfig(env, action);
+    // Every crm_attribute/attrd_updater/crm_node call of this operation ends within it.
+    boundPacemakerCalls(Date.now() + cfg.common.timeoutMs);
     switch (action) {
       case 'validate-all':
         out = (await validate(cfg, false, env)) ?? { code: OCF.SUCCESS, log: [] };

@@ -17,13 +17,13 @@ const tool = (name: string): string => systemProgram(name) ?? name;
 /** The local node name (`crm_node -n`), or OCF_RESKEY_CRM_meta_on_node when Pacemaker gave it. */
 export async function localNodeName(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (env.OCF_RESKEY_CRM_meta_on_node) return env.OCF_RESKEY_CRM_meta_on_node;
-  const r = await (await loadExeca())(tool('crm_node'), ['-n'], { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('crm_node'), ['-n'], { reject: false, timeout: budget() });
   return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
 }
 
 /** Names of the nodes in the local partition (`crm_node -p`). */
 export async function partitionNodes(): Promise<string[]> {
-  const r = await (await loadExeca())(tool('crm_node'), ['-p'], { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('crm_node'), ['-p'], { reject: false, timeout: budget() });
   return r.exitCode === 0 ? String(r.stdout).trim().split(/\s+/).filter(Boolean) : [];
 }
 
@@ -31,7 +31,18 @@ export async function partitionNodes(): Promise<string[]> {
  * Milliseconds a tool may take: 5 s, or what is left before `deadline` (epoch ms; the OCF
  * operation's own timeout), at least 100 ms.
  */
-const budget = (deadline?: number): number => Math.max(100, Math.min(T, deadline === undefined ? T : deadline - Date.now()));
+const budget = (deadline?: number): number => Math.max(100, Math.min(T, (deadline ?? operationDeadline ?? Infinity) - Date.now()));
+
+/** The end of the OCF operation under way (epoch ms), set once per action by the agent. */
+let operationDeadline: number | undefined;
+
+/**
+ * Bounds every Pacemaker tool call of this process by the OCF operation's deadline (derived from
+ * OCF_RESKEY_CRM_meta_timeout), so that all of them together end before Pacemaker's own timeout.
+ */
+export function boundPacemakerCalls(deadline: number): void {
+  operationDeadline = deadline;
+}
 
 /** Sets (or with null deletes) a transient node attribute; returns an error line or undefined. */
 export async function setNodeAttribute(node: string, name: string, value: string | null, deadline?: number): Promise<string | undefined> {
@@ -43,7 +54,7 @@ export async function setNodeAttribute(node: string, name: string, value: string
 
 /** Reads a transient node attribute; undefined when unset or unreadable. */
 export async function getNodeAttribute(node: string, name: string): Promise<string | undefined> {
-  const r = await (await loadExeca())(tool('crm_attribute'), ['--node', node, '--name', name, '--lifetime', 'reboot', '--query', '--quiet'], { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('crm_attribute'), ['--node', node, '--name', name, '--lifetime', 'reboot', '--query', '--quiet'], { reject: false, timeout: budget() });
   const v = String(r.stdout).trim();
   return r.exitCode === 0 && v !== '' ? v : undefined;
 }
@@ -51,7 +62,7 @@ export async function getNodeAttribute(node: string, name: string): Promise<stri
 /** Sets (or with null deletes) a private attribute of this node (not written to the CIB). */
 export async function setPrivateAttribute(name: string, value: string | null): Promise<string | undefined> {
   const args = ['--private', '--name', name, ...(value === null ? ['--delete'] : [`--update=${value}`])];
-  const r = await (await loadExeca())(tool('attrd_updater'), args, { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('attrd_updater'), args, { reject: false, timeout: budget() });
   return r.exitCode === 0 ? undefined : `attrd_updater: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`;
 }
 
@@ -90,7 +101,7 @@ export async function syncNodeAttributes(wanted: Map<string, Map<string, string>
 
 /** A private attribute on every node: node name → value. */
 export async function privateAttributeAllNodes(name: string): Promise<Map<string, string>> {
-  const r = await (await loadExeca())(tool('attrd_updater'), ['--private', '--name', name, '--query', '--all'], { reject: false, timeout: T });
+  const r = await (await loadExeca())(tool('attrd_updater'), ['--private', '--name', name, '--query', '--all'], { reject: false, timeout: budget() });
   const out = new Map<string, string>();
   for (const line of String(r.stdout).split('\n')) {
     const m = /host="([^"]*)"\s+value="([^"]*)"/.exec(line);
