@@ -23,8 +23,9 @@ export class TaggedError extends Error {
 
 /**
  * Creates and connects a client, with libpq's sslmode fallbacks: `prefer` retries without TLS
- * when the server does not offer it, `allow` retries with TLS when the server refuses the plain
- * connection (pg_hba.conf `hostssl`, SQLSTATE 28000). `setActive` receives each client as it is
+ * when the server does not offer it or refuses the TLS connection (pg_hba.conf `hostnossl`,
+ * SQLSTATE 28000), `allow` retries with TLS when the server refuses the plain connection
+ * (`hostssl`). `setActive` receives each client as it is
  * made, so that the caller's timer can destroy the one under way.
  */
 export async function connectClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void, setActive: (c: PgClient) => void): Promise<PgClient> {
@@ -36,7 +37,9 @@ export async function connectClient(conn: ConnectionSettings, budgetMs: number, 
   } catch (err) {
     const e = err as { message?: string; code?: string };
     const socket = conn.host.startsWith('/');
-    const retry = !socket && ((conn.sslmode === 'prefer' && /does not support SSL/i.test(String(e.message))) || (conn.sslmode === 'allow' && e.code === '28000'));
+    // libpq: prefer falls back to plain when the server has no TLS or refuses the TLS connection
+    // (pg_hba.conf hostnossl); allow falls back to TLS when the plain connection is refused (hostssl).
+    const retry = !socket && ((conn.sslmode === 'prefer' && (/does not support SSL/i.test(String(e.message)) || e.code === '28000')) || (conn.sslmode === 'allow' && e.code === '28000'));
     if (!retry) throw err;
     destroy(first);
     const second = await makeClient(conn, budgetMs, onNotes, 1);
