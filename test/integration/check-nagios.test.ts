@@ -3,11 +3,11 @@
  * back by a strict grammar, the timeout rule, and the check_pgsr entry point.
  */
 import { execa } from 'execa';
-import { chownSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, labDown, labUp, osUserIds, type LabPair } from '../../scripts/lib/lab';
+import { freePort, labDown, labUp, osUserIds, psql, runServerCommand, startNode, stopNode, waitFor, writeStandbyConfig, type LabPair } from '../../scripts/lib/lab';
 import { parsePluginOutput } from '../helpers/perfdata';
 import { BUNDLE, runPgsr } from '../helpers/run';
 
@@ -164,4 +164,27 @@ describe('what counts as a standby on a real primary', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('two standbys with the same application_name: both judged, perfdata labels unique', async () => {
+    const data = join(pair.dir, 'standby2');
+    const port = await freePort();
+    const node = { name: 'standby' as const, data, port, logFile: join(pair.dir, 'standby2.log') };
+    await runServerCommand(pair.osUser, join(pair.clientBindir, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '-D', data, '-X', 'stream', '-c', 'fast', '--no-sync'], { timeout: 120_000 });
+    const conf = readFileSync(join(pair.standby.data, 'pgsr-lab.conf'), 'utf8').replace(/^port = \d+$/m, `port = ${port}`);
+    writeFileSync(join(data, 'pgsr-lab.conf'), conf);
+    const ids = osUserIds(pair.osUser);
+    chownSync(join(data, 'pgsr-lab.conf'), ids.uid, ids.gid);
+    writeStandbyConfig(pair, node);
+    await startNode(pair, node);
+    try {
+      await waitFor('two rows named slave, both streaming', async () => (await psql(pair, pair.primary, "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'slave' AND state = 'streaming'")) === '2', 30_000);
+      const r = await nagios(pair.primary.port, '--role', 'primary', '--application-name', 'slave', '--min-standbys', '2');
+      expect(r.exitCode, r.stdout).toBe(0);
+      const labels = parsePluginOutput(r.stdout).perf.map((p) => p.label);
+      expect(labels).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds', 'slave_2_replay_lag_bytes', 'slave_2_flush_lag_bytes', 'slave_2_replay_lag_seconds']);
+      expect(Number(parsePluginOutput(r.stdout).perf.find((p) => p.label === 'standbys')?.value)).toBe(2);
+    } finally {
+      await stopNode(pair, node, 'immediate');
+    }
+  }, 120_000);
 });
