@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     '|---|---|---|---|',
     ...rows,
     '',
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; ${pcmk}; ${pg}; monitor interval 5 s (primary) / 6 s (standby), kit ../shared/lab/pacemaker (Corosync token 3 s, consensus 3.6 s); fencing scenarios: fence_lab, migration-threshold 1, priority-fencing-delay ${PRIORITY_FENCING_DELAY_S} s with priority 10 on the clone; PostgreSQL's default wal_receiver_timeout and wal_sender_timeout (60 s).`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; ${pcmk}; ${pg}; monitor interval 5 s (primary) / 6 s (standby), kit lab/pacemaker (Corosync token 3 s, consensus 3.6 s); fencing scenarios: fence_lab, migration-threshold 1, priority-fencing-delay ${PRIORITY_FENCING_DELAY_S} s with priority 10 on the clone; PostgreSQL's default wal_receiver_timeout and wal_sender_timeout (60 s).`,
     '',
     'Partition outcomes (exactly one primary wanted):',
     '',

@@ -10,9 +10,13 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUNDLE = join(REPO, 'dist', 'pgsr.cjs');
-/** ../shared beside the checkout (CI lays a copy there); PGSR_SHARED_DIR overrides. */
-export const SHARED = process.env.PGSR_SHARED_DIR ?? resolve(REPO, '..', 'shared');
-export const CLPSIM_DIR = join(SHARED, 'lab', 'clusterpro');
+/**
+ * The lab kits the tests use, owned by this repository (lab/: the CLUSTERPRO simulator with its
+ * strict clplogcmd, the two-node Pacemaker kit); they started as copies of the product owner's
+ * kits and are adapted here. PGSR_LAB_KITS overrides.
+ */
+export const LAB_KITS = process.env.PGSR_LAB_KITS ?? join(REPO, 'lab');
+export const CLPSIM_DIR = join(LAB_KITS, 'clusterpro');
 /** The PATH CLUSTERPRO-like daemons give their scripts. */
 export const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 

@@ -1,5 +1,5 @@
 /**
- * Drives the two-node Pacemaker + Corosync kit (../shared/lab/pacemaker/pcmk-lab) for the
+ * Drives the two-node Pacemaker + Corosync kit (lab/pacemaker/pcmk-lab) for the
  * agent tests and the PAF comparison: bring the cluster up, load pgsr's or PAF's resources,
  * inject faults, and measure the seconds from a fault to the new primary accepting writes.
  * Every wait is bounded.
@@ -7,9 +7,9 @@
 import { execa } from 'execa';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLE, SHARED } from './genw';
+import { BUNDLE, LAB_KITS } from './genw';
 
-export const KIT = join(SHARED, 'lab', 'pacemaker');
+export const KIT = join(LAB_KITS, 'pacemaker');
 export const AGENT_PATH = '/usr/lib/ocf/resource.d/pgsr/pgsql-sr';
 /** priority-fencing-delay of the fencing setups (seconds): above the time fence_lab needs, as small as that allows. */
 export const PRIORITY_FENCING_DELAY_S = 3;

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLPSIM_DIR, readAlerts, runAsGenw, type AlertRecord, type GenwRun } from '../../scripts/lib/genw';
 
-export { BASE_PATH, BUNDLE, CLPSIM_DIR, REPO, SHARED } from '../../scripts/lib/genw';
+export { BASE_PATH, BUNDLE, CLPSIM_DIR, LAB_KITS, REPO } from '../../scripts/lib/genw';
 export type RunResult = GenwRun;
 
 /** A place for alerts and state of one test scenario. */
@@ -14,7 +14,7 @@ export interface Sandbox {
 }
 
 export function sandbox(): Sandbox {
-  if (!existsSync(join(CLPSIM_DIR, 'clplogcmd'))) throw new Error(`the clpsim kit is missing at ${CLPSIM_DIR} (set PGSR_SHARED_DIR)`);
+  if (!existsSync(join(CLPSIM_DIR, 'clplogcmd'))) throw new Error(`the clpsim kit is missing at ${CLPSIM_DIR} (lab/clusterpro in the repository; PGSR_LAB_KITS overrides)`);
   const dir = mkdtempSync('/tmp/pgsr-test-');
   return { dir, alertLog: join(dir, 'alerts.jsonl'), stateDir: join(dir, 'state') };
 }

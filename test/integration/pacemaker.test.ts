@@ -1,6 +1,6 @@
 /**
  * pgsr's OCF agent as a promotable clone in a real two-node Pacemaker 2.1 + Corosync 3 cluster
- * (../shared/lab/pacemaker kit, network namespaces on this host): cold start, clean failover and
+ * (lab/pacemaker kit, network namespaces on this host): cold start, clean failover and
  * rejoin, a standby that is not streaming is never promoted, primary crash with fencing on, and
  * the status attributes in crm_mon -A. Timings are printed, not asserted (machines are noisy);
  * scripts/pacemaker-compare.ts measures them against PAF in one run.
