@@ -59,10 +59,20 @@ export class ProbeSession {
     const sender = senderTarget(w.senderHost, w.senderPort, w.conninfo);
     const budget = Math.min(p.timeoutMs, deadline - Date.now() - 20);
     if (!sender || budget < 50) return obs;
+    // A kept session (watch) asks an answering primary again only after afterS: an idle pair is
+    // silent for up to half of wal_receiver_timeout, and a probe every interval would fork a
+    // backend on the primary every second for nothing. A primary that did not answer is asked
+    // at every check until it does.
+    const target = `${sender.host}:${sender.port}`;
+    if (this.lastAnswered && this.lastAnswered.target === target && Date.now() - this.lastAnswered.at < p.afterS * 1000) return obs;
     obs.standby.senderProbe = await probeSender(sender.host, sender.port, budget);
     obs.durationMs += obs.standby.senderProbe.ms;
+    this.lastAnswered = obs.standby.senderProbe.result === 'answered' ? { target, at: Date.now() } : undefined;
     return obs;
   }
+
+  /** The last sender probe that was answered (kept sessions only). */
+  private lastAnswered: { target: string; at: number } | undefined;
 
   private async observeSql(deadline: number): Promise<Observation> {
     const started = Date.now();
