@@ -5,7 +5,7 @@
  * Every wait is bounded.
  */
 import { execa } from 'execa';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE, LAB_KITS } from './genw';
 
@@ -117,6 +117,16 @@ export class PcmkLab {
       }
     }
     await execa('ip', ['-n', `pcmklab-${node}`, 'link', 'set', 'lab0', 'down'], { timeout: 10_000 });
+  }
+  /** Processes still in a node's namespace, as `pid cmdline` (for a fenced node: none expected). */
+  leftovers(node: string): string[] {
+    return this.nodePids(node).map((pid) => {
+      try {
+        return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim().slice(0, 100)}`;
+      } catch {
+        return `${pid} (gone)`;
+      }
+    });
   }
   /** Network partition: the node's link goes down, the node keeps running. */
   async cutLink(node: string): Promise<void> {
@@ -235,18 +245,22 @@ export async function powerLossFailover(lab: PcmkLab): Promise<FailoverTiming & 
  * seconds from the cut until the other node is fenced (no process left in it) with the survivor
  * writable.
  */
-export async function partitionFailover(lab: PcmkLab): Promise<FailoverTiming & { survivor: string; fenced: string; roles: Record<string, string> }> {
+export async function partitionFailover(lab: PcmkLab): Promise<FailoverTiming & { survivor: string; fenced: string; roles: Record<string, string>; leftovers: string[] }> {
   const { primary, standby } = await roles(lab);
+  const log = join(lab.dir, 'fence_lab.log');
+  const logStart = existsSync(log) ? statSync(log).size : 0;
   const t0 = Date.now();
   await lab.cutLink(primary);
+  // Fenced = fence_lab carried out a reboot of that node (its own log, written by the fencer).
   let fenced = '';
-  for (let i = 0; i < 600 && Date.now() - t0 < 120_000 && !fenced; i++) {
-    for (const n of [primary, standby]) if (lab.nodePids(n).length === 0) fenced = n;
+  for (let i = 0; i < 2000 && Date.now() - t0 < 120_000 && !fenced; i++) {
+    const text = existsSync(log) ? readFileSync(log, 'utf8').slice(logStart) : '';
+    fenced = /action=(?:reboot|off) plug=(node\d)/.exec(text)?.[1] ?? '';
     if (!fenced) await new Promise((r) => setTimeout(r, 100));
   }
   if (!fenced) throw new Error('neither node was fenced within 120 s');
   const survivor = fenced === primary ? standby : primary;
   const writable = await lab.waitWritable(survivor, 120_000);
   const after: Record<string, string> = { [primary]: await lab.pgRole(primary), [standby]: await lab.pgRole(standby) };
-  return { scenario: "network partition of the primary's node (link down, fencing on)", agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: NaN, survivor, fenced, roles: after };
+  return { scenario: "network partition of the primary's node (link down, fencing on)", agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: NaN, survivor, fenced, roles: after, leftovers: lab.leftovers(fenced) };
 }
