@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultBindir, osUserIds, waitFor } from './lab';
+import { netnsPids, powerLoss, signalAll } from './netns';
 
 export interface NsNode {
   name: 'primary' | 'standby';
@@ -145,46 +146,19 @@ export class NetnsPair {
     return this.x(node, [join(this.bindir, 'pg_ctl'), '-D', node.data, ...args], { asPg: true, timeoutMs: 90_000 });
   }
 
-  /** PIDs of every process in a node's network namespace. */
-  async nsPids(node: NsNode): Promise<number[]> {
-    const r = await execa('ip', ['netns', 'pids', node.ns], { reject: false, timeout: 10_000 });
-    return String(r.stdout).split(/\s+/).filter(Boolean).map(Number);
-  }
-
   /** Power loss of a node: every process of its namespace frozen (no FIN, no RST), then its link down. */
   async powerLoss(node: NsNode): Promise<number[]> {
-    const pids = await this.nsPids(node);
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGSTOP');
-      } catch {
-        // gone
-      }
-    }
-    await execa('ip', ['-n', node.ns, 'link', 'set', node.veth, 'down']);
-    return pids;
+    return powerLoss(node.ns, node.veth);
   }
 
   /** Power back: link up, processes resumed (as if the node had only been frozen). */
   async powerBack(node: NsNode, pids: number[]): Promise<void> {
     await execa('ip', ['-n', node.ns, 'link', 'set', node.veth, 'up']);
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGCONT');
-      } catch {
-        // gone
-      }
-    }
+    signalAll(pids, 'SIGCONT');
   }
 
   async down(): Promise<void> {
-    for (const n of [this.primary, this.standby]) for (const pid of await this.nsPids(n).catch(() => [])) {
-      try {
-        process.kill(pid, 'SIGCONT');
-      } catch {
-        // gone
-      }
-    }
+    for (const n of [this.primary, this.standby]) signalAll(netnsPids(n.ns), 'SIGCONT');
     for (const n of [this.standby, this.primary]) {
       if (existsSync(join(n.data, 'postmaster.pid'))) {
         const pid = await this.postmasterPid(n).catch(() => 0);

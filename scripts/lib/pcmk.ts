@@ -5,9 +5,10 @@
  * Every wait is bounded.
  */
 import { execa } from 'execa';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE, LAB_KITS } from './genw';
+import { netnsPids, powerLoss } from './netns';
 
 export const KIT = join(LAB_KITS, 'pacemaker');
 export const AGENT_PATH = '/usr/lib/ocf/resource.d/pgsr/pgsql-sr';
@@ -85,38 +86,16 @@ export class PcmkLab {
     }
     throw new Error(`${standby} was never ranked by the primary`);
   }
-  /** PIDs of every process in a node's network namespace (as fence_lab finds them). */
+  /** PIDs of every process in a node's network namespace. */
   nodePids(node: string): number[] {
-    let ino: string;
-    try {
-      ino = readFileSync(join(this.dir, `${node}.netinode`), 'utf8').trim();
-    } catch {
-      return [];
-    }
-    const out: number[] = [];
-    for (const d of readdirSync('/proc')) {
-      if (!/^\d+$/.test(d)) continue;
-      try {
-        if (readlinkSync(`/proc/${d}/ns/net`) === `net:[${ino}]`) out.push(Number(d));
-      } catch {
-        // gone
-      }
-    }
-    return out;
+    return netnsPids(`pcmklab-${node}`);
   }
   /**
    * Power loss of a node: every process of its namespace frozen at once (SIGSTOP: no FIN, no
    * RST, no last word), then its link down. Fencing (fence_lab: SIGKILL) finishes them off.
    */
   async powerLoss(node: string): Promise<void> {
-    for (const pid of this.nodePids(node)) {
-      try {
-        process.kill(pid, 'SIGSTOP');
-      } catch {
-        // already gone
-      }
-    }
-    await execa('ip', ['-n', `pcmklab-${node}`, 'link', 'set', 'lab0', 'down'], { timeout: 10_000 });
+    powerLoss(`pcmklab-${node}`, 'lab0');
   }
   /** Processes still in a node's namespace, as `pid cmdline` (for a fenced node: none expected). */
   leftovers(node: string): string[] {

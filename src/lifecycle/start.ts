@@ -19,7 +19,15 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
   const run = new Run('start', cfg);
   return guarded(run, async () => {
     const pgdata = requirePgdata(cfg);
-    const { f, bin } = await facts(run, pgdata);
+    const first = await facts(run, pgdata);
+    const bin = first.bin;
+    // A postmaster that has just exited may not be reaped yet, and PostgreSQL refuses to start
+    // while its pid exists: wait for the reap (bounded) before deciding, for every caller.
+    let f = first.f;
+    for (let i = 0; i < 25 && f.zombiePostmaster && run.remaining() > 3000; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      f = await localFacts(pgdata, bin, cfg.common.osUser, run.remaining());
+    }
     const wanted: PgRole = cfg.as ?? (f.standbySignal || f.recoveryConf ? 'standby' : 'primary');
     run.facts.as = wanted;
     const conn = localConnection(cfg, f.pidFile);

@@ -88,13 +88,7 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
  * was not promoted), so the pair keeps its primary.
  */
 async function rollBack(run: Run, cfg: LifecycleConfig, why: string): Promise<ActionResult> {
-  let back = await start({ ...cfg, as: 'primary', peerConninfo: undefined, hostGiven: false, portGiven: false, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining()) } });
-  // A postmaster that has just exited may not be reaped yet (PostgreSQL refuses to start while
-  // its pid exists): retry for a few seconds.
-  for (let i = 0; i < 50 && back.outcome === 'refused' && /zombie/.test(back.summary) && run.remaining() > 3000; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    back = await start({ ...cfg, as: 'primary', peerConninfo: undefined, hostGiven: false, portGiven: false, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining()) } });
-  }
+  const back = await start({ ...cfg, as: 'primary', peerConninfo: undefined, hostGiven: false, portGiven: false, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining()) } });
   run.steps.push({ step: 'roll back: start the old primary as primary', status: back.outcome === 'done' || back.outcome === 'already' ? 'done' : 'failed', detail: back.summary });
   run.facts.rolled_back = back.outcome === 'done' || back.outcome === 'already';
   return run.result('failed', `${why}; rolled back: ${run.facts.rolled_back ? `the old primary ${cfg.pgdata} runs as primary again` : `restarting the old primary FAILED (${back.summary})`}; standby NOT promoted`);
