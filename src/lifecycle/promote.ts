@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { lastLine, runAs } from '../host/exec';
 import { probeSender, senderTarget } from '../probe/liveness';
-import { withConnection } from '../probe/observe';
 import { SQL } from '../probe/statements';
 import { PRIMARY_POSITION_SQL, STANDBY_TIMELINE_SQL, walReceiverSenderSql } from '../probe/versions';
 import { readConfSetting } from './conf';
 import { writeLock } from './lock';
 import { describeEvidence, promoteBlockers, type ActionResult, type PromoteEvidence } from './plan';
 import { loadExeca } from '../host/execa';
-import { Run, facts, guarded, localConnection, remoteConnection, requirePgdata, roleOf, sql, waitUntil } from './steps';
+import { askRole, Run, facts, guarded, localConnection, remoteConnection, requirePgdata, roleOf, sql, waitUntil } from './steps';
 
 /**
  * `pgsr promote`: only from a running standby, only when the old primary is not reachable as a
@@ -68,11 +67,9 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
       const asked = new Set<string>();
       for (const c of candidates) {
         const target = remoteConnection(cfg, c);
-        const where = `${target.host}:${target.port}`;
-        if (asked.has(where)) continue;
-        asked.add(where);
-        const r = await withConnection(target, Math.min(run.deadline, Date.now() + 3000), async (q) => (await q(SQL.inRecovery))[0].r === true);
-        evidence.candidates.push(r.ok ? { where, answer: r.value ? 'standby' : 'primary' } : r.failure.kind === 'refused' ? { where, answer: 'refused' } : { where, answer: 'unknown', detail: r.failure.detail });
+        if (asked.has(`${target.host}:${target.port}`)) continue;
+        asked.add(`${target.host}:${target.port}`);
+        evidence.candidates.push(await askRole(cfg, c, Math.min(3000, run.remaining())));
       }
     }
     const blockers = promoteBlockers(f, role, evidence, { force: cfg.force, clusterReleased: opts.clusterReleased });

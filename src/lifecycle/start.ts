@@ -2,13 +2,11 @@
 import { hostname } from 'node:os';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { localFacts, type LocalFacts } from '../probe/local';
-import { withConnection } from '../probe/observe';
-import { SQL } from '../probe/statements';
 import { PRIMARY_POSITION_SQL } from '../probe/versions';
 import type { PgRole } from '../types';
 import { removeLock, writeLock } from './lock';
 import { decideStart, peerVerdict, type ActionResult, type PeerAnswer } from './plan';
-import { Run, clearStandbyConfig, facts, guarded, killOrphans, localConnection, pgCtlStart, remoteConnection, requirePgdata, roleOf, sql, writeStandbyConfig } from './steps';
+import { askRole, Run, clearStandbyConfig, facts, guarded, killOrphans, localConnection, pgCtlStart, requirePgdata, roleOf, sql, writeStandbyConfig } from './steps';
 
 /**
  * `pgsr start [--as standby|primary]`: default role = what the data directory says (standby
@@ -75,10 +73,5 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
 
 /** How --peer-conninfo answers (`none` when not configured); bounded by `timeoutMs`. */
 async function askPeer(cfg: LifecycleConfig, timeoutMs: number): Promise<PeerAnswer> {
-  if (!cfg.peerConninfo) return { where: '', answer: 'none' };
-  const c = remoteConnection(cfg, cfg.peerConninfo);
-  const where = `${c.host}:${c.port}`;
-  const r = await withConnection(c, Date.now() + timeoutMs, async (q) => (await q(SQL.inRecovery))[0].r === true);
-  if (r.ok) return { where, answer: r.value ? 'standby' : 'primary' };
-  return r.failure.kind === 'refused' ? { where, answer: 'refused', detail: r.failure.detail } : { where, answer: 'unknown', detail: r.failure.detail };
+  return cfg.peerConninfo ? askRole(cfg, cfg.peerConninfo, Math.min(cfg.common.timeoutMs, timeoutMs)) : { where: '', answer: 'none' };
 }

@@ -16,7 +16,7 @@ import { withConnection, type SqlRunner } from '../probe/observe';
 import { SQL } from '../probe/statements';
 import type { PgRole } from '../types';
 import { readConfSetting, setConfSettings, standbySettings } from './conf';
-import { type ActionResult, type Outcome, type StepReport } from './plan';
+import { type ActionResult, type Outcome, type PeerAnswer, type StepReport } from './plan';
 
 /** One running command: deadline, steps, facts. */
 export class Run {
@@ -236,4 +236,17 @@ export async function isStreaming(run: Run, conn: ConnectionSettings): Promise<b
 /** Waits (bounded by the run) until the server's walreceiver streams. */
 export function waitStreaming(run: Run, conn: ConnectionSettings): Promise<void> {
   return waitUntil(run, 'streaming', () => isStreaming(run, conn));
+}
+
+/**
+ * How another server given by a conninfo answers: primary, standby, refused (its host has no
+ * PostgreSQL listening) or unknown (timeout, no route, authentication...: it may still be a
+ * primary). Bounded by `timeoutMs`.
+ */
+export async function askRole(cfg: LifecycleConfig, conninfo: string, timeoutMs: number): Promise<PeerAnswer & { answer: 'primary' | 'standby' | 'refused' | 'unknown' }> {
+  const c = remoteConnection(cfg, conninfo);
+  const where = `${c.host}:${c.port}`;
+  const r = await withConnection(c, Date.now() + timeoutMs, async (q) => (await q(SQL.inRecovery))[0].r === true);
+  if (r.ok) return { where, answer: r.value ? 'standby' : 'primary' };
+  return { where, answer: r.failure.kind === 'refused' ? 'refused' : 'unknown', detail: r.failure.detail };
 }
