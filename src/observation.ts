@@ -133,6 +133,25 @@ export interface PrimaryState {
   walSenderTimeoutMs: number | null;
   /** Physical replication slots; `walStatus` null before 13 (pg_replication_slots.wal_status). */
   slots: Array<{ name: string; active: boolean; walStatus: string | null }>;
+  /** Synchronous replication as configured and as felt by committing sessions; absent when not read. */
+  sync?: SyncReplicationState;
+}
+
+/**
+ * Synchronous replication on a primary (PostgreSQL docs 27.2.8 "Synchronous Replication", 20.6.2).
+ * Waiting sessions are those in wait event `SyncRep` (IPC): a commit waiting for a synchronous
+ * standby's acknowledgement. Other users' wait events are visible only with pg_read_all_stats
+ * (pg_monitor): without it `waiting` reads 0.
+ */
+export interface SyncReplicationState {
+  /** `synchronous_standby_names` in effect; '' = asynchronous (commits wait for no standby). */
+  standbyNames: string;
+  /** `synchronous_commit`: `on`, `remote_write`, `remote_apply` wait for a standby; `local`, `off` do not. */
+  commit: string;
+  /** Sessions waiting for a synchronous standby now (wait_event = 'SyncRep'). */
+  waiting: number;
+  /** Seconds the longest of them has waited (now() − state_change: an upper bound); null when none. */
+  longestWaitS: number | null;
 }
 
 /**

@@ -23,6 +23,24 @@ export const SEVERITY_RANK: Record<Severity, number> = { ok: 0, warning: 1, unkn
 export type SyncState = 'async' | 'sync' | 'quorum' | 'potential';
 export const SYNC_STATES: readonly SyncState[] = ['async', 'sync', 'quorum', 'potential'];
 
+/**
+ * PG-REX's replication mode (seed 002, `rep_mode`): `async` leaves synchronous_standby_names to
+ * the operator; `sync` lets pgsr set it to the streaming standby and empty it when none streams.
+ */
+export type RepMode = 'async' | 'sync';
+
+/** Synchronous replication management (`--rep-mode`, `--sync-wait-limit`). */
+export interface SyncSettings {
+  repMode: RepMode;
+  /**
+   * Seconds a commit may wait for the synchronous standby before that standby is released
+   * (taken out of synchronous_standby_names): how long a vanished standby (power loss, partition)
+   * can hold commits when its walsender lingers until wal_sender_timeout. Default 10; 0 = release
+   * only when the walsender is gone.
+   */
+  waitLimitS: number;
+}
+
 /** Host and port of a server, as pgsr addresses it (host may be a unix-socket directory). */
 export interface Endpoint {
   host: string;

@@ -26,6 +26,7 @@ export function policyOf(cfg: CheckConfig): CheckPolicy {
     minStandbys: cfg.minStandbys,
     thresholds: cfg.thresholds,
     replayPausedSeverity: cfg.replayPausedSeverity,
+    sync: cfg.sync,
   };
 }
 

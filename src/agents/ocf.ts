@@ -11,17 +11,18 @@
  * attributes of seed 002 (PRI / HS:sync / HS:async / HS:alone / STOP; LATEST / STREAMING|SYNC /
  * STREAMING|ASYNC / DISCONNECT).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { resolveLifecycleConfig, type LifecycleConfig } from '../config/lifecycle';
 import { ConfigError, oneLine } from '../errors';
 import { decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyContextFromEnv } from './ocf-promote';
-import { OCF, metaData, monitorFailureCode, promotionScores, stoppedStateToOcf } from '../dialect/ocf';
+import { OCF, metaData, monitorFailureCode, promotionScores, stoppedStateToOcf, syncPromotionScores } from '../dialect/ocf';
 import { runAs } from '../host/exec';
 import { passwdEntry } from '../host/passwd';
 import { boundPacemakerCalls, getNodeAttribute, localNodeName, partitionNodes, privateAttributeAllNodes, setNodeAttribute, setPrivateAttribute, syncNodeAttributes } from '../host/pacemaker';
-import { localConnection, promote, start, stop } from '../lifecycle/actions';
+import { describeSyncSwitch, localConnection, manageSyncStandbyNames, promote, start, stop, type SyncRelease } from '../lifecycle/actions';
+import { writeFileAtomic } from '../host/state';
 import type { ActionResult } from '../lifecycle/plan';
 import { findBinaries, localFacts, parseControlData } from '../probe/local';
 import { observe, withConnection } from '../probe/observe';
@@ -54,6 +55,8 @@ export function ocfConfig(env: NodeJS.ProcessEnv, action: string): LifecycleConf
     'os-user': k('system_user', 'postgres'),
     'primary-conninfo': env.OCF_RESKEY_primary_conninfo || undefined,
     'fast-timeout': k('fast_timeout', '30'),
+    'rep-mode': k('rep_mode', 'async'),
+    'sync-wait-limit': k('sync_wait_limit', '10'),
     timeout: String(timeoutS),
     format: 'text',
     alert: false,
@@ -62,6 +65,16 @@ export function ocfConfig(env: NodeJS.ProcessEnv, action: string): LifecycleConf
   const clean: NodeJS.ProcessEnv = {};
   for (const [key, v] of Object.entries(env)) if (!/^PG/.test(key)) clean[key] = v;
   return resolveLifecycleConfig(raw, { env: clean, uid: process.getuid?.() ?? -1 }, { timeoutS });
+}
+
+/** The manager's releases kept between monitors ($HA_RSCTMP, emptied at boot); [] when none or unreadable. */
+function readReleases(file: string): SyncRelease[] {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8'));
+    return Array.isArray(v) ? (v as SyncRelease[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 interface Out {
@@ -126,7 +139,8 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
   if (obs.server.role === 'primary' && obs.primary) {
     const maxlag = Number(env.OCF_RESKEY_maxlag ?? '0') || 0;
     const rows = obs.primary.standbys.map((r) => ({ node: r.applicationName, state: r.state, writeLagBytes: r.flushLagBytes, sync: r.syncState }));
-    const scores = promotionScores(rows, maxlag);
+    const syncMode = cfg.common.sync.repMode === 'sync';
+    const scores = syncMode ? syncPromotionScores(rows.map((r) => r.node), undefined) : promotionScores(rows, maxlag);
     for (const n of await partitionNodes()) if (n !== me && !scores.has(n)) scores.set(n, '-INFINITY');
     // Scores and seed 002's status attributes, written only where they changed (one query per
     // attribute name instead of a crm_attribute per value every monitor), within the operation's timeout.
@@ -146,9 +160,27 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
       dataStatus.set(node, streaming ? `STREAMING|${(row?.sync ?? 'async').toUpperCase()}` : 'DISCONNECT');
       if (streaming) status.set(node, `HS:${row?.sync ?? 'async'}`);
     }
-    const wanted = new Map([[`master-${rsc}`, score], [`${rsc}-status`, status], [`${rsc}-data-status`, dataStatus]]);
-    log.push(...(await syncNodeAttributes(wanted, deadline)));
-    log.push(`primary; scores ${[...scores].map(([n, s]) => `${n}=${s}`).join(' ')}`);
+    const write = async () => {
+      const wanted = new Map([[`master-${rsc}`, score], [`${rsc}-status`, status], [`${rsc}-data-status`, dataStatus]]);
+      log.push(...(await syncNodeAttributes(wanted, deadline)));
+    };
+    if (!syncMode) {
+      await write();
+      log.push(`primary; scores ${[...scores].map(([n, s]) => `${n}=${s}`).join(' ')}`);
+      return { code: OCF.RUNNING_PROMOTED, log };
+    }
+    // rep_mode sync: scores from the manager's decision, written BEFORE synchronous_standby_names
+    // changes (a standby loses the right to be promoted before commits stop waiting for it).
+    const stateFile = join(env.HA_RSCTMP || '/run/resource-agents', `pgsr-${rsc}-sync.json`);
+    const run = await manageSyncStandbyNames(localConnection(cfg, f.pidFile), obs.primary, readReleases(stateFile), cfg.common.sync, Date.now(), deadline - 300, async (plan) => {
+      for (const [n, v] of syncPromotionScores([...scores.keys()].filter((n) => n !== me), plan.promotable)) scores.set(n, v);
+      for (const [node, value] of scores) score.set(node, value);
+      await write();
+    });
+    const problem = writeFileAtomic(stateFile, JSON.stringify(run.plan.released) + '\n', true);
+    if (problem) log.push(`sync state not saved in ${stateFile}: ${problem}`);
+    if (run.applied) log.push(describeSyncSwitch(run));
+    log.push(`primary (rep_mode sync, synchronous_standby_names '${run.applied?.ok ? run.plan.names : run.plan.current}'); scores ${[...scores].map(([n, s]) => `${n}=${s}`).join(' ')}`);
     return { code: OCF.RUNNING_PROMOTED, log };
   }
   const streaming = obs.standby?.walreceiver?.status === 'streaming';

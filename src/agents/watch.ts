@@ -5,10 +5,19 @@
  * `--heartbeat` seconds, alerts on transitions like `check`, and exits with the failed check's
  * exit code after `--fail-after` consecutive failures, which is how an asynchronous genw
  * signals a failure (the process ending). SIGTERM/SIGINT: close the connection, exit 0.
+ *
+ * `--rep-mode sync` on a primary: each check also runs the synchronous replication manager
+ * (lifecycle/syncrep.ts): synchronous_standby_names follows the streaming standby, emptied when
+ * none streams or when commits waited longer than `--sync-wait-limit` for it. Bound from a
+ * standby's loss to commits flowing again: one interval after its walsender ends (at once for a
+ * stopped or crashed standby: the connection breaks), or the wait limit plus one interval for a
+ * vanished one (power loss, partition), whose walsender lingers until wal_sender_timeout.
  */
 import type { CheckConfig } from '../config/resolve';
 import { ConfigError } from '../errors';
-import { exitCodeFor, localTimestamp, logLine, signatureOf } from '../dialect/clusterpro';
+import { exitCodeFor, localTimestamp, logLine, signatureOf, syncSwitchAlert } from '../dialect/clusterpro';
+import { sendAlert } from '../host/alert';
+import { describeSyncSwitch, manageSyncStandbyNames, type SyncRelease } from '../lifecycle/actions';
 import { renderJson } from '../dialect/json';
 import { writeFileAtomic } from '../host/state';
 import { ProbeSession } from '../probe/observe';
@@ -47,13 +56,31 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
   let failures = 0;
   let lastSignature: string | undefined;
   let lastLineAt = 0;
+  let released: SyncRelease[] = [];
   const target = `${cfg.connection.host}:${cfg.connection.port}`;
-  emit(`${localTimestamp(startedAt)} pgsr watch started pid=${process.pid} target=${target} interval=${cfg.watch.intervalS}s heartbeat=${cfg.watch.heartbeatS}s fail-after=${cfg.watch.failAfter}`);
+  const mode = cfg.sync.repMode === 'sync' ? ` rep-mode=sync sync-wait-limit=${cfg.sync.waitLimitS}s` : '';
+  emit(`${localTimestamp(startedAt)} pgsr watch started pid=${process.pid} target=${target} interval=${cfg.watch.intervalS}s heartbeat=${cfg.watch.heartbeatS}s fail-after=${cfg.watch.failAfter}${mode}`);
   try {
     while (!stopping) {
       const t0 = Date.now();
       const deadline = t0 + cfg.timeoutMs;
-      const obs = await session.observe(deadline - alertReserveMs);
+      let obs = await session.observe(deadline - alertReserveMs);
+      if (stopping) break;
+      // rep-mode sync on a primary: keep synchronous_standby_names on the streaming standby (one
+      // line and one alert per switch), then judge what is in effect after the switch.
+      if (cfg.sync.repMode === 'sync' && obs.ok && obs.primary) {
+        const run = await manageSyncStandbyNames(cfg.connection, obs.primary, released, cfg.sync, Date.now(), deadline - alertReserveMs);
+        released = run.plan.released;
+        if (run.applied) {
+          const line = describeSyncSwitch(run);
+          emit(`${localTimestamp(new Date())} pgsr watch: ${line}`);
+          if (alerting) {
+            const outcome = await sendAlert(cfg.alert.command, syncSwitchAlert(target, line, run.plan.names === '', !run.applied.ok), cfg.alert.syslog, Math.max(100, deadline - Date.now()));
+            if (!outcome.sent) emit(`${localTimestamp(new Date())} pgsr watch: ${outcome.detail}`);
+          }
+          if (run.applied.ok && !stopping) obs = await session.observe(deadline - alertReserveMs);
+        }
+      }
       if (stopping) break;
       const verdict = judge(obs, policy);
       const now = new Date();

@@ -33,6 +33,8 @@ export function addCheckOptions(cmd: Command): Command {
     .option('--primary-port <port>', 'standby: the expected sender port')
     .option('--application-name <name>', 'primary: a standby that must be streaming (repeatable)', collect)
     .option('--sync-state <state>', 'primary: expected sync_state: async|sync|quorum|potential')
+    .option('--rep-mode <mode>', "primary: async|sync (PG-REX rep_mode); sync: watch keeps synchronous_standby_names on the streaming standby, check reports the mode in effect (default async)")
+    .option('--sync-wait-limit <seconds>', 'primary, rep-mode sync: commits waiting this long for the synchronous standby release it (default 10; 0 = only when its walsender ends)')
     .option('--min-standbys <n>', 'primary: streaming standbys required (default: max(1, number of --application-name))')
     .option('--lag-bytes-warning <range>', 'replay lag in bytes, e.g. 16MB (monitoring-plugins range syntax, units B kB MB GB TB)')
     .option('--lag-bytes-critical <range>', 'replay lag in bytes, critical')

@@ -29,6 +29,7 @@ function addLifecycleOptions(cmd: Command, timeoutDefault: number): Command {
     .option('--bindir <dir>', "PostgreSQL bin directory of the data directory's major (default /usr/lib/postgresql/<major>/bin)")
     .option('-t, --timeout <seconds>', `bound of the whole command (default ${timeoutDefault})`)
     .option('--dry-run', 'print the plan, change nothing')
+    .option('--rep-mode <mode>', 'async|sync: under sync, a node started as a standby or promoted carries no stale synchronous_standby_names (default async)')
     .addOption(new Option('--format <format>', 'text|json|clusterpro (clusterpro also raises a clplogcmd alert for the outcome)').choices(['text', 'json', 'clusterpro']))
     .option('--no-alert', 'CLUSTERPRO: do not call clplogcmd')
     .option('--clplogcmd <path>', 'CLUSTERPRO: clplogcmd to run')

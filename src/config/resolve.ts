@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors';
 import type { SenderProbePolicy } from '../observation';
 import { findOnPath } from '../host/which';
-import { SYNC_STATES, type ExpectedRole, type Severity, type SyncState } from '../types';
+import { SYNC_STATES, type ExpectedRole, type Severity, type SyncSettings, type SyncState } from '../types';
 import { integer, nonEmpty, oneOf, parseBool, parsePort, positiveNumber, str } from './values';
 import { expandNagiosThresholds, resolveThresholds, splitTimeoutState } from './thresholds';
 import { expandDbname, resolveConnection, type ConnectionSettings } from './connection';
@@ -69,6 +69,8 @@ export interface CheckConfig {
   /** Nagios `-v` count (0-3): how much long output follows the status line. */
   verbosity: number;
   watch: WatchSettings;
+  /** Synchronous replication management (check: what to expect; watch/OCF/lifecycle: what to do). */
+  sync: SyncSettings;
   format: OutputFormat;
   warningIsError: boolean;
   alert: AlertSettings;
@@ -108,6 +110,8 @@ export const CHECK_SETTING_KEYS = [
   'primary-port',
   'application-name',
   'sync-state',
+  'rep-mode',
+  'sync-wait-limit',
   'min-standbys',
   'lag-bytes-warning',
   'lag-bytes-critical',
@@ -277,6 +281,9 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
     failAfter: fa ? integer(fa.value, fa.from, 0) : 3,
     statusFile: sf?.value,
   };
+  const rm = pick('rep-mode');
+  const swl = pick('sync-wait-limit');
+  const sync: SyncSettings = { repMode: rm ? oneOf(rm.value, ['async', 'sync'] as const, rm.from) : 'async', waitLimitS: swl ? positiveNumber(swl.value, 'seconds', swl.from, true) : 10 };
   const verboseRaw = cli.verbose;
   const fmt = pick('format');
   const format = fmt ? oneOf(fmt.value, OUTPUT_FORMATS, fmt.from) : detectFormat(env);
@@ -304,6 +311,7 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
     timeoutState: toState,
     verbosity: typeof verboseRaw === 'number' ? Math.min(3, verboseRaw) : 0,
     watch,
+    sync,
     format,
     warningIsError: pickBool('warning-is-error', false),
     alert: {

@@ -65,6 +65,9 @@ export const EVENT_ID: Record<FindingCode, number> & { recovered: number } = {
   sync_state_mismatch: 9,
   slot_lost: 11,
   slot_unreserved: 11,
+  sync_standby_missing: 12,
+  sync_commits_waiting: 12,
+  sync_degraded: 12,
   insufficient_privilege: 10,
   unsupported_version: 10,
 };
@@ -158,6 +161,18 @@ export interface AlertRequest {
   /** Unescaped text; the host escapes it for clplogcmd. */
   message: string;
   reason: 'new-state' | 'reminder' | 'recovered';
+}
+
+/** clplogcmd event ID of a synchronous replication switch (rep-mode sync; documented in README). */
+export const SYNC_SWITCH_EVENT_ID = 13;
+
+/**
+ * The alert for one switch of synchronous_standby_names by the manager: WARN when commits are
+ * now acknowledged without a standby (async), INFO when a standby is synchronous again, ERR when
+ * the new value could not be written.
+ */
+export function syncSwitchAlert(target: string, line: string, toAsync: boolean, failed: boolean): AlertRequest {
+  return { level: failed ? 'ERR' : toAsync ? 'WARN' : 'INFO', eventId: SYNC_SWITCH_EVENT_ID, message: `pgsr primary ${target} ${line}`, reason: 'new-state' };
 }
 
 /** Identity of a verdict's state for de-duplication. */

@@ -69,6 +69,8 @@ export const OCF_PARAMS: Param[] = [
   { name: 'system_user', type: 'string', dflt: 'postgres', short: 'OS user', long: 'OS user owning the instance; pg_ctl and friends run as this user.' },
   { name: 'primary_conninfo', type: 'string', dflt: '', short: 'upstream conninfo', long: 'primary_conninfo written when starting as standby (include application_name=<node name>). Empty: keep the configuration already in place (e.g. an include file outside PGDATA).' },
   { name: 'maxlag', type: 'integer', dflt: '0', short: 'maximum lag (bytes)', long: 'A standby lagging more than this many bytes behind the primary gets a -INFINITY promotion score (0: no limit). A standby that is not streaming always gets -INFINITY.' },
+  { name: 'rep_mode', type: 'string', dflt: 'async', short: 'replication mode: async or sync', long: "PG-REX's rep_mode. async: synchronous_standby_names is left to the operator and every streaming standby may be promoted. sync: the primary's monitor sets synchronous_standby_names to the streaming standby (FIRST 1 (...) with several) and empties it when none streams, so commits never wait for a standby that is gone; only the standby in sync_state sync that has flushed everything acknowledged may be promoted (others -INFINITY: promote them by hand, knowingly)." },
+  { name: 'sync_wait_limit', type: 'integer', dflt: '10', short: 'commit wait limit (s)', long: 'rep_mode sync: when commits have waited this many seconds for the synchronous standby (gone without closing its connection: power loss, partition), the primary releases it (asynchronous until it reconnects or catches up). 0: release only when its walsender ends (wal_sender_timeout).' },
   { name: 'fast_timeout', type: 'integer', dflt: '30', short: 'fast shutdown time (s)', long: 'Seconds a fast shutdown may take before the agent escalates to immediate.' },
 ];
 
@@ -108,6 +110,16 @@ ${params}
   </actions>
 </resource-agent>
 `;
+}
+
+/**
+ * Promotion scores under rep_mode sync (seed 002: only `STREAMING|SYNC` may be promoted, score
+ * 100 there; 1000 here, the same as the best async standby): the standby the synchronous
+ * replication manager found promotable (sync, flushed past every acknowledged commit) gets 1000,
+ * every other standby -INFINITY (it may lack acknowledged commits).
+ */
+export function syncPromotionScores(nodes: string[], promotable: string | undefined): Map<string, string> {
+  return new Map(nodes.map((n) => [n, n === promotable ? '1000' : '-INFINITY']));
 }
 
 /**

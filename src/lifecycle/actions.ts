@@ -16,3 +16,5 @@ export { localConnection } from './steps';
 export { stop } from './stop';
 export { switchover } from './switchover';
 export { unlock } from './unlock';
+export { describeSyncSwitch, manageSyncStandbyNames, type SyncManagerRun } from './syncrep';
+export type { SyncRelease } from './sync-plan';

@@ -1,4 +1,5 @@
 /** `pgsr promote`: the blockers are plan.ts promoteBlockers; this gathers the evidence and promotes. */
+import { clearSyncStandbyNamesOnline } from './syncrep';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,9 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
       if (cfg.postPromoteCommand) run.steps.push({ step: `run ${cfg.postPromoteCommand}`, status: 'planned' });
       return run.result('planned', `would promote (received ${run.facts.received_lsn}, replayed ${run.facts.replayed_lsn}, timeline ${run.facts.timeline_before})`);
     }
+    // rep-mode sync: the standby may carry the old primary's names (pg_basebackup copies
+    // postgresql.auto.conf); promoted with them, its commits would wait for a standby that may be gone.
+    if (cfg.common.sync.repMode === 'sync') await run.step('synchronous_standby_names (rep-mode sync)', () => clearSyncStandbyNamesOnline(conn, run.deadline), (v) => v);
     const t0 = Date.now();
     if ((f.major ?? 0) >= 12) {
       // pg_promote(wait => false), then our own 10 ms polling below: the server-side wait (and

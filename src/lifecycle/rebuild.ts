@@ -15,6 +15,7 @@ import { PRIMARY_POSITION_SQL, walReceiverSenderSql } from '../probe/versions';
 import { removeLock } from './lock';
 import { rebuildMethods, type ActionResult } from './plan';
 import { loadExeca } from '../host/execa';
+import { clearSyncStandbyNamesFile } from './syncrep';
 import { Run, facts, guarded, localConnection, pgCtlStart, remoteConnection, requirePgdata, waitStreaming, writeOwned, writeStandbyConfig } from './steps';
 import { stop } from './stop';
 
@@ -155,6 +156,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
       return Object.keys(kept).length;
     });
     await run.step('standby configuration', () => writeStandbyConfig({ ...nf, standbySignal: false, recoveryConf: false }, cfg.primaryConninfo ?? from), (v) => v);
+    if (cfg.common.sync.repMode === 'sync') await run.step('synchronous_standby_names (rep-mode sync)', () => clearSyncStandbyNamesFile(nf), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, nf, bin), (v) => v);
     const conn = localConnection(cfg, (await localFacts(pgdata, bin, osUser, run.remaining())).pidFile);
     await run.step('wait until streaming', () => waitStreaming(run, conn));

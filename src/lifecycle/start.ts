@@ -5,6 +5,7 @@ import { localFacts, type LocalFacts } from '../probe/local';
 import { PRIMARY_POSITION_SQL } from '../probe/versions';
 import type { PgRole } from '../types';
 import { removeLock, writeLock } from './lock';
+import { clearSyncStandbyNamesFile } from './syncrep';
 import { decideStart, peerVerdict, type ActionResult, type PeerAnswer } from './plan';
 import { askRole, Run, clearStandbyConfig, facts, guarded, killOrphans, localConnection, pgCtlStart, requirePgdata, roleOf, sql, writeStandbyConfig } from './steps';
 
@@ -52,6 +53,7 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
     await killOrphans(run, pgdata);
     if (wanted === 'standby') await run.step('standby configuration', () => writeStandbyConfig(f, cfg.primaryConninfo), (v) => v);
     else await run.step('primary configuration', () => clearStandbyConfig(f), (v) => v);
+    if (cfg.common.sync.repMode === 'sync') await run.step('synchronous_standby_names (rep-mode sync)', () => clearSyncStandbyNamesFile(f), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, f, bin), (v) => v);
     const started = localConnection(cfg, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
     const role = await run.step('check role', async () => {

@@ -27,6 +27,8 @@ export const SQL = {
   primaryConninfo: "SELECT current_setting('primary_conninfo') AS c",
   /** ok: pg_promote(wait => false) (12+): signals the promotion; the caller waits. */
   promoteNoWait: 'SELECT pg_promote(false) AS ok',
+  /** n: synchronous_standby_names in effect. */
+  syncStandbyNames: "SELECT current_setting('synchronous_standby_names') AS n",
   /** l: pg_current_wal_lsn(). */
   currentLsn: 'SELECT pg_current_wal_lsn()::text AS l',
   /** ok: the standby has received WAL past $1 (an LSN). */
@@ -37,6 +39,7 @@ export const SQL = {
   archiveMode: "SELECT current_setting('archive_mode') AS m",
   /** v: archive_command in effect in this session. */
   archiveCommandInEffect: "SELECT current_setting('archive_command') AS v",
+  /** pg_reload_conf(): the postmaster and its children re-read the configuration files. */
   reloadConf: 'SELECT pg_reload_conf()',
   checkpoint: 'CHECKPOINT',
   /** pg_stat_archiver, times as text. */
@@ -52,4 +55,14 @@ export function sqlLiteral(v: string): string {
 /** ALTER SYSTEM SET archive_command = <value> (ALTER SYSTEM takes no parameters). */
 export function setArchiveCommand(value: string): string {
   return `ALTER SYSTEM SET archive_command = ${sqlLiteral(value)}`;
+}
+
+/**
+ * ALTER SYSTEM SET synchronous_standby_names (postgresql.auto.conf; takes effect at the next
+ * reload). ALTER SYSTEM takes no bind parameters: the value is a standard-conforming literal
+ * (quotes doubled). Allowed on a hot standby too (it writes a file, no WAL). Needs a superuser,
+ * or from 15 `GRANT ALTER SYSTEM ON PARAMETER synchronous_standby_names`.
+ */
+export function alterSystemSyncStandbyNames(value: string): string {
+  return `ALTER SYSTEM SET synchronous_standby_names = '${value.replace(/'/g, "''")}'`;
 }

@@ -13,11 +13,12 @@
  *   Patroni convention).
  */
 import type { Observation, ProbeFailure } from '../observation';
-import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type PgRole, type Severity, type SyncState } from '../types';
+import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type PgRole, type Severity, type SyncSettings, type SyncState } from '../types';
 import type { Thresholds } from '../range';
 import { formatQuantity } from './findings';
 import { judgePrimary, judgeSlots, silentStandbyLimitS, uniqueLabels } from './primary';
 import { judgeStandby, silenceThresholds } from './standby';
+import { judgeSync } from './sync';
 
 export { formatQuantity, silenceThresholds, silentStandbyLimitS, uniqueLabels };
 
@@ -47,7 +48,10 @@ export type FindingCode =
   | 'standby_lag_seconds'
   | 'too_few_standbys'
   | 'slot_lost'
-  | 'slot_unreserved';
+  | 'slot_unreserved'
+  | 'sync_standby_missing'
+  | 'sync_commits_waiting'
+  | 'sync_degraded';
 
 /**
  * The class of a finding decides the CLUSTERPRO exit code and the OCF hardness:
@@ -83,6 +87,9 @@ export const FINDING_CLASS: Record<FindingCode, FindingClass> = {
   too_few_standbys: 'replication',
   slot_lost: 'replication',
   slot_unreserved: 'replication',
+  sync_standby_missing: 'replication',
+  sync_commits_waiting: 'replication',
+  sync_degraded: 'replication',
 };
 
 /** One judged fact. `value`/`unit`/`threshold` are set for measured findings. */
@@ -144,6 +151,8 @@ export interface CheckPolicy {
   thresholds: { lagBytes: Thresholds; lagSeconds: Thresholds; silenceSeconds: Thresholds; flushLagBytes?: Thresholds; standbys?: Thresholds };
   /** `ok` ignores a paused replay (check_pgactivity is_replay_paused: only the lag thresholds alert). */
   replayPausedSeverity: 'ok' | 'warning' | 'critical';
+  /** Synchronous replication wanted (`--rep-mode`) and the commit wait limit; absent = async, 10 s. */
+  sync?: SyncSettings;
 }
 
 /** Probe failures that a restart of the server does not cure (see Verdict.hardness). */
@@ -183,6 +192,7 @@ export function judge(obs: Observation, policy: CheckPolicy): Verdict {
     // WAL archivers, base backups and logical decoding are not standbys: shown, never counted.
     if (others.length) facts.other_walsenders = others.map((r) => `${r.applicationName || `pid${r.pid}`}:${r.kind}:${r.state ?? '?'}${r.clientAddr ? `@${r.clientAddr}` : ''}`).join(',');
     judgeSlots(obs.primary.slots ?? [], findings);
+    if (obs.primary.sync) judgeSync(obs.primary.sync, obs.primary.standbys, policy.sync, findings, metrics, facts);
   }
 
   findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
