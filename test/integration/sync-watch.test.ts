@@ -1,0 +1,162 @@
+/**
+ * rep-mode sync under `pgsr watch` (the CLUSTERPRO resident monitor, and plain use) on a real
+ * primary: synchronous_standby_names follows the standby, a commit issued right after the standby
+ * is lost completes within the documented bound, the standby back is synchronous again within a
+ * bound, and every switch is one line and one clplogcmd alert (event 13).
+ *
+ * Failures as they happen: a fast stop and a kill -9 of every standby process (the connection
+ * breaks: released at the next check), and a power loss in a network namespace (processes frozen,
+ * link down, PostgreSQL's default 60 s wal_sender_timeout: released after --sync-wait-limit).
+ */
+import { execa, type ResultPromise } from 'execa';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labDown, labUp, psql, startNode, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
+import { NetnsPair } from '../../scripts/lib/netns-pair';
+import { BASE_PATH, BUNDLE, CLPSIM_DIR, alerts, sandbox, type Sandbox } from '../helpers/run';
+
+/** Slack for process start, the probe and the reload on a loaded 2-core CI machine (not a speed goal). */
+const SLACK_MS = 3000;
+const INTERVAL_S = 1;
+
+interface Watcher {
+  proc: ResultPromise;
+  out: () => string[];
+}
+
+function startWatch(cmd: string[], args: string[], sb: Sandbox): Watcher {
+  const lines: string[] = [];
+  const argv = [...cmd, process.execPath, BUNDLE, 'watch', ...args];
+  const proc = execa(argv[0], argv.slice(1), {
+    cwd: '/',
+    env: { PATH: `${CLPSIM_DIR}:${BASE_PATH}`, CLPSIM_ALERT_LOG: sb.alertLog, PGSR_STATE_DIR: sb.stateDir, LANG: 'C' },
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: 300_000,
+  });
+  proc.stdout?.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter((l) => l !== '')));
+  return { proc, out: () => lines };
+}
+
+const switches = (w: Watcher) => w.out().filter((l) => l.includes('pgsr watch: synchronous_standby_names'));
+const syncAlerts = (sb: Sandbox) => alerts(sb).filter((a) => a.event_id === 13);
+
+/** Runs one INSERT and returns how long its commit took (ms); throws if it did not commit. */
+async function timedCommit(run: (sql: string) => Promise<string>, n: number): Promise<number> {
+  const t0 = Date.now();
+  await run(`INSERT INTO sync_rows VALUES (${n})`);
+  return Date.now() - t0;
+}
+
+describe('rep-mode sync under pgsr watch (loopback pair)', () => {
+  let pair: LabPair;
+  let sb: Sandbox;
+  let w: Watcher;
+  const commit = (sql: string) => psql(pair, pair.primary, sql, { timeoutMs: 60_000 });
+  beforeAll(async () => {
+    pair = await labUp();
+    await commit('CREATE TABLE sync_rows (n int)');
+    sb = sandbox();
+    w = startWatch([], ['-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '--role', 'primary', '--rep-mode', 'sync', '--interval', String(INTERVAL_S), '--fail-after', '0', '--heartbeat', '0', '--format', 'clusterpro'], sb);
+  });
+  afterAll(async () => {
+    w?.proc.kill('SIGTERM');
+    await w?.proc;
+    if (pair) await labDown(pair);
+  });
+
+  it('names the standby, and a commit after a fast stop or a kill -9 of the standby completes within one interval', async () => {
+    await waitFor('standby named', async () => (await commit("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'slave'")) === 'sync', 15_000);
+    expect(await commit('SHOW synchronous_standby_names')).toBe('"slave"');
+    expect(switches(w)[0]).toContain(`synchronous_standby_names '' -> '"slave"' (sync): streaming: "slave"`);
+
+    let killed = 0;
+    for (const fault of ['fast stop', 'kill -9'] as const) {
+      const before = switches(w).length;
+      if (fault === 'fast stop') await stopNode(pair, pair.standby, 'fast');
+      else {
+        const pm = Number(readFileSync(join(pair.standby.data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+        killed = pm;
+        const kids = (await execa('pgrep', ['-P', String(pm)], { reject: false })).stdout.split('\n').filter(Boolean).map(Number);
+        for (const pid of [pm, ...kids]) process.kill(pid, 'SIGKILL');
+      }
+      const ms = await timedCommit(commit, fault === 'fast stop' ? 1 : 2);
+      expect(ms, `${fault}: commit time`).toBeLessThan(INTERVAL_S * 1000 + SLACK_MS);
+      await waitFor(`${fault}: switch to async logged`, async () => switches(w).length > before, 10_000);
+      expect(switches(w)[before]).toMatch(/synchronous_standby_names '"slave"' -> '' \(async\): no standby streams/);
+      expect(await commit('SHOW synchronous_standby_names')).toBe('');
+
+      // A killed postmaster stays a zombie until init reaps it (PostgreSQL refuses to start meanwhile).
+      if (fault === 'kill -9') await waitFor('the killed standby reaped', async () => !existsSync(`/proc/${killed}`), 15_000);
+      await startNode(pair, pair.standby);
+      const t0 = Date.now();
+      await waitFor(`${fault}: synchronous again`, async () => (await commit("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'slave'")) === 'sync', 20_000);
+      expect(Date.now() - t0, `${fault}: back in sync`).toBeLessThan(INTERVAL_S * 1000 + 10_000);
+      expect(switches(w)[before + 1]).toContain(`'' -> '"slave"' (sync)`);
+    }
+    // Every switch alerted: WARN to async, INFO back to sync, event 13, in order.
+    await waitFor('alerts recorded', async () => syncAlerts(sb).length >= 5, 5000);
+    expect(syncAlerts(sb).map((a) => a.level)).toEqual(['INFO', 'WARN', 'INFO', 'WARN', 'INFO']);
+    // (clplogcmd's escaping puts a backslash before quotes and parentheses)
+    expect(syncAlerts(sb)[1].message.replace(/\\/g, '')).toContain(`synchronous_standby_names '"slave"' -> '' (async)`);
+    // Both commits are on the standby once it is back in sync.
+    expect(await psql(pair, pair.standby, 'SELECT count(*) FROM sync_rows')).toBe('2');
+  }, 120_000);
+
+  it('pgsr check --rep-mode sync on the primary reports the mode in effect', async () => {
+    const r = await execa(process.execPath, [BUNDLE, 'check', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '--role', 'primary', '--rep-mode', 'sync', '--format', 'json', '--no-alert'], { reject: false, timeout: 30_000, env: { PATH: BASE_PATH }, extendEnv: false });
+    const v = JSON.parse(r.stdout) as { severity: string; facts: Record<string, unknown> };
+    expect(v.severity).toBe('ok');
+    expect(v.facts).toMatchObject({ rep_mode: 'sync', synchronous_standby_names: '"slave"', sync_standbys: 'slave', sync_waiting: 0 });
+  });
+});
+
+describe('rep-mode sync under pgsr watch: power loss of the standby (namespaces, default timeouts)', () => {
+  const pair = new NetnsPair({ defaultTimeouts: true });
+  let sb: Sandbox;
+  let w: Watcher;
+  const commit = async (sql: string) => {
+    const r = await pair.x(pair.primary, ['psql', '-X', '-A', '-t', '-q', '-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', 'postgres', '-c', sql], { timeoutMs: 90_000 });
+    if (r.exitCode !== 0) throw new Error(`psql: ${r.stderr}`);
+    return String(r.stdout).trim();
+  };
+  beforeAll(async () => {
+    await pair.up();
+    await commit('CREATE TABLE sync_rows (n int)');
+    sb = sandbox();
+    w = startWatch(['ip', 'netns', 'exec', pair.primary.ns], ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '--role', 'primary', '--rep-mode', 'sync', '--interval', String(INTERVAL_S), '--fail-after', '0', '--heartbeat', '0', '--format', 'clusterpro'], sb);
+  }, 180_000);
+  afterAll(async () => {
+    w?.proc.kill('SIGTERM');
+    await w?.proc;
+    await pair.down();
+  });
+
+  it('a commit after the power loss completes within --sync-wait-limit (10 s) plus one interval, not at wal_sender_timeout (60 s); back in sync after power returns', async () => {
+    await waitFor('standby named', async () => (await commit("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'slave'")) === 'sync', 15_000);
+    const pids = await pair.powerLoss(pair.standby);
+    try {
+      const ms = await timedCommit(commit, 1);
+      // The bound: the commit waits --sync-wait-limit, the next check releases the standby.
+      expect(ms).toBeGreaterThanOrEqual(10_000 - 500);
+      expect(ms).toBeLessThan(10_000 + INTERVAL_S * 1000 + SLACK_MS);
+      // The walsender still says streaming (it gives up only at wal_sender_timeout): released, not gone.
+      expect(await commit("SELECT state || ':' || sync_state FROM pg_stat_replication WHERE application_name = 'slave'")).toBe('streaming:async');
+      expect(switches(w).at(-1)).toMatch(/'"slave"' -> '' \(async\): released "slave": 1 commit waited 1\d(\.\d)? s for it \(limit 10 s\)/);
+      // Later commits do not wait at all, and the lingering walsender is not named again.
+      expect(await timedCommit(commit, 2)).toBeLessThan(SLACK_MS);
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await commit('SHOW synchronous_standby_names')).toBe('');
+    } finally {
+      await pair.powerBack(pair.standby, pids);
+    }
+    const t0 = Date.now();
+    await waitFor('synchronous again', async () => (await commit("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'slave'")) === 'sync', 30_000);
+    expect(Date.now() - t0).toBeLessThan(INTERVAL_S * 1000 + 15_000);
+    expect(await commit('SELECT count(*) FROM sync_rows')).toBe('2');
+    await waitFor('alerts recorded', async () => syncAlerts(sb).length >= 3, 5000);
+    expect(syncAlerts(sb).map((a) => a.level)).toEqual(['INFO', 'WARN', 'INFO']);
+  }, 180_000);
+});
