@@ -49,7 +49,7 @@ export class PcmkLab {
    * would fence each other otherwise. The delay applies to fencing the primary's node, so it is
    * part of the power-loss failover time, for both agents alike.
    */
-  async setUp(fencing: boolean): Promise<void> {
+  async setUp(fencing: boolean, opts: { repMode?: 'async' | 'sync' } = {}): Promise<void> {
     await this.kit(['install'], 600_000);
     await this.down();
     // `up` has failed once in a while right after a `down` (corosync -t on a half-made node):
@@ -64,6 +64,12 @@ export class PcmkLab {
     } else {
       const tmp = mkdtempSync('/tmp/pgsr-pcmk-');
       for (const f of ['rsc-defaults.xml', 'resources.xml', 'constraints.xml']) copyFileSync(join(KIT, 'templates', 'promotable-agent', f), join(tmp, f));
+      if (opts.repMode) {
+        const file = join(tmp, 'resources.xml');
+        const text = readFileSync(file, 'utf8').replace('<nvpair id="pgsql-sr-pgport" name="pgport" value="5432"/>', `$&\n        <nvpair id="pgsql-sr-rep-mode" name="rep_mode" value="${opts.repMode}"/>`);
+        if (!text.includes('name="rep_mode"')) throw new Error('resources.xml template: no pgport line to put rep_mode after');
+        writeFileSync(file, text);
+      }
       await this.kit(['load', ...['rsc-defaults.xml', 'resources.xml', 'constraints.xml'].map((f) => join(tmp, f)), ...(fencing ? [join(KIT, 'paf', 'fence-lab.xml')] : [])]);
       if (fencing) {
         await this.x('node1', ['crm_attribute', '--type', 'crm_config', '--name', 'stonith-enabled', '--update', 'true']);
@@ -138,6 +144,30 @@ export class PcmkLab {
       await new Promise((res) => setTimeout(res, 100));
     }
     throw new Error(`${node} did not accept writes within ${timeoutMs / 1000}s`);
+  }
+  /**
+   * A writer on `node` (its namespace) committing numbered rows into `table` through the service
+   * address (VIP 10.77.0.100), one psql per row (connect timeout 2 s, each bounded by 5 s), as an
+   * application would: a row counts as acknowledged only when its INSERT returned success.
+   * `stop()` ends it (a stop file under /srv/pglab) and returns the acknowledged numbers.
+   */
+  startWriter(node: string, table: string, maxS = 150): { stop: () => Promise<number[]> } {
+    const stopFile = join(this.dir, node, 'pglab', `stop-${table}`);
+    const script = [
+      `end=$((SECONDS+${maxS})); i=0`,
+      `while [ $SECONDS -lt $end ] && [ ! -e /srv/pglab/stop-${table} ]; do`,
+      '  i=$((i+1))',
+      `  if timeout 5 psql -X -q -A -t "host=10.77.0.100 user=postgres dbname=postgres connect_timeout=2" -c "INSERT INTO ${table} VALUES ($i)" >/dev/null 2>&1; then echo "$i"; else sleep 0.1; fi`,
+      'done',
+    ].join('\n');
+    const proc = execa(join(KIT, 'pcmk-lab'), ['x', node, 'bash', '-c', script], { env: { PCMK_LAB_DIR: this.dir }, timeout: (maxS + 30) * 1000, reject: false });
+    return {
+      stop: async () => {
+        writeFileSync(stopFile, '');
+        const r = await proc;
+        return String(r.stdout).split('\n').filter(Boolean).map(Number);
+      },
+    };
   }
   /** Node attributes as crm_mon -A shows them: node -> name -> value. */
   async attributes(): Promise<Record<string, Record<string, string>>> {

@@ -5,6 +5,7 @@
  * the status attributes in crm_mon -A. Timings are printed, not asserted (machines are noisy);
  * scripts/pacemaker-compare.ts measures them against PAF in one run.
  */
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/lab';
 import { PcmkLab, cleanFailover, crashFailover, installAgent, partitionFailover, powerLossFailover, roles } from '../../scripts/lib/pcmk';
@@ -94,4 +95,64 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     expect(t.roles).toEqual({ [t.survivor]: 'f', [t.fenced]: 'down' });
     if (t.leftovers.length) console.log(`processes left in the fenced node ${t.fenced}: ${t.leftovers.join('; ')}`);
   }, 300_000);
+
+  it("rep_mode=sync: power loss of the primary's node while a writer commits through the service address; every acknowledged row is on the new primary", async () => {
+    await lab.setUp(true, { repMode: 'sync' });
+    const { primary, standby } = await roles(lab);
+    await waitFor('the standby synchronous and promotable', async () => syncPromotable(standby), 60_000);
+    expect((await lab.psql(primary, 'SHOW synchronous_standby_names')).out).toBe(`"${standby}"`);
+    expect((await lab.attributes())[standby]?.['pgsql-sr-status']).toBe('HS:sync');
+    expect((await lab.psql(primary, 'CREATE TABLE acked (n int)')).ok).toBe(true);
+    const writer = lab.startWriter(standby, 'acked');
+    await new Promise((r) => setTimeout(r, 3000));
+    const t = await powerLossFailover(lab);
+    await new Promise((r) => setTimeout(r, 2000)); // writes go on through the address on the new primary
+    const acked = await writer.stop();
+    const rows = new Set((await lab.psql(t.to, 'SELECT n FROM acked')).out.split('\n').filter(Boolean).map(Number));
+    const lost = acked.filter((n) => !rows.has(n));
+    console.log(`pgsr rep_mode=sync power loss ${t.from} -> ${t.to}: writable after ${t.writableS.toFixed(2)} s; ${acked.length} rows acknowledged, ${lost.length} lost`);
+    expect(acked.length).toBeGreaterThan(20);
+    expect(lost).toEqual([]);
+    // Acknowledged rows both before the power loss and after the failover.
+    expect(acked.filter((n) => n < acked.length / 4).length).toBeGreaterThan(0);
+    // The new primary carries no stale name: it commits without a standby.
+    expect((await lab.psql(t.to, 'SHOW synchronous_standby_names')).out).toBe('');
+  }, 300_000);
+
+  it('rep_mode=sync: the standby cut off first, then the primary lost: the stale standby is not promoted (by hand it still can be)', async () => {
+    await lab.setUp(true, { repMode: 'sync' });
+    const { primary, standby } = await roles(lab);
+    await waitFor('the standby synchronous and promotable', async () => syncPromotable(standby), 60_000);
+    expect((await lab.psql(primary, 'CREATE TABLE stale (n int)')).ok).toBe(true);
+    // The standby's replication traffic is dropped (cluster traffic flows): its walsender
+    // lingers "streaming" until wal_sender_timeout (60 s) and commits wait for it.
+    for (const rule of [['OUTPUT', '--dport'], ['INPUT', '--sport']]) {
+      await execa('ip', ['netns', 'exec', `pcmklab-${standby}`, 'iptables', '-A', rule[0], '-p', 'tcp', rule[1], '5432', '-j', 'DROP'], { timeout: 10_000 });
+    }
+    const t0 = Date.now();
+    const first = await lab.x(primary, ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-h', '/run/postgresql', '-c', 'INSERT INTO stale VALUES (1)'], 60_000);
+    const waitedS = (Date.now() - t0) / 1000;
+    console.log(`pgsr rep_mode=sync: a commit waited ${waitedS.toFixed(1)} s for the cut-off standby (sync_wait_limit 10 s + primary monitor interval 5 s)`);
+    expect(first.exitCode).toBe(0);
+    expect(waitedS).toBeLessThan(10 + 5 + 5);
+    expect((await lab.attributes())[standby]?.['master-pgsql-sr']).toBe('-INFINITY');
+    // Commits the standby never saw, acknowledged by the primary alone.
+    expect((await lab.psql(primary, 'INSERT INTO stale SELECT generate_series(2, 100)')).ok).toBe(true);
+    await lab.powerLoss(primary);
+    await waitFor(`${primary} fenced`, async () => (await lab.pgRole(primary)) === 'down' && lab.nodePids(primary).length === 0, 60_000);
+    // Ample time for Pacemaker to promote if it wanted to: it must not.
+    await new Promise((r) => setTimeout(r, 15_000));
+    expect(await lab.promoted()).toBeUndefined();
+    expect(await lab.pgRole(standby)).toBe('t');
+    // The operator decides, knowingly (rows 2-100 are lost): a score by hand, and it is promoted.
+    await lab.x(standby, ['crm_attribute', '--node', standby, '--name', 'master-pgsql-sr', '--update', '1000', '--lifetime', 'reboot']);
+    await waitFor(`${standby} promoted by hand`, async () => (await lab.promoted()) === standby, 60_000);
+    expect((await lab.psql(standby, 'SELECT count(*) FROM stale')).out).toBe('0');
+  }, 300_000);
 });
+
+/** Under rep_mode sync: the primary scored this standby 1000 and shows it STREAMING|SYNC. */
+async function syncPromotable(standby: string): Promise<boolean> {
+  const a = (await lab.attributes())[standby];
+  return a?.['pgsql-sr-data-status'] === 'STREAMING|SYNC' && a?.['master-pgsql-sr'] === '1000';
+}
