@@ -1,15 +1,78 @@
 // npm run pacemaker:compare: the same failover scenarios with pgsr's agent and with PAF
 // (Debian's resource-agents-paf) in the same two-node Pacemaker kit, in one run; prints a
 // markdown table and writes it to docs/pacemaker-failover.md. Run as root (network namespaces).
+// ONLY=writer runs only the power loss with a writer (pgsr async, pgsr rep_mode=sync, PAF) and
+// replaces that section of the document.
 import { execa } from 'execa';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { PRIORITY_FENCING_DELAY_S, PcmkLab, cleanFailover, crashFailover, installAgent, partitionFailover, powerLossFailover, type FailoverTiming } from './lib/pcmk';
+import { PRIORITY_FENCING_DELAY_S, PcmkLab, cleanFailover, crashFailover, installAgent, partitionFailover, powerLossFailover, powerLossWriterFailover, type FailoverTiming } from './lib/pcmk';
 
 const rounds = Number(process.env.ROUNDS ?? '2');
+const DOC = new URL('../docs/pacemaker-failover.md', import.meta.url);
+const WRITER_START = '<!-- writer:start -->';
+const WRITER_END = '<!-- writer:end -->';
+
+const median = (v: number[]) => {
+  const x = [...v].sort((a, b) => a - b);
+  return x.length % 2 ? x[(x.length - 1) / 2] : (x[x.length / 2 - 1] + x[x.length / 2]) / 2;
+};
+
+/**
+ * Power loss of the primary's node with a writer committing through the service address, for
+ * pgsr (async), pgsr (rep_mode=sync) and PAF, interleaved: seconds to the first write on the new
+ * primary, rows acknowledged, and acknowledged rows the new primary lacks.
+ */
+async function writerSection(): Promise<string> {
+  const variants = [
+    { label: 'pgsr, rep_mode=async', agent: 'pgsr' as const, repMode: 'async' as const },
+    { label: 'pgsr, rep_mode=sync', agent: 'pgsr' as const, repMode: 'sync' as const },
+    { label: 'PAF (asynchronous)', agent: 'paf' as const, repMode: undefined },
+  ];
+  const got = new Map<string, Array<{ s: number; acked: number; lost: number }>>();
+  for (let round = 0; round < rounds; round++) {
+    for (const v of variants) {
+      const lab = new PcmkLab(v.agent);
+      try {
+        await lab.setUp(true, v.repMode ? { repMode: v.repMode } : {});
+        const t = await powerLossWriterFailover(lab);
+        console.error(`${v.label} power loss + writer: writable ${t.writableS.toFixed(2)} s, ${t.acked} acknowledged, ${t.lost.length} lost`);
+        got.set(v.label, [...(got.get(v.label) ?? []), { s: t.writableS, acked: t.acked, lost: t.lost.length }]);
+      } finally {
+        await lab.down();
+      }
+    }
+  }
+  const rows = variants.map((v) => {
+    const r = got.get(v.label) ?? [];
+    return `| ${v.label} | ${r.map((x) => x.s.toFixed(2)).join(' / ')} | ${median(r.map((x) => x.s)).toFixed(2)} | ${r.map((x) => x.acked).join(' / ')} | ${r.map((x) => x.lost).join(' / ')} |`;
+  });
+  return [
+    WRITER_START,
+    '## Power loss with a writer: time to the first write, and acknowledged commits lost',
+    '',
+    `A writer on the standby's node commits numbered rows through the service address (one psql per row, each bounded by 5 s); the primary's node loses power (freeze + link down, fencing on) 3 s in; the writer goes on 2 s past the first write on the new primary. Lost = rows whose INSERT returned success but that the new primary lacks. ${rounds} round(s), interleaved, measured ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    '| agent | first write on the new primary (s) | median (s) | rows acknowledged | acknowledged rows lost |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+    "Under rep_mode=sync every commit waits for the standby's flush (synchronous_commit = on), so each acknowledged row is on the standby before the client hears of it; asynchronous replication may lose the last commits before a power loss (how many depends on timing: few rows at this write rate). The primary's monitor scores the standby 1000 only while it is synchronous and has flushed everything written before the monitor started; otherwise -INFINITY.",
+    WRITER_END,
+  ].join('\n');
+}
 
 async function main(): Promise<void> {
   installAgent();
+  if (process.env.ONLY === 'writer') {
+    const section = await writerSection();
+    console.log(section);
+    const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Failover times: pgsr\'s OCF agent against PAF\n';
+    const i = doc.indexOf(WRITER_START);
+    const j = doc.indexOf(WRITER_END);
+    writeFileSync(DOC, i >= 0 && j > i ? doc.slice(0, i) + section + doc.slice(j + WRITER_END.length) : `${doc.trimEnd()}\n\n${section}\n`);
+    return;
+  }
   const results: FailoverTiming[] = [];
   const outcomes: string[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -46,11 +109,7 @@ async function main(): Promise<void> {
   const rows = scenarios.map((scenario) => {
     const of = (agent: string) => results.filter((r) => r.scenario === scenario && r.agent === agent).map((r) => r.writableS);
     const fmt = (v: number[]) => v.map((x) => x.toFixed(2)).join(' / ');
-    const med = (v: number[]) => {
-      const x = [...v].sort((a, b) => a - b);
-      return x.length % 2 ? x[(x.length - 1) / 2] : (x[x.length / 2 - 1] + x[x.length / 2]) / 2;
-    };
-    return `| ${scenario} | ${fmt(of('pgsr'))} | ${fmt(of('paf'))} | ${(med(of('pgsr')) / med(of('paf'))).toFixed(2)} |`;
+    return `| ${scenario} | ${fmt(of('pgsr'))} | ${fmt(of('paf'))} | ${(median(of('pgsr')) / median(of('paf'))).toFixed(2)} |`;
   });
   const table = [
     `Seconds from the fault to the new primary accepting a write (polled every 100 ms on the surviving node), ${rounds} round(s) each, interleaved, in one run. For the partition: seconds until the other node is fenced and the surviving primary takes a write (it never stopped being primary).`,
@@ -65,8 +124,9 @@ async function main(): Promise<void> {
     '',
     ...outcomes.map((o) => `- ${o}`),
   ].join('\n');
+  const section = await writerSection();
   console.log(table);
-  writeFileSync(new URL('../docs/pacemaker-failover.md', import.meta.url), `# Failover times: pgsr's OCF agent against PAF\n\nMeasured by \`npm run pacemaker:compare\` (scripts/pacemaker-compare.ts) on ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\nWhere the time goes on a power loss (both agents): Corosync declares the node lost after its token timeout plus consensus (about 6.6 s here), fencing waits priority-fencing-delay (the lost node ran the promoted instance), then fences (about 1 s with fence_lab), then pre-promote notify and promote (about 1 s for pgsr). The standby's walreceiver still says streaming all along: pgsr's promote takes the cluster's transition (old primary demoted, stopped or fenced) as the authority and promotes without waiting for wal_receiver_timeout.\n\nWhy pgsr is faster on a crash: when the postmaster is dead, pgsr's stop confirms it (pg_ctl status) and kills the orphaned backends still attached to that data directory, so the stop succeeds and Pacemaker promotes at once; PAF reports the stop as failed and Pacemaker fences the node first. Safety is the same: the crashed primary keeps pgsr's lock and a -INFINITY score, so it cannot come back as primary, and a standby that was not streaming is never promoted. Fencing still happens whenever a stop really fails or a node is lost.\n`);
+  writeFileSync(DOC, `# Failover times: pgsr's OCF agent against PAF\n\nMeasured by \`npm run pacemaker:compare\` (scripts/pacemaker-compare.ts) on ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\nWhere the time goes on a power loss (both agents): Corosync declares the node lost after its token timeout plus consensus (about 6.6 s here), fencing waits priority-fencing-delay (the lost node ran the promoted instance), then fences (about 1 s with fence_lab), then pre-promote notify and promote (about 1 s for pgsr). The standby's walreceiver still says streaming all along: pgsr's promote takes the cluster's transition (old primary demoted, stopped or fenced) as the authority and promotes without waiting for wal_receiver_timeout.\n\nWhy pgsr is faster on a crash: when the postmaster is dead, pgsr's stop confirms it (pg_ctl status) and kills the orphaned backends still attached to that data directory, so the stop succeeds and Pacemaker promotes at once; PAF reports the stop as failed and Pacemaker fences the node first. Safety is the same: the crashed primary keeps pgsr's lock and a -INFINITY score, so it cannot come back as primary, and a standby that was not streaming is never promoted. Fencing still happens whenever a stop really fails or a node is lost.\n\n${section}\n`);
 }
 
 main().catch((err) => {

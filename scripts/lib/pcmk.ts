@@ -273,3 +273,21 @@ export async function partitionFailover(lab: PcmkLab): Promise<FailoverTiming & 
   const after: Record<string, string> = { [primary]: await lab.pgRole(primary), [standby]: await lab.pgRole(standby) };
   return { scenario: "network partition of the primary's node (link down, fencing on)", agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: NaN, survivor, fenced, roles: after, leftovers: lab.leftovers(fenced) };
 }
+
+/**
+ * Power loss of the primary's node (fencing on) while a writer on the standby's node commits
+ * numbered rows through the service address: the failover time, and which acknowledged rows the
+ * new primary lacks (lost commits). The table is created on the primary first.
+ */
+export async function powerLossWriterFailover(lab: PcmkLab, table = 'acked'): Promise<FailoverTiming & { from: string; to: string; acked: number; lost: number[]; firstWriteAfterS: number }> {
+  const { primary, standby } = await roles(lab);
+  const created = await lab.psql(primary, `CREATE TABLE ${table} (n int)`);
+  if (!created.ok) throw new Error(`CREATE TABLE ${table} on ${primary} failed`);
+  const writer = lab.startWriter(standby, table);
+  await new Promise((r) => setTimeout(r, 3000));
+  const t = await powerLossFailover(lab);
+  await new Promise((r) => setTimeout(r, 2000)); // writes go on through the address on the new primary
+  const acked = await writer.stop();
+  const rows = new Set((await lab.psql(t.to, `SELECT n FROM ${table}`)).out.split('\n').filter(Boolean).map(Number));
+  return { ...t, scenario: `${t.scenario}, writer through the service address`, acked: acked.length, lost: acked.filter((n) => !rows.has(n)), firstWriteAfterS: t.writableS };
+}

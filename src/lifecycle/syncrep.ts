@@ -57,11 +57,16 @@ export async function applySyncStandbyNames(conn: ConnectionSettings, value: str
  */
 export async function clearSyncStandbyNamesOnline(conn: ConnectionSettings, deadline: number): Promise<string> {
   const r = await withConnection(conn, deadline, async (q) => {
-    const was = String((await q(SQL.syncStandbyNames))[0].n);
-    if (was.trim() === '') return 'already empty';
+    // Both what is in effect and what the files say (written but not reloaded yet would come
+    // back at the next reload or restart).
+    const row = (await q(SQL.syncStandbyNamesInFiles))[0];
+    const inEffect = String(row.n ?? '');
+    const inFiles = row.f === null || row.f === undefined ? '' : String(row.f);
+    if (inEffect.trim() === '' && inFiles.trim() === '') return 'already empty';
+    const was = inEffect.trim() !== '' ? `was '${inEffect}'` : `the files set '${inFiles}' (not loaded yet)`;
     await q(alterSystemSyncStandbyNames(''));
     await q(SQL.reloadConf);
-    return `was '${was}', now '' (the new primary's manager names its standby once it streams)`;
+    return `${was}, now '' (the new primary's manager names its standby once it streams)`;
   });
   if (!r.ok) throw new Error(`synchronous_standby_names not emptied: ${r.failure.detail}`);
   return r.value;

@@ -29,6 +29,12 @@ export const SQL = {
   promoteNoWait: 'SELECT pg_promote(false) AS ok',
   /** n: synchronous_standby_names in effect. */
   syncStandbyNames: "SELECT current_setting('synchronous_standby_names') AS n",
+  /**
+   * n: synchronous_standby_names in effect; f: the value the configuration files set now (the
+   * last valid line, pg_file_settings: what a reload or restart would bring), NULL when none.
+   */
+  syncStandbyNamesInFiles:
+    "SELECT current_setting('synchronous_standby_names') AS n, (SELECT setting FROM pg_file_settings WHERE name = 'synchronous_standby_names' AND error IS NULL ORDER BY seqno DESC LIMIT 1) AS f",
   /** l: pg_current_wal_lsn(). */
   currentLsn: 'SELECT pg_current_wal_lsn()::text AS l',
   /** ok: the standby has received WAL past $1 (an LSN). */

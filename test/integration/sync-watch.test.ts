@@ -9,12 +9,13 @@
  * link down, PostgreSQL's default 60 s wal_sender_timeout: released after --sync-wait-limit).
  */
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labDown, labUp, psql, startNode, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
+import { defaultBindir, labDown, labUp, psql, startNode, stopNode, waitFor, type LabNode, type LabPair } from '../../scripts/lib/lab';
+import { installMajor } from '../../scripts/lib/pgversions';
 import { NetnsPair } from '../../scripts/lib/netns-pair';
-import { BASE_PATH, BUNDLE, CLPSIM_DIR, alerts, sandbox, type Sandbox } from '../helpers/run';
+import { BASE_PATH, BUNDLE, CLPSIM_DIR, alerts, runPgsr, sandbox, type Sandbox } from '../helpers/run';
 
 /** Slack for process start, the probe and the reload on a loaded 2-core CI machine (not a speed goal). */
 const SLACK_MS = 3000;
@@ -138,7 +139,16 @@ describe('rep-mode sync under pgsr watch: power loss of the standby (namespaces,
     await waitFor('standby named', async () => (await commit("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'slave'")) === 'sync', 15_000);
     const pids = await pair.powerLoss(pair.standby);
     try {
-      const ms = await timedCommit(commit, 1);
+      const pending = timedCommit(commit, 1);
+      // Meanwhile pgsr check on the primary sees the commit waiting (limit 3 s here; the watch's is 10 s).
+      await new Promise((r) => setTimeout(r, 5000));
+      const c = await pair.x(pair.primary, [process.execPath, BUNDLE, 'check', '-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '--role', 'primary', '--rep-mode', 'sync', '--sync-wait-limit', '3', '--min-standbys', '0', '--format', 'json', '--no-alert'], { timeoutMs: 30_000 });
+      const v = JSON.parse(String(c.stdout)) as { severity: string; findings: Array<{ code: string; message: string }>; facts: Record<string, unknown> };
+      expect(v.severity).toBe('critical');
+      expect(v.findings.map((f) => f.code)).toEqual(['sync_commits_waiting']);
+      expect(v.findings[0].message).toMatch(/^1 session has waited [\d.]+ ?s for a synchronous standby \(limit 3 s\)/);
+      expect(v.facts).toMatchObject({ sync_waiting: 1, sync_standbys: 'slave' });
+      const ms = await pending;
       // The bound: the commit waits --sync-wait-limit, the next check releases the standby.
       expect(ms).toBeGreaterThanOrEqual(10_000 - 500);
       expect(ms).toBeLessThan(10_000 + INTERVAL_S * 1000 + SLACK_MS);
@@ -160,3 +170,53 @@ describe('rep-mode sync under pgsr watch: power loss of the standby (namespaces,
     expect(syncAlerts(sb).map((a) => a.level)).toEqual(['INFO', 'WARN', 'INFO']);
   }, 180_000);
 });
+
+for (const major of [15, 11]) {
+  describe(`rep-mode sync on PostgreSQL ${major}: promote, start and rebuild never carry a stale synchronous_standby_names`, () => {
+    let pair: LabPair;
+    let bindir: string;
+    beforeAll(async () => {
+      bindir = major === 15 ? await defaultBindir() : await installMajor(major);
+      pair = await labUp({ bindir });
+    });
+    afterAll(async () => {
+      if (pair) await labDown(pair);
+    });
+    const pgsr = async (args: string[]) => {
+      const r = await runPgsr([...args, '--bindir', bindir, '--rep-mode', 'sync', '--format', 'json'], { timeoutMs: 300_000 });
+      return JSON.parse(r.stdout.split('\n').at(-1) ?? '{}') as { outcome: string; steps: Array<{ step: string; status: string; detail?: string }> };
+    };
+    const step = (r: { steps: Array<{ step: string; detail?: string }> }) => r.steps.find((s) => s.step === 'synchronous_standby_names (rep-mode sync)')?.detail;
+    const autoConf = (node: LabNode) => readFileSync(join(node.data, 'postgresql.auto.conf'), 'utf8');
+
+    it('a standby carrying the old primary\'s names is promoted with none (its commits do not wait), and the old primary comes back as a standby with none', async () => {
+      // What pg_basebackup copies from a primary that ran synchronously: a name in postgresql.auto.conf.
+      await psql(pair, pair.standby, `ALTER SYSTEM SET synchronous_standby_names = '"gone"'`);
+      await psql(pair, pair.primary, `ALTER SYSTEM SET synchronous_standby_names = '"gone"'`);
+      await stopNode(pair, pair.primary, 'fast');
+      const p = await pgsr(['promote', '-D', pair.standby.data]);
+      expect(p.outcome).toBe('done');
+      // (written, not reloaded: what a reload or a restart would bring back counts too)
+      expect(step(p)).toBe(`the files set '"gone"' (not loaded yet), now '' (the new primary's manager names its standby once it streams)`);
+      expect(await psql(pair, pair.standby, 'SHOW synchronous_standby_names')).toBe('');
+      const t0 = Date.now();
+      await psql(pair, pair.standby, 'CREATE TABLE after_promote (n int); INSERT INTO after_promote VALUES (1)', { timeoutMs: 30_000 });
+      expect(Date.now() - t0).toBeLessThan(SLACK_MS);
+
+      // The old primary, rebuilt as a standby of the new one: its copied names are emptied before it starts.
+      const r = await pgsr(['rebuild', '-D', pair.primary.data, '--from', `host=127.0.0.1 port=${pair.standby.port} user=postgres application_name=slave`]);
+      expect(r.outcome).toBe('done');
+      expect(step(r)).toContain("synchronous_standby_names = ''");
+      expect(autoConf(pair.primary)).toMatch(/^synchronous_standby_names = ''$/m);
+      expect(autoConf(pair.primary)).not.toContain('"gone"');
+
+      // Stopped, a name written by hand, started as standby: emptied again before the start.
+      expect((await pgsr(['stop', '-D', pair.primary.data])).outcome).toBe('done');
+      writeFileSync(join(pair.primary.data, 'postgresql.auto.conf'), autoConf(pair.primary).replace("synchronous_standby_names = ''", `synchronous_standby_names = '"gone"'`));
+      const s = await pgsr(['start', '-D', pair.primary.data, '--as', 'standby']);
+      expect(s.outcome).toBe('done');
+      expect(step(s)).toContain("synchronous_standby_names = ''");
+      expect(await psql(pair, pair.primary, 'SHOW synchronous_standby_names')).toBe('');
+    }, 300_000);
+  });
+}
