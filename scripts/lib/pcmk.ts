@@ -147,25 +147,31 @@ export class PcmkLab {
   }
   /**
    * A writer on `node` (its namespace) committing numbered rows into `table` through the service
-   * address (VIP 10.77.0.100), one psql per row (connect timeout 2 s, each bounded by 5 s), as an
-   * application would: a row counts as acknowledged only when its INSERT returned success.
+   * address (VIP 10.77.0.100) as fast as one session can, as an application would: one psql
+   * session takes `INSERT ...; \echo N` lines, so N is printed only once its INSERT returned
+   * success (autocommit: acknowledged). A dead server is noticed by TCP (tcp_user_timeout 3 s),
+   * then a new session (connect timeout 2 s) continues with numbers never sent before (session
+   * index × 10^7 + k), so no number can be both unacknowledged once and acknowledged later.
    * `stop()` ends it (a stop file under /srv/pglab) and returns the acknowledged numbers.
    */
   startWriter(node: string, table: string, maxS = 150): { stop: () => Promise<number[]> } {
     const stopFile = join(this.dir, node, 'pglab', `stop-${table}`);
+    const stop = `/srv/pglab/stop-${table}`;
+    const conninfo = 'host=10.77.0.100 user=postgres dbname=postgres connect_timeout=2 tcp_user_timeout=3000 keepalives_idle=1 keepalives_interval=1 keepalives_count=2';
     const script = [
-      `end=$((SECONDS+${maxS})); i=0`,
-      `while [ $SECONDS -lt $end ] && [ ! -e /srv/pglab/stop-${table} ]; do`,
-      '  i=$((i+1))',
-      `  if timeout 5 psql -X -q -A -t "host=10.77.0.100 user=postgres dbname=postgres connect_timeout=2" -c "INSERT INTO ${table} VALUES ($i)" >/dev/null 2>&1; then echo "$i"; else sleep 0.1; fi`,
+      `end=$((SECONDS+${maxS})); s=0`,
+      `while [ $SECONDS -lt $end ] && [ ! -e ${stop} ]; do`,
+      '  s=$((s+1)); n=$((s*10000000))',
+      `  { while [ $SECONDS -lt $end ] && [ ! -e ${stop} ]; do n=$((n+1)); printf 'INSERT INTO ${table} VALUES (%d);\n\\\\echo %d\n' $n $n || exit 0; done; } | stdbuf -oL timeout $((end-SECONDS+1)) psql -X -q -v ON_ERROR_STOP=1 "${conninfo}" 2>/dev/null`,
+      `  [ -e ${stop} ] || sleep 0.1`,
       'done',
     ].join('\n');
-    const proc = execa(join(KIT, 'pcmk-lab'), ['x', node, 'bash', '-c', script], { env: { PCMK_LAB_DIR: this.dir }, timeout: (maxS + 30) * 1000, reject: false });
+    const proc = execa(join(KIT, 'pcmk-lab'), ['x', node, 'bash', '-c', script], { env: { PCMK_LAB_DIR: this.dir }, timeout: (maxS + 30) * 1000, reject: false, maxBuffer: 256 * 1024 * 1024 });
     return {
       stop: async () => {
         writeFileSync(stopFile, '');
         const r = await proc;
-        return String(r.stdout).split('\n').filter(Boolean).map(Number);
+        return String(r.stdout).split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
       },
     };
   }
