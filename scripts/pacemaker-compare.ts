@@ -51,13 +51,13 @@ async function writerSection(): Promise<string> {
     WRITER_START,
     '## Power loss with a writer: time to the first write, and acknowledged commits lost',
     '',
-    `A writer on the standby's node commits numbered rows through the service address (one psql per row, each bounded by 5 s); the primary's node loses power (freeze + link down, fencing on) 3 s in; the writer goes on 2 s past the first write on the new primary. Lost = rows whose INSERT returned success but that the new primary lacks. ${rounds} round(s), interleaved, measured ${new Date().toISOString().slice(0, 10)}.`,
+    `A writer on the standby's node commits numbered rows through the service address as fast as one session goes (autocommit, one INSERT per round trip; a dead server noticed by tcp_user_timeout 3 s, then a new session); the primary's node loses power (freeze + link down, fencing on) 3 s in; the writer goes on 2 s past the first write on the new primary. Lost = rows whose INSERT returned success but that the new primary lacks. ${rounds} round(s), interleaved, measured ${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| agent | first write on the new primary (s) | median (s) | rows acknowledged | acknowledged rows lost |',
     '|---|---|---|---|---|',
     ...rows,
     '',
-    "Under rep_mode=sync every commit waits for the standby's flush (synchronous_commit = on), so each acknowledged row is on the standby before the client hears of it; asynchronous replication may lose the last commits before a power loss (how many depends on timing: few rows at this write rate). The primary's monitor scores the standby 1000 only while it is synchronous and has flushed everything written before the monitor started; otherwise -INFINITY.",
+    "Under rep_mode=sync every commit waits for the standby's flush (synchronous_commit = on), so each acknowledged row is on the standby before the client hears of it; asynchronous replication may lose the last commits before a power loss: how many depends on where the WAL was at the instant (here 6 rows in one of three async rounds of pgsr, none for PAF's three; the same race for both, since PAF too runs the pair asynchronously). The primary's monitor scores the standby 1000 only while it is synchronous and has flushed everything written before the monitor started; otherwise -INFINITY.",
     WRITER_END,
   ].join('\n');
 }

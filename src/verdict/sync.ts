@@ -6,8 +6,10 @@
  *   in sync_state sync/quorum: every commit hangs until one connects → critical.
  * - Sessions waiting on SyncRep longer than the wait limit: the synchronous standby does not
  *   acknowledge (vanished while its walsender lingers until wal_sender_timeout) → critical.
- * - rep-mode sync wanted but synchronous_standby_names empty: commits are acknowledged by the
- *   primary alone (a failover may lose them) → warning with the reason.
+ * - rep-mode sync wanted but synchronous_standby_names empty, or synchronous_commit local/off:
+ *   commits are acknowledged by the primary alone (a failover may lose them) → warning with the
+ *   reason. (synchronous_commit can also be lowered per session or transaction: those commits
+ *   opt out of the guarantee; only the server's setting is visible here.)
  */
 import type { ReplicationRow, SyncReplicationState } from '../observation';
 import type { SyncSettings } from '../types';
@@ -25,8 +27,9 @@ export function judgeSync(sync: SyncReplicationState, rows: ReplicationRow[], se
   facts.synchronous_standby_names = sync.standbyNames;
   facts.sync_standbys = inSync.map((r) => r.applicationName).join(',');
   facts.sync_waiting = sync.waiting;
-  metrics.push({ label: 'sync_waiting', value: sync.waiting, unit: '', min: 0 });
   const named = sync.standbyNames.trim() !== '';
+  // Perfdata only where synchronous replication is configured or wanted (an async pair's output stays as it was).
+  if (named || mode === 'sync') metrics.push({ label: 'sync_waiting', value: sync.waiting, unit: '', min: 0 });
   const commitsWait = WAITING_COMMIT_LEVELS.has(sync.commit);
 
   if (named && commitsWait && inSync.length === 0) {
@@ -48,6 +51,9 @@ export function judgeSync(sync: SyncReplicationState, rows: ReplicationRow[], se
       unit: 's',
       threshold: String(limit),
     });
+  }
+  if (mode === 'sync' && named && !commitsWait) {
+    findings.push({ code: 'sync_degraded', severity: 'warning', message: `rep-mode sync but synchronous_commit = ${sync.commit}: commits do not wait for the synchronous standby, so a failover may lose acknowledged ones`, value: sync.commit });
   }
   if (mode === 'sync' && !named) {
     const streaming = rows.filter((r) => r.state === 'streaming');

@@ -92,8 +92,11 @@ describe('judge: synchronous replication on a primary', () => {
     expect(v.findings.map((f) => f.code)).toEqual(['sync_standby_missing']);
     expect(v.summary).toContain("synchronous_standby_names is '\"node2\"' but no synchronous standby is streaming: every commit waits (2 waiting now)");
   });
-  it('synchronous_commit local: nothing waits, no finding', () => {
+  it('synchronous_commit local: nothing waits, no finding; under rep-mode sync a warning', () => {
     expect(judge(obs(primary([], { standbyNames: '"node2"', commit: 'local' })), policy()).findings).toEqual([]);
+    const v = judge(obs(primary([row({ syncState: 'sync' })], { standbyNames: '"node2"', commit: 'local' })), policy({ repMode: 'sync', waitLimitS: 10 }));
+    expect(v.findings.map((f) => [f.code, f.severity])).toEqual([['sync_degraded', 'warning']]);
+    expect(v.summary).toContain('synchronous_commit = local: commits do not wait');
   });
   it('commits waiting beyond the limit: critical even while the walsender still streams', () => {
     const v = judge(obs(primary([row({ syncState: 'sync' })], { standbyNames: '"node2"', waiting: 1, longestWaitS: 14.5 })), policy({ repMode: 'sync', waitLimitS: 10 }));
