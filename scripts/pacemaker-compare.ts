@@ -47,6 +47,13 @@ async function writerSection(): Promise<string> {
     const r = got.get(v.label) ?? [];
     return `| ${v.label} | ${r.map((x) => x.s.toFixed(2)).join(' / ')} | ${median(r.map((x) => x.s)).toFixed(2)} | ${r.map((x) => x.acked).join(' / ')} | ${r.map((x) => x.lost).join(' / ')} |`;
   });
+  const lossNote = variants
+    .map((v) => {
+      const r = got.get(v.label) ?? [];
+      const lost = r.filter((x) => x.lost > 0);
+      return `${v.label}: ${lost.length ? `${lost.map((x) => x.lost).join(' + ')} rows lost in ${lost.length} of ${r.length} rounds` : `none lost in ${r.length} rounds`}`;
+    })
+    .join('; ');
   return [
     WRITER_START,
     '## Power loss with a writer: time to the first write, and acknowledged commits lost',
@@ -57,7 +64,7 @@ async function writerSection(): Promise<string> {
     '|---|---|---|---|---|',
     ...rows,
     '',
-    "Under rep_mode=sync every commit waits for the standby's flush (synchronous_commit = on), so each acknowledged row is on the standby before the client hears of it; asynchronous replication may lose the last commits before a power loss: how many depends on where the WAL was at the instant (here 6 rows in one of three async rounds of pgsr, none for PAF's three; the same race for both, since PAF too runs the pair asynchronously). The primary's monitor scores the standby 1000 only while it is synchronous and has flushed everything written before the monitor started; otherwise -INFINITY.",
+    `Under rep_mode=sync every commit waits for the standby's flush (synchronous_commit = on), so each acknowledged row is on the standby before the client hears of it; asynchronous replication may lose the last commits before a power loss: how many depends on where the WAL was at the instant (${lossNote}; the same race for every asynchronous pair). The primary's monitor scores the standby 1000 only while it is synchronous and has flushed everything written before the monitor started; otherwise -INFINITY.`,
     WRITER_END,
   ].join('\n');
 }
