@@ -135,6 +135,18 @@ export interface PrimaryState {
   slots: Array<{ name: string; active: boolean; walStatus: string | null }>;
   /** Synchronous replication as configured and as felt by committing sessions; absent when not read. */
   sync?: SyncReplicationState;
+  /** pg_stat_archiver's counters since its last reset; absent when not read. */
+  archiver?: ArchiverState;
+}
+
+/** pg_stat_archiver (PostgreSQL docs 28.2.13): counters since the statistics were last reset. */
+export interface ArchiverState {
+  /** WAL files archived successfully. */
+  archivedCount: number;
+  /** Failed attempts to archive a WAL file. */
+  failedCount: number;
+  /** Seconds since the last failure; null when none. */
+  lastFailedAgeS: number | null;
 }
 
 /**

@@ -8,11 +8,13 @@ import type { CheckConfig } from '../config/resolve';
 import { decideAlert, exitCodeFor, logLine } from '../dialect/clusterpro';
 import { renderJson } from '../dialect/json';
 import { renderNagios } from '../dialect/nagios';
+import { renderMetrics } from '../dialect/openmetrics';
 import { renderText } from '../dialect/text';
 import { sendAlert } from '../host/alert';
 import { makeLog } from '../host/log';
-import { readState, stateFileName, writeState } from '../host/state';
+import { readState, stateFileName, writeFileAtomic, writeState } from '../host/state';
 import { observe } from '../probe/observe';
+import type { Observation } from '../observation';
 import type { CommandResult } from '../types';
 import { judge, type CheckPolicy, type Verdict } from '../verdict/check';
 
@@ -54,9 +56,20 @@ export async function alertStep(cfg: CheckConfig, verdict: Verdict, now: Date, d
   return notes;
 }
 
-/** The output of one verdict in the configured dialect. */
-export function render(cfg: CheckConfig, verdict: Verdict, now: Date, notes: string[]): CommandResult {
+/**
+ * The output of one verdict in the configured dialect. `openmetrics`: the families of
+ * dialect/openmetrics.ts (OpenMetrics text on stdout; with `--textfile FILE`, the Prometheus text
+ * format that node_exporter's textfile collector reads, written to FILE.<pid>.tmp and renamed
+ * into place, nothing on stdout); exit code as for json.
+ */
+export async function render(cfg: CheckConfig, obs: Observation, verdict: Verdict, now: Date, notes: string[]): Promise<CommandResult> {
   switch (cfg.format) {
+    case 'openmetrics': {
+      const exitCode = exitCodeFor(verdict, cfg.warningIsError);
+      if (!cfg.watch.textfile) return { exitCode, stdout: [(await renderMetrics(obs, verdict, 'openmetrics')).trimEnd()], stderr: [] };
+      const problem = writeFileAtomic(cfg.watch.textfile, await renderMetrics(obs, verdict, 'prometheus'));
+      return problem ? { exitCode: Math.max(exitCode, 1), stdout: [], stderr: [`pgsr: textfile ${cfg.watch.textfile} not written: ${problem}`] } : { exitCode, stdout: [], stderr: [] };
+    }
     case 'nagios': {
       const r = renderNagios(verdict, { timeoutState: cfg.timeoutState, verbosity: cfg.verbosity });
       return { exitCode: r.exitCode, stdout: r.lines, stderr: [] };
@@ -91,5 +104,5 @@ export async function check(cfg: CheckConfig): Promise<CommandResult> {
   const verdict = judge(obs, policyOf(cfg));
   const now = new Date();
   const notes = alerting ? await alertStep(cfg, verdict, now, deadline) : [];
-  return render(cfg, verdict, now, notes);
+  return render(cfg, obs, verdict, now, notes);
 }

@@ -22,7 +22,10 @@ import { renderJson } from '../dialect/json';
 import { writeFileAtomic } from '../host/state';
 import { ProbeSession } from '../probe/observe';
 import type { CommandResult } from '../types';
-import { judge } from '../verdict/check';
+import { judge, type Verdict } from '../verdict/check';
+import type { Observation } from '../observation';
+import { renderMetrics } from '../dialect/openmetrics';
+import { startMetricsServer } from '../host/metrics-server';
 import { alertStep, policyOf } from './monitor';
 
 /** Emits a line at once (stdout is captured by the genw log output path: one line per event). */
@@ -35,7 +38,8 @@ function emit(line: string): void {
  * @returns exit code 0 after SIGTERM/SIGINT, else the exit code of the last failed check.
  */
 export async function watch(cfg: CheckConfig): Promise<CommandResult> {
-  if (cfg.format === 'nagios') throw new ConfigError('watch writes log lines, not Nagios status: use --format clusterpro, json or text');
+  if (cfg.format === 'nagios' || cfg.format === 'openmetrics') throw new ConfigError(`watch writes log lines, not ${cfg.format === 'nagios' ? 'Nagios status' : 'metrics'}: use --format clusterpro, json or text${cfg.format === 'openmetrics' ? ', and --metrics-listen ADDR:PORT for Prometheus' : ''}`);
+  if (cfg.watch.textfile) throw new ConfigError('--textfile is for check --format openmetrics; watch serves metrics with --metrics-listen ADDR:PORT');
   const session = new ProbeSession(cfg.connection, cfg.senderProbe);
   const policy = policyOf(cfg);
   const alerting = cfg.format === 'clusterpro' && cfg.alert.enabled;
@@ -48,18 +52,22 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
     session.abort();
     wake?.();
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-
   const startedAt = new Date();
   let iterations = 0;
   let failures = 0;
   let lastSignature: string | undefined;
   let lastLineAt = 0;
   let released: SyncRelease[] = [];
+  // The last observation, served by --metrics-listen (a scrape never opens a connection).
+  let served: { obs: Observation; verdict: Verdict; at: number } | undefined;
+  const metrics = cfg.watch.metricsListen
+    ? await startMetricsServer(cfg.watch.metricsListen, async (format, processMetrics) => (served ? renderMetrics(served.obs, served.verdict, format, { checks: iterations, consecutiveFailures: failures, lastCheckMs: served.at }, processMetrics) : undefined))
+    : undefined;
   const target = `${cfg.connection.host}:${cfg.connection.port}`;
   const mode = cfg.sync.repMode === 'sync' ? ` rep-mode=sync sync-wait-limit=${cfg.sync.waitLimitS}s` : '';
-  emit(`${localTimestamp(startedAt)} pgsr watch started pid=${process.pid} target=${target} interval=${cfg.watch.intervalS}s heartbeat=${cfg.watch.heartbeatS}s fail-after=${cfg.watch.failAfter}${mode}`);
+  emit(`${localTimestamp(startedAt)} pgsr watch started pid=${process.pid} target=${target} interval=${cfg.watch.intervalS}s heartbeat=${cfg.watch.heartbeatS}s fail-after=${cfg.watch.failAfter}${mode}${metrics ? ` metrics=http://${metrics.address}/metrics` : ''}`);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   try {
     while (!stopping) {
       const t0 = Date.now();
@@ -84,6 +92,7 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
       if (stopping) break;
       const verdict = judge(obs, policy);
       const now = new Date();
+      served = { obs, verdict, at: now.getTime() };
       const exitCode = exitCodeFor(verdict, cfg.warningIsError);
       const notes = alerting ? await alertStep(cfg, verdict, now, deadline) : [];
       iterations++;
@@ -127,6 +136,6 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    await session.close();
+    await Promise.all([session.close(), metrics?.close()]);
   }
 }

@@ -53,6 +53,7 @@ export function addCheckOptions(cmd: Command): Command {
     .option('--replay-paused <severity>', 'severity of paused WAL replay: ok|warning|critical (default warning; ok = only lag thresholds judge)')
     .option('-t, --timeout <seconds[:STATE]>', 'bound of the whole run: connect, queries, alert (default 10); Nagios: N:STATE reports a timeout as STATE')
     .addOption(new Option('--format <format>', 'output dialect (default clusterpro under CLUSTERPRO, nagios as check_pgsr, else text)').choices(OUTPUT_FORMATS as string[]))
+    .option('--textfile <file>', 'with --format openmetrics: write the metrics to this file atomically (node_exporter textfile collector) instead of stdout')
     .option('-v, --verbose', 'Nagios: more long output (repeat up to 3 times)', (_v: string, prev: number | undefined) => (prev ?? 0) + 1)
     .option('--warning-is-error', 'CLUSTERPRO: exit non-zero (4) on WARNING')
     .option('--no-alert', 'CLUSTERPRO: do not call clplogcmd')

@@ -13,6 +13,7 @@ export function watchCommand(run: (result: Promise<CommandResult>) => void): Com
     .option('--heartbeat <seconds>', 'seconds between heartbeat lines while nothing changes (default 300, 0 = none)')
     .option('--fail-after <n>', 'exit after this many consecutive failed checks (default 3, 0 = never)')
     .option('--status-file <file>', 'rewrite this JSON file atomically with the last verdict (schema pgsr.check/1 + watch)')
+    .option('--metrics-listen <addr:port>', 'also serve GET /metrics there (Prometheus text or OpenMetrics) from the last check; default: nothing listens')
     .action((_opts, command: Command) => {
       run(Promise.resolve().then(() => watch(configFrom(command, 'clusterpro'))));
     });

@@ -9,13 +9,12 @@
  * (pgsr's own connection), thresholds.ts (ranges, -w/-c, -t), lifecycle.ts (the lifecycle
  * commands' settings), values.ts (the small parsers).
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { ConfigError } from '../errors';
 import type { SenderProbePolicy } from '../observation';
 import { findOnPath } from '../host/which';
+import { defaultStateDir, detectFormat } from './defaults';
 import { SYNC_STATES, type ExpectedRole, type Severity, type SyncSettings, type SyncState } from '../types';
-import { integer, nonEmpty, oneOf, parseBool, parsePort, positiveNumber, str } from './values';
+import { integer, listenAddress, nonEmpty, oneOf, parseBool, parsePort, positiveNumber, str } from './values';
 import { expandNagiosThresholds, resolveThresholds, splitTimeoutState } from './thresholds';
 import { expandDbname, resolveConnection, type ConnectionSettings } from './connection';
 export { homeFromPasswd, type ConnectionSettings, type SslMode } from './connection';
@@ -23,8 +22,8 @@ import { type Conninfo } from './conninfo';
 import { readConfigFile, type RawSettings } from './file';
 
 /** Output renderings of a check. */
-export type OutputFormat = 'clusterpro' | 'nagios' | 'json' | 'text';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['clusterpro', 'nagios', 'json', 'text'];
+export type OutputFormat = 'clusterpro' | 'nagios' | 'json' | 'text' | 'openmetrics';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['clusterpro', 'nagios', 'json', 'text', 'openmetrics'];
 
 export type { CheckThresholds } from './thresholds';
 import type { CheckThresholds } from './thresholds';
@@ -39,6 +38,10 @@ export interface WatchSettings {
   failAfter: number;
   /** JSON file rewritten atomically with the last verdict, for other tools. */
   statusFile?: string;
+  /** `--metrics-listen ADDR:PORT`: serve /metrics there (none by default). */
+  metricsListen?: { host: string; port: number };
+  /** `--textfile FILE` (check --format openmetrics): node_exporter textfile, written atomically. */
+  textfile?: string;
 }
 
 /** A fully validated `pgsr check` configuration. */
@@ -142,6 +145,8 @@ export const CHECK_SETTING_KEYS = [
   'heartbeat',
   'fail-after',
   'status-file',
+  'textfile',
+  'metrics-listen',
   // lifecycle commands
   'pgdata',
   'bindir',
@@ -280,6 +285,8 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
     heartbeatS: hb ? positiveNumber(hb.value, 'seconds', hb.from, true) : 300,
     failAfter: fa ? integer(fa.value, fa.from, 0) : 3,
     statusFile: sf?.value,
+    metricsListen: listenAddress(pick('metrics-listen')),
+    textfile: pick('textfile')?.value,
   };
   const rm = pick('rep-mode');
   const swl = pick('sync-wait-limit');
@@ -326,22 +333,3 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
   };
   return { config, sources: { pick: (k, ck) => pick(k, ck), pickBool } };
 }
-
-/**
- * Default output format: CLUSTERPRO's when the process runs under CLUSTERPRO (CLP_* variables
- * of EXEC resources) or on a node where clplogcmd exists; plain text otherwise.
- */
-function detectFormat(env: NodeJS.ProcessEnv): OutputFormat {
-  if (Object.keys(env).some((k) => k.startsWith('CLP_'))) return 'clusterpro';
-  return findOnPath('clplogcmd', env.PATH, ['/usr/sbin/clplogcmd']) ? 'clusterpro' : 'text';
-}
-
-/** State directory: /var/lib/pgsr for root (as under a cluster manager), else the XDG state home. */
-function defaultStateDir(ctx: ResolveContext): string {
-  if (ctx.uid === 0) return '/var/lib/pgsr';
-  const base = nonEmpty(ctx.env.XDG_STATE_HOME) ?? join(nonEmpty(ctx.env.HOME) ?? homedir(), '.local', 'state');
-  return join(base, 'pgsr');
-}
-
-
-

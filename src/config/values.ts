@@ -28,6 +28,18 @@ export function parsePort(value: string, from: string): number {
   return n;
 }
 
+/**
+ * A listen address `ADDR:PORT` (`[v6]:PORT`): the address is required (nothing listens on every
+ * interface by accident). undefined when the setting is absent.
+ * @throws ConfigError for another form or a bad port.
+ */
+export function listenAddress(p: { value: string; from: string } | undefined): { host: string; port: number } | undefined {
+  if (!p) return undefined;
+  const m = /^\[([0-9A-Fa-f:.]+)\]:(\d+)$/.exec(p.value.trim()) ?? /^([^:\s[\]]+):(\d+)$/.exec(p.value.trim());
+  if (!m) throw new ConfigError(`${p.from}: '${p.value}' is not ADDR:PORT (e.g. 127.0.0.1:9187; an address is required)`);
+  return { host: m[1], port: parsePort(m[2], p.from) };
+}
+
 /** A whole number >= min. @throws ConfigError otherwise. */
 export function integer(value: string, from: string, min: number): number {
   const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;

@@ -10,7 +10,7 @@
  */
 import type { Client as PgClient } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
-import type { Observation, PrimaryState, ProbeFailure, ReplicationRow, SenderProbePolicy, ServerInfo, StandbyState, SyncReplicationState, WalReceiverInfo, WalsenderKind } from '../observation';
+import type { ArchiverState, Observation, PrimaryState, ProbeFailure, ReplicationRow, SenderProbePolicy, ServerInfo, StandbyState, SyncReplicationState, WalReceiverInfo, WalsenderKind } from '../observation';
 import type { PgRole } from '../types';
 import { probeSender, senderTarget } from './liveness';
 import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, primarySql, slotsSql, standbySql, unsupportedReason } from './versions';
@@ -106,7 +106,7 @@ export class ProbeSession {
       const build = (role: PgRole, results: Row[][], hasTimeline: boolean): Observation =>
         role === 'standby'
           ? { ok: true, target, server: server as ServerInfo, standby: toStandby(results[0][0], hasTimeline ? num(results[1]?.[0]?.timeline) : null), durationMs: Date.now() - started }
-          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms), sync: toSync(results[0][0]), ...splitWalsenders(results[1]), slots: (results[2] ?? []).map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) })) }, durationMs: Date.now() - started };
+          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms), sync: toSync(results[0][0]), archiver: toArchiver(results[0][0]), ...splitWalsenders(results[1]), slots: (results[2] ?? []).map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) })) }, durationMs: Date.now() - started };
 
       // Role and version known from the previous observation (a kept connection): everything in
       // one round trip. A changed role fails the role's statements or shows in the first row:
@@ -207,6 +207,11 @@ function num(v: unknown): number | null {
 }
 function str(v: unknown): string | null {
   return v === null || v === undefined ? null : String(v);
+}
+
+/** The archiver's counters from the primary position row (PRIMARY_POSITION_SQL). */
+function toArchiver(r: Row): ArchiverState {
+  return { archivedCount: num(r.archived_count) ?? 0, failedCount: num(r.archive_failed_count) ?? 0, lastFailedAgeS: num(r.archive_last_failed_age_s) };
 }
 
 /** Synchronous replication facts from the primary position row (PRIMARY_POSITION_SQL). */

@@ -132,7 +132,8 @@ ORDER BY r.application_name, r.pid`;
 /**
  * The primary's current LSN and timeline (timeline = first 8 hex digits of the WAL file name),
  * wal_sender_timeout, and synchronous replication: the names in effect, synchronous_commit, and
- * the sessions waiting for a synchronous standby (wait event SyncRep, 10+). Read before the
+ * the sessions waiting for a synchronous standby (wait event SyncRep, 10+), the archiver's
+ * counters (pg_stat_archiver: one row, readable by everyone). Read before the
  * pg_stat_replication query, so a standby's flush_lsn ≥ this current_lsn means it holds every
  * commit acknowledged before this probe began (lifecycle/sync-plan.ts).
  */
@@ -141,9 +142,12 @@ export const PRIMARY_POSITION_SQL = `SELECT pg_current_wal_lsn()::text AS curren
   (SELECT setting::float8 FROM pg_settings WHERE name = 'wal_sender_timeout') AS wal_sender_timeout_ms,
   current_setting('synchronous_standby_names') AS sync_standby_names,
   current_setting('synchronous_commit') AS sync_commit,
-  w.waiting, w.longest_wait_s
+  w.waiting, w.longest_wait_s,
+  a.archived_count::float8 AS archived_count, a.failed_count::float8 AS archive_failed_count,
+  extract(epoch FROM now() - a.last_failed_time)::float8 AS archive_last_failed_age_s
 FROM (SELECT count(*)::int AS waiting, extract(epoch FROM max(now() - state_change))::float8 AS longest_wait_s
-      FROM pg_stat_activity WHERE wait_event = 'SyncRep') AS w`;
+      FROM pg_stat_activity WHERE wait_event = 'SyncRep') AS w
+  CROSS JOIN pg_stat_archiver AS a`;
 
 /** Count of WAL segments waiting to be archived (.ready files in pg_wal/archive_status). */
 export function archiveReadySql(versionNum: number): string {
