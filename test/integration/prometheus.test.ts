@@ -1,8 +1,9 @@
 /**
  * Prometheus / OpenMetrics on a real pair: `pgsr watch --metrics-listen` scraped by a real
  * Prometheus server (Debian `prometheus`) on loopback, values read back through Prometheus's
- * HTTP API while replication lags and then breaks; `promtool check metrics` on both exposition
- * formats and on `check --format openmetrics --textfile`; `promtool check rules` on the shipped
+ * HTTP API while replication lags and then breaks (Prometheus negotiates OpenMetrics, so its parser
+ * checks that exposition); `promtool check metrics` on the text format of the watch and of
+ * `check --format openmetrics --textfile`; `promtool check rules` on the shipped
  * alert rules, loaded into that Prometheus and seen pending once replication is broken.
  */
 import { execa, type ResultPromise } from 'execa';
@@ -130,6 +131,10 @@ describe('Prometheus / OpenMetrics', () => {
   it('Prometheus reads the values; lag and a break of replication show as lag, severity, finding and a pending alert', async () => {
     expect((await promtool(['check', 'rules', RULES])).exitCode).toBe(0);
     await waitFor('scraped', async () => (await query('pgsr_up')) === 1, 20_000);
+    // Prometheus asks for OpenMetrics (its Accept header) and its own parser took the answer:
+    // this is the check of the OpenMetrics output (promtool 2.42 lints the 0.0.4 text format only).
+    const targets = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ health: string; lastError: string }> } };
+    expect(targets.data.activeTargets).toMatchObject([{ health: 'up', lastError: '' }]);
     expect(await query('pgsr_severity')).toBe(0);
     expect(await query('pgsr_walreceiver_streaming')).toBe(1);
 
