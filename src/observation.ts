@@ -52,6 +52,14 @@ export interface StandbyState {
   replayLagBytes: number | null;
   /** Seconds since the last replayed transaction's commit (`pg_last_xact_replay_timestamp()`). */
   lastReplayAgeS: number | null;
+  /**
+   * Kept sessions (watch) only: the WAL not yet replayed arrived at most this many seconds ago
+   * (the last earlier observation whose received position had not passed today's replay
+   * position). No transaction waiting for replay can be older, whatever the age of the last
+   * replayed one. Absent when unknown (one-shot check, first observations, after a walreceiver
+   * restart until replay passes what was received before it).
+   */
+  pendingAtMostS?: number;
   /** `pg_is_wal_replay_paused()`. */
   replayPaused: boolean;
   /**

@@ -22,6 +22,9 @@
  *   waits for it. Nobody else.
  */
 import type { PrimaryState, ReplicationRow } from '../observation';
+import { lsnValue } from '../probe/lsn';
+
+export { lsnValue };
 
 /** A standby taken out of synchronous_standby_names because commits waited for it. */
 export interface SyncRelease {
@@ -50,12 +53,6 @@ export interface SyncPlan {
   released: SyncRelease[];
   /** One line: why this value. */
   reason: string;
-}
-
-/** `X/Y` LSN text to a comparable number (bigint); null for null or malformed. */
-export function lsnValue(lsn: string | null | undefined): bigint | null {
-  const m = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(lsn ?? '');
-  return m ? (BigInt(`0x${m[1]}`) << 32n) + BigInt(`0x${m[2]}`) : null;
 }
 
 /** A standby name as synchronous_standby_names wants it: a double-quoted identifier. */

@@ -13,6 +13,7 @@ import type { ConnectionSettings } from '../config/resolve';
 import type { ArchiverState, Observation, PrimaryState, ProbeFailure, ReplicationRow, SenderProbePolicy, ServerInfo, StandbyState, SyncReplicationState, WalReceiverInfo, WalsenderKind } from '../observation';
 import type { PgRole } from '../types';
 import { probeSender, senderTarget } from './liveness';
+import { lsnValue } from './lsn';
 import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, primarySql, slotsSql, standbySql, unsupportedReason } from './versions';
 import { TaggedError, classify, closeClient, connectClient, destroy, isServerError } from './connect';
 
@@ -53,6 +54,7 @@ export class ProbeSession {
    */
   async observe(deadline: number): Promise<Observation> {
     const obs = await this.observeSql(deadline);
+    if (obs.ok && obs.standby) this.notePending(obs.standby, Date.now());
     const w = obs.ok ? obs.standby?.walreceiver : undefined;
     const p = this.senderProbe;
     if (!obs.ok || !obs.standby || !w || !p || w.status !== 'streaming' || w.lastMsgAgeS === null || w.lastMsgAgeS < p.afterS) return obs;
@@ -69,6 +71,42 @@ export class ProbeSession {
     obs.durationMs += obs.standby.senderProbe.ms;
     this.lastAnswered = obs.standby.senderProbe.result === 'answered' ? { target, at: Date.now() } : undefined;
     return obs;
+  }
+
+  /** Received positions of earlier observations, oldest first (kept sessions only; ≤ 1 h, ≤ 4096). */
+  private received: Array<{ at: number; lsn: bigint }> = [];
+  /** After a walreceiver restart: the furthest position received before it (see notePending). */
+  private receivedFloor: bigint | undefined;
+  private walreceiverPid: number | null | undefined;
+
+  /**
+   * Sets `pendingAtMostS` from the history of received positions: WAL past the current replay
+   * position R arrived after the last earlier observation whose received position was ≤ R.
+   * A walreceiver restart re-receives from a segment start (positions go back): the history is
+   * dropped and trusted again only once R has passed everything received before the restart.
+   */
+  private notePending(s: StandbyState, now: number): void {
+    const recv = lsnValue(s.receiveLsn);
+    const replay = lsnValue(s.replayLsn);
+    const pid = s.walreceiver?.pid ?? null;
+    const last = this.received.at(-1);
+    if ((this.walreceiverPid !== undefined && pid !== this.walreceiverPid) || (recv !== null && last && recv < last.lsn)) {
+      const max = this.received.reduce<bigint | undefined>((m, x) => (m === undefined || x.lsn > m ? x.lsn : m), this.receivedFloor);
+      this.received = [];
+      this.receivedFloor = max;
+    }
+    this.walreceiverPid = pid;
+    if (replay !== null && (this.receivedFloor === undefined || replay >= this.receivedFloor)) {
+      this.receivedFloor = undefined;
+      for (let i = this.received.length - 1; i >= 0; i--) {
+        if (this.received[i].lsn <= replay) {
+          s.pendingAtMostS = (now - this.received[i].at) / 1000;
+          break;
+        }
+      }
+    }
+    if (recv !== null) this.received.push({ at: now, lsn: recv });
+    while (this.received.length > 4096 || (this.received.length && now - this.received[0].at > 3_600_000)) this.received.shift();
   }
 
   /** The last sender probe that was answered (kept sessions only). */

@@ -84,8 +84,13 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
     thresholdFinding(findings, 'replay_lag_bytes', lagBytes, 'B', policy.thresholds.lagBytes, (v) => `replay lag ${v}`);
   }
   // Seconds of lag only while something received is not yet replayed: an idle primary sends
-  // no transactions, and the age of the last replayed one is not lag.
-  const lagS = lagBytes === 0 ? 0 : s.lastReplayAgeS;
+  // no transactions, and the age of the last replayed one is not lag. A kept session also knows
+  // when the pending WAL arrived at the latest: nothing pending is older than that, so a
+  // checkpoint record behind paused replay on an idle pair does not read as "lag = age of the
+  // last commit" (the one-shot check cannot know, and keeps the upper bound).
+  const cap = s.pendingAtMostS;
+  const lagS = lagBytes === 0 ? 0 : s.lastReplayAgeS === null ? null : cap !== undefined ? Math.min(s.lastReplayAgeS, cap) : s.lastReplayAgeS;
+  if (lagBytes !== 0 && cap !== undefined && s.lastReplayAgeS !== null && cap < s.lastReplayAgeS) facts.pending_wal_at_most_s = round3(cap);
   if (lagS !== null) {
     const v = Math.max(0, round3(lagS));
     metrics.push(metric('replay_lag_seconds', v, 's', policy.thresholds.lagSeconds));

@@ -183,6 +183,13 @@ describe('what counts as a standby on a real primary', () => {
       const labels = parsePluginOutput(r.stdout).perf.map((p) => p.label);
       expect(labels).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds', 'slave_2_replay_lag_bytes', 'slave_2_flush_lag_bytes', 'slave_2_replay_lag_seconds']);
       expect(Number(parsePluginOutput(r.stdout).perf.find((p) => p.label === 'standbys')?.value)).toBe(2);
+      // One of the two goes down: the one still streaming under the same name does not hide it.
+      await stopNode(pair, node, 'fast');
+      await waitFor('one row named slave left', async () => (await psql(pair, pair.primary, "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'slave'")) === '1', 30_000);
+      const down = await nagios(pair.primary.port, '--role', 'primary', '--application-name', 'slave', '--min-standbys', '2');
+      expect(down.exitCode, down.stdout).toBe(2);
+      expect(down.stdout.split('\n')[0]).toMatch(/^PGSR CRITICAL - primary 127\.0\.0\.1:\d+: 1 streaming standby, at least 2 expected/);
+      expect(parsePluginOutput(down.stdout).perf.map((p) => p.label)).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds']);
     } finally {
       await stopNode(pair, node, 'immediate');
     }

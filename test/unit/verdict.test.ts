@@ -118,6 +118,18 @@ describe('judge: standby', () => {
     expect(judge(standby({ replayLagBytes: 100, lastReplayAgeS: 61 }), policy({ thresholds: t })).findings[0].code).toBe('replay_lag_seconds');
     expect(judge(standby({}, { lastMsgAgeS: 31 }), policy({ thresholds: t })).findings[0].code).toBe('primary_silence');
   });
+  it('replay lag seconds: capped by how long ago the pending WAL arrived (kept sessions), never by more than the age of the last commit', () => {
+    const t = { lagBytes: {}, lagSeconds: { critical: parseRange('60', 'seconds') }, silenceSeconds: {} };
+    // A checkpoint record behind paused replay on an idle pair: the last commit is 1000 s old, the pending WAL 2 s.
+    const v = judge(standby({ replayLagBytes: 120, lastReplayAgeS: 1000, pendingAtMostS: 2 }), policy({ thresholds: t, replayPausedSeverity: 'ok' }));
+    expect(v.findings).toEqual([]);
+    expect(v.metrics.find((m) => m.label === 'replay_lag_seconds')?.value).toBe(2);
+    expect(v.facts.pending_wal_at_most_s).toBe(2);
+    // Pending WAL older than the last commit cannot lower the figure below the commit's age.
+    expect(judge(standby({ replayLagBytes: 120, lastReplayAgeS: 70, pendingAtMostS: 500 }), policy({ thresholds: t })).findings.map((f) => f.code)).toEqual(['replay_lag_seconds']);
+    // Without history (one-shot check): the age of the last commit, as before.
+    expect(judge(standby({ replayLagBytes: 120, lastReplayAgeS: 1000 }), policy({ thresholds: t })).findings.map((f) => f.code)).toEqual(['replay_lag_seconds']);
+  });
   it('role mismatch: a standby that became primary is critical', () => {
     const v = judge(primary([row()]), policy({ expectedRole: 'standby' }));
     expect(v.findings.map((f) => f.code)).toEqual(['role_mismatch']);
