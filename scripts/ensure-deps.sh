@@ -10,8 +10,8 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing+=(postgre
 command -v python3 >/dev/null 2>&1 || missing+=(python3)        # clpsim kit
 command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)       # TLS test: a self-signed server certificate
-# Pacemaker tests (a real two-node cluster, ocf-tester, the OCF DTD; iptables to cut one port), fault suite (tini, ip), Prometheus test (prometheus, promtool).
-for pkg in pacemaker corosync pacemaker-cli-utils resource-agents resource-agents-paf crmsh tini iproute2 iptables libxml2-utils prometheus; do
+# Pacemaker tests (a real two-node cluster, ocf-tester, the OCF DTD; iptables to cut one port), fault suite (tini, ip), Prometheus test (prometheus, promtool), Pgpool-II test (pgpool2: pgpool, pcp_*, pg_md5).
+for pkg in pacemaker corosync pacemaker-cli-utils resource-agents resource-agents-paf crmsh tini iproute2 iptables libxml2-utils prometheus pgpool2; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

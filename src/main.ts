@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { checkCommand, type CommandResult } from './cli/check';
 import { lifecycleCommands } from './cli/lifecycle';
 import { ocfCommand } from './cli/ocf';
+import { pgpoolCommand } from './cli/pgpool';
 import { watchCommand } from './cli/watch';
 import { NAGIOS_EXIT } from './dialect/nagios';
 import { EXIT } from './dialect/clusterpro';
@@ -71,6 +72,7 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
   program.addCommand(checkCommand((p) => (pending = p), asCheckPgsr ? 'nagios' : undefined));
   program.addCommand(watchCommand((p) => (pending = p)));
   for (const c of lifecycleCommands((p) => (pending = p))) program.addCommand(c);
+  program.addCommand(pgpoolCommand((p) => (pending = p)));
   program
     .command('ocf')
     .description('OCF resource agent (Pacemaker promotable clone); configuration from OCF_RESKEY_* only')

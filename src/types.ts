@@ -7,7 +7,8 @@
 export type PgRole = 'primary' | 'standby';
 
 /** What the caller expects the server to be; `auto` asks `pg_is_in_recovery()`. */
-export type ExpectedRole = PgRole | 'auto';
+/** The role a check expects; `pgsr check --role pgpool` checks a Pgpool-II and its backends instead. */
+export type ExpectedRole = PgRole | 'auto' | 'pgpool';
 
 /**
  * Monitoring severity, the four states of the Nagios plugin guidelines

@@ -5,6 +5,7 @@
  * (host/), all within the run's --timeout.
  */
 import type { CheckConfig } from '../config/resolve';
+import { ConfigError } from '../errors';
 import { decideAlert, exitCodeFor, logLine } from '../dialect/clusterpro';
 import { renderJson } from '../dialect/json';
 import { renderNagios } from '../dialect/nagios';
@@ -62,9 +63,10 @@ export async function alertStep(cfg: CheckConfig, verdict: Verdict, now: Date, d
  * format that node_exporter's textfile collector reads, written to FILE.<pid>.tmp and renamed
  * into place, nothing on stdout); exit code as for json.
  */
-export async function render(cfg: CheckConfig, obs: Observation, verdict: Verdict, now: Date, notes: string[]): Promise<CommandResult> {
+export async function render(cfg: CheckConfig, obs: Observation | undefined, verdict: Verdict, now: Date, notes: string[]): Promise<CommandResult> {
   switch (cfg.format) {
     case 'openmetrics': {
+      if (!obs) throw new ConfigError('this check has no metrics rendering: use --format clusterpro, nagios, json or text');
       const exitCode = exitCodeFor(verdict, cfg.warningIsError);
       if (!cfg.watch.textfile) return { exitCode, stdout: [(await renderMetrics(obs, verdict, 'openmetrics')).trimEnd()], stderr: [] };
       const problem = writeFileAtomic(cfg.watch.textfile, await renderMetrics(obs, verdict, 'prometheus'));

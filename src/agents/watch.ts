@@ -39,6 +39,7 @@ function emit(line: string): void {
  */
 export async function watch(cfg: CheckConfig): Promise<CommandResult> {
   if (cfg.format === 'nagios' || cfg.format === 'openmetrics') throw new ConfigError(`watch writes log lines, not ${cfg.format === 'nagios' ? 'Nagios status' : 'metrics'}: use --format clusterpro, json or text${cfg.format === 'openmetrics' ? ', and --metrics-listen ADDR:PORT for Prometheus' : ''}`);
+  if (cfg.expectedRole === 'pgpool') throw new ConfigError('watch checks one PostgreSQL server; run pgsr check --role pgpool from the monitor instead');
   if (cfg.watch.textfile) throw new ConfigError('--textfile is for check --format openmetrics; watch serves metrics with --metrics-listen ADDR:PORT');
   const session = new ProbeSession(cfg.connection, cfg.senderProbe);
   const policy = policyOf(cfg);

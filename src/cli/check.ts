@@ -10,6 +10,7 @@ import { collect, typedSettings } from './settings';
 export type { CommandResult } from '../types';
 import type { CommandResult } from '../types';
 import { check } from '../agents/monitor';
+import { pgpoolCheck } from '../agents/pgpool-check';
 
 /** Adds the connection options shared by every command that talks to a server. */
 export function addConnectionOptions(cmd: Command): Command {
@@ -28,7 +29,7 @@ export function addConnectionOptions(cmd: Command): Command {
 /** Adds the options of a replication check (shared by `check` and `watch`). */
 export function addCheckOptions(cmd: Command): Command {
   return addConnectionOptions(cmd)
-    .option('--role <role>', 'expected role: standby|primary|auto (auto asks pg_is_in_recovery())')
+    .option('--role <role>', 'expected role: standby|primary|auto (auto asks pg_is_in_recovery()); pgpool: -h/-p name a Pgpool-II, checked against its backends')
     .option('--primary-host <host>', 'standby: the expected sender host (e.g. the floating IP)')
     .option('--primary-port <port>', 'standby: the expected sender port')
     .option('--application-name <name>', 'primary: a standby that must be streaming (repeatable)', collect)
@@ -90,7 +91,12 @@ export function checkCommand(run: (result: Promise<CommandResult>) => void, defa
   addCheckOptions(cmd)
     .option('-H, --hostname <host>', 'server host, as monitoring plugins name it (same as -h)')
     .action((_opts, command: Command) => {
-      run(Promise.resolve().then(() => check(configFrom(command, defaultFormat))));
+      run(
+        Promise.resolve().then(() => {
+          const cfg = configFrom(command, defaultFormat);
+          return cfg.expectedRole === 'pgpool' ? pgpoolCheck(cfg) : check(cfg);
+        }),
+      );
     });
   return cmd;
 }

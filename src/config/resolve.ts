@@ -255,7 +255,7 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
   const connection = resolveConnection(pick, cliConn, fileConn, ctx, osUser);
 
   const roleSetting = pick('role');
-  const expectedRole = roleSetting ? oneOf(roleSetting.value, ['standby', 'primary', 'auto'] as const, roleSetting.from) : 'auto';
+  const expectedRole = roleSetting ? oneOf(roleSetting.value, ['standby', 'primary', 'auto', 'pgpool'] as const, roleSetting.from) : 'auto';
   const ph = pick('primary-host');
   const pp = pick('primary-port');
   const applicationNames = pickList('application-name');

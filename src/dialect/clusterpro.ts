@@ -68,6 +68,12 @@ export const EVENT_ID: Record<FindingCode, number> & { recovered: number } = {
   sync_standby_missing: 12,
   sync_commits_waiting: 12,
   sync_degraded: 12,
+  pgpool_primary_mismatch: 14,
+  pgpool_two_primaries: 14,
+  pgpool_standby_detached: 14,
+  pgpool_backend_down: 14,
+  pgpool_backend_unreachable: 14,
+  pgpool_no_standby: 14,
   insufficient_privilege: 10,
   unsupported_version: 10,
 };

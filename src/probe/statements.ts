@@ -11,6 +11,8 @@ export const SQL = {
   roleAndVersion: "SELECT pg_is_in_recovery() AS r, current_setting('server_version_num')::int AS v",
   /** v: server_version_num. */
   versionNum: "SELECT current_setting('server_version_num')::int AS v",
+  /** status, received_tli and the conninfo (password obfuscated) of the walreceiver (no row: none). */
+  walReceiverTimeline: 'SELECT status, received_tli, conninfo FROM pg_stat_wal_receiver',
   /** status of the walreceiver (no row: none). */
   walReceiverStatus: 'SELECT status FROM pg_stat_wal_receiver',
   /** status and conninfo of the walreceiver. */

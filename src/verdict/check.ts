@@ -51,7 +51,13 @@ export type FindingCode =
   | 'slot_unreserved'
   | 'sync_standby_missing'
   | 'sync_commits_waiting'
-  | 'sync_degraded';
+  | 'sync_degraded'
+  | 'pgpool_primary_mismatch'
+  | 'pgpool_two_primaries'
+  | 'pgpool_standby_detached'
+  | 'pgpool_backend_down'
+  | 'pgpool_backend_unreachable'
+  | 'pgpool_no_standby';
 
 /**
  * The class of a finding decides the CLUSTERPRO exit code and the OCF hardness:
@@ -90,6 +96,12 @@ export const FINDING_CLASS: Record<FindingCode, FindingClass> = {
   sync_standby_missing: 'replication',
   sync_commits_waiting: 'replication',
   sync_degraded: 'replication',
+  pgpool_primary_mismatch: 'role',
+  pgpool_two_primaries: 'role',
+  pgpool_standby_detached: 'replication',
+  pgpool_backend_down: 'replication',
+  pgpool_backend_unreachable: 'connection',
+  pgpool_no_standby: 'replication',
 };
 
 /** One judged fact. `value`/`unit`/`threshold` are set for measured findings. */

@@ -1,0 +1,41 @@
+/**
+ * `pgsr check --role pgpool -h POOLHOST -p 9999`: asks Pgpool-II for SHOW POOL_NODES, then each
+ * backend for its real role and replication (same probe as `pgsr check`, in parallel, bounded by
+ * the run's timeout), judges the two views (verdict/pgpool.ts) and renders the verdict in the
+ * configured dialect (CLUSTERPRO with alerts, Nagios, JSON, text).
+ */
+import type { CheckConfig, ConnectionSettings } from '../config/resolve';
+import { ConfigError } from '../errors';
+import type { Observation } from '../observation';
+import { observe } from '../probe/observe';
+import { showPoolNodes } from '../probe/pgpool';
+import type { CommandResult } from '../types';
+import { judgePgpool } from '../verdict/pgpool';
+import { alertStep, render } from './monitor';
+
+/** The same connection settings (user, password sources, TLS) for another host and port. */
+function backendConnection(base: ConnectionSettings, host: string, port: number): ConnectionSettings {
+  const c: ConnectionSettings = { ...base, host, port };
+  Object.defineProperty(c, 'envPassword', { value: base.envPassword, enumerable: false });
+  return c;
+}
+
+/** Runs the Pgpool-II check. Never throws for runtime faults. */
+export async function pgpoolCheck(cfg: CheckConfig): Promise<CommandResult> {
+  if (cfg.format === 'openmetrics') throw new ConfigError('--role pgpool renders as clusterpro, nagios, json or text (not openmetrics)');
+  const started = Date.now();
+  const deadline = started + cfg.timeoutMs;
+  const alerting = cfg.format === 'clusterpro' && cfg.alert.enabled;
+  const reserve = alerting ? Math.min(2000, Math.floor(cfg.timeoutMs / 4)) : 0;
+  const pool = await showPoolNodes(cfg.connection, deadline - reserve);
+  const backends = new Map<number, Observation>();
+  if (pool.ok) {
+    const observed = await Promise.all(pool.nodes.filter((n) => n.status !== 'unused').map(async (n) => [n.id, await observe(backendConnection(cfg.connection, n.host, n.port), deadline - reserve)] as const));
+    for (const [id, o] of observed) backends.set(id, o);
+  }
+  const target = { host: cfg.connection.host, port: cfg.connection.port };
+  const verdict = judgePgpool(target, pool, backends, Date.now() - started);
+  const now = new Date();
+  const notes = alerting ? await alertStep(cfg, verdict, now, deadline) : [];
+  return render(cfg, undefined, verdict, now, notes);
+}

@@ -1,0 +1,110 @@
+/**
+ * Pgpool-II adapter, pure part: the placeholders of failover_command and follow_primary_command
+ * (Pgpool-II 4.2+ docs "failover_command", "follow_primary_command"; the order of the sample
+ * scripts failover.sh.sample / follow_primary.sh.sample) and what each call means.
+ */
+import { ConfigError } from '../errors';
+
+/** failover_command's `%d %h %p %D %m %H %M %P %r %R %N %S`. Node ids are -1 when Pgpool has none. */
+export interface FailoverArgs {
+  failedId: number;
+  failedHost: string;
+  failedPort: number;
+  failedPgdata: string;
+  /** The new main node: the promotion candidate; -1 when no node is left (Pgpool docs). */
+  newMainId: number;
+  newMainHost: string;
+  oldMainId: number;
+  /** The primary before the failure; -1 when Pgpool knew none. */
+  oldPrimaryId: number;
+  newMainPort: number;
+  newMainPgdata: string;
+  oldPrimaryHost: string;
+  oldPrimaryPort: number;
+}
+
+/** follow_primary_command's `%d %h %p %D %m %H %M %P %r %R`: node %d must follow the new primary %m. */
+export interface FollowArgs {
+  nodeId: number;
+  host: string;
+  port: number;
+  pgdata: string;
+  newPrimaryId: number;
+  newPrimaryHost: string;
+  oldMainId: number;
+  oldPrimaryId: number;
+  newPrimaryPort: number;
+  newPrimaryPgdata: string;
+}
+
+const int = (v: string | undefined, what: string): number => {
+  if (v === undefined || !/^-?\d+$/.test(v.trim())) throw new ConfigError(`${what}: '${v ?? ''}' is not a number (check the placeholders in pgpool.conf)`);
+  return Number(v);
+};
+
+/**
+ * Parses failover_command's arguments in the sample script's order.
+ * @throws ConfigError naming the placeholder when one is missing or not a number.
+ */
+export function parseFailoverArgs(a: string[]): FailoverArgs {
+  if (a.length < 12) throw new ConfigError(`failover needs 12 arguments (%d %h %p %D %m %H %M %P %r %R %N %S), got ${a.length}`);
+  return {
+    failedId: int(a[0], '%d'),
+    failedHost: a[1],
+    failedPort: int(a[2], '%p'),
+    failedPgdata: a[3],
+    newMainId: int(a[4], '%m'),
+    newMainHost: a[5],
+    oldMainId: int(a[6], '%M'),
+    oldPrimaryId: int(a[7], '%P'),
+    newMainPort: int(a[8], '%r'),
+    newMainPgdata: a[9],
+    oldPrimaryHost: a[10],
+    oldPrimaryPort: int(a[11], '%S'),
+  };
+}
+
+/**
+ * Parses follow_primary_command's arguments in the sample script's order.
+ * @throws ConfigError naming the placeholder when one is missing or not a number.
+ */
+export function parseFollowArgs(a: string[]): FollowArgs {
+  if (a.length < 10) throw new ConfigError(`follow-primary needs 10 arguments (%d %h %p %D %m %H %M %P %r %R), got ${a.length}`);
+  return {
+    nodeId: int(a[0], '%d'),
+    host: a[1],
+    port: int(a[2], '%p'),
+    pgdata: a[3],
+    newPrimaryId: int(a[4], '%m'),
+    newPrimaryHost: a[5],
+    oldMainId: int(a[6], '%M'),
+    oldPrimaryId: int(a[7], '%P'),
+    newPrimaryPort: int(a[8], '%r'),
+    newPrimaryPgdata: a[9],
+  };
+}
+
+/** What a failover_command call asks for. */
+export type FailoverDecision =
+  | { kind: 'standby-failed'; why: string }
+  | { kind: 'no-candidate'; why: string }
+  | { kind: 'promote'; why: string };
+
+/**
+ * A failed standby needs no promotion; a failed primary needs the new main node promoted, unless
+ * Pgpool has none left (`%m` = -1) or names the failed node itself.
+ */
+export function decideFailover(a: FailoverArgs): FailoverDecision {
+  const failed = `node ${a.failedId} (${a.failedHost}:${a.failedPort})`;
+  if (a.failedId !== a.oldPrimaryId) return { kind: 'standby-failed', why: `${failed} was a standby (the primary is node ${a.oldPrimaryId}): nothing to promote` };
+  if (a.newMainId < 0) return { kind: 'no-candidate', why: `the primary ${failed} failed and Pgpool has no node left to promote (%m = -1): the cluster has no standby left` };
+  if (a.newMainId === a.failedId) return { kind: 'no-candidate', why: `the primary ${failed} failed and Pgpool names it as the new main node: nothing to promote` };
+  return { kind: 'promote', why: `the primary ${failed} failed: promote node ${a.newMainId} (${a.newMainHost}:${a.newMainPort})` };
+}
+
+/** The application_name to keep when re-pointing a standby: from its current conninfo, else `node<id>`. */
+export function applicationNameOf(conninfo: string | null, nodeId: number): string {
+  const m = /(?:^|\s)application_name\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/.exec(conninfo ?? '');
+  const v = m?.[1].replace(/^'|'$/g, '').replace(/\\(.)/g, '$1');
+  return v && v !== '' ? v : `node${nodeId}`;
+}

@@ -1,0 +1,196 @@
+/**
+ * The Pgpool-II adapter: `pgsr pgpool failover` (failover_command) and `pgsr pgpool
+ * follow-primary` (follow_primary_command), replacing seed 001's failover.sh / follow_master.sh.
+ * Pgpool ignores the exit status of both, so every outcome is one line on stderr (Pgpool's log)
+ * and in `--log-file`, and a failure also runs `--on-failure` (an alert hook).
+ *
+ * failover: a failed standby needs nothing (its replication slot on the primary is dropped when
+ * `--slot-name` names it); a failed primary: the old primary must not answer as a primary any
+ * more (a local one is stopped first, a remote one that still answers blocks the promotion: two
+ * primaries), the candidate must answer as a standby (already primary: nothing promoted twice),
+ * then pg_promote() over SQL (12+), or pg_ctl promote on a local data directory before 12.
+ *
+ * follow-primary: a running standby is re-pointed at the new primary (ALTER SYSTEM
+ * primary_conninfo + reload from 13; a restart of a local server before) and must stream on the
+ * new primary's timeline; a running standby that cannot (diverged) is rebuilt locally by
+ * `pgsr rebuild` (pg_rewind first, pg_basebackup if that fails); then pcp_attach_node.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LifecycleConfig } from '../config/lifecycle';
+import { oneLine } from '../errors';
+import { loadExeca } from '../host/execa';
+import { runAs } from '../host/exec';
+import { pcpAttachNode, type PcpSettings } from '../host/pcp';
+import { appendFileSync } from 'node:fs';
+import { rebuild, start, stop } from '../lifecycle/actions';
+import { binaries, remoteConnection, roleOf, sql } from '../lifecycle/steps';
+import { SQL } from '../probe/statements';
+import { PRIMARY_POSITION_SQL } from '../probe/versions';
+import type { CommandResult } from '../types';
+import { applicationNameOf, decideFailover, type FailoverArgs, type FollowArgs } from './pgpool-plan';
+
+/** Options of the pgpool commands besides the lifecycle ones. */
+export interface PgpoolOptions {
+  pcp: PcpSettings;
+  /** Replication slot of a standby, `%d` = its node id (e.g. `node%d`); unset: slots are left alone. */
+  slotName?: string;
+  /** Also append each line here (Pgpool's own log may be elsewhere). */
+  logFile?: string;
+  /** Run on failure (sh -c), with PGSR_EVENT and PGSR_MESSAGE in the environment; bounded by 10 s. */
+  onFailure?: string;
+}
+
+type Outcome = 'done' | 'already' | 'refused' | 'failed';
+
+const conninfo = (cfg: LifecycleConfig, host: string, port: number, extra = '') => `host=${host} port=${port} user=${cfg.common.connection.user} dbname=postgres${extra}`;
+const isLocal = (pgdata: string) => pgdata !== '' && existsSync(join(pgdata, 'PG_VERSION'));
+
+async function finish(event: string, outcome: Outcome, summary: string, notes: string[], opts: PgpoolOptions): Promise<CommandResult> {
+  const line = `pgsr pgpool ${event}: ${outcome}: ${summary}${notes.length ? ` [${notes.join('; ')}]` : ''}`;
+  if (opts.logFile) {
+    try {
+      appendFileSync(opts.logFile, `${new Date().toISOString()} ${line}\n`);
+    } catch (err) {
+      notes.push(`log file not written: ${oneLine(err)}`);
+    }
+  }
+  const bad = outcome === 'refused' || outcome === 'failed';
+  if (bad && opts.onFailure) {
+    const r = await (await loadExeca())('/bin/sh', ['-c', opts.onFailure], { reject: false, timeout: 10_000, forceKillAfterDelay: 500, stdin: 'ignore', env: { PGSR_EVENT: event, PGSR_MESSAGE: line } });
+    if (r.exitCode !== 0) notes.push(`--on-failure exit ${r.exitCode ?? 'timeout'}`);
+  }
+  return { exitCode: bad ? 1 : 0, stdout: [], stderr: [line] };
+}
+
+/** failover_command. Never throws. */
+export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, a: FailoverArgs): Promise<CommandResult> {
+  const deadline = Date.now() + cfg.common.timeoutMs;
+  const notes: string[] = [];
+  const d = decideFailover(a);
+  try {
+    if (d.kind === 'no-candidate') return finish('failover', 'failed', d.why, notes, opts);
+    if (d.kind === 'standby-failed') {
+      if (opts.slotName && a.oldPrimaryId >= 0) {
+        const slot = opts.slotName.replace(/%d/g, String(a.failedId));
+        const primary = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
+        const dropped = await sql(primary, Math.min(deadline, Date.now() + 5000), async (q) => (await q('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active', [slot])).length).catch((err: Error) => {
+          notes.push(`slot ${slot} not dropped: ${err.message}`);
+          return 0;
+        });
+        if (dropped) notes.push(`replication slot ${slot} dropped on the primary`);
+      }
+      return finish('failover', 'done', d.why, notes, opts);
+    }
+    // Never two primaries: the old primary must not answer as one.
+    const oldConn = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
+    const oldRole = await roleOf(oldConn, Math.min(deadline, Date.now() + 3000));
+    if (oldRole === 'primary') {
+      if (!isLocal(a.failedPgdata)) return finish('failover', 'refused', `the old primary ${a.oldPrimaryHost}:${a.oldPrimaryPort} still answers as a primary and its data directory is not on this host: not promoting node ${a.newMainId} (two primaries); stop it, then promote by hand (pgsr promote)`, notes, opts);
+      const s = await stop({ ...cfg, pgdata: a.failedPgdata, hostGiven: false, portGiven: false });
+      if (s.outcome !== 'done' && s.outcome !== 'already') return finish('failover', 'refused', `the old primary still answers as a primary and could not be stopped (${s.summary}): not promoting`, notes, opts);
+      notes.push(`the old primary still answered: stopped (${s.summary})`);
+    } else notes.push(`old primary ${a.oldPrimaryHost}:${a.oldPrimaryPort}: ${oldRole === null ? 'does not answer' : 'answers as a standby'}`);
+
+    const cand = remoteConnection(cfg, conninfo(cfg, a.newMainHost, a.newMainPort));
+    const info = await sql(cand, Math.min(deadline, Date.now() + 5000), async (q) => (await q(SQL.roleAndVersion))[0]).catch((err: Error) => err);
+    if (info instanceof Error) return finish('failover', 'refused', `the candidate node ${a.newMainId} (${a.newMainHost}:${a.newMainPort}) cannot be reached (${info.message}): nothing promoted`, notes, opts);
+    if (info.r !== true) return finish('failover', 'already', `node ${a.newMainId} (${a.newMainHost}:${a.newMainPort}) is already a primary: nothing promoted twice`, notes, opts);
+    const t0 = Date.now();
+    if (Number(info.v) >= 120000) {
+      await sql(cand, deadline, async (q) => {
+        if ((await q(SQL.promoteNoWait))[0].ok !== true) throw new Error('pg_promote() returned false');
+      });
+    } else if (isLocal(a.newMainPgdata)) {
+      const bin = binaries({ ...cfg, pgdata: a.newMainPgdata }, Math.floor(Number(info.v) / 10000));
+      const r = await runAs(cfg.common.osUser, bin.pg_ctl as string, ['promote', '-D', a.newMainPgdata], { timeoutMs: Math.max(1000, deadline - Date.now()) });
+      if (r.exitCode !== 0) return finish('failover', 'failed', `pg_ctl promote of node ${a.newMainId} failed: ${r.stderr.trim().split('\n').at(-1) ?? r.exitCode}`, notes, opts);
+    } else {
+      return finish('failover', 'refused', `node ${a.newMainId} runs PostgreSQL ${info.v} (no pg_promote() before 12) and its data directory ${a.newMainPgdata} is not on this host`, notes, opts);
+    }
+    const writable = await sql(cand, deadline, async (q) => {
+      for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
+        if ((await q(SQL.inRecovery))[0].r === false) return true;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return false;
+    }).catch(() => false);
+    if (!writable) return finish('failover', 'failed', `node ${a.newMainId} was signalled to promote but is still in recovery at the deadline`, notes, opts);
+    return finish('failover', 'done', `${d.why}: promoted in ${Date.now() - t0} ms`, notes, opts);
+  } catch (err) {
+    return finish('failover', 'failed', oneLine(err), notes, opts);
+  }
+}
+
+/** Waits (bounded) until the node streams from `port` on timeline `tli`. */
+async function streamsOn(cfg: LifecycleConfig, node: string, port: number, tli: number, untilMs: number): Promise<boolean> {
+  const conn = remoteConnection(cfg, node);
+  for (let i = 0; i < 1000 && Date.now() < untilMs; i++) {
+    const r = await sql(conn, Math.min(untilMs, Date.now() + 3000), async (q) => (await q(SQL.walReceiverTimeline))[0]).catch(() => undefined);
+    if (r && r.status === 'streaming' && Number(r.received_tli) === tli && new RegExp(`port=${port}\\b`).test(String(r.conninfo ?? ''))) return true;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  return false;
+}
+
+/** follow_primary_command. Never throws. */
+export async function pgpoolFollow(cfg: LifecycleConfig, opts: PgpoolOptions, a: FollowArgs): Promise<CommandResult> {
+  const deadline = Date.now() + cfg.common.timeoutMs;
+  const notes: string[] = [];
+  const who = `node ${a.nodeId} (${a.host}:${a.port})`;
+  try {
+    if (a.nodeId === a.newPrimaryId) return finish('follow-primary', 'already', `${who} is the new primary`, notes, opts);
+    const np = remoteConnection(cfg, conninfo(cfg, a.newPrimaryHost, a.newPrimaryPort));
+    const pos = await sql(np, Math.min(deadline, Date.now() + 5000), async (q) => ({ role: (await q(SQL.inRecovery))[0].r, tl: Number((await q(PRIMARY_POSITION_SQL))[0].timeline) })).catch((err: Error) => err);
+    if (pos instanceof Error || pos.role !== false) return finish('follow-primary', 'refused', `the new primary ${a.newPrimaryHost}:${a.newPrimaryPort} is not a primary (${pos instanceof Error ? pos.message : 'in recovery'}): ${who} left as it is`, notes, opts);
+    const node = conninfo(cfg, a.host, a.port);
+    const nodeConn = remoteConnection(cfg, node);
+    const state = await sql(nodeConn, Math.min(deadline, Date.now() + 5000), async (q) => {
+      const rv = (await q(SQL.roleAndVersion))[0];
+      const w = rv.r === true ? (await q(SQL.walReceiverTimeline)).at(0) : undefined;
+      const ci = rv.r === true && Number(rv.v) >= 120000 ? String((await q(SQL.primaryConninfo))[0].c) : String(w?.conninfo ?? '');
+      return { standby: rv.r === true, version: Number(rv.v), conninfo: ci };
+    }).catch(() => undefined);
+    const app = applicationNameOf(state?.conninfo ?? null, a.nodeId);
+    const upstream = conninfo(cfg, a.newPrimaryHost, a.newPrimaryPort, ` application_name=${app}`).replace(' dbname=postgres', '');
+    // Pgpool calls this for every node but the new primary, the failed old primary included: a
+    // node that is not running is skipped, as Pgpool's follow_primary.sh.sample does (a failed
+    // primary comes back only by an operator's rebuild, never by itself).
+    if (!state) return finish('follow-primary', 'done', `${who} is not running: skipped (when it returns: pgsr rebuild --from '${upstream}', then pcp_attach_node -n ${a.nodeId})`, notes, opts);
+    if (!state.standby) return finish('follow-primary', 'refused', `${who} answers as a primary: not turned into a standby automatically (it may hold writes the new primary lacks); rebuild it by hand (pgsr rebuild --force)`, notes, opts);
+
+    let how = '';
+    if (state?.standby) {
+      // Re-point without copying: only a walreceiver restart (13+: primary_conninfo reloads).
+      if (state.version >= 130000) {
+        await sql(nodeConn, deadline, async (q) => {
+          await q(`ALTER SYSTEM SET primary_conninfo = '${upstream.replace(/'/g, "''")}'`);
+          await q(SQL.reloadConf);
+        });
+        how = 're-pointed (ALTER SYSTEM primary_conninfo + reload)';
+      } else if (isLocal(a.pgdata)) {
+        const local = { ...cfg, pgdata: a.pgdata, hostGiven: false, portGiven: false };
+        const s = await stop(local);
+        const r = s.outcome === 'done' || s.outcome === 'already' ? await start({ ...local, as: 'standby', primaryConninfo: upstream }) : s;
+        if (r.outcome !== 'done' && r.outcome !== 'already') notes.push(`restart with the new primary_conninfo failed: ${r.summary}`);
+        how = 're-pointed (primary_conninfo + restart)';
+      }
+      if (how && (await streamsOn(cfg, node, a.newPrimaryPort, pos.tl, Math.min(deadline - 5000, Date.now() + 30_000)))) notes.push(how);
+      else {
+        if (how) notes.push(`${how} but not streaming on timeline ${pos.tl}: diverged, rebuilding`);
+        how = '';
+      }
+    }
+    if (!how) {
+      if (!isLocal(a.pgdata)) return finish('follow-primary', 'failed', `${who} cannot follow by re-pointing and its data directory ${a.pgdata} is not on this host: rebuild it there (pgsr rebuild --from '${upstream}')`, notes, opts);
+      const r = await rebuild({ ...cfg, pgdata: a.pgdata, hostGiven: false, portGiven: false, from: upstream, primaryConninfo: upstream, method: 'auto', discardOld: true });
+      if (r.outcome !== 'done' && r.outcome !== 'already') return finish('follow-primary', 'failed', `rebuild of ${who} from the new primary failed: ${r.summary}`, notes, opts);
+      notes.push(`rebuilt: ${r.summary}`);
+    }
+    const attach = await pcpAttachNode(opts.pcp, a.nodeId, Math.max(1000, Math.min(10_000, deadline - Date.now())));
+    if (attach) return finish('follow-primary', 'failed', `${who} follows ${a.newPrimaryHost}:${a.newPrimaryPort} but was not attached: ${attach}`, notes, opts);
+    return finish('follow-primary', 'done', `${who} streams from the new primary ${a.newPrimaryHost}:${a.newPrimaryPort} (timeline ${pos.tl}) and is attached`, notes, opts);
+  } catch (err) {
+    return finish('follow-primary', 'failed', oneLine(err), notes, opts);
+  }
+}

@@ -1,0 +1,72 @@
+/** `pgsr pgpool failover|follow-primary`: commander wiring of the Pgpool-II adapter (src/agents/pgpool.ts). */
+import { Command } from 'commander';
+import { pgpoolFailover, pgpoolFollow, type PgpoolOptions } from '../agents/pgpool';
+import { parseFailoverArgs, parseFollowArgs } from '../agents/pgpool-plan';
+import { resolveLifecycleConfig } from '../config/lifecycle';
+import { parsePort } from '../config/values';
+import { ConfigError } from '../errors';
+import type { CommandResult } from '../types';
+import { addConnectionOptions } from './check';
+import { typedSettings } from './settings';
+
+type Runner = (result: Promise<CommandResult>) => void;
+const PGPOOL_KEYS = ['pcp-host', 'pcp-port', 'pcp-user', 'pcp-passfile', 'slot-name', 'log-file', 'on-failure'];
+
+function withOptions(cmd: Command, timeoutS: number): Command {
+  return addConnectionOptions(cmd)
+    .option('--bindir <dir>', 'PostgreSQL bin directory (pg_ctl, pg_rewind, pg_basebackup for local data directories)')
+    .option('-t, --timeout <seconds>', `bound of the whole command (default ${timeoutS})`)
+    .option('--pcp-host <host>', 'PCP host for pcp_attach_node (default localhost)')
+    .option('--pcp-port <port>', 'PCP port (default 9898)')
+    .option('--pcp-user <user>', 'PCP user (default pgpool); its password from --pcp-passfile, PCPPASSFILE or ~/.pcppass')
+    .option('--pcp-passfile <file>', 'PCP password file (hostname:port:username:password)')
+    .option('--slot-name <template>', 'failover of a standby: drop its replication slot on the primary, %d = node id (e.g. node%d)')
+    .option('--log-file <file>', 'also append each outcome line here')
+    .option('--on-failure <command>', 'run on a refusal or failure (sh -c; PGSR_EVENT, PGSR_MESSAGE in its environment)')
+    .option('--log-level <level>', 'diagnostics on stderr');
+}
+
+function settings(command: Command, timeoutS: number) {
+  const raw = typedSettings(command);
+  if (raw.password !== undefined) throw new ConfigError('a password is never accepted on the command line: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
+  const str = (k: string) => (raw[k] === undefined ? undefined : String(raw[k]));
+  const opts: PgpoolOptions = {
+    pcp: { host: str('pcp-host') ?? 'localhost', port: str('pcp-port') ? parsePort(str('pcp-port') as string, '--pcp-port') : 9898, user: str('pcp-user') ?? 'pgpool', passfile: str('pcp-passfile') ?? process.env.PCPPASSFILE },
+    slotName: str('slot-name'),
+    logFile: str('log-file'),
+    onFailure: str('on-failure'),
+  };
+  for (const k of PGPOOL_KEYS) delete raw[k];
+  const cfg = resolveLifecycleConfig({ ...raw, format: 'text', alert: false }, { env: process.env, uid: process.getuid?.() ?? -1 }, { timeoutS });
+  return { cfg, opts };
+}
+
+/** The `pgpool` command with its two subcommands, in the argument order of Pgpool-II's sample scripts. */
+export function pgpoolCommand(run: Runner): Command {
+  const cmd = new Command('pgpool').description("Pgpool-II's failover_command and follow_primary_command").helpOption('--help', 'display help for command');
+  cmd.addCommand(
+    withOptions(new Command('failover'), 60)
+      .description('failover_command: pgsr pgpool failover [options] %d %h %p %D %m %H %M %P %r %R %N %S')
+      .helpOption('--help', 'display help for command')
+      .argument('<placeholders...>', '%d %h %p %D %m %H %M %P %r %R %N %S')
+      .action((placeholders: string[], _o, command: Command) => {
+        run(Promise.resolve().then(() => {
+          const { cfg, opts } = settings(command, 60);
+          return pgpoolFailover(cfg, opts, parseFailoverArgs(placeholders));
+        }));
+      }),
+  );
+  cmd.addCommand(
+    withOptions(new Command('follow-primary'), 300)
+      .description('follow_primary_command: pgsr pgpool follow-primary [options] %d %h %p %D %m %H %M %P %r %R')
+      .helpOption('--help', 'display help for command')
+      .argument('<placeholders...>', '%d %h %p %D %m %H %M %P %r %R')
+      .action((placeholders: string[], _o, command: Command) => {
+        run(Promise.resolve().then(() => {
+          const { cfg, opts } = settings(command, 300);
+          return pgpoolFollow(cfg, opts, parseFollowArgs(placeholders));
+        }));
+      }),
+  );
+  return cmd;
+}
