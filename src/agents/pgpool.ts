@@ -39,6 +39,32 @@ export interface PgpoolOptions {
   logFile?: string;
   /** Run on failure (sh -c), with PGSR_EVENT and PGSR_MESSAGE in the environment; bounded by 10 s. */
   onFailure?: string;
+  /**
+   * How to act on another host when a data directory is not here, e.g. `ssh -T postgres@%h`: its
+   * words (%h = the node's host) followed by one argument, the shell command to run there.
+   */
+  remotePrefix?: string;
+  /** pgsr on the other host (default `pgsr`, the packaged /usr/bin/pgsr). */
+  remotePgsr: string;
+}
+
+/** A word for a POSIX shell command line: single-quoted. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** argv of a command run on `host` through the remote prefix (pure). */
+export function remoteArgv(prefix: string, host: string, command: string[]): string[] {
+  return [...prefix.trim().split(/\s+/).map((w) => w.replace(/%h/g, host)), command.map(shellQuote).join(' ')];
+}
+
+/** Runs a command on another host through --remote-prefix: its first output line (what happened), or why it failed. */
+async function onHost(opts: PgpoolOptions, host: string, command: string[], timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+  const argv = remoteArgv(opts.remotePrefix as string, host, command);
+  const r = await (await loadExeca())(argv[0], argv.slice(1), { reject: false, timeout: Math.max(1000, timeoutMs), forceKillAfterDelay: 1000, stdin: 'ignore', all: true });
+  const lines = String(r.all ?? '').trim().split('\n').filter((l) => l.trim() !== '');
+  if (r.exitCode === 0) return { ok: true, detail: lines[0] ?? 'done' };
+  return { ok: false, detail: r.timedOut ? `${argv[0]} timed out` : `exit ${r.exitCode ?? '?'}: ${lines.slice(-4).join(' / ')}` };
 }
 
 type Outcome = 'done' | 'already' | 'refused' | 'failed';
@@ -105,8 +131,11 @@ export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, 
       const bin = binaries({ ...cfg, pgdata: a.newMainPgdata }, Math.floor(Number(info.v) / 10000));
       const r = await runAs(cfg.common.osUser, bin.pg_ctl as string, ['promote', '-D', a.newMainPgdata], { timeoutMs: Math.max(1000, deadline - Date.now()) });
       if (r.exitCode !== 0) return finish('failover', 'failed', `pg_ctl promote of node ${a.newMainId} failed: ${r.stderr.trim().split('\n').at(-1) ?? r.exitCode}`, notes, opts);
+    } else if (opts.remotePrefix) {
+      const done = await onHost(opts, a.newMainHost, [cfg.bindir ? join(cfg.bindir, 'pg_ctl') : 'pg_ctl', 'promote', '-D', a.newMainPgdata], deadline - Date.now());
+      if (!done.ok) return finish('failover', 'failed', `pg_ctl promote of node ${a.newMainId} through --remote-prefix failed: ${done.detail}`, notes, opts);
     } else {
-      return finish('failover', 'refused', `node ${a.newMainId} runs PostgreSQL ${info.v} (no pg_promote() before 12) and its data directory ${a.newMainPgdata} is not on this host`, notes, opts);
+      return finish('failover', 'refused', `node ${a.newMainId} runs PostgreSQL ${info.v} (no pg_promote() before 12) and its data directory ${a.newMainPgdata} is not on this host (no --remote-prefix)`, notes, opts);
     }
     const writable = await sql(cand, deadline, async (q) => {
       for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
@@ -175,14 +204,21 @@ export async function pgpoolFollow(cfg: LifecycleConfig, opts: PgpoolOptions, a:
         if (r.outcome !== 'done' && r.outcome !== 'already') notes.push(`restart with the new primary_conninfo failed: ${r.summary}`);
         how = 're-pointed (primary_conninfo + restart)';
       }
-      if (how && (await streamsOn(cfg, node, a.newPrimaryPort, pos.tl, Math.min(deadline - 5000, Date.now() + 30_000)))) notes.push(how);
+      if (how && (await streamsOn(cfg, node, a.newPrimaryPort, pos.tl, Math.min(deadline - 5000, Date.now() + 15_000)))) notes.push(how);
       else {
         if (how) notes.push(`${how} but not streaming on timeline ${pos.tl}: diverged, rebuilding`);
         how = '';
       }
     }
+    if (!how && !isLocal(a.pgdata)) {
+      if (!opts.remotePrefix) return finish('follow-primary', 'failed', `${who} cannot follow by re-pointing and its data directory ${a.pgdata} is not on this host (no --remote-prefix): rebuild it there (pgsr rebuild --from '${upstream}')`, notes, opts);
+      const cmd = [...opts.remotePgsr.trim().split(/\s+/), 'rebuild', '-D', a.pgdata, '--from', upstream, '--primary-conninfo', upstream, '--discard-old', '-U', cfg.common.connection.user, ...(cfg.bindir ? ['--bindir', cfg.bindir] : []), '--format', 'text'];
+      const done = await onHost(opts, a.host, cmd, deadline - Date.now() - 10_000);
+      if (!done.ok) return finish('follow-primary', 'failed', `rebuild of ${who} on its host through --remote-prefix failed: ${done.detail}`, notes, opts);
+      notes.push(`rebuilt on ${a.host} through --remote-prefix: ${done.detail}`);
+      how = 'rebuilt remotely';
+    }
     if (!how) {
-      if (!isLocal(a.pgdata)) return finish('follow-primary', 'failed', `${who} cannot follow by re-pointing and its data directory ${a.pgdata} is not on this host: rebuild it there (pgsr rebuild --from '${upstream}')`, notes, opts);
       const r = await rebuild({ ...cfg, pgdata: a.pgdata, hostGiven: false, portGiven: false, from: upstream, primaryConninfo: upstream, method: 'auto', discardOld: true });
       if (r.outcome !== 'done' && r.outcome !== 'already') return finish('follow-primary', 'failed', `rebuild of ${who} from the new primary failed: ${r.summary}`, notes, opts);
       notes.push(`rebuilt: ${r.summary}`);

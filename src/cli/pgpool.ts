@@ -10,7 +10,7 @@ import { addConnectionOptions } from './check';
 import { typedSettings } from './settings';
 
 type Runner = (result: Promise<CommandResult>) => void;
-const PGPOOL_KEYS = ['pcp-host', 'pcp-port', 'pcp-user', 'pcp-passfile', 'slot-name', 'log-file', 'on-failure'];
+const PGPOOL_KEYS = ['pcp-host', 'pcp-port', 'pcp-user', 'pcp-passfile', 'slot-name', 'log-file', 'on-failure', 'remote-prefix', 'remote-pgsr'];
 
 function withOptions(cmd: Command, timeoutS: number): Command {
   return addConnectionOptions(cmd)
@@ -23,6 +23,8 @@ function withOptions(cmd: Command, timeoutS: number): Command {
     .option('--slot-name <template>', 'failover of a standby: drop its replication slot on the primary, %d = node id (e.g. node%d)')
     .option('--log-file <file>', 'also append each outcome line here')
     .option('--on-failure <command>', 'run on a refusal or failure (sh -c; PGSR_EVENT, PGSR_MESSAGE in its environment)')
+    .option('--remote-prefix <command>', "act on a node whose data directory is not here through this, e.g. 'ssh -T postgres@%h' (%h = the node's host; the command follows as one argument)")
+    .option('--remote-pgsr <command>', 'pgsr on the other hosts (default pgsr)')
     .option('--log-level <level>', 'diagnostics on stderr');
 }
 
@@ -35,6 +37,8 @@ function settings(command: Command, timeoutS: number) {
     slotName: str('slot-name'),
     logFile: str('log-file'),
     onFailure: str('on-failure'),
+    remotePrefix: str('remote-prefix'),
+    remotePgsr: str('remote-pgsr') ?? 'pgsr',
   };
   for (const k of PGPOOL_KEYS) delete raw[k];
   const cfg = resolveLifecycleConfig({ ...raw, format: 'text', alert: false }, { env: process.env, uid: process.getuid?.() ?? -1 }, { timeoutS });

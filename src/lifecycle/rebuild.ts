@@ -1,7 +1,7 @@
 /** `pgsr rebuild`: pg_rewind, else pg_basebackup, keeping the node's own configuration files. */
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ConnectionSettings } from '../config/resolve';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { ConfigError } from '../errors';
@@ -114,6 +114,21 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
         }
       } else {
         const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+        // A data directory that is a mount point cannot be renamed (EBUSY): its contents are
+        // discarded (--discard-old only) and the copy goes into it directly.
+        if (isMountPoint(pgdata)) {
+          if (!cfg.discardOld) {
+            run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: `${pgdata} is a mount point: the old data cannot be moved aside (give --discard-old to replace it)` });
+            continue;
+          }
+          const t = Date.now();
+          for (const e of readdirSync(pgdata)) rmSync(join(pgdata, e), { recursive: true, force: true });
+          const r = await runAs(osUser, bin.pg_basebackup as string, ['-D', pgdata, '-d', from, '-X', 'stream', '-c', 'fast', '-w'], { timeoutMs: run.remaining(), env: passEnv });
+          run.steps.push({ step: 'pg_basebackup -X stream -c fast (into the mount point, old data discarded)', status: r.exitCode === 0 ? 'done' : 'failed', detail: r.exitCode === 0 ? pgdata : lastLine(r), ms: Date.now() - t });
+          if (r.exitCode !== 0) continue;
+          used = 'pg_basebackup';
+          break;
+        }
         const newDir = `${pgdata}.pgsr-new-${stamp}`;
         const t = Date.now();
         mkdirSync(newDir, { mode: 0o700 });
@@ -203,4 +218,18 @@ function savedConf(pgdata: string): Record<string, string> {
     if (name.endsWith('.conf') || name === 'recovery.done') out[name] = readFileSync(join(pgdata, name), 'utf8');
   }
   return out;
+}
+
+/**
+ * True when `dir` is a mount point (listed in /proc/self/mountinfo, or on another device than its
+ * parent): it cannot be renamed.
+ */
+function isMountPoint(dir: string): boolean {
+  try {
+    const unescape = (p: string) => p.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+    if (readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => unescape(l.split(' ')[4] ?? '') === dir)) return true;
+    return statSync(dir).dev !== statSync(dirname(dir)).dev;
+  } catch {
+    return false;
+  }
 }

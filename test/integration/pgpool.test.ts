@@ -11,11 +11,12 @@
  * is refused in the log, nothing promoted twice.
  */
 import { execa } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { psql, startNode, stopNode, waitFor } from '../../scripts/lib/lab';
 import { pgpoolLabDown, pgpoolLabUp, pgpoolStart, pgpoolStop, poolNodes, poolQuery, type PgpoolLab } from '../../scripts/lib/pgpool-lab';
-import { BASE_PATH, BUNDLE } from '../helpers/run';
+import { BASE_PATH, BUNDLE, REPO } from '../helpers/run';
 
 let lab: PgpoolLab;
 beforeAll(async () => {
@@ -119,6 +120,36 @@ describe('Pgpool-II with three backends', () => {
     expect(nowhere.stderr).toMatch(/pgsr pgpool failover: refused: the candidate node 2 \(127\.0\.0\.1:1\) cannot be reached/);
     expect(await psql(lab.pair, n[2], 'SELECT pg_is_in_recovery()')).toBe('t');
   }, 60_000);
+
+  it('a standby that diverged on another host: follow-primary rebuilds it there through --remote-prefix (pg_rewind, else pg_basebackup), then attaches it', async () => {
+    const [n0, n1] = lab.nodes;
+    // The failed old primary (node 0, timeline 1) comes back on its own as a primary, takes a
+    // write the new primary never sees, and is then started as a standby: it cannot follow.
+    await startNode(lab.pair, n0);
+    await psql(lab.pair, n0, 'CREATE TABLE diverged (n int)');
+    await stopNode(lab.pair, n0, 'fast');
+    writeFileSync(join(n0.data, 'standby.signal'), '');
+    writeFileSync(join(n0.data, 'pgsr-lab-standby.conf'), `primary_conninfo = 'host=127.0.0.1 port=${n1.port} user=postgres application_name=node0'\nrecovery_target_timeline = 'latest'\n`);
+    await startNode(lab.pair, n0);
+    // Its data directory as another host sees it: here an empty directory, there the real one.
+    const remoteDir = mkdtempSync('/tmp/pgsr-remote-');
+    const sim = join(REPO, 'lab', 'pgpool', 'remote-sim');
+    const t0 = Date.now();
+    const r = await execa(process.execPath, [BUNDLE, 'pgpool', 'follow-primary', '-U', 'postgres', '--bindir', lab.pair.bindir, '--pcp-host', '127.0.0.1', '--pcp-port', String(lab.pcpPort), '--pcp-user', 'pgpool', '--pcp-passfile', lab.pcpPassFile, '--log-file', lab.pgsrLog, '--remote-prefix', `${sim} %h`, '--remote-pgsr', `${process.execPath} ${BUNDLE}`, '0', '127.0.0.1', String(n0.port), remoteDir, '1', '127.0.0.1', '0', '0', String(n1.port), n1.data], {
+      env: { PATH: BASE_PATH, PGSR_REMOTE_SIM_MAP: `${remoteDir}=${n0.data}` },
+      extendEnv: false,
+      reject: false,
+      timeout: 300_000,
+    });
+    console.log(`pgpool: diverged standby rebuilt through --remote-prefix and attached in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/pgsr pgpool follow-primary: done: node 0 .* streams from the new primary .* and is attached \[.*not streaming on timeline 2: diverged, rebuilding; rebuilt on 127\.0\.0\.1 through --remote-prefix: pgsr rebuild: done: rebuilt by (pg_rewind|pg_basebackup) from /);
+    await waitFor('node 0 up as a standby', async () => (await statuses()) === '0:up:standby 1:up:primary 2:up:standby', 30_000);
+    expect(await psql(lab.pair, n0, "SELECT to_regclass('diverged') IS NULL")).toBe('t');
+    // Back to the seed's setting for the last test: node 0 down.
+    await stopNode(lab.pair, n0, 'fast');
+    await waitFor('node 0 down again', async () => (await statuses()).startsWith('0:down'), 30_000);
+  }, 300_000);
 
   it('3. the new primary stops as well: the last node serves alone, and the check says so', async () => {
     await stopNode(lab.pair, lab.nodes[1], 'fast');
