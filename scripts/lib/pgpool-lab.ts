@@ -61,7 +61,7 @@ export async function pgpoolLabUp(): Promise<PgpoolLab> {
   writeFileSync(lab.pcpPassFile, `127.0.0.1:${lab.pcpPort}:${PCP_USER}:${password}\n`, { mode: 0o600 });
   writeFileSync(join(lab.dir, 'pool_hba.conf'), 'local all all trust\nhost all all 127.0.0.1/32 trust\n');
   const pgsr = (cmd: string, placeholders: string) =>
-    `${process.execPath} ${BUNDLE} pgpool ${cmd} --bindir ${pair.bindir} --pcp-host 127.0.0.1 --pcp-port ${lab.pcpPort} --pcp-user ${PCP_USER} --pcp-passfile ${lab.pcpPassFile} --log-file ${lab.pgsrLog} ${placeholders}`;
+    `${process.execPath} ${BUNDLE} pgpool ${cmd} --bindir ${pair.bindir} --pcp-host 127.0.0.1 --pcp-port ${lab.pcpPort} --pcp-user ${PCP_USER} --pcp-passfile ${lab.pcpPassFile} --slot-name node%d --log-file ${lab.pgsrLog} ${placeholders}`;
   const backends = lab.nodes.flatMap((n, i) => [`backend_hostname${i} = '127.0.0.1'`, `backend_port${i} = ${n.port}`, `backend_weight${i} = 1`, `backend_data_directory${i} = '${n.data}'`, `backend_flag${i} = 'ALLOW_TO_FAILOVER'`, `backend_application_name${i} = '${nodeName(i)}'`]);
   writeFileSync(
     join(lab.dir, 'pgpool.conf'),

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { pgpoolFailover, pgpoolFollow, type PgpoolOptions } from '../agents/pgpool';
 import { parseFailoverArgs, parseFollowArgs } from '../agents/pgpool-plan';
 import { resolveLifecycleConfig } from '../config/lifecycle';
+import { resolveWithSources } from '../config/resolve';
 import { parsePort } from '../config/values';
 import { ConfigError } from '../errors';
 import type { CommandResult } from '../types';
@@ -10,7 +11,6 @@ import { addConnectionOptions } from './check';
 import { typedSettings } from './settings';
 
 type Runner = (result: Promise<CommandResult>) => void;
-const PGPOOL_KEYS = ['pcp-host', 'pcp-port', 'pcp-user', 'pcp-passfile', 'slot-name', 'log-file', 'on-failure', 'remote-prefix', 'remote-pgsr'];
 
 function withOptions(cmd: Command, timeoutS: number): Command {
   return addConnectionOptions(cmd)
@@ -31,7 +31,9 @@ function withOptions(cmd: Command, timeoutS: number): Command {
 function settings(command: Command, timeoutS: number) {
   const raw = typedSettings(command);
   if (raw.password !== undefined) throw new ConfigError('a password is never accepted on the command line: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
-  const str = (k: string) => (raw[k] === undefined ? undefined : String(raw[k]));
+  // Flags first, then the config file (--config / PGSR_CONFIG), as for every other setting.
+  const { sources } = resolveWithSources({ ...raw, format: 'text', alert: false }, { env: process.env, uid: process.getuid?.() ?? -1 }, { timeoutS });
+  const str = (k: string) => sources.pick(k)?.value;
   const opts: PgpoolOptions = {
     pcp: { host: str('pcp-host') ?? 'localhost', port: str('pcp-port') ? parsePort(str('pcp-port') as string, '--pcp-port') : 9898, user: str('pcp-user') ?? 'pgpool', passfile: str('pcp-passfile') ?? process.env.PCPPASSFILE },
     slotName: str('slot-name'),
@@ -40,7 +42,6 @@ function settings(command: Command, timeoutS: number) {
     remotePrefix: str('remote-prefix'),
     remotePgsr: str('remote-pgsr') ?? 'pgsr',
   };
-  for (const k of PGPOOL_KEYS) delete raw[k];
   const cfg = resolveLifecycleConfig({ ...raw, format: 'text', alert: false }, { env: process.env, uid: process.getuid?.() ?? -1 }, { timeoutS });
   return { cfg, opts };
 }

@@ -147,6 +147,16 @@ export const CHECK_SETTING_KEYS = [
   'status-file',
   'textfile',
   'metrics-listen',
+  // pgpool failover / follow-primary (cli/pgpool.ts)
+  'pcp-host',
+  'pcp-port',
+  'pcp-user',
+  'pcp-passfile',
+  'slot-name',
+  'log-file',
+  'on-failure',
+  'remote-prefix',
+  'remote-pgsr',
   // lifecycle commands
   'pgdata',
   'bindir',

@@ -49,9 +49,13 @@ describe('Pgpool-II with three backends', () => {
   });
 
   it('1. a standby stops: Pgpool detaches it, failover promotes nothing, the check reports it; back and attached', async () => {
+    // A slot kept for node 2 on the primary (--slot-name node%d in the lab's failover_command).
+    await psql(lab.pair, lab.nodes[0], "SELECT pg_create_physical_replication_slot('node2')");
     await stopNode(lab.pair, lab.nodes[2], 'fast');
     await waitFor('node 2 down in Pgpool', async () => (await statuses()).includes('2:down'), 30_000);
     await waitFor('failover logged', async () => /pgsr pgpool failover: done: node 2 .* was a standby/.test(pgsrLog()), 15_000);
+    expect(pgsrLog()).toMatch(/was a standby .*nothing to promote \[replication slot node2 dropped on the primary\]/);
+    expect(await psql(lab.pair, lab.nodes[0], "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'node2'")).toBe('0');
     expect(await psql(lab.pair, lab.nodes[0], 'SELECT pg_is_in_recovery()')).toBe('f');
     const c = await pgpoolCheck();
     expect(c.json?.findings.map((f) => f.code)).toContain('pgpool_backend_down');
@@ -115,9 +119,14 @@ describe('Pgpool-II with three backends', () => {
     expect(again.exitCode).toBe(0);
     expect(again.stderr).toMatch(/pgsr pgpool failover: already: node 1 .* is already a primary: nothing promoted twice/);
     // A candidate nobody listens on: refused, loud, exit 1.
-    const nowhere = await run(['0', '127.0.0.1', String(n[0].port), n[0].data, '2', '127.0.0.1', '0', '0', '1', '/nonexistent', '127.0.0.1', String(n[0].port)]);
+    // (settings from a config file this time, the alert hook among them)
+    const conf = join(lab.dir, 'pgsr-pgpool.conf');
+    const marker = join(lab.dir, 'on-failure.out');
+    writeFileSync(conf, `on-failure = echo "$PGSR_EVENT: $PGSR_MESSAGE" > ${marker}\npcp-port = ${lab.pcpPort}\n`);
+    const nowhere = await run(['--config', conf, '0', '127.0.0.1', String(n[0].port), n[0].data, '2', '127.0.0.1', '0', '0', '1', '/nonexistent', '127.0.0.1', String(n[0].port)]);
     expect(nowhere.exitCode).toBe(1);
     expect(nowhere.stderr).toMatch(/pgsr pgpool failover: refused: the candidate node 2 \(127\.0\.0\.1:1\) cannot be reached/);
+    expect(readFileSync(marker, 'utf8')).toMatch(/^failover: pgsr pgpool failover: refused: the candidate node 2/);
     expect(await psql(lab.pair, n[2], 'SELECT pg_is_in_recovery()')).toBe('t');
   }, 60_000);
 
