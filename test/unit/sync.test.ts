@@ -3,28 +3,9 @@ import type { Observation, PrimaryState, ReplicationRow, SyncReplicationState } 
 import { decideSyncNames, lsnValue, standbyNamesValue } from '../../src/lifecycle/sync-plan';
 import { judge, type CheckPolicy } from '../../src/verdict/check';
 import { syncPromotionScores } from '../../src/dialect/ocf';
+import { replicationRow } from '../helpers/rows';
 
-function row(r: Partial<ReplicationRow> = {}): ReplicationRow {
-  return {
-    pid: 200,
-    applicationName: 'node2',
-    clientAddr: '10.0.0.2',
-    state: 'streaming',
-    syncState: 'async',
-    sentLsn: '0/3000000',
-    writeLsn: '0/3000000',
-    flushLsn: '0/3000000',
-    replayLsn: '0/3000000',
-    replayLagBytes: 0,
-    flushLagBytes: 0,
-    writeLagS: null,
-    flushLagS: null,
-    replayLagS: null,
-    replyAgeS: null,
-    slotName: null,
-    ...r,
-  };
-}
+const row = (r: Partial<ReplicationRow> = {}): ReplicationRow => replicationRow({ applicationName: 'node2', clientAddr: '10.0.0.2', ...r });
 function primary(rows: ReplicationRow[], sync: Partial<SyncReplicationState> = {}, currentLsn = '0/3000000'): PrimaryState {
   return { currentLsn, timeline: 1, walSenderTimeoutMs: 60000, standbys: rows, otherWalsenders: [], slots: [], sync: { standbyNames: '', commit: 'on', waiting: 0, longestWaitS: null, ...sync } };
 }

@@ -3,6 +3,7 @@ import type { Observation, ReplicationRow, StandbyState } from '../../src/observ
 import { toStandby } from '../../src/probe/observe';
 import { judge, type CheckPolicy } from '../../src/verdict/check';
 import { parseRange } from '../../src/range';
+import { replicationRow } from '../helpers/rows';
 
 const target = { host: '192.168.1.3', port: 5432 };
 const policy = (p: Partial<CheckPolicy> = {}): CheckPolicy => ({
@@ -49,27 +50,7 @@ function standby(s: Partial<StandbyState> = {}, w: Record<string, unknown> = {})
     },
   };
 }
-function row(r: Partial<ReplicationRow> = {}): ReplicationRow {
-  return {
-    pid: 200,
-    applicationName: 'slave',
-    clientAddr: '192.168.1.3',
-    state: 'streaming',
-    syncState: 'async',
-    sentLsn: '0/3000000',
-    writeLsn: '0/3000000',
-    flushLsn: '0/3000000',
-    replayLsn: '0/3000000',
-    replayLagBytes: 0,
-    flushLagBytes: 0,
-    writeLagS: null,
-    flushLagS: null,
-    replayLagS: null,
-    replyAgeS: null,
-    slotName: null,
-    ...r,
-  };
-}
+const row = replicationRow;
 function primary(rows: ReplicationRow[], slots: Array<{ name: string; active: boolean; walStatus: string | null }> = [], walSenderTimeoutMs: number | null = null, others: Array<ReplicationRow & { kind: 'wal-client' | 'backup' | 'logical' }> = []): Observation {
   return { ok: true, target, server: primaryServer, durationMs: 5, primary: { currentLsn: '0/3000000', timeline: 1, walSenderTimeoutMs, standbys: rows, otherWalsenders: others, slots } };
 }
