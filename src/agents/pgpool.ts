@@ -15,14 +15,14 @@
  * new primary's timeline; a running standby that cannot (diverged) is rebuilt locally by
  * `pgsr rebuild` (pg_rewind first, pg_basebackup if that fails); then pcp_attach_node.
  */
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { oneLine } from '../errors';
 import { loadExeca } from '../host/execa';
 import { runAs } from '../host/exec';
 import { pcpAttachNode, type PcpSettings } from '../host/pcp';
-import { appendFileSync } from 'node:fs';
 import { rebuild, start, stop } from '../lifecycle/actions';
 import { binaries, remoteConnection, roleOf, sql } from '../lifecycle/steps';
 import { SQL } from '../probe/statements';
@@ -70,7 +70,20 @@ async function onHost(opts: PgpoolOptions, host: string, command: string[], time
 type Outcome = 'done' | 'already' | 'refused' | 'failed';
 
 const conninfo = (cfg: LifecycleConfig, host: string, port: number, extra = '') => `host=${host} port=${port} user=${cfg.common.connection.user} dbname=postgres${extra}`;
-const isLocal = (pgdata: string) => pgdata !== '' && existsSync(join(pgdata, 'PG_VERSION'));
+/**
+ * Whether a node's data directory is on this host. The same path exists on every node of a
+ * typical cluster (/var/lib/pgsql/data), so the path alone proves nothing: the node's host must
+ * be one of this machine's addresses, and a running server there must listen on the node's port
+ * (postmaster.pid, line 4). Otherwise the node is another host's (--remote-prefix).
+ */
+export function isNodeLocal(pgdata: string, host: string, port: number): boolean {
+  if (pgdata === '' || !existsSync(join(pgdata, 'PG_VERSION'))) return false;
+  const local = host.startsWith('/') || host === 'localhost' || host === hostname() || Object.values(networkInterfaces()).some((list) => (list ?? []).some((i) => i.address === host));
+  if (!local) return false;
+  const pid = join(pgdata, 'postmaster.pid');
+  if (!existsSync(pid)) return true;
+  return Number(readFileSync(pid, 'utf8').split('\n')[3]) === port;
+}
 
 async function finish(event: string, outcome: Outcome, summary: string, notes: string[], opts: PgpoolOptions): Promise<CommandResult> {
   const line = `pgsr pgpool ${event}: ${outcome}: ${summary}${notes.length ? ` [${notes.join('; ')}]` : ''}`;
@@ -112,7 +125,7 @@ export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, 
     const oldConn = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
     const oldRole = await roleOf(oldConn, Math.min(deadline, Date.now() + 3000));
     if (oldRole === 'primary') {
-      if (!isLocal(a.failedPgdata)) return finish('failover', 'refused', `the old primary ${a.oldPrimaryHost}:${a.oldPrimaryPort} still answers as a primary and its data directory is not on this host: not promoting node ${a.newMainId} (two primaries); stop it, then promote by hand (pgsr promote)`, notes, opts);
+      if (!isNodeLocal(a.failedPgdata, a.oldPrimaryHost, a.oldPrimaryPort)) return finish('failover', 'refused', `the old primary ${a.oldPrimaryHost}:${a.oldPrimaryPort} still answers as a primary and its data directory is not on this host: not promoting node ${a.newMainId} (two primaries); stop it, then promote by hand (pgsr promote)`, notes, opts);
       const s = await stop({ ...cfg, pgdata: a.failedPgdata, hostGiven: false, portGiven: false });
       if (s.outcome !== 'done' && s.outcome !== 'already') return finish('failover', 'refused', `the old primary still answers as a primary and could not be stopped (${s.summary}): not promoting`, notes, opts);
       notes.push(`the old primary still answered: stopped (${s.summary})`);
@@ -127,7 +140,7 @@ export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, 
       await sql(cand, deadline, async (q) => {
         if ((await q(SQL.promoteNoWait))[0].ok !== true) throw new Error('pg_promote() returned false');
       });
-    } else if (isLocal(a.newMainPgdata)) {
+    } else if (isNodeLocal(a.newMainPgdata, a.newMainHost, a.newMainPort)) {
       const bin = binaries({ ...cfg, pgdata: a.newMainPgdata }, Math.floor(Number(info.v) / 10000));
       const r = await runAs(cfg.common.osUser, bin.pg_ctl as string, ['promote', '-D', a.newMainPgdata], { timeoutMs: Math.max(1000, deadline - Date.now()) });
       if (r.exitCode !== 0) return finish('failover', 'failed', `pg_ctl promote of node ${a.newMainId} failed: ${r.stderr.trim().split('\n').at(-1) ?? r.exitCode}`, notes, opts);
@@ -197,7 +210,7 @@ export async function pgpoolFollow(cfg: LifecycleConfig, opts: PgpoolOptions, a:
           await q(SQL.reloadConf);
         });
         how = 're-pointed (ALTER SYSTEM primary_conninfo + reload)';
-      } else if (isLocal(a.pgdata)) {
+      } else if (isNodeLocal(a.pgdata, a.host, a.port)) {
         const local = { ...cfg, pgdata: a.pgdata, hostGiven: false, portGiven: false };
         const s = await stop(local);
         const r = s.outcome === 'done' || s.outcome === 'already' ? await start({ ...local, as: 'standby', primaryConninfo: upstream }) : s;
@@ -210,7 +223,7 @@ export async function pgpoolFollow(cfg: LifecycleConfig, opts: PgpoolOptions, a:
         how = '';
       }
     }
-    if (!how && !isLocal(a.pgdata)) {
+    if (!how && !isNodeLocal(a.pgdata, a.host, a.port)) {
       if (!opts.remotePrefix) return finish('follow-primary', 'failed', `${who} cannot follow by re-pointing and its data directory ${a.pgdata} is not on this host (no --remote-prefix): rebuild it there (pgsr rebuild --from '${upstream}')`, notes, opts);
       const cmd = [...opts.remotePgsr.trim().split(/\s+/), 'rebuild', '-D', a.pgdata, '--from', upstream, '--primary-conninfo', upstream, '--discard-old', '-U', cfg.common.connection.user, ...(cfg.bindir ? ['--bindir', cfg.bindir] : []), '--format', 'text'];
       const done = await onHost(opts, a.host, cmd, deadline - Date.now() - 10_000);
