@@ -274,6 +274,12 @@ export async function partitionFailover(lab: PcmkLab): Promise<FailoverTiming & 
     if (!fenced) await new Promise((r) => setTimeout(r, 100));
   }
   if (!fenced) throw new Error('neither node was fenced within 120 s');
+  // fence_lab logs the action before it kills, then "killed: ...": wait for the kill to be done.
+  for (let i = 0; i < 600 && Date.now() - t0 < 150_000; i++) {
+    const text = existsSync(log) ? readFileSync(log, 'utf8').slice(logStart) : '';
+    if (/killed: /.test(text.slice(text.search(new RegExp(`action=(?:reboot|off) plug=${fenced}`))))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const survivor = fenced === primary ? standby : primary;
   const writable = await lab.waitWritable(survivor, 120_000);
   const after: Record<string, string> = { [primary]: await lab.pgRole(primary), [standby]: await lab.pgRole(standby) };
