@@ -59,6 +59,7 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
   let lastSignature: string | undefined;
   let lastLineAt = 0;
   let released: SyncRelease[] = [];
+  let lastFailedSwitch: string | undefined;
   // The last observation, served by --metrics-listen (a scrape never opens a connection).
   let served: { obs: Observation; verdict: Verdict; at: number } | undefined;
   const metrics = cfg.watch.metricsListen
@@ -80,7 +81,11 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
       if (cfg.sync.repMode === 'sync' && obs.ok && obs.primary) {
         const run = await manageSyncStandbyNames(cfg.connection, obs.primary, released, cfg.sync, Date.now(), deadline - alertReserveMs);
         released = run.plan.released;
-        if (run.applied) {
+        // A write that keeps failing (no privilege) is said once, not every interval.
+        const failed = run.applied && !run.applied.ok ? describeSyncSwitch(run) : undefined;
+        const repeat = failed !== undefined && failed === lastFailedSwitch;
+        lastFailedSwitch = failed;
+        if (run.applied && !repeat) {
           const line = describeSyncSwitch(run);
           emit(`${localTimestamp(new Date())} pgsr watch: ${line}`);
           if (alerting) {

@@ -189,6 +189,24 @@ for (const major of [15, 11]) {
     const step = (r: { steps: Array<{ step: string; detail?: string }> }) => r.steps.find((s) => s.step === 'synchronous_standby_names (rep-mode sync)')?.detail;
     const autoConf = (node: LabNode) => readFileSync(join(node.data, 'postgresql.auto.conf'), 'utf8');
 
+    it('a manager without the right to ALTER SYSTEM says so once, not at every check', async () => {
+      const sb = sandbox();
+      const w = execa(process.execPath, [BUNDLE, 'watch', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', pair.passwordRole.name, '--role', 'primary', '--rep-mode', 'sync', '--interval', '0.3', '--fail-after', '0', '--heartbeat', '0', '--format', 'clusterpro'], {
+        env: { PATH: `${CLPSIM_DIR}:${BASE_PATH}`, CLPSIM_ALERT_LOG: sb.alertLog, PGSR_STATE_DIR: sb.stateDir, PGPASSWORD: pair.passwordRole.password },
+        extendEnv: false,
+        reject: false,
+        timeout: 60_000,
+      });
+      await new Promise((r) => setTimeout(r, 3000));
+      w.kill('SIGTERM');
+      const out = String((await w).stdout).split('\n');
+      const failures = out.filter((l) => l.includes('NOT APPLIED'));
+      expect(failures, out.join('\n')).toHaveLength(1);
+      expect(failures[0]).toMatch(/synchronous_standby_names '' -> '"slave"' \(sync\): streaming: "slave"; NOT APPLIED: .*(permission denied|must be superuser)/);
+      expect(syncAlerts(sb).map((a) => a.level)).toEqual(['ERR']);
+      expect(out.join('\n')).not.toContain(pair.passwordRole.password);
+    }, 60_000);
+
     it('a standby carrying the old primary\'s names is promoted with none (its commits do not wait), and the old primary comes back as a standby with none', async () => {
       // What pg_basebackup copies from a primary that ran synchronously: a name in postgresql.auto.conf.
       await psql(pair, pair.standby, `ALTER SYSTEM SET synchronous_standby_names = '"gone"'`);
