@@ -26,7 +26,7 @@ const emitLine = (line: string): void => {
 function addLifecycleOptions(cmd: Command, timeoutDefault: number): Command {
   return addConnectionOptions(cmd)
     .option('-D, --pgdata <dir>', 'data directory (PGDATA)')
-    .option('--bindir <dir>', "PostgreSQL bin directory of the data directory's major (default /usr/lib/postgresql/<major>/bin)")
+    .option('--bindir <dir>', "PostgreSQL bin directory of the data directory's major (default: the major's /usr/lib/postgresql/<major>/bin or /usr/pgsql-<major>/bin)")
     .option('-t, --timeout <seconds>', `bound of the whole command (default ${timeoutDefault})`)
     .option('--dry-run', 'print the plan, change nothing')
     .option('--rep-mode <mode>', 'async|sync: under sync, a node started as a standby or promoted carries no stale synchronous_standby_names (default async)')

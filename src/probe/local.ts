@@ -164,25 +164,50 @@ export async function localFacts(pgdata: string, bin: Binaries, osUser: string, 
   };
 }
 
-/** The machine's PostgreSQL bin dirs, newest major first (Debian layout /usr/lib/postgresql/N/bin). */
-export function systemBindirs(): string[] {
-  const base = '/usr/lib/postgresql';
-  if (!existsSync(base)) return [];
-  return readdirSync(base)
-    .filter((d) => /^\d+$/.test(d) && existsSync(join(base, d, 'bin')))
-    .sort((a, b) => Number(b) - Number(a))
-    .map((d) => join(base, d, 'bin'));
+/**
+ * The bin directory layouts of the PostgreSQL packages: Debian/Ubuntu `/usr/lib/postgresql/N/bin`,
+ * RHEL/Rocky with the PGDG packages `/usr/pgsql-N/bin` (CLUSTERPRO sites are mostly RHEL).
+ */
+const BINDIR_LAYOUTS: ReadonlyArray<{ base: string; dir: RegExp; bin: (major: string) => string }> = [
+  { base: 'usr/lib/postgresql', dir: /^(\d+)$/, bin: (m) => join('usr/lib/postgresql', m, 'bin') },
+  { base: 'usr', dir: /^pgsql-(\d+)$/, bin: (m) => join('usr', `pgsql-${m}`, 'bin') },
+];
+
+/**
+ * The machine's PostgreSQL bin dirs (every layout of BINDIR_LAYOUTS), newest major first.
+ * @param root the file system root (tests pass a tree that mimics a distribution).
+ */
+export function systemBindirs(root = '/'): string[] {
+  const found: Array<{ major: number; dir: string }> = [];
+  for (const l of BINDIR_LAYOUTS) {
+    const base = join(root, l.base);
+    if (!existsSync(base)) continue;
+    for (const d of readdirSync(base)) {
+      const m = l.dir.exec(d);
+      const dir = m ? join(root, l.bin(m[1])) : '';
+      if (m && existsSync(dir)) found.push({ major: Number(m[1]), dir });
+    }
+  }
+  return found.sort((a, b) => b.major - a.major).map((f) => f.dir);
+}
+
+/** The bin dir of one major in any known layout, if installed. */
+export function majorBindir(major: number, root = '/'): string | undefined {
+  return BINDIR_LAYOUTS.map((l) => join(root, l.bin(String(major)))).find((d) => existsSync(join(d, 'postgres')) || existsSync(join(d, 'pg_ctl')));
 }
 
 /**
  * Finds the binaries: server programs (pg_ctl, postgres, pg_rewind, pg_controldata) must come
  * from `bindir` (the data directory's major); pg_basebackup may come from a newer client too
- * (it can copy older servers). With no bindir given: /usr/lib/postgresql/<major>/bin.
+ * (it can copy older servers). With no bindir given: the data directory's major in any known
+ * layout (Debian /usr/lib/postgresql/N/bin, PGDG /usr/pgsql-N/bin), else the newest installed.
+ * @param root the file system root (tests).
  */
-export function findBinaries(bindir: string | undefined, major: number | null): Binaries {
-  const dir = bindir ?? (major !== null && existsSync(`/usr/lib/postgresql/${major}/bin`) ? `/usr/lib/postgresql/${major}/bin` : (systemBindirs()[0] ?? '/usr/lib/postgresql/bin'));
+export function findBinaries(bindir: string | undefined, major: number | null, root = '/'): Binaries {
+  const system = systemBindirs(root);
+  const dir = bindir ?? (major !== null ? majorBindir(major, root) : undefined) ?? system[0] ?? '/usr/lib/postgresql/bin';
   const at = (d: string, name: string) => (existsSync(join(d, name)) ? join(d, name) : undefined);
-  const clientDirs = [dir, ...systemBindirs()];
+  const clientDirs = [dir, ...system];
   return {
     bindir: dir,
     pg_ctl: at(dir, 'pg_ctl'),
