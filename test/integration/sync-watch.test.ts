@@ -98,7 +98,9 @@ describe('rep-mode sync under pgsr watch (loopback pair)', () => {
       expect(switches(w)[before + 1]).toContain(`'' -> '"slave"' (sync)`);
     }
     // Every switch alerted: WARN to async, INFO back to sync, event 13, in order.
-    await waitFor('alerts recorded', async () => syncAlerts(sb).length >= 5, 5000);
+    await waitFor('alerts recorded', async () => syncAlerts(sb).length >= 5, 15_000).catch((err: Error) => {
+      throw new Error(`${err.message}: alerts ${JSON.stringify(alerts(sb).map((a) => [a.event_id, a.level, a.message]))}; watch: ${w.out().join(' / ')}`);
+    });
     expect(syncAlerts(sb).map((a) => a.level)).toEqual(['INFO', 'WARN', 'INFO', 'WARN', 'INFO']);
     // (clplogcmd's escaping puts a backslash before quotes and parentheses)
     expect(syncAlerts(sb)[1].message.replace(/\\/g, '')).toContain(`synchronous_standby_names '"slave"' -> '' (async)`);
@@ -166,7 +168,9 @@ describe('rep-mode sync under pgsr watch: power loss of the standby (namespaces,
     await waitFor('synchronous again', async () => (await commit("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'slave'")) === 'sync', 30_000);
     expect(Date.now() - t0).toBeLessThan(INTERVAL_S * 1000 + 15_000);
     expect(await commit('SELECT count(*) FROM sync_rows')).toBe('2');
-    await waitFor('alerts recorded', async () => syncAlerts(sb).length >= 3, 5000);
+    await waitFor('alerts recorded', async () => syncAlerts(sb).length >= 3, 15_000).catch((err: Error) => {
+      throw new Error(`${err.message}: alerts ${JSON.stringify(alerts(sb).map((a) => [a.event_id, a.level, a.message]))}; watch: ${w.out().join(' / ')}`);
+    });
     expect(syncAlerts(sb).map((a) => a.level)).toEqual(['INFO', 'WARN', 'INFO']);
   }, 180_000);
 });
