@@ -172,12 +172,14 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
     // rep_mode sync: scores from the manager's decision, written BEFORE synchronous_standby_names
     // changes (a standby loses the right to be promoted before commits stop waiting for it).
     const stateFile = join(env.HA_RSCTMP || '/run/resource-agents', `pgsr-${rsc}-sync.json`);
-    const run = await manageSyncStandbyNames(localConnection(cfg, f.pidFile), obs.primary, readReleases(stateFile), cfg.common.sync, Date.now(), deadline - 300, async (plan) => {
+    const before = readReleases(stateFile);
+    const run = await manageSyncStandbyNames(localConnection(cfg, f.pidFile), obs.primary, before, cfg.common.sync, Date.now(), deadline - 300, async (plan) => {
       for (const [n, v] of syncPromotionScores([...scores.keys()].filter((n) => n !== me), plan.promotable)) scores.set(n, v);
       for (const [node, value] of scores) score.set(node, value);
       await write();
     });
-    const problem = writeFileAtomic(stateFile, JSON.stringify(run.plan.released) + '\n', true);
+    // Written only when it changed (a monitor every few seconds need not rewrite the same file).
+    const problem = JSON.stringify(run.plan.released) === JSON.stringify(before) ? undefined : writeFileAtomic(stateFile, JSON.stringify(run.plan.released) + '\n', true);
     if (problem) log.push(`sync state not saved in ${stateFile}: ${problem}`);
     if (run.applied) log.push(describeSyncSwitch(run));
     log.push(`primary (rep_mode sync, synchronous_standby_names '${run.applied?.ok ? run.plan.names : run.plan.current}'); scores ${[...scores].map(([n, s]) => `${n}=${s}`).join(' ')}`);

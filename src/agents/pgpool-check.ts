@@ -4,7 +4,8 @@
  * the run's timeout), judges the two views (verdict/pgpool.ts) and renders the verdict in the
  * configured dialect (CLUSTERPRO with alerts, Nagios, JSON, text).
  */
-import type { CheckConfig, ConnectionSettings } from '../config/resolve';
+import { connectionTo } from '../config/connection';
+import type { CheckConfig } from '../config/resolve';
 import { ConfigError } from '../errors';
 import type { Observation } from '../observation';
 import { observe } from '../probe/observe';
@@ -12,13 +13,6 @@ import { showPoolNodes } from '../probe/pgpool';
 import type { CommandResult } from '../types';
 import { judgePgpool } from '../verdict/pgpool';
 import { alertStep, render } from './monitor';
-
-/** The same connection settings (user, password sources, TLS) for another host and port. */
-function backendConnection(base: ConnectionSettings, host: string, port: number): ConnectionSettings {
-  const c: ConnectionSettings = { ...base, host, port };
-  Object.defineProperty(c, 'envPassword', { value: base.envPassword, enumerable: false });
-  return c;
-}
 
 /** Runs the Pgpool-II check. Never throws for runtime faults. */
 export async function pgpoolCheck(cfg: CheckConfig): Promise<CommandResult> {
@@ -30,7 +24,7 @@ export async function pgpoolCheck(cfg: CheckConfig): Promise<CommandResult> {
   const pool = await showPoolNodes(cfg.connection, deadline - reserve);
   const backends = new Map<number, Observation>();
   if (pool.ok) {
-    const observed = await Promise.all(pool.nodes.filter((n) => n.status !== 'unused').map(async (n) => [n.id, await observe(backendConnection(cfg.connection, n.host, n.port), deadline - reserve)] as const));
+    const observed = await Promise.all(pool.nodes.filter((n) => n.status !== 'unused').map(async (n) => [n.id, await observe(connectionTo(cfg.connection, { host: n.host, port: n.port }), deadline - reserve)] as const));
     for (const [id, o] of observed) backends.set(id, o);
   }
   const target = { host: cfg.connection.host, port: cfg.connection.port };

@@ -20,12 +20,11 @@ import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { oneLine } from '../errors';
-import { loadExeca } from '../host/execa';
-import { runAs } from '../host/exec';
+import { runAs, runHere, runShell } from '../host/exec';
 import { pcpAttachNode, type PcpSettings } from '../host/pcp';
 import { rebuild, start, stop } from '../lifecycle/actions';
 import { binaries, remoteConnection, roleOf, sql } from '../lifecycle/steps';
-import { SQL } from '../probe/statements';
+import { SQL, alterSystemSet } from '../probe/statements';
 import { PRIMARY_POSITION_SQL } from '../probe/versions';
 import type { CommandResult } from '../types';
 import { applicationNameOf, decideFailover, type FailoverArgs, type FollowArgs } from './pgpool-plan';
@@ -61,8 +60,8 @@ export function remoteArgv(prefix: string, host: string, command: string[]): str
 /** Runs a command on another host through --remote-prefix: its first output line (what happened), or why it failed. */
 async function onHost(opts: PgpoolOptions, host: string, command: string[], timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
   const argv = remoteArgv(opts.remotePrefix as string, host, command);
-  const r = await (await loadExeca())(argv[0], argv.slice(1), { reject: false, timeout: Math.max(1000, timeoutMs), forceKillAfterDelay: 1000, stdin: 'ignore', all: true });
-  const lines = String(r.all ?? '').trim().split('\n').filter((l) => l.trim() !== '');
+  const r = await runHere(argv[0], argv.slice(1), { timeoutMs: Math.max(1000, timeoutMs) });
+  const lines = r.output.split('\n').filter((l) => l.trim() !== '');
   if (r.exitCode === 0) return { ok: true, detail: lines[0] ?? 'done' };
   return { ok: false, detail: r.timedOut ? `${argv[0]} timed out` : `exit ${r.exitCode ?? '?'}: ${lines.slice(-4).join(' / ')}` };
 }
@@ -96,7 +95,7 @@ async function finish(event: string, outcome: Outcome, summary: string, notes: s
   }
   const bad = outcome === 'refused' || outcome === 'failed';
   if (bad && opts.onFailure) {
-    const r = await (await loadExeca())('/bin/sh', ['-c', opts.onFailure], { reject: false, timeout: 10_000, forceKillAfterDelay: 500, stdin: 'ignore', env: { PGSR_EVENT: event, PGSR_MESSAGE: line } });
+    const r = await runShell(opts.onFailure, { timeoutMs: 10_000, env: { PGSR_EVENT: event, PGSR_MESSAGE: line } });
     if (r.exitCode !== 0) notes.push(`--on-failure exit ${r.exitCode ?? 'timeout'}`);
   }
   return { exitCode: bad ? 1 : 0, stdout: [], stderr: [line] };
@@ -113,7 +112,7 @@ export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, 
       if (opts.slotName && a.oldPrimaryId >= 0) {
         const slot = opts.slotName.replace(/%d/g, String(a.failedId));
         const primary = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
-        const dropped = await sql(primary, Math.min(deadline, Date.now() + 5000), async (q) => (await q('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active', [slot])).length).catch((err: Error) => {
+        const dropped = await sql(primary, Math.min(deadline, Date.now() + 5000), async (q) => (await q(SQL.dropInactiveSlot, [slot])).length).catch((err: Error) => {
           notes.push(`slot ${slot} not dropped: ${err.message}`);
           return 0;
         });
@@ -206,7 +205,7 @@ export async function pgpoolFollow(cfg: LifecycleConfig, opts: PgpoolOptions, a:
       // Re-point without copying: only a walreceiver restart (13+: primary_conninfo reloads).
       if (state.version >= 130000) {
         await sql(nodeConn, deadline, async (q) => {
-          await q(`ALTER SYSTEM SET primary_conninfo = '${upstream.replace(/'/g, "''")}'`);
+          await q(alterSystemSet('primary_conninfo', upstream));
           await q(SQL.reloadConf);
         });
         how = 're-pointed (ALTER SYSTEM primary_conninfo + reload)';

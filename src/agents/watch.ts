@@ -82,11 +82,11 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
         const run = await manageSyncStandbyNames(cfg.connection, obs.primary, released, cfg.sync, Date.now(), deadline - alertReserveMs);
         released = run.plan.released;
         // A write that keeps failing (no privilege) is said once, not every interval.
-        const failed = run.applied && !run.applied.ok ? describeSyncSwitch(run) : undefined;
+        const line = run.applied ? describeSyncSwitch(run) : '';
+        const failed = run.applied && !run.applied.ok ? line : undefined;
         const repeat = failed !== undefined && failed === lastFailedSwitch;
         lastFailedSwitch = failed;
         if (run.applied && !repeat) {
-          const line = describeSyncSwitch(run);
           emit(`${localTimestamp(new Date())} pgsr watch: ${line}`);
           if (alerting) {
             const outcome = await sendAlert(cfg.alert.command, syncSwitchAlert(target, line, run.plan.names === '', !run.applied.ok), cfg.alert.syslog, Math.max(100, deadline - Date.now()));

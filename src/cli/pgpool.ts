@@ -49,29 +49,15 @@ function settings(command: Command, timeoutS: number) {
 /** The `pgpool` command with its two subcommands, in the argument order of Pgpool-II's sample scripts. */
 export function pgpoolCommand(run: Runner): Command {
   const cmd = new Command('pgpool').description("Pgpool-II's failover_command and follow_primary_command").helpOption('--help', 'display help for command');
-  cmd.addCommand(
-    withOptions(new Command('failover'), 60)
-      .description('failover_command: pgsr pgpool failover [options] %d %h %p %D %m %H %M %P %r %R %N %S')
+  const sub = (name: string, placeholders: string, timeoutS: number, act: (s: ReturnType<typeof settings>, args: string[]) => Promise<CommandResult>) =>
+    withOptions(new Command(name), timeoutS)
+      .description(`${name === 'failover' ? 'failover_command' : 'follow_primary_command'}: pgsr pgpool ${name} [options] ${placeholders}`)
       .helpOption('--help', 'display help for command')
-      .argument('<placeholders...>', '%d %h %p %D %m %H %M %P %r %R %N %S')
-      .action((placeholders: string[], _o, command: Command) => {
-        run(Promise.resolve().then(() => {
-          const { cfg, opts } = settings(command, 60);
-          return pgpoolFailover(cfg, opts, parseFailoverArgs(placeholders));
-        }));
-      }),
-  );
-  cmd.addCommand(
-    withOptions(new Command('follow-primary'), 300)
-      .description('follow_primary_command: pgsr pgpool follow-primary [options] %d %h %p %D %m %H %M %P %r %R')
-      .helpOption('--help', 'display help for command')
-      .argument('<placeholders...>', '%d %h %p %D %m %H %M %P %r %R')
-      .action((placeholders: string[], _o, command: Command) => {
-        run(Promise.resolve().then(() => {
-          const { cfg, opts } = settings(command, 300);
-          return pgpoolFollow(cfg, opts, parseFollowArgs(placeholders));
-        }));
-      }),
-  );
+      .argument('<placeholders...>', placeholders)
+      .action((args: string[], _o, command: Command) => {
+        run(Promise.resolve().then(() => act(settings(command, timeoutS), args)));
+      });
+  cmd.addCommand(sub('failover', '%d %h %p %D %m %H %M %P %r %R %N %S', 60, ({ cfg, opts }, args) => pgpoolFailover(cfg, opts, parseFailoverArgs(args))));
+  cmd.addCommand(sub('follow-primary', '%d %h %p %D %m %H %M %P %r %R', 300, ({ cfg, opts }, args) => pgpoolFollow(cfg, opts, parseFollowArgs(args))));
   return cmd;
 }

@@ -50,6 +50,17 @@ export interface ConnectionSettings {
   envPassword?: string;
 }
 
+/**
+ * The same settings (password sources, TLS, timeouts) for another server: `over` replaces the
+ * endpoint; the environment's password travels along, kept non-enumerable so that no log or JSON
+ * of the settings ever shows it.
+ */
+export function connectionTo(base: ConnectionSettings, over: { host: string; port: number; user?: string; database?: string }): ConnectionSettings {
+  const c: ConnectionSettings = { ...base, ...over, user: over.user ?? base.user, database: over.database ?? base.database };
+  Object.defineProperty(c, 'envPassword', { value: base.envPassword, enumerable: false });
+  return c;
+}
+
 /** Picks a setting in precedence order (flag > environment > file), with its source for messages. */
 export type Pick = (key: string, conninfoKey?: keyof Conninfo) => { value: string; from: string } | undefined;
 

@@ -85,3 +85,25 @@ export function lastLine(r: ExecResult): string {
   if (r.spawnError?.startsWith('not found:')) return r.spawnError;
   return lines.at(-1) ?? (r.timedOut ? 'timed out' : r.spawnError ?? `exit ${r.exitCode}`);
 }
+
+/** Outcome of a program run as the current user: exit code (undefined when killed), stdout and stderr merged. */
+export interface HereResult {
+  exitCode: number | undefined;
+  timedOut: boolean;
+  output: string;
+}
+
+/**
+ * Runs `file args` as the current user (an operator's hook, a PCP tool, a remote prefix such as
+ * ssh), stdin closed, SIGKILL 500 ms after the timeout's SIGTERM. Never throws.
+ * @param opts.env added to the caller's environment, or the whole environment with `extendEnv: false`.
+ */
+export async function runHere(file: string, args: string[], opts: { timeoutMs: number; env?: Record<string, string>; extendEnv?: boolean }): Promise<HereResult> {
+  const r = await (await loadExeca())(file, args, { reject: false, timeout: Math.max(100, opts.timeoutMs), forceKillAfterDelay: 500, stdin: 'ignore', all: true, env: opts.env, extendEnv: opts.extendEnv ?? true });
+  return { exitCode: r.exitCode, timedOut: r.timedOut === true, output: String(r.all ?? '').trim() };
+}
+
+/** A shell command line run as the current user (`/bin/sh -c`), as runHere. */
+export function runShell(command: string, opts: { timeoutMs: number; env?: Record<string, string> }): Promise<HereResult> {
+  return runHere('/bin/sh', ['-c', command], opts);
+}

@@ -3,7 +3,7 @@
  * the environment (never a password in argv; `-w`: never prompt), bounded by a timeout.
  * Pgpool-II docs "pcp_attach_node", "PCP password file".
  */
-import { loadExeca } from './execa';
+import { runHere } from './exec';
 import { systemProgram } from './which';
 
 /** Where PCP listens and who logs in. */
@@ -23,8 +23,7 @@ export async function pcpAttachNode(pcp: PcpSettings, nodeId: number, timeoutMs:
   const program = systemProgram('pcp_attach_node');
   if (!program) return 'pcp_attach_node not found (Debian: pgpool2; RHEL: pgpool-II)';
   const env: Record<string, string> = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', ...(process.env.HOME ? { HOME: process.env.HOME } : {}), ...(pcp.passfile ? { PCPPASSFILE: pcp.passfile } : {}) };
-  const r = await (await loadExeca())(program, ['-h', pcp.host, '-p', String(pcp.port), '-U', pcp.user, '-n', String(nodeId), '-w'], { reject: false, timeout: Math.max(500, timeoutMs), forceKillAfterDelay: 500, stdin: 'ignore', all: true, env, extendEnv: false });
+  const r = await runHere(program, ['-h', pcp.host, '-p', String(pcp.port), '-U', pcp.user, '-n', String(nodeId), '-w'], { timeoutMs: Math.max(500, timeoutMs), env, extendEnv: false });
   if (r.exitCode === 0) return undefined;
-  const all = String(r.all ?? '').trim();
-  return r.timedOut ? `pcp_attach_node timed out after ${timeoutMs} ms` : `pcp_attach_node exit ${r.exitCode}: ${all.split('\n').at(-1) || 'no output'}`;
+  return r.timedOut ? `pcp_attach_node timed out after ${timeoutMs} ms` : `pcp_attach_node exit ${r.exitCode}: ${r.output.split('\n').at(-1) || 'no output'}`;
 }

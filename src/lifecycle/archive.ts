@@ -2,7 +2,7 @@
 import type { LifecycleConfig } from '../config/lifecycle';
 import { findBinaries, localFacts } from '../probe/local';
 import { withConnection, type SqlRunner } from '../probe/observe';
-import { SQL, setArchiveCommand } from '../probe/statements';
+import { SQL, alterSystemSet } from '../probe/statements';
 import { archiveReadySql } from '../probe/versions';
 import { type ActionResult } from './plan';
 import { Run, guarded, localConnection, waitUntil } from './steps';
@@ -85,7 +85,7 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
           run.steps.push({ step: "ALTER SYSTEM SET archive_command = 'true # ...' (remembering the current value); reload", status: 'planned' });
           return run.result('planned', 'would hold archiving');
         }
-        await run.step('ALTER SYSTEM SET archive_command (no-op, previous value kept in its comment)', () => q(setArchiveCommand(heldValue)));
+        await run.step('ALTER SYSTEM SET archive_command (no-op, previous value kept in its comment)', () => q(alterSystemSet('archive_command', heldValue)));
         await run.step('reload', () => reloadAndWait(run, q, heldValue, s.archiving));
         return run.result('done', 'archiving held (archive_command is a no-op; the previous value is kept in its comment)');
       }
@@ -95,7 +95,7 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
         run.steps.push({ step: prev.fromAuto ? 'ALTER SYSTEM SET archive_command (the previous value)' : 'ALTER SYSTEM RESET archive_command', status: 'planned' }, { step: 'reload', status: 'planned' });
         return run.result('planned', 'would restore the previous archive_command');
       }
-      await run.step(prev.fromAuto ? 'ALTER SYSTEM SET archive_command' : 'ALTER SYSTEM RESET archive_command', () => q(prev.fromAuto ? setArchiveCommand(prev.value) : SQL.resetArchiveCommand));
+      await run.step(prev.fromAuto ? 'ALTER SYSTEM SET archive_command' : 'ALTER SYSTEM RESET archive_command', () => q(prev.fromAuto ? alterSystemSet('archive_command', prev.value) : SQL.resetArchiveCommand));
       await run.step('reload', () => reloadAndWait(run, q, prev.value, s.archiving));
       run.facts.archive_command_sensitive = prev.value;
       return run.result('done', 'archiving resumed (the previous archive_command restored)');

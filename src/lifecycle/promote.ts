@@ -4,14 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { LifecycleConfig } from '../config/lifecycle';
-import { lastLine, runAs } from '../host/exec';
+import { lastLine, runAs, runShell } from '../host/exec';
 import { probeSender, senderTarget } from '../probe/liveness';
 import { SQL } from '../probe/statements';
 import { PRIMARY_POSITION_SQL, STANDBY_TIMELINE_SQL, walReceiverSenderSql } from '../probe/versions';
 import { readConfSetting } from './conf';
 import { writeLock } from './lock';
 import { describeEvidence, promoteBlockers, type ActionResult, type PromoteEvidence } from './plan';
-import { loadExeca } from '../host/execa';
 import { askRole, Run, facts, guarded, localConnection, remoteConnection, requirePgdata, roleOf, sql, waitUntil } from './steps';
 
 /**
@@ -111,9 +110,9 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     const promoted = `timeline ${run.facts.timeline_before ?? '?'} -> ${run.facts.timeline_after ?? '?'}, last replayed ${run.facts.replayed_lsn}, writable after ${writableMs} ms`;
     if (cfg.postPromoteCommand) {
       const cmd = cfg.postPromoteCommand;
-      const r = await (await loadExeca())('/bin/sh', ['-c', cmd], { reject: false, timeout: Math.max(100, run.remaining()), forceKillAfterDelay: 500, stdin: 'ignore', all: true });
+      const r = await runShell(cmd, { timeoutMs: run.remaining() });
       const ok = r.exitCode === 0;
-      const why = r.timedOut ? 'timed out' : `exit ${r.exitCode}${String(r.all ?? '').trim() ? `: ${String(r.all ?? '').trim().split('\n').at(-1)}` : ''}`;
+      const why = r.timedOut ? 'timed out' : `exit ${r.exitCode}${r.output ? `: ${r.output.split('\n').at(-1)}` : ''}`;
       run.steps.push({ step: `post-promote command: ${cmd}`, status: ok ? 'done' : 'failed', detail: ok ? undefined : why });
       run.facts.post_promote_command = ok ? 'ok' : 'failed';
       // The promotion cannot be undone: say that it stands, and fail loudly for the command.

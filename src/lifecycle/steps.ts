@@ -6,6 +6,7 @@
  */
 import { chownSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { connectionTo } from '../config/connection';
 import { addressOf } from '../config/conninfo';
 import type { ConnectionSettings } from '../config/resolve';
 import type { LifecycleConfig } from '../config/lifecycle';
@@ -122,9 +123,7 @@ export function localConnection(cfg: LifecycleConfig, pid?: LocalFacts['pidFile'
 /** Connection settings for another server given by a conninfo (password from the password files). */
 export function remoteConnection(cfg: LifecycleConfig, conninfo: string): ConnectionSettings {
   const a = addressOf(conninfo);
-  const c: ConnectionSettings = { ...cfg.common.connection, host: a.host ?? 'localhost', port: a.port ? Number(a.port) : 5432, user: a.user ?? cfg.common.connection.user, database: a.dbname ?? 'postgres' };
-  Object.defineProperty(c, 'envPassword', { value: cfg.common.connection.envPassword, enumerable: false });
-  return c;
+  return connectionTo(cfg.common.connection, { host: a.host ?? 'localhost', port: a.port ? Number(a.port) : 5432, user: a.user, database: a.dbname ?? 'postgres' });
 }
 
 /** Runs SQL on a server; throws a one-line Error on failure (for steps). */

@@ -24,8 +24,6 @@
 import type { PrimaryState, ReplicationRow } from '../observation';
 import { lsnValue } from '../probe/lsn';
 
-export { lsnValue };
-
 /** A standby taken out of synchronous_standby_names because commits waited for it. */
 export interface SyncRelease {
   /** Its walsender's pid at the release: a new walsender (reconnection) makes it eligible again. */

@@ -18,7 +18,7 @@ import type { ConnectionSettings } from '../config/resolve';
 import type { PrimaryState } from '../observation';
 import type { LocalFacts } from '../probe/local';
 import { withConnection } from '../probe/observe';
-import { SQL, alterSystemSyncStandbyNames } from '../probe/statements';
+import { SQL, alterSystemSet } from '../probe/statements';
 import type { SyncSettings } from '../types';
 import { setConfSettings } from './conf';
 import { decideSyncNames, type SyncPlan, type SyncRelease } from './sync-plan';
@@ -35,7 +35,7 @@ export type SyncApplyResult = { ok: true; effective: boolean } | { ok: false; de
  */
 export async function applySyncStandbyNames(conn: ConnectionSettings, value: string, deadline: number): Promise<SyncApplyResult> {
   const r = await withConnection(conn, deadline, async (q) => {
-    await q(alterSystemSyncStandbyNames(value));
+    await q(alterSystemSet('synchronous_standby_names', value));
     await q(SQL.reloadConf);
     const until = Math.min(deadline - 100, Date.now() + 1000);
     for (let i = 0; i < 20; i++) {
@@ -64,7 +64,7 @@ export async function clearSyncStandbyNamesOnline(conn: ConnectionSettings, dead
     const inFiles = row.f === null || row.f === undefined ? '' : String(row.f);
     if (inEffect.trim() === '' && inFiles.trim() === '') return 'already empty';
     const was = inEffect.trim() !== '' ? `was '${inEffect}'` : `the files set '${inFiles}' (not loaded yet)`;
-    await q(alterSystemSyncStandbyNames(''));
+    await q(alterSystemSet('synchronous_standby_names', ''));
     await q(SQL.reloadConf);
     return `${was}, now '' (the new primary's manager names its standby once it streams)`;
   });

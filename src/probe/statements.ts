@@ -53,6 +53,8 @@ export const SQL = {
   /** pg_stat_archiver, times as text. */
   archiver: 'SELECT archived_count, last_archived_wal, last_archived_time::text, failed_count, last_failed_wal, last_failed_time::text FROM pg_stat_archiver',
   resetArchiveCommand: 'ALTER SYSTEM RESET archive_command',
+  /** Drops the physical slot named $1 when no walsender uses it; one row per slot dropped. */
+  dropInactiveSlot: 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active',
 } as const;
 
 /** A string literal for SQL (standard_conforming_strings: quotes doubled, backslashes literal). */
@@ -60,17 +62,12 @@ export function sqlLiteral(v: string): string {
   return `'${v.replace(/'/g, "''")}'`;
 }
 
-/** ALTER SYSTEM SET archive_command = <value> (ALTER SYSTEM takes no parameters). */
-export function setArchiveCommand(value: string): string {
-  return `ALTER SYSTEM SET archive_command = ${sqlLiteral(value)}`;
-}
-
 /**
- * ALTER SYSTEM SET synchronous_standby_names (postgresql.auto.conf; takes effect at the next
- * reload). ALTER SYSTEM takes no bind parameters: the value is a standard-conforming literal
- * (quotes doubled). Allowed on a hot standby too (it writes a file, no WAL). Needs a superuser,
- * or from 15 `GRANT ALTER SYSTEM ON PARAMETER synchronous_standby_names`.
+ * ALTER SYSTEM SET name = value (postgresql.auto.conf; takes effect at the next reload; allowed
+ * on a hot standby too: it writes a file, no WAL). ALTER SYSTEM takes no bind parameters: the
+ * value is a standard-conforming literal. Needs a superuser, or from 15
+ * `GRANT ALTER SYSTEM ON PARAMETER name`.
  */
-export function alterSystemSyncStandbyNames(value: string): string {
-  return `ALTER SYSTEM SET synchronous_standby_names = '${value.replace(/'/g, "''")}'`;
+export function alterSystemSet(name: 'archive_command' | 'synchronous_standby_names' | 'primary_conninfo', value: string): string {
+  return `ALTER SYSTEM SET ${name} = ${sqlLiteral(value)}`;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation, PrimaryState, ReplicationRow, SyncReplicationState } from '../../src/observation';
-import { decideSyncNames, lsnValue, standbyNamesValue } from '../../src/lifecycle/sync-plan';
+import { decideSyncNames, standbyNamesValue } from '../../src/lifecycle/sync-plan';
+import { lsnValue } from '../../src/probe/lsn';
 import { judge, type CheckPolicy } from '../../src/verdict/check';
 import { syncPromotionScores } from '../../src/dialect/ocf';
 import { replicationRow } from '../helpers/rows';
