@@ -1,7 +1,7 @@
 // Builds dist/pgsr.cjs: one CommonJS file with every dependency inside, run by plain `node`.
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 
 /**
@@ -22,30 +22,46 @@ const nodeOnlyPg = {
 };
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const outfile = new URL('../dist/pgsr.cjs', import.meta.url).pathname;
-const result = await build({
-  write: false,
-  entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  minify: true,
-  keepNames: false,
-  legalComments: 'eof',
-  banner: { js: '#!/usr/bin/env node' },
-  define: { PGSR_VERSION: JSON.stringify(pkg.version) },
-  // pg-native is an optional native binding node-postgres loads only on request.
-  external: ['pg-native'],
-  logLevel: 'warning',
-  plugins: [nodeOnlyPg],
-});
-// Written to a temporary file and renamed into place: an agent or monitor running the bundle
-// while it is rebuilt (or upgraded) reads either the old file or the new one, never half of one.
-const tmp = `${outfile}.tmp-${process.pid}`;
-mkdirSync(dirname(outfile), { recursive: true });
-writeFileSync(tmp, result.outputFiles[0].contents, { mode: 0o755 });
-chmodSync(tmp, 0o755);
-renameSync(tmp, outfile);
-console.log(`built ${outfile} (${(statSync(outfile).size / 1024).toFixed(0)} KiB)`);
+
+/**
+ * The two outputs share everything but the optional pg-native binding. The bundle leaves it to
+ * Node's require, which fails with MODULE_NOT_FOUND (node-postgres then carries on without it).
+ * A single executable's require knows only built-in modules and fails with another code that
+ * node-postgres would rethrow; the SEA's input takes a stub that fails the bundle's way instead.
+ */
+const targets = [
+  { outfile: 'dist/pgsr.cjs', banner: { js: '#!/usr/bin/env node' }, external: ['pg-native'] },
+  { outfile: 'dist/sea/pgsr-sea.cjs', alias: { 'pg-native': new URL('./sea/pg-native-stub.cjs', import.meta.url).pathname } },
+];
+// PGSR_BUILD_OUT: another output directory (the package script's second version for the upgrade
+// test must not overwrite the bundle the tests run).
+const outDir = process.env.PGSR_BUILD_OUT || new URL('../dist', import.meta.url).pathname;
+for (const t of targets) {
+  const outfile = join(outDir, t.outfile.replace(/^dist\//, ''));
+  const result = await build({
+    write: false,
+    entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: false,
+    legalComments: 'eof',
+    banner: t.banner,
+    define: { PGSR_VERSION: JSON.stringify(process.env.PGSR_BUILD_VERSION || pkg.version) },
+    external: t.external,
+    alias: t.alias,
+    logLevel: 'warning',
+    plugins: [nodeOnlyPg],
+  });
+  // Written to a temporary file and renamed into place: an agent or monitor running the bundle
+  // while it is rebuilt (or upgraded) reads either the old file or the new one, never half of one.
+  const tmp = `${outfile}.tmp-${process.pid}`;
+  mkdirSync(dirname(outfile), { recursive: true });
+  writeFileSync(tmp, result.outputFiles[0].contents, { mode: 0o755 });
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, outfile);
+  console.log(`built ${outfile} (${(statSync(outfile).size / 1024).toFixed(0)} KiB)`);
+}

@@ -3,20 +3,15 @@
  * configuration errors become one line on stderr and the configuration exit code; a bug
  * becomes one line and the internal-error code; never a stack trace.
  */
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { basename } from 'node:path';
-import { checkCommand, type CommandResult } from './cli/check';
-import { lifecycleCommands } from './cli/lifecycle';
-import { ocfCommand } from './cli/ocf';
-import { pgpoolCommand } from './cli/pgpool';
-import { watchCommand } from './cli/watch';
+import type { CommandResult } from './cli/check';
+import { buildProgram } from './cli/program';
 import { NAGIOS_EXIT } from './dialect/nagios';
 import { EXIT } from './dialect/clusterpro';
 import { ConfigError, oneLine } from './errors';
 
-declare const PGSR_VERSION: string;
-/** Version injected by the bundler (scripts/build.mjs); "dev" when run from sources. */
-export const VERSION = typeof PGSR_VERSION === 'string' ? PGSR_VERSION : 'dev';
+import { VERSION } from './version';
 
 function write(stream: NodeJS.WriteStream, lines: string[]): void {
   if (lines.length) stream.write(lines.join('\n') + '\n');
@@ -62,29 +57,7 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
     if (asCheckPgsr) args = ['check', ...args];
   }
   let pending: Promise<CommandResult> | undefined;
-  const program = new Command('pgsr')
-    .description('cluster-aware agent for a PostgreSQL streaming-replication pair (CLUSTERPRO, Pacemaker, Nagios)')
-    .version(VERSION, '-V, --version')
-    .helpOption('--help', 'display help for command')
-    .showHelpAfterError(false)
-    .exitOverride()
-    .configureOutput(nagios ? NAGIOS_OUTPUT : OUTPUT);
-  program.addCommand(checkCommand((p) => (pending = p), asCheckPgsr ? 'nagios' : undefined));
-  program.addCommand(watchCommand((p) => (pending = p)));
-  for (const c of lifecycleCommands((p) => (pending = p))) program.addCommand(c);
-  program.addCommand(pgpoolCommand((p) => (pending = p)));
-  program
-    .command('ocf')
-    .description('OCF resource agent (Pacemaker promotable clone); configuration from OCF_RESKEY_* only')
-    .argument('<action>', 'start|stop|monitor|promote|demote|notify|reload|meta-data|validate-all')
-    .helpOption('--help', 'display help for command')
-    .action(ocfCommand((p) => (pending = p), VERSION));
-  // addCommand() does not pass settings down: every subcommand gets them explicitly.
-  const configure = (c: Command): void => {
-    c.exitOverride().configureOutput(nagios ? NAGIOS_OUTPUT : OUTPUT);
-    c.commands.forEach(configure);
-  };
-  program.commands.forEach(configure);
+  const program = buildProgram((p) => (pending = p), { asCheckPgsr, output: nagios ? NAGIOS_OUTPUT : OUTPUT });
 
   try {
     await program.parseAsync(args, { from: 'user' });

@@ -6,10 +6,9 @@
 #* script only reads its verdict: no Node start, no connection. If the file  *
 #* is missing or older than MAX_AGE seconds, it runs a full `pgsr check`.    *
 #*                                                                           *
-#* Edit the paths below; everything else goes in PGSR_CONFIG.                *
+#* Installed by the pgsr package; PGSR_CONFIG holds every other setting.     *
 #*****************************************************************************
-PGSR_NODE=/usr/bin/node
-PGSR_BUNDLE=/opt/pgsr/pgsr.cjs
+PGSR=/usr/bin/pgsr
 PGSR_CONFIG=/etc/pgsr/genw_watchstandby.conf
 PGSR_STATUS=/run/pgsr/watchstandby.json
 MAX_AGE=30
@@ -25,4 +24,4 @@ if [ $((now - mtime)) -le "$MAX_AGE" ]; then
   fi
 fi
 echo "$(date '+%Y-%m-%dT%H:%M:%S%z') pgsr status-file $PGSR_STATUS missing or stale: running a full check"
-exec "$PGSR_NODE" "$PGSR_BUNDLE" check --format clusterpro --config "$PGSR_CONFIG"
+exec "$PGSR" check --format clusterpro --config "$PGSR_CONFIG"

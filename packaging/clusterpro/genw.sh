@@ -4,10 +4,10 @@
 #* "synchronous", normal return value 0. Replaces the psql | grep script of  *
 #* the PostgreSQL streaming-replication guide (genw_watchstandby).           *
 #*                                                                           *
-#* Edit the three paths below; put every other setting in PGSR_CONFIG.       *
+#* Installed by the pgsr package; copy it and change PGSR_CONFIG for a second *
+#* monitor. Every other setting goes in PGSR_CONFIG.                          *
 #*****************************************************************************
-PGSR_NODE=/usr/bin/node
-PGSR_BUNDLE=/opt/pgsr/pgsr.cjs
+PGSR=/usr/bin/pgsr
 PGSR_CONFIG=/etc/pgsr/genw_watchstandby.conf
 
 # Nothing to edit below. pgsr prints one line per run (the monitor's log output
@@ -16,4 +16,4 @@ PGSR_CONFIG=/etc/pgsr/genw_watchstandby.conf
 #   3 role mismatch (split-brain sign)   4 WARNING with warning-is-error
 #   5 configuration error      6 internal error
 # Set the monitor timeout above pgsr's own `timeout` (default 10 s).
-exec "$PGSR_NODE" "$PGSR_BUNDLE" check --format clusterpro --config "$PGSR_CONFIG"
+exec "$PGSR" check --format clusterpro --config "$PGSR_CONFIG"

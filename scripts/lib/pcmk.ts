@@ -5,9 +5,10 @@
  * Every wait is bounded.
  */
 import { execa } from 'execa';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLE, LAB_KITS } from './genw';
+import { LAB_KITS } from './genw';
+import { ensureInstalled } from './installed';
 import { netnsPids, powerLoss } from './netns';
 
 export const KIT = join(LAB_KITS, 'pacemaker');
@@ -196,13 +197,12 @@ export class PcmkLab {
   }
 }
 
-/** Installs the agent wrapper for this checkout's bundle (the namespaces share the host's /usr). */
+/**
+ * Puts this checkout's .deb on the machine (the namespaces share the host's /usr): the agent is
+ * the installed /usr/lib/ocf/resource.d/pgsr/pgsql-sr running /usr/bin/pgsr, as users run it.
+ */
 export function installAgent(): void {
-  mkdirSync('/usr/lib/ocf/resource.d/pgsr', { recursive: true });
-  const text = readFileSync(new URL('../../packaging/ocf/pgsql-sr', import.meta.url), 'utf8')
-    .replace(/^PGSR_NODE=.*$/m, `PGSR_NODE=${process.execPath}`)
-    .replace(/^PGSR_BUNDLE=.*$/m, `PGSR_BUNDLE=${BUNDLE}`);
-  writeFileSync(AGENT_PATH, text, { mode: 0o755 });
+  ensureInstalled();
 }
 
 /** Seconds from a fault to the new primary accepting writes, and to Pacemaker showing it promoted. */

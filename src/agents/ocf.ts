@@ -24,7 +24,7 @@ import { boundPacemakerCalls, getNodeAttribute, localNodeName, partitionNodes, p
 import { describeSyncSwitch, localConnection, manageSyncStandbyNames, promote, start, stop, type SyncRelease } from '../lifecycle/actions';
 import { writeFileAtomic } from '../host/state';
 import type { ActionResult } from '../lifecycle/plan';
-import { findBinaries, localFacts, parseControlData } from '../probe/local';
+import { dataMajor, findBinaries, localFacts, parseControlData } from '../probe/local';
 import { observe, withConnection } from '../probe/observe';
 import { SQL } from '../probe/statements';
 import { STANDBY_TIMELINE_SQL } from '../probe/versions';
@@ -47,7 +47,7 @@ export function ocfConfig(env: NodeJS.ProcessEnv, action: string): LifecycleConf
   const timeoutS = Number.isFinite(metaTimeoutMs) && metaTimeoutMs > 0 ? Math.max(2, (metaTimeoutMs / 1000) * 0.9) : dflt;
   const raw = {
     pgdata: k('pgdata', '/var/lib/postgresql/15/main'),
-    bindir: k('bindir', '/usr/lib/postgresql/15/bin'),
+    bindir: k('bindir', '') || undefined,
     host: k('pghost', '/var/run/postgresql'),
     port: k('pgport', '5432'),
     username: k('pguser', 'postgres'),
@@ -91,7 +91,7 @@ function fromAction(r: ActionResult, okCode: number = OCF.SUCCESS): Out {
 
 /** Cluster state of a stopped data directory, from pg_controldata. */
 async function controlState(cfg: LifecycleConfig, pgdata: string, timeoutMs: number): Promise<string | undefined> {
-  const bin = findBinaries(cfg.bindir, null);
+  const bin = findBinaries(cfg.bindir, dataMajor(cfg.pgdata));
   if (!bin.pg_controldata) return undefined;
   const r = await runAs(cfg.common.osUser, bin.pg_controldata, [pgdata], { timeoutMs });
   return r.exitCode === 0 ? parseControlData(r.stdout)['Database cluster state'] : undefined;
@@ -108,7 +108,7 @@ async function validate(cfg: LifecycleConfig, probe: boolean, env: NodeJS.Proces
   if (env.OCF_RESKEY_CRM_meta_clone_max !== undefined && env.OCF_RESKEY_CRM_meta_notify !== 'true') {
     return { code: OCF.ERR_CONFIGURED, reason: 'the clone needs notify=true (the promotion election uses the pre-promote notification)', log: [] };
   }
-  const bin = findBinaries(cfg.bindir, null);
+  const bin = findBinaries(cfg.bindir, dataMajor(cfg.pgdata));
   if (!bin.pg_ctl || !bin.postgres) return { code: OCF.ERR_INSTALLED, reason: `no pg_ctl/postgres in ${bin.bindir}`, log: [] };
   if (!passwdEntry(cfg.common.osUser)) {
     return { code: OCF.ERR_INSTALLED, reason: `OS user ${cfg.common.osUser} does not exist`, log: [] };
@@ -126,7 +126,7 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
   if (bad) return bad;
   const pgdata = cfg.pgdata as string;
   const deadline = Date.now() + cfg.common.timeoutMs;
-  const f = await localFacts(pgdata, findBinaries(cfg.bindir, null), cfg.common.osUser, cfg.common.timeoutMs);
+  const f = await localFacts(pgdata, findBinaries(cfg.bindir, dataMajor(cfg.pgdata)), cfg.common.osUser, cfg.common.timeoutMs);
   if (f.state !== 'running') {
     const state = await controlState(cfg, pgdata, Math.max(1000, deadline - Date.now()));
     const code = stoppedStateToOcf(state);
@@ -202,7 +202,7 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
  * be asked.
  */
 async function standbyState(cfg: LifecycleConfig): Promise<{ position?: string; walStatus: string | null }> {
-  const f = await localFacts(cfg.pgdata as string, findBinaries(cfg.bindir, null), cfg.common.osUser, 5000);
+  const f = await localFacts(cfg.pgdata as string, findBinaries(cfg.bindir, dataMajor(cfg.pgdata)), cfg.common.osUser, 5000);
   if (f.state !== 'running') return { walStatus: null };
   const r = await withConnection(localConnection(cfg, f.pidFile), Date.now() + 5000, async (q) => {
     const lsn = (await q(SQL.standbyFurthestLsn))[0].l as string | null;
@@ -244,7 +244,7 @@ async function ocfPromote(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: str
 
 async function ocfDemote(cfg: LifecycleConfig): Promise<Out> {
   const pgdata = cfg.pgdata as string;
-  const f = await localFacts(pgdata, findBinaries(cfg.bindir, null), cfg.common.osUser, cfg.common.timeoutMs);
+  const f = await localFacts(pgdata, findBinaries(cfg.bindir, dataMajor(cfg.pgdata)), cfg.common.osUser, cfg.common.timeoutMs);
   if (f.state !== 'running') return { code: OCF.SUCCESS, log: ['not running: nothing to demote (a crashed primary keeps its lock)'] };
   const stopped = await stop(cfg);
   if (stopped.outcome !== 'done' && stopped.outcome !== 'already') return fromAction(stopped);

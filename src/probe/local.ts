@@ -4,6 +4,7 @@
  * directory: pg_ctl docs), recovery files and the pgsr primary lock; plus where the server
  * binaries are.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAs } from '../host/exec';
@@ -122,11 +123,7 @@ export function readPidFile(pgdata: string): PidFile | undefined {
  */
 export async function localFacts(pgdata: string, bin: Binaries, osUser: string, timeoutMs: number): Promise<LocalFacts> {
   const initialized = existsSync(join(pgdata, 'PG_VERSION'));
-  let major: number | null = null;
-  if (initialized) {
-    const v = readFileSync(join(pgdata, 'PG_VERSION'), 'utf8').trim();
-    major = Number(v.split('.')[0]) || null;
-  }
+  const major = dataMajor(pgdata);
   let state: LocalFacts['state'] = initialized ? 'unknown' : 'no-data';
   if (initialized) state = postmasterState(pgdata);
   if (state === 'unknown' && initialized && bin.pg_ctl) {
@@ -173,6 +170,36 @@ const BINDIR_LAYOUTS: ReadonlyArray<{ base: string; dir: RegExp; bin: (major: st
   { base: 'usr', dir: /^pgsql-(\d+)$/, bin: (m) => join('usr', `pgsql-${m}`, 'bin') },
 ];
 
+/** Major version of a data directory from its PG_VERSION (10, 11, ...); null when unreadable. */
+export function dataMajor(pgdata: string | undefined): number | null {
+  if (!pgdata) return null;
+  try {
+    return Number(readFileSync(join(pgdata, 'PG_VERSION'), 'utf8').trim().split('.')[0]) || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `pg_config --bindir` of the pg_config on PATH, with its major (`--version`: "PostgreSQL 15.18
+ * ..."); undefined when there is none or it does not answer within 2 s.
+ */
+export function pgConfigBindir(): { dir: string; major: number } | undefined {
+  if (pgConfigCache.done) return pgConfigCache.value;
+  pgConfigCache.done = true;
+  try {
+    const out = execFileSync('pg_config', ['--bindir', '--version'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const [dir, version] = out.trim().split('\n');
+    const major = Number(/PostgreSQL (\d+)/.exec(version ?? '')?.[1]);
+    pgConfigCache.value = dir && major ? { dir, major } : undefined;
+  } catch {
+    pgConfigCache.value = undefined;
+  }
+  return pgConfigCache.value;
+}
+/** Asked once per process (a resident watch would otherwise spawn pg_config at every check). */
+const pgConfigCache: { done: boolean; value?: { dir: string; major: number } } = { done: false };
+
 /**
  * The machine's PostgreSQL bin dirs (every layout of BINDIR_LAYOUTS), newest major first.
  * @param root the file system root (tests pass a tree that mimics a distribution).
@@ -200,12 +227,18 @@ export function majorBindir(major: number, root = '/'): string | undefined {
  * Finds the binaries: server programs (pg_ctl, postgres, pg_rewind, pg_controldata) must come
  * from `bindir` (the data directory's major); pg_basebackup may come from a newer client too
  * (it can copy older servers). With no bindir given: the data directory's major in any known
- * layout (Debian /usr/lib/postgresql/N/bin, PGDG /usr/pgsql-N/bin), else the newest installed.
+ * layout (Debian /usr/lib/postgresql/N/bin, PGDG /usr/pgsql-N/bin), else `pg_config --bindir` when
+ * its major matches (or none is known), else the newest installed.
  * @param root the file system root (tests).
  */
 export function findBinaries(bindir: string | undefined, major: number | null, root = '/'): Binaries {
   const system = systemBindirs(root);
-  const dir = bindir ?? (major !== null ? majorBindir(major, root) : undefined) ?? system[0] ?? '/usr/lib/postgresql/bin';
+  const fromPgConfig = () => {
+    if (root !== '/') return undefined;
+    const c = pgConfigBindir();
+    return c && (major === null || c.major === major) ? c.dir : undefined;
+  };
+  const dir = bindir || ((major !== null ? majorBindir(major, root) : undefined) ?? fromPgConfig() ?? system[0] ?? '/usr/lib/postgresql/bin');
   const at = (d: string, name: string) => (existsSync(join(d, name)) ? join(d, name) : undefined);
   const clientDirs = [dir, ...system];
   return {

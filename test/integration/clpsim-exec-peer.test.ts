@@ -1,7 +1,7 @@
 /**
  * CLUSTERPRO EXEC start asks the peer on every start, lock or not (issue: a cleanly stopped old
  * primary has no lock, and the standby may have been promoted meanwhile). Driven as CLUSTERPRO
- * runs it: packaging/clusterpro/exec/start.sh under `clpsim exec`, against a real pair, with
+ * runs it: the installed /usr/share/pgsr/clusterpro/exec/start.sh under `clpsim exec`, against a real pair, with
  * the short PATH CLUSTERPRO gives (no /usr/sbin: runuser must still be found).
  */
 import { execa } from 'execa';
@@ -10,7 +10,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultBindir, labDown, labUp, psql, runServerCommand, type LabPair } from '../../scripts/lib/lab';
-import { BUNDLE, CLPSIM_DIR, REPO } from '../helpers/run';
+import { installedCopy } from '../../scripts/lib/installed';
+import { CLPSIM_DIR } from '../helpers/run';
 
 let pair: LabPair;
 let dir: string;
@@ -31,13 +32,8 @@ interface ExecSummary {
 function script(name: 'start' | 'stop', tag: string, extra: string[]): string {
   const conf = join(dir, `exec-${tag}.conf`);
   writeFileSync(conf, [`pgdata = ${pair.primary.data}`, `bindir = ${bindir}`, 'host = 127.0.0.1', `port = ${pair.primary.port}`, 'timeout = 60', 'fast-timeout = 10', ...extra, ''].join('\n'));
-  const path = join(dir, `${name}-${tag}.sh`);
-  const text = readFileSync(join(REPO, 'packaging', 'clusterpro', 'exec', `${name}.sh`), 'utf8')
-    .replace(/^PGSR_NODE=.*$/m, `PGSR_NODE=${process.execPath}`)
-    .replace(/^PGSR_BUNDLE=.*$/m, `PGSR_BUNDLE=${BUNDLE}`)
-    .replace(/^PGSR_CONFIG=.*$/m, `PGSR_CONFIG=${conf}`);
-  writeFileSync(path, text, { mode: 0o755 });
-  return path;
+  // The installed script (the .deb's), copied with only its configuration path changed.
+  return installedCopy(`clusterpro/exec/${name}.sh`, dir, { PGSR_CONFIG: conf }, `${name}-${tag}.sh`);
 }
 
 let n = 0;

@@ -1,5 +1,5 @@
 /**
- * packaging/clusterpro/exec/start.sh and stop.sh under `clpsim exec`, which runs them with the
+ * The installed /usr/share/pgsr/clusterpro/exec/start.sh and stop.sh under `clpsim exec`, which runs them with the
  * CLP_* variables of a CLUSTERPRO EXEC resource, against a real pair.
  */
 import { execa } from 'execa';
@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultBindir, labDown, labUp, psql, runServerCommand, type LabPair } from '../../scripts/lib/lab';
-import { BUNDLE, CLPSIM_DIR, REPO } from '../helpers/run';
+import { installedCopy } from '../../scripts/lib/installed';
+import { CLPSIM_DIR } from '../helpers/run';
 
 let pair: LabPair;
 let dir: string;
@@ -29,12 +30,8 @@ beforeAll(async () => {
   const conf = join(dir, 'exec_database.conf');
   writeFileSync(conf, [`pgdata = ${pair.primary.data}`, `bindir = ${bindir}`, 'host = 127.0.0.1', `port = ${pair.primary.port}`, `peer-conninfo = host=127.0.0.1 port=${pair.standby.port} user=postgres`, 'timeout = 60', 'fast-timeout = 10', ''].join('\n'));
   for (const name of ['start', 'stop']) {
-    const text = readFileSync(join(REPO, 'packaging', 'clusterpro', 'exec', `${name}.sh`), 'utf8')
-      .replace(/^PGSR_NODE=.*$/m, `PGSR_NODE=${process.execPath}`)
-      .replace(/^PGSR_BUNDLE=.*$/m, `PGSR_BUNDLE=${BUNDLE}`)
-      .replace(/^PGSR_CONFIG=.*$/m, `PGSR_CONFIG=${conf}`);
-    scripts[name] = join(dir, `${name}.sh`);
-    writeFileSync(scripts[name], text, { mode: 0o755 });
+    // The installed script (the .deb's), copied with only its configuration path changed.
+    scripts[name] = installedCopy(`clusterpro/exec/${name}.sh`, dir, { PGSR_CONFIG: conf });
   }
   // The cluster starts the group: PostgreSQL is not running yet.
   await runServerCommand(pair.osUser, join(bindir, 'pg_ctl'), ['stop', '-D', pair.primary.data, '-m', 'fast']);

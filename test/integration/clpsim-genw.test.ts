@@ -1,5 +1,5 @@
 /**
- * packaging/clusterpro/genw.sh under clpsim, which runs it with CLUSTERPRO's rules (interval,
+ * The installed /usr/share/pgsr/clusterpro/genw.sh (the .deb's, running /usr/bin/pgsr) under clpsim, which runs it with CLUSTERPRO's rules (interval,
  * retry, normal return value, daemon-like environment, strict clplogcmd), against a real pair:
  * healthy → normal; primary stopped → abnormal with one alert however many runs; recovery →
  * "recovered to normal" and one INFO alert.
@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStreaming, labDown, labUp, startNode, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
-import { BUNDLE, CLPSIM_DIR, REPO } from '../helpers/run';
+import { installedCopy } from '../../scripts/lib/installed';
+import { CLPSIM_DIR } from '../helpers/run';
 
 let pair: LabPair;
 let dir: string;
@@ -30,15 +31,9 @@ interface Summary {
   alerts_rejected_count: number;
 }
 
-/** Installs the template as an operator would: only the three paths at the top edited. */
+/** The installed genw.sh as an operator sets it up: a copy with only PGSR_CONFIG changed. */
 function installTemplate(conf: string): string {
-  const text = readFileSync(join(REPO, 'packaging', 'clusterpro', 'genw.sh'), 'utf8')
-    .replace(/^PGSR_NODE=.*$/m, `PGSR_NODE=${process.execPath}`)
-    .replace(/^PGSR_BUNDLE=.*$/m, `PGSR_BUNDLE=${BUNDLE}`)
-    .replace(/^PGSR_CONFIG=.*$/m, `PGSR_CONFIG=${conf}`);
-  const path = join(dir, 'genw.sh');
-  writeFileSync(path, text, { mode: 0o755 });
-  return path;
+  return installedCopy('clusterpro/genw.sh', dir, { PGSR_CONFIG: conf });
 }
 
 async function clpsim(runs: number, tag: string): Promise<Summary> {

@@ -1,5 +1,5 @@
 /**
- * packaging/clusterpro/genw-watch.sh under clpsim's asynchronous custom monitor: it keeps
+ * The installed /usr/share/pgsr/clusterpro/genw-watch.sh under clpsim's asynchronous custom monitor: it keeps
  * running while healthy and stops cleanly on SIGTERM; when the primary stops it exits after
  * fail-after checks, clpsim declares the monitor abnormal and restarts it, and the restarted
  * process does not alert the same problem again (state file).
@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labUp, startNode, stopNode, type LabPair } from '../../scripts/lib/lab';
-import { BUNDLE, CLPSIM_DIR, REPO } from '../helpers/run';
+import { installedCopy } from '../../scripts/lib/installed';
+import { CLPSIM_DIR } from '../helpers/run';
 
 let pair: LabPair;
 let dir: string;
@@ -20,12 +21,8 @@ beforeAll(async () => {
   dir = mkdtempSync('/tmp/pgsr-clpsim-async-');
   const conf = join(dir, 'watch.conf');
   writeFileSync(conf, [`host = 127.0.0.1`, `port = ${pair.standby.port}`, 'role = standby', 'primary-host = 127.0.0.1', 'interval = 0.5', 'heartbeat = 0', 'fail-after = 2', `state-dir = ${join(dir, 'state')}`, ''].join('\n'));
-  const text = readFileSync(join(REPO, 'packaging', 'clusterpro', 'genw-watch.sh'), 'utf8')
-    .replace(/^PGSR_NODE=.*$/m, `PGSR_NODE=${process.execPath}`)
-    .replace(/^PGSR_BUNDLE=.*$/m, `PGSR_BUNDLE=${BUNDLE}`)
-    .replace(/^PGSR_CONFIG=.*$/m, `PGSR_CONFIG=${conf}`);
-  script = join(dir, 'genw-watch.sh');
-  writeFileSync(script, text, { mode: 0o755 });
+  // The installed script (the .deb's), copied with only its configuration path changed.
+  script = installedCopy('clusterpro/genw-watch.sh', dir, { PGSR_CONFIG: conf });
 });
 afterAll(async () => {
   if (pair) await labDown(pair);

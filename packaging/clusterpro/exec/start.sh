@@ -7,11 +7,11 @@
 #* the config says `as = standby`), logs what it decided and why, and exits  *
 #* 0 on success, non-zero on failure.                                        *
 #*                                                                           *
-#* Edit the three paths below; every other setting goes in PGSR_CONFIG.      *
+#* Installed by the pgsr package; copy it and change PGSR_CONFIG for another *
+#* resource. Every other setting goes in PGSR_CONFIG.                         *
 #* Recommended EXEC start timeout: pgsr's `timeout` (default 300 s) + 60 s.  *
 #*****************************************************************************
-PGSR_NODE=/usr/bin/node
-PGSR_BUNDLE=/opt/pgsr/pgsr.cjs
+PGSR=/usr/bin/pgsr
 PGSR_CONFIG=/etc/pgsr/exec_database.conf
 
-exec "$PGSR_NODE" "$PGSR_BUNDLE" exec start --format clusterpro --config "$PGSR_CONFIG"
+exec "$PGSR" exec start --format clusterpro --config "$PGSR_CONFIG"

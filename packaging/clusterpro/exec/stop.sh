@@ -5,12 +5,12 @@
 #* not finish within `fast-timeout`; already stopped is success. CLP_FACTOR  *
 #* is logged. Exit 0 on success, non-zero on failure.                        *
 #*                                                                           *
-#* Edit the three paths below; every other setting goes in PGSR_CONFIG.      *
+#* Installed by the pgsr package; copy it and change PGSR_CONFIG for another *
+#* resource. Every other setting goes in PGSR_CONFIG.                         *
 #* Recommended EXEC stop timeout: pgsr's `timeout` (default 300 s) + 60 s;   *
 #* a clean (fast) stop needs `fast-timeout` (default 30 s) at most.          *
 #*****************************************************************************
-PGSR_NODE=/usr/bin/node
-PGSR_BUNDLE=/opt/pgsr/pgsr.cjs
+PGSR=/usr/bin/pgsr
 PGSR_CONFIG=/etc/pgsr/exec_database.conf
 
-exec "$PGSR_NODE" "$PGSR_BUNDLE" exec stop --format clusterpro --config "$PGSR_CONFIG"
+exec "$PGSR" exec stop --format clusterpro --config "$PGSR_CONFIG"

@@ -1,0 +1,50 @@
+/**
+ * The whole command line as one commander tree: main.ts parses argv with it, and the man page
+ * generator (scripts/man.ts) walks the same tree, so pgsr(1) cannot drift from `--help`.
+ */
+import { Command, type OutputConfiguration } from 'commander';
+import { VERSION } from '../version';
+import type { CommandResult } from './check';
+import { checkCommand } from './check';
+import { lifecycleCommands } from './lifecycle';
+import { ocfCommand } from './ocf';
+import { pgpoolCommand } from './pgpool';
+import { watchCommand } from './watch';
+
+/** How the tree reports: `asCheckPgsr` makes `check` default to the Nagios format. */
+export interface ProgramOptions {
+  asCheckPgsr?: boolean;
+  output?: OutputConfiguration;
+}
+
+/**
+ * Builds the pgsr command tree. Each subcommand's action hands its pending result to `onPending`
+ * (main.ts awaits it and prints it); nothing runs until commander parses arguments.
+ */
+export function buildProgram(onPending: (p: Promise<CommandResult>) => void, opts: ProgramOptions = {}): Command {
+  const program = new Command('pgsr')
+    .description('cluster-aware agent for a PostgreSQL streaming-replication pair (CLUSTERPRO, Pacemaker, Nagios)')
+    .version(VERSION, '-V, --version')
+    .helpOption('--help', 'display help for command')
+    .showHelpAfterError(false)
+    .exitOverride();
+  if (opts.output) program.configureOutput(opts.output);
+  program.addCommand(checkCommand(onPending, opts.asCheckPgsr ? 'nagios' : undefined));
+  program.addCommand(watchCommand(onPending));
+  for (const c of lifecycleCommands(onPending)) program.addCommand(c);
+  program.addCommand(pgpoolCommand(onPending));
+  program
+    .command('ocf')
+    .description('OCF resource agent (Pacemaker promotable clone); configuration from OCF_RESKEY_* only')
+    .argument('<action>', 'start|stop|monitor|promote|demote|notify|reload|meta-data|validate-all')
+    .helpOption('--help', 'display help for command')
+    .action(ocfCommand(onPending, VERSION));
+  // addCommand() does not pass settings down: every subcommand gets them explicitly.
+  const configure = (c: Command): void => {
+    c.exitOverride();
+    if (opts.output) c.configureOutput(opts.output);
+    c.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
+  return program;
+}
