@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BUNDLE, REPO } from './lib/genw';
+import { INSTALLED, NODE24, ensureInstalled, installedCopy } from './lib/installed';
 import { defaultBindir, labDown, labUp, psql, runServerCommand, stopNode, waitFor, type LabPair } from './lib/lab';
 
 const smoke = process.env.BENCH_SMOKE === '1';
@@ -41,21 +42,19 @@ async function measure(cmd: string[], env: Record<string, string> = {}): Promise
 async function oneShot(pair: LabPair, statusFile: string, conf: string): Promise<string[]> {
   const p = String(pair.primary.port);
   const s = String(pair.standby.port);
-  const statusScript = join(mkdtempSync('/tmp/pgsr-bench-'), 'genw-status.sh');
-  writeFileSync(
-    statusScript,
-    readFileSync(join(REPO, 'packaging', 'clusterpro', 'genw-status.sh'), 'utf8')
-      .replace(/^PGSR_NODE=.*$/m, `PGSR_NODE=${process.execPath}`)
-      .replace(/^PGSR_BUNDLE=.*$/m, `PGSR_BUNDLE=${BUNDLE}`)
-      .replace(/^PGSR_CONFIG=.*$/m, `PGSR_CONFIG=${conf}`)
-      .replace(/^PGSR_STATUS=.*$/m, `PGSR_STATUS=${statusFile}`),
-    { mode: 0o755 },
-  );
-  const subjects: Array<[string, string[]]> = [
-    ['node -e 0 (Node floor)', [process.execPath, '-e', '0']],
-    ["seed genw.sh (bash + psql + grep)", [join(REPO, 'scripts', 'bench', 'genw-seed.sh'), '127.0.0.1', '127.0.0.1', s]],
-    ['pgsr check (CLUSTERPRO)', [process.execPath, BUNDLE, 'check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', s, '--role', 'standby', '--primary-host', '127.0.0.1', '--primary-port', p, '--state-dir', '/tmp/pgsr-bench-state']],
-    ['genw-status.sh (reads watch status file)', [statusScript]],
+  // The installed genw-status.sh (the .deb's, running /usr/bin/pgsr), with its two paths set.
+  const statusScript = installedCopy('clusterpro/genw-status.sh', mkdtempSync('/tmp/pgsr-bench-'), { PGSR_CONFIG: conf, PGSR_STATUS: statusFile });
+  const checkArgs = ['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', s, '--role', 'standby', '--primary-host', '127.0.0.1', '--primary-port', p, '--state-dir', '/tmp/pgsr-bench-state'];
+  const major = process.versions.node.split('.')[0];
+  // [name, command, the runtime whose `node -e 0` is its floor]
+  const subjects: Array<[string, string[], 'machine' | 'node24']> = [
+    [`node -e 0 (Node ${major} floor)`, [process.execPath, '-e', '0'], 'machine'],
+    ["seed genw.sh (bash + psql + grep)", [join(REPO, 'scripts', 'bench', 'genw-seed.sh'), '127.0.0.1', '127.0.0.1', s], 'machine'],
+    [`pgsr check (CLUSTERPRO), bundle on Node ${major}`, [process.execPath, BUNDLE, ...checkArgs], 'machine'],
+    ['node -e 0 (Node 24 floor, the packaged runtime)', [NODE24, '-e', '0'], 'node24'],
+    ['pgsr check (CLUSTERPRO), bundle on Node 24', [NODE24, BUNDLE, ...checkArgs], 'node24'],
+    ['pgsr check (CLUSTERPRO), installed /usr/bin/pgsr (SEA, Node 24)', [INSTALLED.pgsr, ...checkArgs], 'node24'],
+    ['genw-status.sh (reads watch status file)', [statusScript], 'node24'],
   ];
   const samples = new Map<string, Sample[]>(subjects.map(([n]) => [n, []]));
   for (let i = 0; i < RUNS; i++) {
@@ -66,10 +65,11 @@ async function oneShot(pair: LabPair, statusFile: string, conf: string): Promise
       samples.get(name)?.push(r);
     }
   }
-  const floor = median((samples.get(subjects[0][0]) ?? []).map((x) => x.wall_ms));
+  const floors = { machine: median((samples.get(subjects[0][0]) ?? []).map((x) => x.wall_ms)), node24: median((samples.get(subjects[3][0]) ?? []).map((x) => x.wall_ms)) };
   const shell = median((samples.get(subjects[1][0]) ?? []).map((x) => x.wall_ms));
-  const rows = ['| command | wall median (ms) | wall p95 (ms) | CPU median (ms) | peak RSS median (MiB) | wall / node -e 0 | wall / seed script |', '|---|---|---|---|---|---|---|'];
-  for (const [name] of subjects) {
+  const rows = ['| command | wall median (ms) | wall p95 (ms) | CPU median (ms) | peak RSS median (MiB) | wall / same runtime\'s node -e 0 | wall / seed script |', '|---|---|---|---|---|---|---|'];
+  for (const [name, , runtime] of subjects) {
+    const floor = floors[runtime];
     const v = samples.get(name) ?? [];
     const w = v.map((x) => x.wall_ms);
     rows.push(`| ${name} | ${f1(median(w))} | ${f1(quantile(w, 0.95))} | ${f1(median(v.map((x) => x.cpu_ms)))} | ${f1(median(v.map((x) => x.maxrss_kib)) / 1024)} | ${(median(w) / floor).toFixed(2)} | ${(median(w) / shell).toFixed(2)} |`);
@@ -140,6 +140,7 @@ async function promoteCost(): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
+  ensureInstalled(); // the installed executable and genw-status.sh are measured too
   const size = statSync(BUNDLE).size;
   const pair = await labUp();
   const work = mkdtempSync('/tmp/pgsr-bench-');

@@ -14,15 +14,23 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)       # TLS test: a sel
 for pkg in pacemaker corosync pacemaker-cli-utils resource-agents resource-agents-paf crmsh tini iproute2 iptables libxml2-utils prometheus pgpool2; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
-if [ ${#missing[@]} -gt 0 ]; then
+# Packaging (npm run package: strip, dpkg-deb, rpmbuild; lint: lintian, rpmlint) and the tests of
+# what users install (Nagios 4 core, man). Without recommends: they would pull in a mail server.
+lean=()
+command -v strip >/dev/null 2>&1 || lean+=(binutils)
+for pkg in nagios4-core rpm rpmlint lintian man-db; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || lean+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ] || [ ${#lean[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "ensure-deps: missing Debian packages: ${missing[*]} (run as root to install them)" >&2
+    echo "ensure-deps: missing Debian packages: ${missing[*]} ${lean[*]} (run as root to install them)" >&2
     exit 0
   fi
-  echo "ensure-deps: installing ${missing[*]}" >&2
+  echo "ensure-deps: installing ${missing[*]} ${lean[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq "${missing[@]}" >/dev/null
+  if [ ${#missing[@]} -gt 0 ]; then apt-get install -y -qq "${missing[@]}" >/dev/null; fi
+  if [ ${#lean[@]} -gt 0 ]; then apt-get install -y -qq --no-install-recommends "${lean[@]}" >/dev/null; fi
 fi
 if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres

