@@ -66,7 +66,7 @@ const CHECK_EXIT_TEXT: Record<keyof typeof EXIT, string> = {
 };
 
 function exitTable(rows: Array<[number | string, string]>): string {
-  return rows.map(([code, text]) => `.TP\n.B ${code}\n${roffEscape(text)}`).join('\n');
+  return rows.map(([code, text]) => `.TP\n.B ${roffEscape(String(code))}\n${roffEscape(text)}`).join('\n');
 }
 
 /** Where the packages install things (README's Install section says the same). */
@@ -120,7 +120,7 @@ export function pgsrManPage(version: string, date: string): string {
       [EXIT.config, 'configuration or usage error'],
     ]),
     '.SS "ocf"',
-    exitTable(Object.entries(OCF).map(([k, v]) => [v, k])),
+    exitTable(Object.entries(OCF).map(([k, v]) => [v, `OCF_${k}`])),
     '.SH ENVIRONMENT',
     exitTable(env),
     '.SH FILES',
@@ -167,7 +167,7 @@ export function ocfManPage(version: string, date: string): string {
     '.SH SUPPORTED ACTIONS',
     ...actions,
     '.SH EXIT STATUS',
-    exitTable(Object.entries(OCF).map(([k, v]) => [v, k])),
+    exitTable(Object.entries(OCF).map(([k, v]) => [v, `OCF_${k}`])),
     '.SH SEE ALSO',
     'pgsr(1), crm(8), pcs(8), ocf\\-tester(8)',
     '',
