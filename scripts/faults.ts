@@ -50,6 +50,7 @@ async function expectExit(fault: string, entry: string, node: NsNode, args: stri
   const okTime = !opts.maxMs || r.ms <= opts.maxMs;
   const observed = `exit ${r.code}${okMatch ? '' : ' (output did not match)'}${okTime ? '' : ` (over ${opts.maxMs} ms)`}`;
   record(fault, entry, `exit ${code}${opts.maxMs ? ` within ${opts.maxMs} ms` : ''}`, observed, r.ms, okCode && okMatch && okTime);
+  if (!okMatch) console.error(`      output was: ${r.out.slice(0, 400).replace(/\n/g, ' | ')}`);
   return r;
 }
 

@@ -57,7 +57,7 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
     if (asCheckPgsr) args = ['check', ...args];
   }
   let pending: Promise<CommandResult> | undefined;
-  const program = buildProgram((p) => (pending = p), { asCheckPgsr, output: nagios ? NAGIOS_OUTPUT : OUTPUT });
+  const program = buildProgram((p) => (pending = p), { asCheckPgsr, output: nagios ? NAGIOS_OUTPUT : OUTPUT, only: args[0] });
 
   try {
     await program.parseAsync(args, { from: 'user' });

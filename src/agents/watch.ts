@@ -25,7 +25,6 @@ import type { CommandResult } from '../types';
 import { judge, type Verdict } from '../verdict/check';
 import type { Observation } from '../observation';
 import { renderMetrics } from '../dialect/openmetrics';
-import { startMetricsServer } from '../host/metrics-server';
 import { alertStep, policyOf } from './monitor';
 
 /** Emits a line at once (stdout is captured by the genw log output path: one line per event). */
@@ -63,7 +62,7 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
   // The last observation, served by --metrics-listen (a scrape never opens a connection).
   let served: { obs: Observation; verdict: Verdict; at: number } | undefined;
   const metrics = cfg.watch.metricsListen
-    ? await startMetricsServer(cfg.watch.metricsListen, async (format, processMetrics) => (served ? renderMetrics(served.obs, served.verdict, format, { checks: iterations, consecutiveFailures: failures, lastCheckMs: served.at }, processMetrics) : undefined))
+    ? await (await import('../host/metrics-server')).startMetricsServer(cfg.watch.metricsListen, async (format, processMetrics) => (served ? renderMetrics(served.obs, served.verdict, format, { checks: iterations, consecutiveFailures: failures, lastCheckMs: served.at }, processMetrics) : undefined))
     : undefined;
   const target = `${cfg.connection.host}:${cfg.connection.port}`;
   const mode = cfg.sync.repMode === 'sync' ? ` rep-mode=sync sync-wait-limit=${cfg.sync.waitLimitS}s` : '';

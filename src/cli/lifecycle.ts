@@ -72,55 +72,61 @@ function simple(name: string, description: string, timeoutS: number, run: Runner
 }
 
 /** All lifecycle subcommands. */
-export function lifecycleCommands(run: Runner): Command[] {
-  const startCmd = simple('start', 'start the local instance (idempotent); as standby it writes the standby configuration of its major', 60, run, (cfg) => start(cfg), (c) =>
-    c
-      .addOption(new Option('--as <role>', 'standby|primary (default: what the data directory says)').choices(['standby', 'primary']))
-      .option('--primary-conninfo <conninfo>', 'standby: the upstream to write as primary_conninfo (include application_name)')
-      .option('--peer-conninfo <conninfo>', 'primary: the other node; if it answers as a primary, start is refused (split brain)')
-      .option('--server-log <file>', 'pg_ctl -l file (default <pgdata>/pgsr-postmaster.log)'),
-  );
-  const stopCmd = simple('stop', 'stop the local instance: fast, then immediate if fast does not finish (idempotent)', 60, run, (cfg) => stop(cfg), (c) => c.option('--fast-timeout <seconds>', 'how long fast shutdown may take before immediate (default 30)'));
-  const promoteCmd = simple('promote', 'promote the local standby, refusing while the old primary is alive', 60, run, (cfg) => promote(cfg), (c) =>
-    c
-      .option('--primary-conninfo <conninfo>', 'the old primary, checked before promoting (also read from the standby configuration)')
-      .option('--peer-conninfo <conninfo>', 'another node that must not be a primary')
-      .option('--force', 'promote even if an old primary answers (split brain: you take the responsibility)')
-      .option('--post-promote-command <command>', 'run after promotion (sh -c), e.g. adding the service IP address'),
-  );
-  const rebuildCmd = simple('rebuild', 'turn this node into a standby of the current primary (pg_rewind, else pg_basebackup)', 1800, run, (cfg) => rebuild(cfg), (c) =>
-    c
-      .requiredOption('--from <conninfo>', 'the current primary to copy from (replication connection)')
-      .option('--primary-conninfo <conninfo>', 'primary_conninfo to write (default: --from)')
-      .addOption(new Option('--method <method>', 'auto|rewind|basebackup (default auto: pg_rewind, then pg_basebackup)').choices(['auto', 'rewind', 'basebackup']))
-      .option('--discard-old', 'delete the old data directory instead of keeping it aside')
-      .option('--force', 'rebuild even a running primary (what it wrote that the source lacks is discarded)')
-      .option('--fast-timeout <seconds>', 'stop: fast shutdown time before immediate')
-      .option('--server-log <file>', 'pg_ctl -l file'),
-  );
-  const switchoverCmd = simple('switchover', 'planned role swap of a healthy pair whose data directories are on this host', 300, run, (cfg) => switchover(cfg), (c) =>
-    c
-      .requiredOption('--standby-pgdata <dir>', 'the standby data directory')
-      .requiredOption('--primary-conninfo <conninfo>', 'how the old primary reaches the new one (include application_name)')
-      .option('--fast-timeout <seconds>', 'fast shutdown time of the primary'),
-  );
-  const unlockCmd = simple('unlock', 'remove the primary lock (this node holds the latest data)', 10, run, (cfg) => unlock(cfg));
-
-  const archiveCmd = new Command('archive').description('hold, resume or show WAL archiving on the primary (seed 000 7.3)').helpOption('--help', 'display help for command');
-  for (const sub of ['hold', 'resume', 'status'] as const) {
-    archiveCmd.addCommand(simple(sub, `${sub} archiving`, 30, run, (cfg) => archive(cfg, sub)));
-  }
-
-  const execCmd = new Command('exec').description('CLUSTERPRO EXEC resource: start|stop driven by CLP_* variables').helpOption('--help', 'display help for command');
-  execCmd.addCommand(
-    simple('start', 'EXEC start script: start PostgreSQL (as primary by default) unless CLUSTERPRO says not to', 300, run, (cfg) => execStart(cfg, process.env, emitLine), (c) =>
+export function lifecycleCommands(run: Runner, only?: string): Command[] {
+  const make: Record<string, () => Command> = {
+    start: () => simple('start', 'start the local instance (idempotent); as standby it writes the standby configuration of its major', 60, run, (cfg) => start(cfg), (c) =>
       c
-        .addOption(new Option('--as <role>', 'standby|primary (default primary: the failover group carries the primary)').choices(['standby', 'primary']))
-        .option('--peer-conninfo <conninfo>', 'the other node: if it answers as primary, start is refused (split brain)')
-        .option('--primary-conninfo <conninfo>', 'standby: the upstream')
+        .addOption(new Option('--as <role>', 'standby|primary (default: what the data directory says)').choices(['standby', 'primary']))
+        .option('--primary-conninfo <conninfo>', 'standby: the upstream to write as primary_conninfo (include application_name)')
+        .option('--peer-conninfo <conninfo>', 'primary: the other node; if it answers as a primary, start is refused (split brain)')
+        .option('--server-log <file>', 'pg_ctl -l file (default <pgdata>/pgsr-postmaster.log)'),
+    ),
+    stop: () => simple('stop', 'stop the local instance: fast, then immediate if fast does not finish (idempotent)', 60, run, (cfg) => stop(cfg), (c) => c.option('--fast-timeout <seconds>', 'how long fast shutdown may take before immediate (default 30)')),
+    promote: () => simple('promote', 'promote the local standby, refusing while the old primary is alive', 60, run, (cfg) => promote(cfg), (c) =>
+      c
+        .option('--primary-conninfo <conninfo>', 'the old primary, checked before promoting (also read from the standby configuration)')
+        .option('--peer-conninfo <conninfo>', 'another node that must not be a primary')
+        .option('--force', 'promote even if an old primary answers (split brain: you take the responsibility)')
+        .option('--post-promote-command <command>', 'run after promotion (sh -c), e.g. adding the service IP address'),
+    ),
+    rebuild: () => simple('rebuild', 'turn this node into a standby of the current primary (pg_rewind, else pg_basebackup)', 1800, run, (cfg) => rebuild(cfg), (c) =>
+      c
+        .requiredOption('--from <conninfo>', 'the current primary to copy from (replication connection)')
+        .option('--primary-conninfo <conninfo>', 'primary_conninfo to write (default: --from)')
+        .addOption(new Option('--method <method>', 'auto|rewind|basebackup (default auto: pg_rewind, then pg_basebackup)').choices(['auto', 'rewind', 'basebackup']))
+        .option('--discard-old', 'delete the old data directory instead of keeping it aside')
+        .option('--force', 'rebuild even a running primary (what it wrote that the source lacks is discarded)')
+        .option('--fast-timeout <seconds>', 'stop: fast shutdown time before immediate')
         .option('--server-log <file>', 'pg_ctl -l file'),
     ),
-  );
-  execCmd.addCommand(simple('stop', 'EXEC stop script: stop PostgreSQL (fast, then immediate)', 300, run, (cfg) => execStop(cfg, process.env, emitLine), (c) => c.option('--fast-timeout <seconds>', 'fast shutdown time before immediate')));
-  return [startCmd, stopCmd, promoteCmd, rebuildCmd, switchoverCmd, archiveCmd, unlockCmd, execCmd];
+    switchover: () => simple('switchover', 'planned role swap of a healthy pair whose data directories are on this host', 300, run, (cfg) => switchover(cfg), (c) =>
+      c
+        .requiredOption('--standby-pgdata <dir>', 'the standby data directory')
+        .requiredOption('--primary-conninfo <conninfo>', 'how the old primary reaches the new one (include application_name)')
+        .option('--fast-timeout <seconds>', 'fast shutdown time of the primary'),
+    ),
+    archive: () => {
+      const archiveCmd = new Command('archive').description('hold, resume or show WAL archiving on the primary (seed 000 7.3)').helpOption('--help', 'display help for command');
+      for (const sub of ['hold', 'resume', 'status'] as const) archiveCmd.addCommand(simple(sub, `${sub} archiving`, 30, run, (cfg) => archive(cfg, sub)));
+      return archiveCmd;
+    },
+    unlock: () => simple('unlock', 'remove the primary lock (this node holds the latest data)', 10, run, (cfg) => unlock(cfg)),
+    exec: () => {
+      const execCmd = new Command('exec').description('CLUSTERPRO EXEC resource: start|stop driven by CLP_* variables').helpOption('--help', 'display help for command');
+      execCmd.addCommand(
+        simple('start', 'EXEC start script: start PostgreSQL (as primary by default) unless CLUSTERPRO says not to', 300, run, (cfg) => execStart(cfg, process.env, emitLine), (c) =>
+          c
+            .addOption(new Option('--as <role>', 'standby|primary (default primary: the failover group carries the primary)').choices(['standby', 'primary']))
+            .option('--peer-conninfo <conninfo>', 'the other node: if it answers as primary, start is refused (split brain)')
+            .option('--primary-conninfo <conninfo>', 'standby: the upstream')
+            .option('--server-log <file>', 'pg_ctl -l file'),
+        ),
+      );
+      execCmd.addCommand(simple('stop', 'EXEC stop script: stop PostgreSQL (fast, then immediate)', 300, run, (cfg) => execStop(cfg, process.env, emitLine), (c) => c.option('--fast-timeout <seconds>', 'fast shutdown time before immediate')));
+      return execCmd;
+    },
+  };
+  // Only the command being run is built (`only`): commander's option objects are most of a
+  // one-shot run's start-up cost.
+  return Object.entries(make).filter(([n]) => only === undefined || n === only).map(([, f]) => f());
 }

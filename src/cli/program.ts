@@ -15,7 +15,16 @@ import { watchCommand } from './watch';
 export interface ProgramOptions {
   asCheckPgsr?: boolean;
   output?: OutputConfiguration;
+  /**
+   * Build only this subcommand (the first argument), when it is one of COMMAND_NAMES: a one-shot
+   * check then pays for its own options only, not for the whole tree's. Unset: the whole tree
+   * (top-level --help, unknown commands and their suggestions, the man page).
+   */
+  only?: string;
 }
+
+/** The top-level subcommands, in --help order. */
+export const COMMAND_NAMES = ['check', 'watch', 'start', 'stop', 'promote', 'rebuild', 'switchover', 'archive', 'unlock', 'exec', 'pgpool', 'ocf'] as const;
 
 /**
  * Builds the pgsr command tree. Each subcommand's action hands its pending result to `onPending`
@@ -29,16 +38,20 @@ export function buildProgram(onPending: (p: Promise<CommandResult>) => void, opt
     .showHelpAfterError(false)
     .exitOverride();
   if (opts.output) program.configureOutput(opts.output);
-  program.addCommand(checkCommand(onPending, opts.asCheckPgsr ? 'nagios' : undefined));
-  program.addCommand(watchCommand(onPending));
-  for (const c of lifecycleCommands(onPending)) program.addCommand(c);
-  program.addCommand(pgpoolCommand(onPending));
-  program
-    .command('ocf')
-    .description('OCF resource agent (Pacemaker promotable clone); configuration from OCF_RESKEY_* only')
-    .argument('<action>', 'start|stop|monitor|promote|demote|notify|reload|meta-data|validate-all')
-    .helpOption('--help', 'display help for command')
-    .action(ocfCommand(onPending, VERSION));
+  const only = (COMMAND_NAMES as readonly string[]).includes(opts.only ?? '') ? opts.only : undefined;
+  const wanted = (name: string) => only === undefined || only === name;
+  if (wanted('check')) program.addCommand(checkCommand(onPending, opts.asCheckPgsr ? 'nagios' : undefined));
+  if (wanted('watch')) program.addCommand(watchCommand(onPending));
+  for (const c of lifecycleCommands(onPending, only)) program.addCommand(c);
+  if (wanted('pgpool')) program.addCommand(pgpoolCommand(onPending));
+  if (wanted('ocf')) {
+    program
+      .command('ocf')
+      .description('OCF resource agent (Pacemaker promotable clone); configuration from OCF_RESKEY_* only')
+      .argument('<action>', 'start|stop|monitor|promote|demote|notify|reload|meta-data|validate-all')
+      .helpOption('--help', 'display help for command')
+      .action(ocfCommand(onPending, VERSION));
+  }
   // addCommand() does not pass settings down: every subcommand gets them explicitly.
   const configure = (c: Command): void => {
     c.exitOverride();

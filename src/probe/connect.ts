@@ -5,6 +5,7 @@
  * error code otherwise (never from message text elsewhere).
  */
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import type { Client as PgClient, ClientConfig } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
 import type { ProbeFailure } from '../observation';
@@ -22,13 +23,32 @@ export class TaggedError extends Error {
 }
 
 /**
- * Creates and connects a client, with libpq's sslmode fallbacks: `prefer` retries without TLS
- * when the server does not offer it or refuses the TLS connection (pg_hba.conf `hostnossl`,
+ * Creates and connects a client, with libpq's sslmode fallbacks: `prefer` asks for TLS on the
+ * connection it then uses (askSsl) and retries without TLS when the TLS connection is refused
+ * (pg_hba.conf `hostnossl`,
  * SQLSTATE 28000), `allow` retries with TLS when the server refuses the plain connection
  * (`hostssl`). `setActive` receives each client as it is
  * made, so that the caller's timer can destroy the one under way.
  */
 export async function connectClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void, setActive: (c: PgClient) => void): Promise<PgClient> {
+  if (conn.sslmode === 'prefer' && !conn.host.startsWith('/')) {
+    // libpq's own order on one connection: SSLRequest first; a server without TLS answers 'N'
+    // and the startup goes on in plain on the same socket. node-postgres would end the socket on
+    // 'N' and make us connect again (a second backend fork on the server, and Node's TLS module
+    // loaded for nothing): so pgsr asks the question itself and hands the socket over.
+    // The caller's timer destroys whatever setActive last received: here the raw socket.
+    // (a stand-in with what destroy() and closeClient() use of a client).
+    const asking = askSsl(conn.host, conn.port, budgetMs, (sock) => setActive({ connection: { stream: sock }, end: async () => undefined } as unknown as PgClient));
+    asking.catch(() => undefined); // awaited below; node-postgres loads while the server answers
+    await import('pg');
+    const pre = await asking;
+    if (pre) {
+      const plain = await makeClient(conn, budgetMs, onNotes, 1, pre);
+      setActive(plain);
+      await plain.connect();
+      return plain;
+    }
+  }
   const first = await makeClient(conn, budgetMs, onNotes, 0);
   setActive(first);
   try {
@@ -49,6 +69,47 @@ export async function connectClient(conn: ConnectionSettings, budgetMs: number, 
   }
 }
 
+/** PostgreSQL's SSLRequest: length 8, code 80877103 (protocol docs, "SSL Session Encryption"). */
+const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 4, 210, 22, 47]);
+
+/**
+ * Opens a TCP connection and sends SSLRequest. Returns the connected socket when the server
+ * answered 'N' (no TLS: the startup continues on it), undefined when it answered anything else
+ * ('S': the normal TLS path takes over on a new connection). Bounded by `budgetMs`; `onSocket`
+ * receives the socket at once, so that a caller's earlier timer can destroy it.
+ * @throws the socket's error (ECONNREFUSED, EHOSTUNREACH...) or ETIMEDOUT, as a connect would.
+ */
+export async function askSsl(host: string, port: number, budgetMs: number, onSocket: (s: Socket) => void = () => {}): Promise<Socket | undefined> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host, port });
+    onSocket(sock);
+    const timer = setTimeout(() => done(Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' })), Math.max(1, budgetMs));
+    const done = (err: Error | undefined, answer?: string) => {
+      clearTimeout(timer);
+      sock.removeAllListeners('error');
+      sock.removeAllListeners('data');
+      sock.removeAllListeners('connect');
+      sock.removeAllListeners('close');
+      if (err) {
+        sock.destroy();
+        reject(err);
+      } else if (answer === 'N') {
+        sock.pause();
+        resolve(sock);
+      } else {
+        sock.destroy();
+        resolve(undefined);
+      }
+    };
+    sock.setNoDelay(true);
+    sock.once('connect', () => sock.write(SSL_REQUEST));
+    sock.once('data', (b: Buffer) => done(undefined, b.length === 1 ? String.fromCharCode(b[0]) : '?'));
+    sock.once('error', (e) => done(e));
+    sock.once('close', () => done(Object.assign(new Error(`the server at ${host}:${port} closed the connection before answering`), { code: 'ECONNRESET' })));
+  });
+}
+
 /** An error the server sent (it has a SQLSTATE and a severity), as opposed to a socket error. */
 export function isServerError(err: unknown): boolean {
   const e = err as { code?: string; severity?: string };
@@ -60,7 +121,7 @@ export function isServerError(err: unknown): boolean {
  * password files or PGPASSWORD (never argv), statement_timeout, keepalives, SSL per sslmode.
  * @param onNotes receives the password-file notes (ignored files) for error messages.
  */
-export async function makeClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void = () => {}, attempt = 0): Promise<PgClient> {
+export async function makeClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void = () => {}, attempt = 0, connected?: Socket): Promise<PgClient> {
   const { Client } = await import('pg');
   const config: ClientConfig = {
     host: conn.host,
@@ -85,7 +146,10 @@ export async function makeClient(conn: ConnectionSettings, budgetMs: number, onN
     keepAlive: conn.keepalives ?? true,
     ...(conn.keepalivesIdleS !== undefined ? { keepAliveInitialDelayMillis: Math.round(conn.keepalivesIdleS * 1000) } : {}),
     ...(conn.clientEncoding ? { client_encoding: conn.clientEncoding } : {}),
-    ssl: sslOption(conn, attempt),
+    ssl: connected ? false : sslOption(conn, attempt),
+    // A socket askSsl already connected (and negotiated 'N' on): node-postgres calls connect()
+    // on its stream, which here only reports the connection it already has.
+    ...(connected ? { stream: () => alreadyConnected(connected) } : {}),
   };
   const client = new Client(config);
   client.on('error', () => {
@@ -93,6 +157,17 @@ export async function makeClient(conn: ConnectionSettings, budgetMs: number, onN
     // event from crashing the process (node-postgres docs: always attach one).
   });
   return client;
+}
+
+function alreadyConnected(sock: Socket): Socket {
+  sock.connect = (() => {
+    process.nextTick(() => {
+      sock.resume();
+      sock.emit('connect');
+    });
+    return sock;
+  }) as unknown as Socket['connect'];
+  return sock;
 }
 
 /** Rows of a query, as plain objects keyed by column name. */
@@ -130,9 +205,24 @@ export async function withConnection<T>(conn: ConnectionSettings, deadline: numb
   }
 }
 
-/** Closes a connection politely but bounded (200 ms for the Terminate message), then destroys its socket. */
+/**
+ * Closes a connection politely but bounded: the Terminate message is sent and our side of the
+ * socket shut (at most 200 ms), then the socket is destroyed. It does not wait for the server to
+ * close its side (its backend exiting, a few ms that a one-shot check would only idle through).
+ */
 export async function closeClient(c: PgClient): Promise<void> {
-  await Promise.race([c.end().catch(() => undefined), new Promise((r) => setTimeout(r, 200).unref())]);
+  const stream = (c as unknown as { connection?: { stream?: { destroyed?: boolean; writableFinished?: boolean; once(e: string, f: () => void): void } } }).connection?.stream;
+  const flushed = new Promise<void>((resolve) => {
+    if (!stream || stream.destroyed || stream.writableFinished) return resolve();
+    stream.once('finish', resolve);
+    stream.once('close', resolve);
+  });
+  c.end().catch(() => undefined);
+  // Not unref'd: an awaited timer that does not hold the event loop would let a one-shot
+  // process exit in the middle of its run, with exit 0 and no answer.
+  let bound: NodeJS.Timeout | undefined;
+  await Promise.race([flushed, new Promise((r) => (bound = setTimeout(r, 200)))]);
+  clearTimeout(bound);
   destroy(c);
 }
 

@@ -4,7 +4,6 @@
  * directory: pg_ctl docs), recovery files and the pgsr primary lock; plus where the server
  * binaries are.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAs } from '../host/exec';
@@ -188,6 +187,8 @@ export function pgConfigBindir(): { dir: string; major: number } | undefined {
   if (pgConfigCache.done) return pgConfigCache.value;
   pgConfigCache.done = true;
   try {
+    // Loaded here only: child_process is a few ms of start-up a one-shot check does not need.
+    const { execFileSync } = process.getBuiltinModule('node:child_process');
     const out = execFileSync('pg_config', ['--bindir', '--version'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
     const [dir, version] = out.trim().split('\n');
     const major = Number(/PostgreSQL (\d+)/.exec(version ?? '')?.[1]);
