@@ -43,10 +43,20 @@ export async function connectClient(conn: ConnectionSettings, budgetMs: number, 
     await import('pg');
     const pre = await asking;
     if (pre) {
-      const plain = await makeClient(conn, budgetMs, onNotes, 1, pre);
-      setActive(plain);
-      await plain.connect();
-      return plain;
+      const client = await makeClient(conn, budgetMs, onNotes, 1, pre.socket);
+      setActive(client);
+      try {
+        await client.connect();
+        return client;
+      } catch (err) {
+        // TLS refused by pg_hba.conf (hostnossl, SQLSTATE 28000): libpq's prefer tries plain.
+        if (!(pre.encrypted && (err as { code?: string }).code === '28000')) throw err;
+        destroy(client);
+        const plain = await makeClient(conn, budgetMs, onNotes, 1);
+        setActive(plain);
+        await plain.connect();
+        return plain;
+      }
     }
   }
   const first = await makeClient(conn, budgetMs, onNotes, 0);
@@ -73,15 +83,42 @@ export async function connectClient(conn: ConnectionSettings, budgetMs: number, 
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 4, 210, 22, 47]);
 
 /**
- * Opens a TCP connection and sends SSLRequest. Returns the connected socket when the server
- * answered 'N' (no TLS: the startup continues on it), undefined when it answered anything else
- * ('S': the normal TLS path takes over on a new connection). Bounded by `budgetMs`; `onSocket`
- * receives the socket at once, so that a caller's earlier timer can destroy it.
- * @throws the socket's error (ECONNREFUSED, EHOSTUNREACH...) or ETIMEDOUT, as a connect would.
+ * sslmode=prefer as libpq does it, on one connection: opens a TCP connection and sends
+ * SSLRequest. 'N' (no TLS): returns the socket, the startup continues on it in plain. 'S':
+ * returns the same socket after a TLS handshake without certificate verification (prefer
+ * verifies nothing). Any other answer: undefined (node-postgres's own path takes over). Bounded
+ * by `budgetMs`; `onSocket` receives the socket at once, so that a caller's earlier timer can
+ * destroy it.
+ * @throws the socket's error (ECONNREFUSED, EHOSTUNREACH...), ETIMEDOUT, or the TLS error.
  */
-export async function askSsl(host: string, port: number, budgetMs: number, onSocket: (s: Socket) => void = () => {}): Promise<Socket | undefined> {
-  const { connect } = await import('node:net');
+export async function askSsl(host: string, port: number, budgetMs: number, onSocket: (s: Socket) => void = () => {}): Promise<{ socket: Socket; encrypted: boolean } | undefined> {
+  const until = Date.now() + budgetMs;
+  const answer = await sslAnswer(host, port, budgetMs, onSocket);
+  if (!answer) return undefined;
+  if (answer.answer === 'N') return { socket: answer.socket, encrypted: false };
+  const { connect: tlsConnect } = await import('node:tls');
+  const { isIP } = await import('node:net');
   return new Promise((resolve, reject) => {
+    const t = tlsConnect({ socket: answer.socket, rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) });
+    onSocket(t);
+    const timer = setTimeout(() => t.destroy(Object.assign(new Error(`TLS handshake with ${host}:${port} timed out`), { code: 'ETIMEDOUT' })), Math.max(1, until - Date.now()));
+    t.once('secureConnect', () => {
+      clearTimeout(timer);
+      t.removeAllListeners('error');
+      t.pause();
+      resolve({ socket: t, encrypted: true });
+    });
+    t.once('error', (e) => {
+      clearTimeout(timer);
+      t.destroy();
+      reject(e);
+    });
+  });
+}
+
+/** SSLRequest on a new TCP connection: the socket and the server's one-byte answer ('S' or 'N'). */
+function sslAnswer(host: string, port: number, budgetMs: number, onSocket: (s: Socket) => void): Promise<{ socket: Socket; answer: 'S' | 'N' } | undefined> {
+  return import('node:net').then(({ connect }) => new Promise((resolve, reject) => {
     const sock = connect({ host, port });
     onSocket(sock);
     const timer = setTimeout(() => done(Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' })), Math.max(1, budgetMs));
@@ -94,9 +131,9 @@ export async function askSsl(host: string, port: number, budgetMs: number, onSoc
       if (err) {
         sock.destroy();
         reject(err);
-      } else if (answer === 'N') {
+      } else if (answer === 'N' || answer === 'S') {
         sock.pause();
-        resolve(sock);
+        resolve({ socket: sock, answer });
       } else {
         sock.destroy();
         resolve(undefined);
@@ -107,7 +144,7 @@ export async function askSsl(host: string, port: number, budgetMs: number, onSoc
     sock.once('data', (b: Buffer) => done(undefined, b.length === 1 ? String.fromCharCode(b[0]) : '?'));
     sock.once('error', (e) => done(e));
     sock.once('close', () => done(Object.assign(new Error(`the server at ${host}:${port} closed the connection before answering`), { code: 'ECONNRESET' })));
-  });
+  }));
 }
 
 /** An error the server sent (it has a SQLSTATE and a severity), as opposed to a socket error. */
@@ -147,8 +184,8 @@ export async function makeClient(conn: ConnectionSettings, budgetMs: number, onN
     ...(conn.keepalivesIdleS !== undefined ? { keepAliveInitialDelayMillis: Math.round(conn.keepalivesIdleS * 1000) } : {}),
     ...(conn.clientEncoding ? { client_encoding: conn.clientEncoding } : {}),
     ssl: connected ? false : sslOption(conn, attempt),
-    // A socket askSsl already connected (and negotiated 'N' on): node-postgres calls connect()
-    // on its stream, which here only reports the connection it already has.
+    // A socket askSsl already connected (plain after 'N', or TLS after 'S'): node-postgres calls
+    // connect() on its stream, which here only reports the connection it already has.
     ...(connected ? { stream: () => alreadyConnected(connected) } : {}),
   };
   const client = new Client(config);
