@@ -15,10 +15,10 @@ for pkg in pacemaker corosync pacemaker-cli-utils resource-agents resource-agent
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 # Packaging (npm run package: strip, dpkg-deb, rpmbuild; lint: lintian, rpmlint) and the tests of
-# what users install (Nagios 4 core, man). Without recommends: they would pull in a mail server.
+# what users install (Nagios 4 core, man; strace: what the OCF monitor starts). Without recommends: they would pull in a mail server.
 lean=()
 command -v strip >/dev/null 2>&1 || lean+=(binutils)
-for pkg in nagios4-core rpm rpmlint lintian man-db; do
+for pkg in nagios4-core rpm rpmlint lintian man-db strace; do
   dpkg -s "$pkg" >/dev/null 2>&1 || lean+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ] || [ ${#lean[@]} -gt 0 ]; then

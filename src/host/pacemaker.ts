@@ -21,6 +21,19 @@ export async function localNodeName(env: NodeJS.ProcessEnv): Promise<string | un
   return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
 }
 
+/**
+ * The environment for `attrd_updater --query --all`: the agent's own, without the variables that
+ * name a target node. With OCF_RESKEY_CRM_meta_on_node set (Pacemaker sets it for every agent
+ * run), attrd_updater answers `--all` with the local node's value only (seen with Pacemaker 2.1:
+ * the target from the environment wins over --all), so every other node's attribute looked
+ * missing and was rewritten at every monitor.
+ */
+export function allNodesEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const k of ['OCF_RESKEY_CRM_meta_on_node', 'OCF_RESKEY_CRM_meta_on_node_uuid', 'OCF_RESKEY_CRM_meta_container_attribute_target', 'OCF_RESKEY_CRM_meta_physical_host']) delete out[k];
+  return out;
+}
+
 /** Names of the nodes in the local partition (`crm_node -p`). */
 export async function partitionNodes(): Promise<string[]> {
   const r = await (await loadExeca())(tool('crm_node'), ['-p'], { reject: false, timeout: budget() });
@@ -71,7 +84,7 @@ export async function setPrivateAttribute(name: string, value: string | null): P
  * name → value. Empty when attrd cannot be asked (then callers write everything).
  */
 export async function nodeAttributeAllNodes(name: string, deadline?: number): Promise<Map<string, string>> {
-  const r = await (await loadExeca())(tool('attrd_updater'), ['--name', name, '--query', '--all'], { reject: false, timeout: budget(deadline) });
+  const r = await (await loadExeca())(tool('attrd_updater'), ['--name', name, '--query', '--all'], { reject: false, timeout: budget(deadline), env: allNodesEnv(), extendEnv: false });
   const out = new Map<string, string>();
   for (const line of String(r.stdout).split('\n')) {
     const m = /host="([^"]*)"\s+value="([^"]*)"/.exec(line);
@@ -101,7 +114,7 @@ export async function syncNodeAttributes(wanted: Map<string, Map<string, string>
 
 /** A private attribute on every node: node name → value. */
 export async function privateAttributeAllNodes(name: string): Promise<Map<string, string>> {
-  const r = await (await loadExeca())(tool('attrd_updater'), ['--private', '--name', name, '--query', '--all'], { reject: false, timeout: budget() });
+  const r = await (await loadExeca())(tool('attrd_updater'), ['--private', '--name', name, '--query', '--all'], { reject: false, timeout: budget(), env: allNodesEnv(), extendEnv: false });
   const out = new Map<string, string>();
   for (const line of String(r.stdout).split('\n')) {
     const m = /host="([^"]*)"\s+value="([^"]*)"/.exec(line);

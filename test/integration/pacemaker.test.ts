@@ -8,6 +8,7 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/lab';
+import { traceMonitors } from '../../scripts/lib/monitor-trace';
 import { PcmkLab, cleanFailover, crashFailover, installAgent, partitionFailover, powerLossFailover, powerLossWriterFailover, roles } from '../../scripts/lib/pcmk';
 
 const lab = new PcmkLab('pgsr');
@@ -28,6 +29,15 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     const attrs = await lab.attributes();
     expect(attrs.node1).toMatchObject({ 'master-pgsql-sr': '1001', 'pgsql-sr-status': 'PRI', 'pgsql-sr-data-status': 'LATEST' });
     expect(attrs.node2).toMatchObject({ 'master-pgsql-sr': '1000', 'pgsql-sr-status': 'HS:async', 'pgsql-sr-data-status': 'STREAMING|ASYNC' });
+    // Steady state: the primary's monitor finds every attribute already right and writes none
+    // (no crm_attribute); a streaming standby's monitor starts no program at all.
+    const runs = await traceMonitors(lab, /resource\.d\/pgsr\/pgsql-sr$/, 13);
+    const primaryRuns = runs.filter((r) => r.role === 'primary');
+    const standbyRuns = runs.filter((r) => r.role === 'standby');
+    expect(primaryRuns.length, JSON.stringify(runs)).toBeGreaterThanOrEqual(2);
+    expect(standbyRuns.length, JSON.stringify(runs)).toBeGreaterThanOrEqual(1);
+    for (const r of primaryRuns) expect(r.children.filter((c) => c !== 'attrd_updater' && c !== 'crm_node'), JSON.stringify(r)).toEqual([]);
+    for (const r of standbyRuns) expect(r.children, JSON.stringify(r)).toEqual([]);
   }, 240_000);
 
   it('clean failover: the standby promoted and writable; the old primary back as a streaming standby after restart', async () => {
