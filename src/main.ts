@@ -10,6 +10,7 @@ import { buildProgram } from './cli/program';
 import { NAGIOS_EXIT } from './dialect/nagios';
 import { EXIT } from './dialect/clusterpro';
 import { ConfigError, oneLine } from './errors';
+import { langArgument, langFromLocale, parseLang, setLang, t } from './i18n';
 
 import { VERSION } from './version';
 
@@ -17,16 +18,35 @@ function write(stream: NodeJS.WriteStream, lines: string[]): void {
   if (lines.length) stream.write(lines.join('\n') + '\n');
 }
 
+/**
+ * A commander error message (`error: unknown option '--x'`...) as pgsr's one-line usage error in
+ * the message language: commander's common errors are translated, others keep its English text.
+ */
+export function usageLine(s: string): string {
+  const text = s.replace(/^error: /, '').replace(/\n+$/, '');
+  const [first, ...more] = text.split('\n');
+  const patterns: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+    [/^unknown option '([^']+)'$/, (m) => t('usage.unknown_option', { option: m[1] })],
+    [/^missing required argument '([^']+)'$/, (m) => t('usage.missing_argument', { name: m[1] })],
+    [/^option '([^']+)' argument missing$/, (m) => t('usage.option_missing_argument', { option: m[1] })],
+    [/^unknown command '([^']+)'$/, (m) => t('usage.unknown_command', { name: m[1] })],
+    [/^too many arguments(.*)$/, (m) => t('usage.excess_arguments', { detail: m[1] })],
+  ];
+  const hit = patterns.map(([re, f]) => [re.exec(first), f] as const).find(([m]) => m !== null);
+  const line = hit ? hit[1](hit[0] as RegExpExecArray) : first;
+  return `${t('main.usage_error', { detail: [line, ...more].join(' ').trim() })}\n`;
+}
+
 /** Commander output: usage errors as one `pgsr: usage error: ...` line on stderr. */
 const OUTPUT = {
   writeErr: (s: string) => process.stderr.write(s),
   writeOut: (s: string) => process.stdout.write(s),
-  outputError: (s: string, w: (s: string) => void) => w(`pgsr: ${s.replace(/^error: /, 'usage error: ')}`),
+  outputError: (s: string, w: (s: string) => void) => w(`pgsr: ${usageLine(s)}`),
 };
 /** Nagios plugins report usage errors as an UNKNOWN status line on stdout. */
 const NAGIOS_OUTPUT = {
   ...OUTPUT,
-  outputError: (s: string) => process.stdout.write(`PGSR UNKNOWN - ${s.replace(/^error: /, 'usage error: ')}`),
+  outputError: (s: string) => process.stdout.write(`PGSR UNKNOWN - ${usageLine(s)}`),
 };
 
 /**
@@ -48,6 +68,18 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
   const nagios = isNagiosInvocation(args, scriptPath);
   const usageExit = nagios ? NAGIOS_EXIT.unknown : EXIT.config;
   const okExit = nagios ? NAGIOS_EXIT.unknown : EXIT.ok;
+  setLang(langFromLocale(process.env), 'locale');
+  const langArg = langArgument(args);
+  if (langArg !== undefined) {
+    const lang = parseLang(langArg);
+    if (!lang) {
+      const line = t('main.usage_error', { detail: t('main.bad_lang', { value: langArg }) });
+      if (nagios) process.stdout.write(`PGSR UNKNOWN - ${line}\n`);
+      else process.stderr.write(`pgsr: ${line}\n`);
+      return usageExit;
+    }
+    setLang(lang, 'flag');
+  }
   if (asCheckPgsr || nagios) {
     // monitoring-plugins guidelines: -V/--version prints the version (UNKNOWN exit as for --help).
     if (args.includes('-V') || args.includes('--version')) {
@@ -76,12 +108,14 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
       return usageExit;
     }
     if (err instanceof ConfigError) {
-      if (nagios) process.stdout.write(`PGSR UNKNOWN - configuration error: ${oneLine(err)}\n`);
-      else process.stderr.write(`pgsr: configuration error: ${oneLine(err)}\n`);
+      const line = t('main.config_error', { detail: oneLine(err) });
+      if (nagios) process.stdout.write(`PGSR UNKNOWN - ${line}\n`);
+      else process.stderr.write(`pgsr: ${line}\n`);
       return usageExit;
     }
-    if (nagios) process.stdout.write(`PGSR UNKNOWN - internal error: ${oneLine(err)}\n`);
-    else process.stderr.write(`pgsr: internal error: ${oneLine(err)}\n`);
+    const line = t('main.internal_error', { detail: oneLine(err) });
+    if (nagios) process.stdout.write(`PGSR UNKNOWN - ${line}\n`);
+    else process.stderr.write(`pgsr: ${line}\n`);
     return nagios ? NAGIOS_EXIT.unknown : EXIT.internal;
   }
 }

@@ -35,6 +35,7 @@ export function buildProgram(onPending: (p: Promise<CommandResult>) => void, opt
     .description('cluster-aware agent for a PostgreSQL streaming-replication pair (CLUSTERPRO, Pacemaker, Nagios)')
     .version(VERSION, '-V, --version')
     .helpOption('--help', 'display help for command')
+    .option('--lang <lang>', 'message language: en or ja (default: ja when LC_ALL, LC_MESSAGES or LANG is ja_*, else en; config file key lang); machine-read output never changes')
     .showHelpAfterError(false)
     .exitOverride();
   if (opts.output) program.configureOutput(opts.output);

@@ -10,6 +10,7 @@
  * commands' settings), values.ts (the small parsers).
  */
 import { ConfigError } from '../errors';
+import { parseLang, setLang, t } from '../i18n';
 import type { SenderProbePolicy } from '../observation';
 import { findOnPath } from '../host/which';
 import { defaultStateDir, detectFormat } from './defaults';
@@ -172,6 +173,8 @@ export const CHECK_SETTING_KEYS = [
   'standby-pgdata',
   'fast-timeout',
   'server-log',
+  // message language (the command line's --lang is a program option: main.ts)
+  'lang',
 ] as const;
 export const REPEATABLE_KEYS: ReadonlySet<string> = new Set(['application-name', 'warning', 'critical']);
 const FILE_KEYS: ReadonlySet<string> = new Set(CHECK_SETTING_KEYS.filter((k) => k !== 'config'));
@@ -220,6 +223,12 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
   const env = ctx.env;
   const configPath = str(cli.config) ?? nonEmpty(env.PGSR_CONFIG);
   const file = configPath ? readConfigFile(configPath, FILE_KEYS, REPEATABLE_KEYS) : {};
+  if (typeof file.lang === 'string') {
+    // The file's `lang` is in force from here on (its own errors above are in the locale's).
+    const lang = parseLang(file.lang);
+    if (!lang) throw new ConfigError(t('config.bad_lang', { file: String(configPath), value: file.lang }));
+    setLang(lang, 'config');
+  }
 
   // Expand a conninfo given as dbname at its own precedence level (libpq docs 34.1.2).
   const cliConn = expandDbname(cli, '--dbname');

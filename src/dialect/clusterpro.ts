@@ -10,6 +10,7 @@
  */
 import { SEVERITY_RANK, type Severity } from '../types';
 import { FINDING_CLASS, formatQuantity, roleLabel, type FindingClass, type FindingCode, type Verdict } from '../verdict/check';
+import { t } from '../i18n';
 
 /**
  * Exit codes of pgsr in the CLUSTERPRO dialect (also used by the json and text formats).
@@ -178,7 +179,7 @@ export const SYNC_SWITCH_EVENT_ID = 13;
  * the new value could not be written.
  */
 export function syncSwitchAlert(target: string, line: string, toAsync: boolean, failed: boolean): AlertRequest {
-  return { level: failed ? 'ERR' : toAsync ? 'WARN' : 'INFO', eventId: SYNC_SWITCH_EVENT_ID, message: `pgsr primary ${target} ${line}`, reason: 'new-state' };
+  return { level: failed ? 'ERR' : toAsync ? 'WARN' : 'INFO', eventId: SYNC_SWITCH_EVENT_ID, message: t('alert.sync_switch', { target, line }), reason: 'new-state' };
 }
 
 /** Identity of a verdict's state for de-duplication. */
@@ -197,16 +198,16 @@ export function signatureOf(v: Verdict): string {
  */
 export function decideAlert(prev: AlertState | undefined, v: Verdict, nowMs: number, reminderS: number): { alert?: AlertRequest; next: AlertState } {
   const signature = signatureOf(v);
-  const head = `pgsr ${roleLabel(v)} ${v.target.host}:${v.target.port}`;
+  const head = t('alert.head', { role: roleLabel(v), where: `${v.target.host}:${v.target.port}` });
   const prevBad = prev !== undefined && prev.severity !== 'ok';
   if (v.severity === 'ok') {
     const next: AlertState = { severity: 'ok', signature: '', alertedAt: prevBad ? nowMs : (prev?.alertedAt ?? 0), since: prevBad || !prev ? nowMs : prev.since };
     if (!prevBad) return { next };
-    return { alert: { level: 'INFO', eventId: EVENT_ID.recovered, message: `${head} recovered: ${v.summary}`, reason: 'recovered' }, next };
+    return { alert: { level: 'INFO', eventId: EVENT_ID.recovered, message: t('alert.recovered', { head, summary: v.summary }), reason: 'recovered' }, next };
   }
   const level = SEVERITY_RANK[v.severity] >= SEVERITY_RANK.unknown ? 'ERR' : 'WARN';
   const top = v.findings[0];
-  const alert: AlertRequest = { level, eventId: top ? EVENT_ID[top.code] : EVENT_ID.query_failed, message: `${head} ${v.severity.toUpperCase()}: ${v.summary}`, reason: 'new-state' };
+  const alert: AlertRequest = { level, eventId: top ? EVENT_ID[top.code] : EVENT_ID.query_failed, message: t('alert.problem', { head, severity: v.severity.toUpperCase(), summary: v.summary }), reason: 'new-state' };
   const changed = !prev || prev.severity !== v.severity || prev.signature !== signature;
   if (changed) return { alert, next: { severity: v.severity, signature, alertedAt: nowMs, since: nowMs } };
   if (reminderS > 0 && nowMs - prev.alertedAt >= reminderS * 1000) {

@@ -3,6 +3,7 @@
  * the key figures. Pure.
  */
 import { formatQuantity, roleLabel, type Verdict } from '../verdict/check';
+import { t } from '../i18n';
 
 /** Renders a verdict as lines for a terminal. */
 export function renderText(v: Verdict, exitCode: number): string[] {
@@ -10,6 +11,6 @@ export function renderText(v: Verdict, exitCode: number): string[] {
   for (const f of v.findings) lines.push(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
   for (const m of v.metrics) lines.push(`  ${m.label} = ${m.unit === '' ? m.value : formatQuantity(m.value, m.unit)}`);
   for (const [k, val] of Object.entries(v.facts)) if (val !== null && val !== '') lines.push(`  ${k}: ${val}`);
-  lines.push(`  exit code ${exitCode}, ${v.durationMs} ms`);
+  lines.push(`  ${t('text.exit', { code: exitCode, ms: v.durationMs })}`);
   return lines;
 }

@@ -5,6 +5,7 @@
  */
 import { escapeForClplogcmd, messageLimit, type AlertRequest } from '../dialect/clusterpro';
 import { loadExeca } from './execa';
+import { t } from '../i18n';
 
 
 /** What happened to an alert. `detail` is one line for the genw log. */
@@ -21,7 +22,7 @@ export interface AlertOutcome {
  *   killed (SIGKILL), so a wrapper script's own children cannot keep the run waiting.
  */
 export async function sendAlert(command: string | undefined, req: AlertRequest, syslog: boolean, timeoutMs: number): Promise<AlertOutcome> {
-  if (!command) return { sent: false, detail: 'alert not sent: clplogcmd not found (PATH, /usr/sbin/clplogcmd; set --clplogcmd)' };
+  if (!command) return { sent: false, detail: t('alert.no_clplogcmd') };
   const argv = ['-m', escapeForClplogcmd(req.message, messageLimit(syslog)), '--alert', ...(syslog ? ['--syslog'] : []), '-i', String(req.eventId), '-l', req.level];
   const child = (await loadExeca())(command, argv, { reject: false, stdin: 'ignore', all: true, detached: true, cleanup: true });
   let timedOut = false;
@@ -38,11 +39,11 @@ export async function sendAlert(command: string | undefined, req: AlertRequest, 
   );
   const r = await child;
   clearTimeout(timer);
-  if (timedOut) return { sent: false, detail: `alert not sent: ${command} did not finish within ${(timeoutMs / 1000).toFixed(1)}s`, argv };
+  if (timedOut) return { sent: false, detail: t('alert.timed_out', { command, seconds: (timeoutMs / 1000).toFixed(1) }), argv };
   if (r.failed) {
-    const why = r.code === 'ENOENT' ? 'not found' : r.code === 'EACCES' ? 'not executable' : r.exitCode !== undefined ? `exit ${r.exitCode}` : (r.signal ?? 'failed');
+    const why = r.code === 'ENOENT' ? t('alert.not_found') : r.code === 'EACCES' ? t('alert.not_executable') : r.exitCode !== undefined ? t('alert.exit', { code: r.exitCode }) : (r.signal ?? t('outcome.failed'));
     const said = String(r.all ?? '').split('\n').find((l) => l.trim() !== '')?.trim();
-    return { sent: false, detail: `alert not sent: ${command} ${why}${said ? ` (${said})` : ''}`, argv };
+    return { sent: false, detail: t('alert.failed', { command, why: `${why}${said ? ` (${said})` : ''}` }), argv };
   }
-  return { sent: true, detail: `alert sent: id=${req.eventId} level=${req.level} (${req.reason})`, argv };
+  return { sent: true, detail: t('alert.sent', { id: req.eventId, level: req.level, reason: req.reason }), argv };
 }

@@ -11,6 +11,7 @@ import type { ConnectionSettings } from '../config/resolve';
 import type { ProbeFailure } from '../observation';
 import { oneLine } from '../errors';
 import { lookupPassword } from './pgpass';
+import { t } from '../i18n';
 
 /** An error pgsr raises inside node-postgres callbacks, already classified. */
 export class TaggedError extends Error {
@@ -99,18 +100,18 @@ export async function askSsl(host: string, port: number, budgetMs: number, onSoc
   const { connect: tlsConnect } = await import('node:tls');
   const { isIP } = await import('node:net');
   return new Promise((resolve, reject) => {
-    const t = tlsConnect({ socket: answer.socket, rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) });
-    onSocket(t);
-    const timer = setTimeout(() => t.destroy(Object.assign(new Error(`TLS handshake with ${host}:${port} timed out`), { code: 'ETIMEDOUT' })), Math.max(1, until - Date.now()));
-    t.once('secureConnect', () => {
+    const tls = tlsConnect({ socket: answer.socket, rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) });
+    onSocket(tls);
+    const timer = setTimeout(() => tls.destroy(Object.assign(new Error(t('probe.tls_timeout', { where: `${host}:${port}` })), { code: 'ETIMEDOUT' })), Math.max(1, until - Date.now()));
+    tls.once('secureConnect', () => {
       clearTimeout(timer);
-      t.removeAllListeners('error');
-      t.pause();
-      resolve({ socket: t, encrypted: true });
+      tls.removeAllListeners('error');
+      tls.pause();
+      resolve({ socket: tls, encrypted: true });
     });
-    t.once('error', (e) => {
+    tls.once('error', (e) => {
       clearTimeout(timer);
-      t.destroy();
+      tls.destroy();
       reject(e);
     });
   });
@@ -143,7 +144,7 @@ function sslAnswer(host: string, port: number, budgetMs: number, onSocket: (s: S
     sock.once('connect', () => sock.write(SSL_REQUEST));
     sock.once('data', (b: Buffer) => done(undefined, b.length === 1 ? String.fromCharCode(b[0]) : '?'));
     sock.once('error', (e) => done(e));
-    sock.once('close', () => done(Object.assign(new Error(`the server at ${host}:${port} closed the connection before answering`), { code: 'ECONNRESET' })));
+    sock.once('close', () => done(Object.assign(new Error(t('probe.closed_before_answer', { where: `${host}:${port}` })), { code: 'ECONNRESET' })));
   }));
 }
 
@@ -171,8 +172,8 @@ export async function makeClient(conn: ConnectionSettings, budgetMs: number, onN
       const found = lookupPassword(conn.passfiles, { host: conn.host, port: conn.port, database: conn.database, user: conn.user });
       onNotes(found.notes);
       if (found.password === undefined) {
-        const where = conn.passfiles.length ? conn.passfiles.join(', ') : 'no password file';
-        throw new TaggedError(`the server asks for a password for user "${conn.user}" and none was found (searched ${where}${notesText(found.notes)})`, 'auth');
+        const where = conn.passfiles.length ? conn.passfiles.join(', ') : t('probe.no_password_file');
+        throw new TaggedError(t('probe.no_password', { user: conn.user, where, notes: notesText(found.notes) }), 'auth');
       }
       return found.password;
     },
@@ -331,12 +332,12 @@ export function classify(err: unknown, phase: ProbeFailure['phase'], timedOut: b
     return {
       kind: 'timeout',
       phase,
-      detail: `no answer within ${(budgetMs / 1000).toFixed(1)}s while ${phase === 'connect' ? 'connecting' : 'querying'}`,
+      detail: t(phase === 'connect' ? 'probe.no_answer_connecting' : 'probe.no_answer_querying', { seconds: (budgetMs / 1000).toFixed(1) }),
     };
   }
   if (err instanceof TaggedError) return { kind: err.kind, phase, detail: err.message };
   const e = err as { code?: string; severity?: string; message?: string };
-  const detail = oneLine(err) || 'unknown error';
+  const detail = oneLine(err) || t('probe.unknown_error');
   if (e.code && e.severity) {
     const kind = SQLSTATE_KINDS[e.code] ?? 'sql';
     return { kind, phase, sqlstate: e.code, detail: kind === 'auth' ? detail + notesText(passNotes) : detail };

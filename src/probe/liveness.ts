@@ -25,6 +25,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { addressOf } from '../config/conninfo';
 import type { SenderProbe } from '../observation';
+import { t } from '../i18n';
 
 /**
  * Where a walreceiver streams from: sender_host/sender_port (PostgreSQL 11+), else the first host
@@ -63,7 +64,7 @@ export function probeSender(host: string, port: number, timeoutMs: number): Prom
       resolve({ target, result, detail, ms: Date.now() - t0 });
     };
     const timer = setTimeout(
-      () => finish('no-answer', connected ? `accepted the connection but did not answer within ${timeoutMs} ms (postmaster frozen or hung)` : `no answer to a TCP connection within ${timeoutMs} ms`),
+      () => finish('no-answer', connected ? t('probe.frozen', { ms: timeoutMs }) : t('probe.no_tcp_answer', { ms: timeoutMs })),
       Math.max(1, timeoutMs),
     );
     try {
@@ -78,14 +79,14 @@ export function probeSender(host: string, port: number, timeoutMs: number): Prom
       sock?.write(SSL_REQUEST);
     });
     // One byte (N or S) is the answer; a server that closes instead has answered too.
-    sock.on('data', () => finish('answered', 'the postmaster answered'));
-    sock.on('end', () => finish('answered', 'the postmaster answered'));
+    sock.on('data', () => finish('answered', t('probe.answered')));
+    sock.on('end', () => finish('answered', t('probe.answered')));
     sock.on('close', () => {
-      if (connected) finish('answered', 'the postmaster answered');
+      if (connected) finish('answered', t('probe.answered'));
     });
     sock.on('error', (err: NodeJS.ErrnoException) => {
-      if (connected && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return finish('answered', 'the postmaster answered (connection reset after the request)');
-      if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') return finish('refused', `connection refused (${err.code}): no PostgreSQL listening`);
+      if (connected && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return finish('answered', t('probe.answered_reset'));
+      if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') return finish('refused', t('probe.conn_refused', { code: err.code }));
       if (err.code && UNREACHABLE.has(err.code)) return finish('unreachable', `${err.code}: ${err.message}`);
       finish('no-answer', `${err.code ?? 'error'}: ${err.message}`);
     });

@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import helper from 'pgpass/lib/helper.js';
+import { t } from '../i18n';
 
 interface PassEntry {
   host: string;
@@ -42,11 +43,11 @@ export function lookupPassword(files: string[], conn: { host: string; port: numb
     try {
       const st = statSync(file);
       if (!st.isFile()) {
-        notes.push(`${file} is not a plain file; ignored`);
+        notes.push(t('probe.pgpass_not_file', { file }));
         continue;
       }
       if ((st.mode & 0o077) !== 0) {
-        notes.push(`${file} has group or world access (permissions should be 0600); ignored`);
+        notes.push(t('probe.pgpass_mode', { file }));
         continue;
       }
       text = readFileSync(file, 'utf8');

@@ -4,6 +4,7 @@
  * to use before that (PostgreSQL docs 28.2 "The Cumulative Statistics System", per release).
  * Queries always return the same column names, NULL where a version lacks a field.
  */
+import { t } from '../i18n';
 
 /** First supported server_version_num (PostgreSQL 10: the `*_lsn` / `pg_wal_*` renames). */
 export const MIN_VERSION_NUM = 100000;
@@ -13,9 +14,9 @@ export const MAX_VERSION_NUM_EXCLUSIVE = 190000;
 
 /** Reason a server version is refused, or null when supported. */
 export function unsupportedReason(versionNum: number, version: string): string | null {
-  if (versionNum < MIN_VERSION_NUM) return `PostgreSQL ${version} is older than 10, which pgsr does not support`;
+  if (versionNum < MIN_VERSION_NUM) return t('probe.too_old', { version });
   if (versionNum >= MAX_VERSION_NUM_EXCLUSIVE) {
-    return `PostgreSQL ${version} is newer than the newest major pgsr knows (${MAX_VERSION_NUM_EXCLUSIVE / 10000 - 1})`;
+    return t('probe.too_new', { version, newest: MAX_VERSION_NUM_EXCLUSIVE / 10000 - 1 });
   }
   return null;
 }

@@ -16,6 +16,7 @@ import type { Observation, ProbeFailure } from '../observation';
 import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type PgRole, type Severity, type SyncSettings, type SyncState } from '../types';
 import type { Thresholds } from '../range';
 import { formatQuantity } from './findings';
+import { t } from '../i18n';
 import { judgePrimary, judgeSlots, silentStandbyLimitS, uniqueLabels } from './primary';
 import { judgeStandby, silenceThresholds } from './standby';
 import { judgeSync } from './sync';
@@ -188,10 +189,7 @@ export function judge(obs: Observation, policy: CheckPolicy): Verdict {
     findings.push({
       code: 'role_mismatch',
       severity: 'critical',
-      message:
-        policy.expectedRole === 'standby'
-          ? 'expected a standby but the server is a primary (not in recovery): possible split brain'
-          : 'expected a primary but the server is a standby (in recovery)',
+      message: policy.expectedRole === 'standby' ? t('finding.role_expected_standby') : t('finding.role_expected_primary'),
       value: obs.server.role,
     });
     if (obs.primary) addPrimaryFacts(obs.primary.currentLsn, obs.primary.timeline, facts);
@@ -216,7 +214,7 @@ export function judge(obs: Observation, policy: CheckPolicy): Verdict {
     target: obs.target,
     role,
     expectedRole: policy.expectedRole,
-    summary: problems.length ? problems.map((f) => f.message).join('; ') : healthySummary(role, facts),
+    summary: problems.length ? problems.map((f) => f.message).join(t('word.findings_separator')) : healthySummary(role, facts),
     findings: problems,
     metrics,
     facts,
@@ -230,18 +228,18 @@ function failureFinding(f: ProbeFailure, target: Endpoint): Finding {
     case 'unsupported-version':
       return { code: 'unsupported_version', severity: 'unknown', message: f.detail };
     case 'privilege':
-      return { code: 'insufficient_privilege', severity: 'unknown', message: `permission denied on ${where}: ${f.detail} (grant pg_monitor to the monitoring user)` };
+      return { code: 'insufficient_privilege', severity: 'unknown', message: t('finding.permission_denied', { where, detail: f.detail }) };
     case 'sql':
     case 'protocol':
-      if (f.phase === 'query') return { code: 'query_failed', severity: 'unknown', message: `query failed on ${where}: ${f.detail}` };
+      if (f.phase === 'query') return { code: 'query_failed', severity: 'unknown', message: t('finding.query_failed', { where, detail: f.detail }) };
       break;
     default:
       break;
   }
   // Cannot connect (refused, timeout, auth, not accepting connections): critical, like the
   // monitoring-plugins rule "a refused connection is CRITICAL" and seed 000's psql failure branch.
-  const verb = f.phase === 'connect' ? 'cannot connect to' : 'lost the connection to';
-  return { code: f.phase === 'connect' ? 'cannot_connect' : 'query_failed', severity: 'critical', message: `${verb} ${where}: ${f.detail}`, value: f.kind };
+  const message = t(f.phase === 'connect' ? 'finding.cannot_connect' : 'finding.connection_lost', { where, detail: f.detail });
+  return { code: f.phase === 'connect' ? 'cannot_connect' : 'query_failed', severity: 'critical', message, value: f.kind };
 }
 
 function addPrimaryFacts(currentLsn: string | null, timeline: number | null, facts: Verdict['facts']): void {
@@ -249,14 +247,18 @@ function addPrimaryFacts(currentLsn: string | null, timeline: number | null, fac
   facts.timeline = timeline;
 }
 
-/** The role to name in lines and alerts: the actual one, else the expected one, else "server". */
+/**
+ * The role to name in lines and alerts: the actual one, else the expected one, else "server",
+ * in the message language (プライマリ / スタンバイ / サーバ in Japanese).
+ */
 export function roleLabel(v: Verdict): string {
-  return v.role ?? (v.expectedRole === 'auto' ? 'server' : v.expectedRole);
+  const r = v.role ?? (v.expectedRole === 'auto' ? 'server' : v.expectedRole);
+  return r === 'primary' ? t('role.primary') : r === 'standby' ? t('role.standby') : r === 'server' ? t('role.server') : r;
 }
 
 function healthySummary(role: PgRole | null, facts: Verdict['facts']): string {
-  if (role === 'standby') return `streaming from ${facts.sender ?? '?'} on timeline ${facts.received_tli ?? '?'}`;
-  if (role === 'primary') return `${facts.streaming} standby${facts.streaming === 1 ? '' : 's'} streaming (${facts.standbys || 'none'})`;
-  return 'ok';
+  if (role === 'standby') return t('healthy.standby', { sender: String(facts.sender ?? '?'), timeline: String(facts.received_tli ?? '?') });
+  if (role === 'primary') return t(facts.streaming === 1 ? 'healthy.primary_one' : 'healthy.primary_other', { count: String(facts.streaming), standbys: String(facts.standbys || t('word.none')) });
+  return t('word.ok');
 }
 

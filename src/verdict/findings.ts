@@ -1,10 +1,11 @@
 /** Helpers every verdict rule uses: metrics, threshold findings, quantities for messages. Pure. */
 import { thresholdSeverity, type Range, type Thresholds } from '../range';
 import type { Finding, FindingCode, Metric } from './check';
+import { t } from '../i18n';
 
 /** A metric with the range texts of its thresholds (perfdata, log lines). */
-export function metric(label: string, value: number, unit: Metric['unit'], t?: Thresholds): Metric {
-  return { label, value, unit, warning: t?.warning?.text, critical: t?.critical?.text, min: 0 };
+export function metric(label: string, value: number, unit: Metric['unit'], th?: Thresholds): Metric {
+  return { label, value, unit, warning: th?.warning?.text, critical: th?.critical?.text, min: 0 };
 }
 
 /** Adds a threshold finding when `value` crosses `t`; returns nothing either way. */
@@ -13,14 +14,14 @@ export function thresholdFinding(
   code: FindingCode,
   value: number,
   unit: 'B' | 's',
-  t: Thresholds,
+  th: Thresholds,
   describe: (v: string) => string,
   subject?: string,
 ): void {
-  const sev = thresholdSeverity(t, value);
+  const sev = thresholdSeverity(th, value);
   if (sev === 'ok') return;
-  const range = (sev === 'critical' ? t.critical : t.warning) as Range;
-  findings.push({ code, severity: sev, message: `${describe(formatQuantity(value, unit))} (${sev} threshold ${range.text})`, value, unit, threshold: range.text, subject });
+  const range = (sev === 'critical' ? th.critical : th.warning) as Range;
+  findings.push({ code, severity: sev, message: t('threshold.crossed', { what: describe(formatQuantity(value, unit)), severity: sev, range: range.text }), value, unit, threshold: range.text, subject });
 }
 
 /** Formats bytes or seconds for messages: `0 B`, `16.0 MiB`, `2.5 s`. */

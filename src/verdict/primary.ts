@@ -7,6 +7,7 @@ import type { ReplicationRow } from '../observation';
 import { thresholdSeverity, type Range } from '../range';
 import type { CheckPolicy, Finding, Metric, Verdict } from './check';
 import { formatQuantity, metric, round3, thresholdFinding } from './findings';
+import { t } from '../i18n';
 
 /**
  * One perfdata/finding label per row: the application_name (or pid<N> when empty), with `_2`,
@@ -41,32 +42,32 @@ export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findin
   metrics.push({ label: 'standbys', value: streaming.length, unit: '', warning: countT.warning?.text, critical: countT.critical?.text ?? `${policy.minStandbys}:`, min: 0 });
 
   if (rows.some((r) => r.pid !== null && r.state === null)) {
-    findings.push({ code: 'insufficient_privilege', severity: 'unknown', message: 'pg_stat_replication details are hidden from this user (grant pg_monitor)' });
+    findings.push({ code: 'insufficient_privilege', severity: 'unknown', message: t('finding.replication_hidden') });
     return;
   }
   for (const name of policy.applicationNames) {
     const mine = rows.filter((r) => r.applicationName === name);
     if (mine.length === 0) {
-      findings.push({ code: 'standby_missing', severity: 'critical', message: `standby "${name}" is not connected (no pg_stat_replication row)`, subject: name });
+      findings.push({ code: 'standby_missing', severity: 'critical', message: t('finding.standby_missing', { name }), subject: name });
       continue;
     }
     // Every row is judged: one streaming connection must not hide another one that is not.
     for (const r of mine) {
-      const who = mine.length > 1 ? `standby "${name}" (pid ${r.pid}${r.clientAddr ? `, ${r.clientAddr}` : ''})` : `standby "${name}"`;
+      const who = mine.length > 1 ? (r.clientAddr ? t('who.standby_pid_addr', { name, pid: String(r.pid), addr: r.clientAddr }) : t('who.standby_pid', { name, pid: String(r.pid) })) : t('who.standby', { name });
       if (r.state === 'catchup') {
-        const lag = r.replayLagBytes !== null ? ` (replay lag ${formatQuantity(Math.max(0, r.replayLagBytes), 'B')})` : '';
-        findings.push({ code: 'standby_catching_up', severity: 'warning', message: `${who} is catching up, not streaming yet${lag}`, subject: name, value: r.replayLagBytes, unit: 'B' });
+        const message = r.replayLagBytes !== null ? t('finding.standby_catching_up_lag', { who, quantity: formatQuantity(Math.max(0, r.replayLagBytes), 'B') }) : t('finding.standby_catching_up', { who });
+        findings.push({ code: 'standby_catching_up', severity: 'warning', message, subject: name, value: r.replayLagBytes, unit: 'B' });
       } else if (r.state !== 'streaming') {
-        findings.push({ code: 'standby_not_streaming', severity: 'critical', message: `${who} is ${r.state}, not streaming`, subject: name, value: r.state });
+        findings.push({ code: 'standby_not_streaming', severity: 'critical', message: t('finding.standby_not_streaming', { who, state: String(r.state) }), subject: name, value: r.state });
       } else if (policy.syncState && r.syncState !== policy.syncState) {
-        findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: `${who} has sync_state ${r.syncState}, expected ${policy.syncState}`, subject: name, value: r.syncState });
+        findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: t('finding.sync_state_mismatch', { who, actual: String(r.syncState), expected: policy.syncState }), subject: name, value: r.syncState });
       }
     }
   }
   if (policy.applicationNames.length === 0 && policy.syncState) {
     for (const r of streaming) {
       if (r.syncState !== policy.syncState) {
-        findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: `standby "${r.applicationName}" has sync_state ${r.syncState}, expected ${policy.syncState}`, subject: r.applicationName, value: r.syncState });
+        findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: t('finding.sync_state_mismatch', { who: t('who.standby', { name: r.applicationName }), actual: String(r.syncState), expected: policy.syncState }), subject: r.applicationName, value: r.syncState });
       }
     }
   }
@@ -77,7 +78,7 @@ export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findin
     findings.push({
       code: 'too_few_standbys',
       severity: 'critical',
-      message: `${present.length} streaming standby${present.length === 1 ? '' : 's'}, at least ${policy.minStandbys} expected (replication streaming is not found)`,
+      message: t(present.length === 1 ? 'finding.too_few_standbys_one' : 'finding.too_few_standbys_other', { count: present.length, min: policy.minStandbys }),
       value: present.length,
       unit: '',
       threshold: `${policy.minStandbys}:`,
@@ -86,7 +87,7 @@ export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findin
     const sev = thresholdSeverity(countT, streaming.length);
     if (sev !== 'ok') {
       const range = (sev === 'critical' ? countT.critical : countT.warning) as Range;
-      findings.push({ code: 'too_few_standbys', severity: sev, message: `${streaming.length} streaming standby${streaming.length === 1 ? '' : 's'} (${sev} threshold ${range.text})`, value: streaming.length, unit: '', threshold: range.text });
+      findings.push({ code: 'too_few_standbys', severity: sev, message: t('threshold.crossed', { what: t(streaming.length === 1 ? 'finding.standbys_count_one' : 'finding.standbys_count_other', { count: streaming.length }), severity: sev, range: range.text }), value: streaming.length, unit: '', threshold: range.text });
     }
   }
   const judged = policy.applicationNames.length ? rows.filter((r) => policy.applicationNames.includes(r.applicationName)) : rows;
@@ -98,7 +99,7 @@ export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findin
       findings.push({
         code: 'standby_silent',
         severity: 'critical',
-        message: `standby "${name}"${r.clientAddr ? ` (${r.clientAddr})` : ''} still shows as streaming but has not replied for ${formatQuantity(r.replyAgeS, 's')} (a live standby answers within half of wal_sender_timeout, ${round3((walSenderTimeoutMs ?? 0) / 2000)} s): it may have lost power or be cut off; the walsender gives up only at wal_sender_timeout`,
+        message: t('finding.standby_silent', { name, addr: r.clientAddr ? t('finding.addr', { addr: r.clientAddr }) : '', quantity: formatQuantity(r.replyAgeS, 's'), half: round3((walSenderTimeoutMs ?? 0) / 2000) }),
         subject: name,
         value: round3(r.replyAgeS),
         unit: 's',
@@ -107,18 +108,18 @@ export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findin
     }
     if (r.replayLagBytes !== null) {
       metrics.push(metric(`${name}_replay_lag_bytes`, r.replayLagBytes, 'B', policy.thresholds.lagBytes));
-      thresholdFinding(findings, 'standby_lag_bytes', r.replayLagBytes, 'B', policy.thresholds.lagBytes, (v) => `standby "${name}" replay lag ${v}`, name);
+      thresholdFinding(findings, 'standby_lag_bytes', r.replayLagBytes, 'B', policy.thresholds.lagBytes, (v) => t('finding.standby_replay_lag', { name, quantity: v }), name);
     }
     if (r.flushLagBytes !== null) {
-      const t = policy.thresholds.flushLagBytes ?? {};
-      metrics.push(metric(`${name}_flush_lag_bytes`, r.flushLagBytes, 'B', t));
-      thresholdFinding(findings, 'standby_flush_lag_bytes', r.flushLagBytes, 'B', t, (v) => `standby "${name}" flush lag ${v}`, name);
+      const th = policy.thresholds.flushLagBytes ?? {};
+      metrics.push(metric(`${name}_flush_lag_bytes`, r.flushLagBytes, 'B', th));
+      thresholdFinding(findings, 'standby_flush_lag_bytes', r.flushLagBytes, 'B', th, (v) => t('finding.standby_flush_lag', { name, quantity: v }), name);
     }
     // replay_lag is NULL on an idle primary once the standby has caught up (docs 28.2.4): 0 s.
     const lagS = r.replayLagS ?? (r.replayLagBytes === 0 ? 0 : null);
     if (lagS !== null) {
       metrics.push(metric(`${name}_replay_lag_seconds`, round3(lagS), 's', policy.thresholds.lagSeconds));
-      thresholdFinding(findings, 'standby_lag_seconds', lagS, 's', policy.thresholds.lagSeconds, (v) => `standby "${name}" replay lag ${v}`, name);
+      thresholdFinding(findings, 'standby_lag_seconds', lagS, 's', policy.thresholds.lagSeconds, (v) => t('finding.standby_replay_lag', { name, quantity: v }), name);
     }
   }
 }
@@ -131,9 +132,9 @@ export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findin
 export function judgeSlots(slots: Array<{ name: string; walStatus: string | null }>, findings: Finding[]): void {
   for (const s of slots) {
     if (s.walStatus === 'lost') {
-      findings.push({ code: 'slot_lost', severity: 'critical', message: `replication slot "${s.name}" has lost WAL its standby needs: that standby can never catch up, rebuild it (pgsr rebuild --from this primary) after recreating the slot`, subject: s.name, value: 'lost' });
+      findings.push({ code: 'slot_lost', severity: 'critical', message: t('finding.slot_lost', { name: s.name }), subject: s.name, value: 'lost' });
     } else if (s.walStatus === 'unreserved') {
-      findings.push({ code: 'slot_unreserved', severity: 'warning', message: `replication slot "${s.name}" no longer reserves the WAL its standby needs (lost at the next checkpoint)`, subject: s.name, value: 'unreserved' });
+      findings.push({ code: 'slot_unreserved', severity: 'warning', message: t('finding.slot_unreserved', { name: s.name }), subject: s.name, value: 'unreserved' });
     }
   }
 }

@@ -7,6 +7,7 @@ import type { StandbyState } from '../observation';
 import { parseRange, type Thresholds } from '../range';
 import type { CheckPolicy, Finding, Metric, Verdict } from './check';
 import { formatQuantity, metric, round3, thresholdFinding } from './findings';
+import { t } from '../i18n';
 
 /** Where the walreceiver streams from (PostgreSQL 10's conninfo already read by the probe). */
 function senderOf(s: StandbyState): { host: string | null; port: number | null } {
@@ -27,11 +28,11 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
   facts.replay_paused = s.replayPaused;
 
   if (!w) {
-    findings.push({ code: 'walreceiver_missing', severity: 'critical', message: 'no walreceiver: the standby is not connected to a primary (replication streaming is not found)', value: null });
+    findings.push({ code: 'walreceiver_missing', severity: 'critical', message: t('finding.walreceiver_missing'), value: null });
   } else if (w.status === null) {
-    findings.push({ code: 'insufficient_privilege', severity: 'unknown', message: 'pg_stat_wal_receiver details are hidden from this user (grant pg_monitor)' });
+    findings.push({ code: 'insufficient_privilege', severity: 'unknown', message: t('finding.walreceiver_hidden') });
   } else if (w.status !== 'streaming') {
-    findings.push({ code: 'walreceiver_not_streaming', severity: 'critical', message: `walreceiver is not streaming (status ${w.status})`, value: w.status });
+    findings.push({ code: 'walreceiver_not_streaming', severity: 'critical', message: t('finding.walreceiver_not_streaming', { status: w.status }), value: w.status });
   }
 
   if (w && w.status !== null) {
@@ -40,7 +41,7 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
     const portBad = exp.port !== undefined && sender.port !== exp.port;
     if (hostBad || portBad) {
       const want = `${exp.host ?? '*'}:${exp.port ?? '*'}`;
-      findings.push({ code: 'sender_mismatch', severity: 'critical', message: `streaming from ${facts.sender ?? 'an unknown sender'}, expected ${want}`, value: facts.sender });
+      findings.push({ code: 'sender_mismatch', severity: 'critical', message: t('finding.sender_mismatch', { sender: facts.sender ?? t('word.unknown_sender'), expected: want }), value: facts.sender });
     }
     // Receiving an older timeline than the standby's own means the histories diverged. A newer
     // received timeline is the normal "follow the promoted primary" case (recovery_target_timeline
@@ -49,30 +50,30 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
       findings.push({
         code: 'timeline_mismatch',
         severity: 'critical',
-        message: `standby is on timeline ${s.timeline} but receives timeline ${w.receivedTli}: histories diverged, rebuild needed`,
+        message: t('finding.timeline_mismatch', { timeline: s.timeline, received: w.receivedTli }),
         value: w.receivedTli,
       });
     }
     if (w.lastMsgAgeS !== null) {
       const silence = silenceThresholds(policy.thresholds.silenceSeconds, s.walReceiverTimeoutMs);
       metrics.push(metric('silence_seconds', round3(w.lastMsgAgeS), 's', silence));
-      thresholdFinding(findings, 'primary_silence', w.lastMsgAgeS, 's', silence, (v) => `no message from the primary for ${v}`);
+      thresholdFinding(findings, 'primary_silence', w.lastMsgAgeS, 's', silence, (v) => t('finding.primary_silence', { quantity: v }));
     }
     const probe = s.senderProbe;
     if (probe && probe.result !== 'answered' && w.status === 'streaming') {
-      const how = probe.result === 'refused' ? 'refuses connections (no PostgreSQL listening: its postmaster is down)' : probe.result === 'unreachable' ? `cannot be reached (${probe.detail})` : `does not answer (${probe.detail})`;
-      const wrt = s.walReceiverTimeoutMs ? `${round3(s.walReceiverTimeoutMs / 1000)} s` : 'never (disabled)';
+      const how = probe.result === 'refused' ? t('probe.refused') : probe.result === 'unreachable' ? t('probe.unreachable', { detail: probe.detail }) : t('probe.no_answer', { detail: probe.detail });
+      const wrt = s.walReceiverTimeoutMs ? `${round3(s.walReceiverTimeoutMs / 1000)} s` : t('word.timeout_disabled');
       findings.push({
         code: 'primary_unreachable',
         severity: 'critical',
-        message: `the walreceiver still says streaming, but the primary ${probe.target} has sent nothing for ${formatQuantity(w.lastMsgAgeS ?? 0, 's')} and ${how}: it may have lost power or be cut off (the walreceiver itself gives up only at wal_receiver_timeout, ${wrt})`,
+        message: t('finding.primary_unreachable', { target: probe.target, quantity: formatQuantity(w.lastMsgAgeS ?? 0, 's'), how, timeout: wrt }),
         value: probe.result,
       });
     }
   }
 
   if (s.replayPaused && policy.replayPausedSeverity !== 'ok') {
-    findings.push({ code: 'replay_paused', severity: policy.replayPausedSeverity, message: 'WAL replay is paused (pg_wal_replay_pause)', value: true });
+    findings.push({ code: 'replay_paused', severity: policy.replayPausedSeverity, message: t('finding.replay_paused'), value: true });
   }
   // receive − replay is negative when replay is ahead of what this walreceiver received: WAL
   // restored from the archive, or the received position restarted at a segment start after a
@@ -81,7 +82,7 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
   if (s.replayLagBytes !== null && s.replayLagBytes < 0) facts.receive_behind_replay = true;
   if (lagBytes !== null) {
     metrics.push(metric('replay_lag_bytes', lagBytes, 'B', policy.thresholds.lagBytes));
-    thresholdFinding(findings, 'replay_lag_bytes', lagBytes, 'B', policy.thresholds.lagBytes, (v) => `replay lag ${v}`);
+    thresholdFinding(findings, 'replay_lag_bytes', lagBytes, 'B', policy.thresholds.lagBytes, (v) => t('finding.replay_lag', { quantity: v }));
   }
   // Seconds of lag only while something received is not yet replayed: an idle primary sends
   // no transactions, and the age of the last replayed one is not lag. A kept session also knows
@@ -94,7 +95,7 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
   if (lagS !== null) {
     const v = Math.max(0, round3(lagS));
     metrics.push(metric('replay_lag_seconds', v, 's', policy.thresholds.lagSeconds));
-    thresholdFinding(findings, 'replay_lag_seconds', v, 's', policy.thresholds.lagSeconds, (x) => `replay lag ${x}`);
+    thresholdFinding(findings, 'replay_lag_seconds', v, 's', policy.thresholds.lagSeconds, (x) => t('finding.replay_lag', { quantity: x }));
   }
 }
 

@@ -15,6 +15,7 @@ import type { ReplicationRow, SyncReplicationState } from '../observation';
 import type { SyncSettings } from '../types';
 import type { Finding, Metric, Verdict } from './check';
 import { formatQuantity } from './findings';
+import { t } from '../i18n';
 
 /** synchronous_commit values whose commits wait for a synchronous standby (docs 20.5.1). */
 export const WAITING_COMMIT_LEVELS: ReadonlySet<string> = new Set(['on', 'remote_write', 'remote_apply']);
@@ -33,11 +34,11 @@ export function judgeSync(sync: SyncReplicationState, rows: ReplicationRow[], se
   const commitsWait = WAITING_COMMIT_LEVELS.has(sync.commit);
 
   if (named && commitsWait && inSync.length === 0) {
-    const waiting = sync.waiting ? ` (${sync.waiting} waiting now)` : '';
+    const waiting = sync.waiting ? t('finding.sync_waiting_now', { count: sync.waiting }) : '';
     findings.push({
       code: 'sync_standby_missing',
       severity: 'critical',
-      message: `synchronous_standby_names is '${sync.standbyNames}' but no synchronous standby is streaming: every commit waits${waiting}${mode === 'sync' ? ' until pgsr releases it' : ''}`,
+      message: t('finding.sync_standby_missing', { names: sync.standbyNames, waiting, release: mode === 'sync' ? t('finding.sync_until_release') : '' }),
       value: sync.standbyNames,
     });
   }
@@ -46,22 +47,22 @@ export function judgeSync(sync: SyncReplicationState, rows: ReplicationRow[], se
     findings.push({
       code: 'sync_commits_waiting',
       severity: 'critical',
-      message: `${sync.waiting} session${sync.waiting === 1 ? ' has' : 's have'} waited ${formatQuantity(sync.longestWaitS, 's')} for a synchronous standby (limit ${limit} s): it does not acknowledge (gone while its walsender lingers until wal_sender_timeout?)`,
+      message: t(sync.waiting === 1 ? 'finding.sync_commits_waiting_one' : 'finding.sync_commits_waiting_other', { count: sync.waiting, quantity: formatQuantity(sync.longestWaitS, 's'), limit }),
       value: Math.round(sync.longestWaitS * 1000) / 1000,
       unit: 's',
       threshold: String(limit),
     });
   }
   if (mode === 'sync' && named && !commitsWait) {
-    findings.push({ code: 'sync_degraded', severity: 'warning', message: `rep-mode sync but synchronous_commit = ${sync.commit}: commits do not wait for the synchronous standby, so a failover may lose acknowledged ones`, value: sync.commit });
+    findings.push({ code: 'sync_degraded', severity: 'warning', message: t('finding.sync_commit_local', { commit: sync.commit }), value: sync.commit });
   }
   if (mode === 'sync' && !named) {
     const streaming = rows.filter((r) => r.state === 'streaming');
     const why = streaming.length
-      ? `standby ${streaming.map((r) => `"${r.applicationName}"`).join(', ')} streams but is not named yet (pgsr sets it at its next run, or released it after commits waited)`
+      ? t('finding.sync_not_named', { names: streaming.map((r) => `"${r.applicationName}"`).join(', ') })
       : rows.length
-        ? `no standby streams (${rows.map((r) => `"${r.applicationName}" ${r.state ?? '?'}`).join(', ')})`
-        : 'no standby is connected';
-    findings.push({ code: 'sync_degraded', severity: 'warning', message: `rep-mode sync but synchronous_standby_names is empty: commits are acknowledged without a standby (${why})`, value: '' });
+        ? t('finding.sync_none_streams', { standbys: rows.map((r) => `"${r.applicationName}" ${r.state ?? '?'}`).join(', ') })
+        : t('finding.sync_none_connected');
+    findings.push({ code: 'sync_degraded', severity: 'warning', message: t('finding.sync_names_empty', { why }), value: '' });
   }
 }

@@ -34,6 +34,7 @@ const FORBIDDEN: Record<string, string[]> = {
   types: ['*'],
   range: ['*'],
   errors: ['*'],
+  i18n: ['*'],
   observation: ['*', '!types'],
   verdict: ['pg', 'execa', 'node:child_process', 'node:net', 'node:fs', 'lifecycle', 'agents', 'cli', 'probe', 'host', 'config', 'dialect'],
   dialect: ['pg', 'execa', 'node:child_process', 'node:net', 'lifecycle', 'agents', 'cli', 'probe', 'host', 'config'],
