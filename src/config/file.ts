@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors';
+import { parseLang, setLang, t } from '../i18n';
 
 /** Raw settings: key → value(s) exactly as written; `resolve.ts` validates and converts. */
 export type RawSettings = Record<string, string | string[] | boolean | number | undefined>;
@@ -75,4 +76,16 @@ export function readConfigFile(path: string, known: ReadonlySet<string>, repeata
     throw new ConfigError(`cannot read config file ${path}: ${why}`);
   }
   return parseConfigText(text, `config file ${path}`, known, repeatable);
+}
+
+/**
+ * Puts a config file's `lang` in force (unless `--lang` chose): messages from here on are in it;
+ * the file's own syntax errors came before and are in the locale's language.
+ * @throws ConfigError when the value is not `en` or `ja`.
+ */
+export function applyFileLang(file: RawSettings, path: string | undefined): void {
+  if (typeof file.lang !== 'string') return;
+  const lang = parseLang(file.lang);
+  if (!lang) throw new ConfigError(t('config.bad_lang', { file: String(path), value: file.lang }));
+  setLang(lang, 'config');
 }

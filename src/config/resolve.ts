@@ -10,7 +10,6 @@
  * commands' settings), values.ts (the small parsers).
  */
 import { ConfigError } from '../errors';
-import { parseLang, setLang, t } from '../i18n';
 import type { SenderProbePolicy } from '../observation';
 import { findOnPath } from '../host/which';
 import { defaultStateDir, detectFormat } from './defaults';
@@ -20,7 +19,7 @@ import { expandNagiosThresholds, resolveThresholds, splitTimeoutState } from './
 import { expandDbname, resolveConnection, type ConnectionSettings } from './connection';
 export { homeFromPasswd, type ConnectionSettings, type SslMode } from './connection';
 import { type Conninfo } from './conninfo';
-import { readConfigFile, type RawSettings } from './file';
+import { applyFileLang, readConfigFile, type RawSettings } from './file';
 
 /** Output renderings of a check. */
 export type OutputFormat = 'clusterpro' | 'nagios' | 'json' | 'text' | 'openmetrics';
@@ -223,12 +222,7 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
   const env = ctx.env;
   const configPath = str(cli.config) ?? nonEmpty(env.PGSR_CONFIG);
   const file = configPath ? readConfigFile(configPath, FILE_KEYS, REPEATABLE_KEYS) : {};
-  if (typeof file.lang === 'string') {
-    // The file's `lang` is in force from here on (its own errors above are in the locale's).
-    const lang = parseLang(file.lang);
-    if (!lang) throw new ConfigError(t('config.bad_lang', { file: String(configPath), value: file.lang }));
-    setLang(lang, 'config');
-  }
+  applyFileLang(file, configPath);
 
   // Expand a conninfo given as dbname at its own precedence level (libpq docs 34.1.2).
   const cliConn = expandDbname(cli, '--dbname');
