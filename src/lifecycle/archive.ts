@@ -6,6 +6,7 @@ import { SQL, alterSystemSet } from '../probe/statements';
 import { archiveReadySql } from '../probe/versions';
 import { type ActionResult } from './plan';
 import { Run, guarded, localConnection, waitUntil } from './steps';
+import { t } from '../i18n';
 
 /**
  * Prefix of the archive_command pgsr sets while archiving is held (seed 000 7.3 uses `true`).
@@ -46,7 +47,7 @@ async function archiveSettings(q: SqlRunner): Promise<{ value: string; fromAuto:
 async function reloadAndWait(run: Run, q: SqlRunner, expected: string, archiving: boolean): Promise<void> {
   await q(SQL.reloadConf);
   if (!archiving) return;
-  await waitUntil(run, 'the configuration reload', async () => (await q(SQL.archiveCommandInEffect))[0].v === expected);
+  await waitUntil(run, t('wait.reload'), async () => (await q(SQL.archiveCommandInEffect))[0].v === expected);
 }
 
 /**
@@ -62,7 +63,7 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
     const pid = cfg.pgdata ? (await localFacts(cfg.pgdata, findBinaries(cfg.bindir, null), cfg.common.osUser, run.remaining())).pidFile : undefined;
     const conn = localConnection(cfg, pid);
     const r = await withConnection(conn, run.deadline, async (q) => {
-      if ((await q(SQL.inRecovery))[0].r === true) return run.result('refused', 'the server is a standby: archive hold/resume/status run on the primary', ['in recovery']);
+      if ((await q(SQL.inRecovery))[0].r === true) return run.result('refused', t('archive.standby'), ['in recovery']);
       const s = await archiveSettings(q);
       const prev = previousArchiveCommand(s.value);
       const held = s.value.startsWith(HELD_ARCHIVE_PREFIX);
@@ -76,31 +77,32 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
         const st = (await q(SQL.archiver))[0];
         const ready = Number((await q(archiveReadySql(v)))[0].ready);
         Object.assign(run.facts, { archived_count: Number(st.archived_count), last_archived_wal: st.last_archived_wal as string | null, failed_count: Number(st.failed_count), last_failed_wal: st.last_failed_wal as string | null, ready_count: ready });
-        return run.result('done', `${held ? `HELD (the previous archive_command is kept${prev ? '' : ' but unreadable'})` : `active${s.value ? '' : ' (archive_command empty)'}`}${s.archiving ? '' : ' (archive_mode off)'}, ${ready} .ready files, archived ${st.archived_count}, failed ${st.failed_count}${st.last_failed_wal ? ` (last failed ${st.last_failed_wal})` : ''}`);
+        const state = held ? t(prev ? 'archive.held' : 'archive.held_unreadable') : t(s.value ? 'archive.active' : 'archive.active_empty');
+        return run.result('done', t('archive.status', { state, mode: s.archiving ? '' : t('archive.mode_off'), ready, archived: String(st.archived_count), failed: String(st.failed_count), last: st.last_failed_wal ? t('archive.last_failed', { wal: String(st.last_failed_wal) }) : '' }));
       }
       if (sub === 'hold') {
-        if (held) return run.result('already', 'already held (the previous archive_command is kept)');
+        if (held) return run.result('already', t('archive.already_held'));
         const heldValue = heldArchiveCommand({ value: s.value, fromAuto: s.fromAuto });
         if (cfg.dryRun) {
           run.steps.push({ step: "ALTER SYSTEM SET archive_command = 'true # ...' (remembering the current value); reload", status: 'planned' });
-          return run.result('planned', 'would hold archiving');
+          return run.result('planned', t('archive.hold_planned'));
         }
         await run.step('ALTER SYSTEM SET archive_command (no-op, previous value kept in its comment)', () => q(alterSystemSet('archive_command', heldValue)));
         await run.step('reload', () => reloadAndWait(run, q, heldValue, s.archiving));
-        return run.result('done', 'archiving held (archive_command is a no-op; the previous value is kept in its comment)');
+        return run.result('done', t('archive.hold_done'));
       }
-      if (!held) return run.result('already', 'not held');
-      if (!prev) return run.result('failed', 'archive_command is held but the previous value in its comment is unreadable: set it by hand');
+      if (!held) return run.result('already', t('archive.not_held'));
+      if (!prev) return run.result('failed', t('archive.prev_unreadable'));
       if (cfg.dryRun) {
         run.steps.push({ step: prev.fromAuto ? 'ALTER SYSTEM SET archive_command (the previous value)' : 'ALTER SYSTEM RESET archive_command', status: 'planned' }, { step: 'reload', status: 'planned' });
-        return run.result('planned', 'would restore the previous archive_command');
+        return run.result('planned', t('archive.resume_planned'));
       }
       await run.step(prev.fromAuto ? 'ALTER SYSTEM SET archive_command' : 'ALTER SYSTEM RESET archive_command', () => q(prev.fromAuto ? alterSystemSet('archive_command', prev.value) : SQL.resetArchiveCommand));
       await run.step('reload', () => reloadAndWait(run, q, prev.value, s.archiving));
       run.facts.archive_command_sensitive = prev.value;
-      return run.result('done', 'archiving resumed (the previous archive_command restored)');
+      return run.result('done', t('archive.resume_done'));
     });
-    if (!r.ok) return run.result('failed', `cannot run on ${conn.host}:${conn.port}: ${r.failure.detail}`);
+    if (!r.ok) return run.result('failed', t('archive.cannot_run', { where: `${conn.host}:${conn.port}`, detail: r.failure.detail }));
     return r.value;
   });
 }

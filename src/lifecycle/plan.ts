@@ -9,6 +9,7 @@ import type { PgRole } from '../types';
 /** The action result types live in src/types.ts (dialect/ renders them without importing lifecycle/). */
 export type { ActionResult, Outcome, StepReport } from '../types';
 import type { StepReport } from '../types';
+import { t } from '../i18n';
 
 /**
  * How the other node answered before this one starts as primary (`--peer-conninfo`): `none` when
@@ -25,15 +26,15 @@ export interface PeerAnswer {
 export function peerVerdict(p: PeerAnswer): { refuse?: string; warn?: string; note: string } {
   switch (p.answer) {
     case 'primary':
-      return { refuse: `peer ${p.where} answers as a primary: starting this node as primary too would make two primaries (split brain); stop or demote the peer first, or rebuild this node as its standby`, note: `peer ${p.where} is a primary` };
+      return { refuse: t('peer.primary_refuse', { where: p.where }), note: t('peer.primary_note', { where: p.where }) };
     case 'standby':
-      return { note: `peer ${p.where} is a standby` };
+      return { note: t('peer.standby_note', { where: p.where }) };
     case 'refused':
-      return { note: `peer ${p.where} refuses connections (no PostgreSQL running there)` };
+      return { note: t('peer.refused_note', { where: p.where }) };
     case 'unknown':
-      return { warn: `peer ${p.where} could not be asked (${p.detail ?? 'no answer'}): started as primary anyway (the standby server being down is the common case); make sure it is not a primary`, note: `peer ${p.where} unreachable` };
+      return { warn: t('peer.unknown_warn', { where: p.where, detail: p.detail ?? t('word.no_answer') }), note: t('peer.unknown_note', { where: p.where }) };
     default:
-      return { note: 'no --peer-conninfo: the peer was not checked' };
+      return { note: t('peer.none_note') };
   }
 }
 
@@ -51,18 +52,16 @@ export type StartDecision =
  */
 export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole | null, hasPrimaryConninfo: boolean, lockOverride?: string, allowNoUpstream = false, peer?: PeerAnswer): StartDecision {
   const reasons: string[] = [];
-  if (!f.initialized) return { kind: 'refuse', reasons: [`${f.pgdata} is not a PostgreSQL data directory (no PG_VERSION)`] };
+  if (!f.initialized) return { kind: 'refuse', reasons: [t('start.not_data_dir', { pgdata: f.pgdata })] };
   const peerRefusal = wanted === 'primary' && f.state !== 'running' && peer ? peerVerdict(peer).refuse : undefined;
   if (peerRefusal) return { kind: 'refuse', reasons: [peerRefusal] };
   if (f.state === 'running') {
-    if (runningRole === wanted) return { kind: 'already', why: `already running as ${wanted}` };
-    if (runningRole === null) return { kind: 'refuse', reasons: ['the server is running but does not answer SQL: cannot tell its role'] };
+    if (runningRole === wanted) return { kind: 'already', why: t('start.already', { role: t(wanted === 'primary' ? 'role.primary' : 'role.standby') }) };
+    if (runningRole === null) return { kind: 'refuse', reasons: [t('start.no_sql')] };
     return {
       kind: 'refuse',
       reasons: [
-        wanted === 'standby'
-          ? 'the server is running as primary: a primary is not turned into a standby by start (stop it, then `pgsr rebuild`)'
-          : 'the server is running as standby: use `pgsr promote` to make it primary',
+        wanted === 'standby' ? t('start.running_primary') : t('start.running_standby'),
       ],
     };
   }
@@ -70,19 +69,19 @@ export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole |
     return {
       kind: 'refuse',
       reasons: [
-        `the previous postmaster (pid ${f.pidFile.pid}) has exited but its parent has not reaped it yet (zombie): PostgreSQL refuses to start while that pid exists; retry in a moment, and run the cluster under an init that reaps orphans (systemd, tini -s)`,
+        t('start.zombie', { pid: f.pidFile.pid }),
       ],
     };
   }
   // A lock inside a base backup not yet started was copied from the source primary: not ours.
-  if (f.lock && f.backupLabel && !lockOverride) lockOverride = 'copied by a base backup (backup_label present)';
+  if (f.lock && f.backupLabel && !lockOverride) lockOverride = t('start.lock_copied');
   if (f.lock && !lockOverride) {
     reasons.push(
-      `this data directory ran as primary and was not stopped cleanly (lock ${f.lock.how} since ${f.lock.since}): rebuild it from the current primary (\`pgsr rebuild --from ...\`), or \`pgsr unlock\` if it holds the latest data`,
+      t('start.locked', { how: f.lock.how, since: f.lock.since }),
     );
   }
   if (wanted === 'standby' && !hasPrimaryConninfo && !allowNoUpstream && !f.standbySignal && !f.recoveryConf) {
-    reasons.push('no --primary-conninfo and no existing standby configuration: cannot start as standby');
+    reasons.push(t('start.no_upstream'));
   }
   if (reasons.length) return { kind: 'refuse', reasons };
   const steps: string[] = [];
@@ -110,11 +109,16 @@ export function describeEvidence(e: PromoteEvidence): string {
   const w = e.walreceiver;
   const parts = [
     w.status === null
-      ? 'walreceiver: none'
-      : `walreceiver: ${w.status}${w.sender ? ` from ${w.sender}` : ''}${w.lastMsgAgeS !== null ? `, last message ${Math.round(w.lastMsgAgeS)} s ago` : ''}${e.senderProbe ? `, sender probe: ${e.senderProbe.result}` : ''}`,
+      ? t('evidence.walreceiver_none')
+      : t('evidence.walreceiver', {
+          status: w.status,
+          from: w.sender ? t('evidence.from', { sender: w.sender }) : '',
+          last: w.lastMsgAgeS !== null ? t('evidence.last', { seconds: Math.round(w.lastMsgAgeS) }) : '',
+          probe: e.senderProbe ? t('evidence.probe', { result: e.senderProbe.result }) : '',
+        }),
   ];
-  if (e.candidates.length) parts.push(`asked: ${e.candidates.map((c) => `${c.where} ${c.answer}${c.answer === 'unknown' && c.detail ? ` (${c.detail})` : ''}`).join(', ')}`);
-  return `known: ${parts.join('; ')}`;
+  if (e.candidates.length) parts.push(t('evidence.asked', { list: e.candidates.map((c) => `${c.where} ${c.answer}${c.answer === 'unknown' && c.detail ? ` (${c.detail})` : ''}`).join(', ') }));
+  return t('evidence.known', { parts: parts.join(t('word.findings_separator')) });
 }
 
 /**
@@ -126,20 +130,20 @@ export function describeEvidence(e: PromoteEvidence): string {
  */
 export function promoteBlockers(f: LocalFacts, runningRole: PgRole | null, e: PromoteEvidence, opts: { force: boolean; clusterReleased?: boolean }): string[] {
   const reasons: string[] = [];
-  if (f.state !== 'running') reasons.push('the server is not running: start it as standby first');
-  else if (runningRole === null) reasons.push('the server does not answer SQL: cannot tell its role');
+  if (f.state !== 'running') reasons.push(t('promote.not_running'));
+  else if (runningRole === null) reasons.push(t('promote.no_sql'));
   if (!opts.force) {
     if (e.walreceiver.status === 'streaming' && !opts.clusterReleased) {
       const silent = e.senderProbe && e.senderProbe.result !== 'answered';
       reasons.push(
         silent
-          ? `the walreceiver still says streaming${e.walreceiver.sender ? ` from ${e.walreceiver.sender}` : ''} but that primary does not answer (${e.senderProbe?.detail}): it lost power or is cut off; a network partition looks the same, and promoting then gives two primaries (split brain): make sure it is down or fenced, then --force`
-          : `the walreceiver is still streaming${e.walreceiver.sender ? ` from ${e.walreceiver.sender}` : ''}: that primary is alive (split brain); stop it first, or --force`,
+          ? t('promote.sender_silent', { from: e.walreceiver.sender ? t('evidence.from', { sender: e.walreceiver.sender }) : '', detail: String(e.senderProbe?.detail) })
+          : t('promote.sender_alive', { from: e.walreceiver.sender ? t('evidence.from', { sender: e.walreceiver.sender }) : '' }),
       );
     }
     for (const c of e.candidates) {
-      if (c.answer === 'primary') reasons.push(`${c.where} answers as a primary (not in recovery): promoting would make two primaries (split brain); stop it first, or --force`);
-      if (c.answer === 'unknown') reasons.push(`cannot tell whether ${c.where} is still a primary (${c.detail ?? 'no answer'}): it may be on the other side of a network partition (split brain); make sure it is down or fenced, then --force`);
+      if (c.answer === 'primary') reasons.push(t('promote.candidate_primary', { where: c.where }));
+      if (c.answer === 'unknown') reasons.push(t('promote.candidate_unknown', { where: c.where, detail: c.detail ?? t('word.no_answer') }));
     }
   }
   return reasons;
@@ -158,9 +162,9 @@ export function rebuildMethods(method: 'auto' | 'rewind' | 'basebackup', hasRewi
  */
 export function switchoverBlockers(primaryDir: string, standbyDir: string, primaryRole: PgRole | null, standbyRole: PgRole | null, standbyStreaming: boolean): string[] {
   const reasons: string[] = [];
-  if (primaryRole !== 'primary') reasons.push(`${primaryDir} is not a running primary`);
-  if (standbyRole !== 'standby') reasons.push(`${standbyDir} is not a running standby`);
-  else if (!standbyStreaming) reasons.push('the standby is not streaming: a switchover needs a healthy pair');
+  if (primaryRole !== 'primary') reasons.push(t('switchover.not_primary', { dir: primaryDir }));
+  if (standbyRole !== 'standby') reasons.push(t('switchover.not_standby', { dir: standbyDir }));
+  else if (!standbyStreaming) reasons.push(t('switchover.not_streaming'));
   return reasons;
 }
 

@@ -12,6 +12,7 @@ import { readConfSetting } from './conf';
 import { writeLock } from './lock';
 import { describeEvidence, promoteBlockers, type ActionResult, type PromoteEvidence } from './plan';
 import { askRole, Run, facts, guarded, localConnection, remoteConnection, requirePgdata, roleOf, sql, waitUntil } from './steps';
+import { t } from '../i18n';
 
 /**
  * `pgsr promote`: only from a running standby, only when the old primary is not reachable as a
@@ -31,7 +32,7 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     const { f, bin } = await facts(run, pgdata);
     const conn = localConnection(cfg, f.pidFile);
     const role = f.state === 'running' ? await roleOf(conn, Math.min(run.deadline, Date.now() + 5000)) : null;
-    if (role === 'primary') return run.result('already', 'already a primary (not in recovery)');
+    if (role === 'primary') return run.result('already', t('promote.already'));
     const evidence: PromoteEvidence = { walreceiver: { status: null, sender: null, lastMsgAgeS: null }, candidates: [] };
     const candidates = new Set<string>();
     if (role === 'standby') {
@@ -77,7 +78,7 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     if (cfg.dryRun) {
       run.steps.push({ step: (f.major ?? 0) >= 12 ? 'SELECT pg_promote(wait => false)' : 'pg_ctl promote', status: 'planned' }, { step: 'wait until not in recovery', status: 'planned' }, { step: 'create the primary lock', status: 'planned' });
       if (cfg.postPromoteCommand) run.steps.push({ step: `run ${cfg.postPromoteCommand}`, status: 'planned' });
-      return run.result('planned', `would promote (received ${run.facts.received_lsn}, replayed ${run.facts.replayed_lsn}, timeline ${run.facts.timeline_before})`);
+      return run.result('planned', t('promote.planned', { received: String(run.facts.received_lsn), replayed: String(run.facts.replayed_lsn), timeline: String(run.facts.timeline_before) }));
     }
     // rep-mode sync: the standby may carry the old primary's names (pg_basebackup copies
     // postgresql.auto.conf); promoted with them, its commits would wait for a standby that may be gone.
@@ -89,7 +90,7 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
       await run.step('SELECT pg_promote(wait => false)', () =>
         sql(conn, run.deadline, async (q) => {
           const ok = (await q(SQL.promoteNoWait))[0].ok;
-          if (ok !== true) throw new Error('pg_promote() returned false (promotion not signalled)');
+          if (ok !== true) throw new Error(t('promote.not_signalled'));
         }),
       );
     } else {
@@ -100,25 +101,25 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     }
     // One kept connection, polled every 10 ms (a hot standby accepts read-only sessions throughout).
     await run.step('wait until not in recovery', () =>
-      sql(conn, run.deadline, (q) => waitUntil(run, 'the end of recovery', async () => (await q(SQL.inRecovery))[0].r === false, 10)),
+      sql(conn, run.deadline, (q) => waitUntil(run, t('wait.end_of_recovery'), async () => (await q(SQL.inRecovery))[0].r === false, 10)),
     );
     const writableMs = Date.now() - t0;
     const pos = await run.step('read the new timeline', () => sql(conn, run.deadline, async (q) => (await q(PRIMARY_POSITION_SQL))[0]));
     run.facts.timeline_after = pos ? Number(pos.timeline) : null;
     run.facts.writable_after_ms = writableMs;
     await run.step('create the primary lock', () => writeLock(pgdata, { since: new Date().toISOString(), how: 'promote', timeline: (run.facts.timeline_after as number) ?? null, host: hostname() }));
-    const promoted = `timeline ${run.facts.timeline_before ?? '?'} -> ${run.facts.timeline_after ?? '?'}, last replayed ${run.facts.replayed_lsn}, writable after ${writableMs} ms`;
+    const promoted = t('promote.facts', { before: String(run.facts.timeline_before ?? '?'), after: String(run.facts.timeline_after ?? '?'), replayed: String(run.facts.replayed_lsn), ms: writableMs });
     if (cfg.postPromoteCommand) {
       const cmd = cfg.postPromoteCommand;
       const r = await runShell(cmd, { timeoutMs: run.remaining() });
       const ok = r.exitCode === 0;
-      const why = r.timedOut ? 'timed out' : `exit ${r.exitCode}${r.output ? `: ${r.output.split('\n').at(-1)}` : ''}`;
+      const why = r.timedOut ? t('promote.timed_out') : t('promote.exit', { code: String(r.exitCode), output: r.output ? `: ${r.output.split('\n').at(-1)}` : '' });
       run.steps.push({ step: `post-promote command: ${cmd}`, status: ok ? 'done' : 'failed', detail: ok ? undefined : why });
       run.facts.post_promote_command = ok ? 'ok' : 'failed';
       // The promotion cannot be undone: say that it stands, and fail loudly for the command.
-      if (!ok) return run.result('partial', `promoted (the promotion stands: ${promoted}) but the post-promote command failed (${why}): run it by hand`);
-      return run.result('done', `promoted: ${promoted}; post-promote command ok`);
+      if (!ok) return run.result('partial', t('promote.partial', { facts: promoted, why }));
+      return run.result('done', t('promote.done_command', { facts: promoted }));
     }
-    return run.result('done', `promoted: ${promoted}`);
+    return run.result('done', t('promote.done', { facts: promoted }));
   });
 }

@@ -18,6 +18,7 @@ import { loadExeca } from '../host/execa';
 import { clearSyncStandbyNamesFile } from './syncrep';
 import { Run, facts, guarded, localConnection, pgCtlStart, remoteConnection, requirePgdata, waitStreaming, writeOwned, writeStandbyConfig } from './steps';
 import { stop } from './stop';
+import { t } from '../i18n';
 
 /**
  * `pgsr rebuild --from CONNINFO`: makes this node a standby of the current primary. Stops the
@@ -32,16 +33,16 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
   const run = new Run('rebuild', cfg);
   return guarded(run, async () => {
     const pgdata = requirePgdata(cfg, true);
-    if (!cfg.from) throw new ConfigError('--from CONNINFO (the current primary) is required');
+    if (!cfg.from) throw new ConfigError(t('rebuild.from_required'));
     const from = cfg.from;
     const { f, bin } = await facts(run, pgdata);
     const source = remoteConnection(cfg, from);
     run.facts.source = `${source.host}:${source.port}`;
     const src = await withConnection(source, Math.min(run.deadline, Date.now() + 10_000), async (q) => (await q(SQL.roleAndVersion))[0]);
-    if (!src.ok) return run.result('refused', `cannot reach the source ${source.host}:${source.port}: ${src.failure.detail}`, [src.failure.detail]);
+    if (!src.ok) return run.result('refused', t('rebuild.source_unreachable', { where: `${source.host}:${source.port}`, detail: src.failure.detail }), [src.failure.detail]);
     const srcMajor = Math.floor(Number(src.value.v) / 10000);
-    if (src.value.r === true) return run.result('refused', `the source ${source.host}:${source.port} is a standby, not a primary`, ['source is in recovery']);
-    if (f.major !== null && f.major !== srcMajor) return run.result('refused', `the source runs PostgreSQL ${srcMajor}, this data directory is ${f.major}`, ['major versions differ']);
+    if (src.value.r === true) return run.result('refused', t('rebuild.source_standby', { where: `${source.host}:${source.port}` }), ['source is in recovery']);
+    if (f.major !== null && f.major !== srcMajor) return run.result('refused', t('rebuild.major_differs', { source: String(srcMajor), local: String(f.major) }), ['major versions differ']);
 
     if (f.state === 'running') {
       const conn = localConnection(cfg, f.pidFile);
@@ -51,11 +52,11 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
       if (here.ok && here.value) {
         const there = await withConnection(source, Math.min(run.deadline, Date.now() + 5000), async (q) => (await q(PRIMARY_POSITION_SQL))[0]);
         const mine = `timeline ${here.value.timeline}, WAL at ${here.value.current_lsn}`;
-        const theirs = there.ok ? `timeline ${there.value.timeline}, WAL at ${there.value.current_lsn}` : 'position unreadable';
+        const theirs = there.ok ? t('rebuild.position', { timeline: String(there.value.timeline), lsn: String(there.value.current_lsn) }) : t('rebuild.position_unreadable');
         run.facts.local_timeline = Number(here.value.timeline);
         run.facts.local_lsn = String(here.value.current_lsn);
         if (!cfg.force) {
-          const why = `this node is a running primary (${mine}); the source ${source.host}:${source.port} is at ${theirs}: rebuilding would stop it and discard whatever it wrote that the source does not have; stop it first, or --force`;
+          const why = t('rebuild.running_primary', { mine, where: `${source.host}:${source.port}`, theirs });
           return run.result('refused', why, [why]);
         }
         run.steps.push({ step: 'rebuild a running primary (--force)', status: 'done', detail: `discarding ${mine} for ${theirs}` });
@@ -67,7 +68,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
         const fromSource = !w?.sender_host || (w.sender_host === source.host && Number(w.sender_port) === source.port);
         return w?.status === 'streaming' && fromSource && (await q(SQL.inRecovery))[0].r === true;
       }).catch(() => ({ ok: false as const }));
-      if (streaming.ok && streaming.value && !f.lock) return run.result('already', 'already a streaming standby');
+      if (streaming.ok && streaming.value && !f.lock) return run.result('already', t('rebuild.already'));
     }
     let methods = rebuildMethods(cfg.method, Boolean(bin.pg_rewind), f.initialized);
     // pg_basebackup copies servers of its own major and older only.
@@ -75,8 +76,8 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     if (methods.includes('basebackup') && (bbMajor === null || bbMajor < srcMajor)) {
       methods = methods.filter((m) => m !== 'basebackup');
       if (!methods.length) {
-        const why = bbMajor === null ? 'no pg_basebackup found' : `pg_basebackup ${bbMajor} (${bin.pg_basebackup}) cannot copy PostgreSQL ${srcMajor}`;
-        return run.result('refused', `${why}: install the PostgreSQL ${srcMajor} client tools or give --bindir`, [why]);
+        const why = bbMajor === null ? t('rebuild.no_basebackup') : t('rebuild.basebackup_major', { have: String(bbMajor), path: String(bin.pg_basebackup), source: String(srcMajor) });
+        return run.result('refused', t('rebuild.install_tools', { why, source: String(srcMajor) }), [why]);
       }
     }
     if (cfg.dryRun) {
@@ -84,12 +85,12 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
       run.steps.push({ step: 'keep the local *.conf files', status: 'planned' });
       for (const m of methods) run.steps.push({ step: m === 'rewind' ? 'pg_rewind from the source' : 'pg_basebackup -X stream -c fast into a new directory, old one moved aside', status: 'planned' });
       run.steps.push({ step: 'write the standby configuration, start, wait for streaming', status: 'planned' });
-      return run.result('planned', `would rebuild from ${source.host}:${source.port} (${methods.join(', then ')})`);
+      return run.result('planned', t('rebuild.planned', { where: `${source.host}:${source.port}`, methods: methods.join(t('rebuild.then')) }));
     }
     if (f.state === 'running') {
       const stopped = await stop({ ...cfg, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining() / 2) } });
       run.steps.push({ step: 'stop the local server', status: stopped.outcome === 'done' || stopped.outcome === 'already' ? 'done' : 'failed', detail: stopped.summary });
-      if (stopped.outcome === 'failed' || stopped.outcome === 'refused') return run.result('failed', `could not stop the local server: ${stopped.summary}`);
+      if (stopped.outcome === 'failed' || stopped.outcome === 'refused') return run.result('failed', t('rebuild.stop_failed', { summary: stopped.summary }));
     }
     const kept = f.initialized ? savedConf(pgdata) : {};
     run.steps.push({ step: 'keep the local *.conf files', status: 'done', detail: Object.keys(kept).join(', ') || 'none' });
@@ -104,10 +105,10 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     try {
     for (const m of methods) {
       if (m === 'rewind') {
-        const t = Date.now();
+        const t0 = Date.now();
         const r = await runAs(osUser, bin.pg_rewind as string, [`--target-pgdata=${pgdata}`, `--source-server=${from}`], { timeoutMs: run.remaining(), env: passEnv });
         const ok = r.exitCode === 0;
-        run.steps.push({ step: 'pg_rewind', status: ok ? 'done' : 'failed', detail: ok ? undefined : lastLine(r), ms: Date.now() - t });
+        run.steps.push({ step: 'pg_rewind', status: ok ? 'done' : 'failed', detail: ok ? undefined : lastLine(r), ms: Date.now() - t0 });
         if (ok) {
           used = 'pg_rewind';
           break;
@@ -118,29 +119,29 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
         // discarded (--discard-old only) and the copy goes into it directly.
         if (isMountPoint(pgdata)) {
           if (!cfg.discardOld) {
-            run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: `${pgdata} is a mount point: the old data cannot be moved aside (give --discard-old to replace it)` });
+            run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: t('rebuild.mount_point', { pgdata }) });
             continue;
           }
-          const t = Date.now();
+          const t0 = Date.now();
           for (const e of readdirSync(pgdata)) rmSync(join(pgdata, e), { recursive: true, force: true });
           const r = await runAs(osUser, bin.pg_basebackup as string, ['-D', pgdata, '-d', from, '-X', 'stream', '-c', 'fast', '-w'], { timeoutMs: run.remaining(), env: passEnv });
-          run.steps.push({ step: 'pg_basebackup -X stream -c fast (into the mount point, old data discarded)', status: r.exitCode === 0 ? 'done' : 'failed', detail: r.exitCode === 0 ? pgdata : lastLine(r), ms: Date.now() - t });
+          run.steps.push({ step: 'pg_basebackup -X stream -c fast (into the mount point, old data discarded)', status: r.exitCode === 0 ? 'done' : 'failed', detail: r.exitCode === 0 ? pgdata : lastLine(r), ms: Date.now() - t0 });
           if (r.exitCode !== 0) continue;
           used = 'pg_basebackup';
           break;
         }
         const newDir = `${pgdata}.pgsr-new-${stamp}`;
-        const t = Date.now();
+        const t0 = Date.now();
         mkdirSync(newDir, { mode: 0o700 });
         const owner = f.owner ?? passwdEntry(osUser);
         if (owner && process.getuid?.() === 0) chownSync(newDir, owner.uid, owner.gid);
         const r = await runAs(osUser, bin.pg_basebackup as string, ['-D', newDir, '-d', from, '-X', 'stream', '-c', 'fast', '-w'], { timeoutMs: run.remaining(), env: passEnv });
         if (r.exitCode !== 0) {
           rmSync(newDir, { recursive: true, force: true });
-          run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: lastLine(r), ms: Date.now() - t });
+          run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: lastLine(r), ms: Date.now() - t0 });
           continue;
         }
-        run.steps.push({ step: 'pg_basebackup -X stream -c fast', status: 'done', detail: newDir, ms: Date.now() - t });
+        run.steps.push({ step: 'pg_basebackup -X stream -c fast', status: 'done', detail: newDir, ms: Date.now() - t0 });
         if (existsSync(pgdata)) {
           oldDir = `${pgdata}.pgsr-old-${stamp}`;
           renameSync(pgdata, oldDir);
@@ -158,7 +159,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     } finally {
       handover.remove();
     }
-    if (!used) return run.result('failed', `rebuild failed: ${run.steps.filter((s) => s.status === 'failed').map((s) => `${s.step}: ${s.detail}`).join('; ')}`);
+    if (!used) return run.result('failed', t('rebuild.failed', { steps: run.steps.filter((s) => s.status === 'failed').map((s) => `${s.step}: ${s.detail}`).join(t('word.findings_separator')) }));
     run.facts.method = used;
     if (oldDir) run.facts.old_data = oldDir;
     const nf = await localFacts(pgdata, bin, osUser, run.remaining());
@@ -175,7 +176,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     await run.step('pg_ctl start -w', () => pgCtlStart(run, nf, bin), (v) => v);
     const conn = localConnection(cfg, (await localFacts(pgdata, bin, osUser, run.remaining())).pidFile);
     await run.step('wait until streaming', () => waitStreaming(run, conn));
-    return run.result('done', `rebuilt by ${used} from ${source.host}:${source.port}; streaming${oldDir ? `; old data kept in ${oldDir}` : ''}`);
+    return run.result('done', t('rebuild.done', { method: used, where: `${source.host}:${source.port}`, kept: oldDir ? t('rebuild.kept', { dir: oldDir }) : '' }));
   });
 }
 

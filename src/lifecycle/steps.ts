@@ -18,6 +18,7 @@ import { SQL } from '../probe/statements';
 import type { PgRole } from '../types';
 import { readConfSetting, setConfSettings, standbySettings } from './conf';
 import { type ActionResult, type Outcome, type PeerAnswer, type StepReport } from './plan';
+import { t } from '../i18n';
 
 /** One running command: deadline, steps, facts. */
 export class Run {
@@ -40,13 +41,13 @@ export class Run {
       this.steps.push({ step: name, status: 'planned' });
       return undefined;
     }
-    const t = Date.now();
+    const t0 = Date.now();
     try {
       const v = await fn();
-      this.steps.push({ step: name, status: 'done', detail: detail?.(v), ms: Date.now() - t });
+      this.steps.push({ step: name, status: 'done', detail: detail?.(v), ms: Date.now() - t0 });
       return v;
     } catch (err) {
-      this.steps.push({ step: name, status: 'failed', detail: (err as Error).message, ms: Date.now() - t });
+      this.steps.push({ step: name, status: 'failed', detail: (err as Error).message, ms: Date.now() - t0 });
       throw new StepFailed(`${name}: ${(err as Error).message}`);
     }
   }
@@ -73,11 +74,11 @@ export async function guarded(run: Run, body: () => Promise<ActionResult>): Prom
  * PG_VERSION, except for rebuild (`mayBeEmpty`), which may create it but needs its parent.
  */
 export function requirePgdata(cfg: LifecycleConfig, mayBeEmpty = false): string {
-  if (!cfg.pgdata) throw new ConfigError('--pgdata (or PGDATA) is required');
+  if (!cfg.pgdata) throw new ConfigError(t('steps.pgdata_required'));
   const pgdata = cfg.pgdata.replace(/\/+$/, '');
   if (!existsSync(join(pgdata, 'PG_VERSION'))) {
-    if (!mayBeEmpty) throw new ConfigError(`${pgdata} is not a PostgreSQL data directory (no PG_VERSION)`);
-    if (!existsSync(dirname(pgdata))) throw new ConfigError(`the parent directory of ${pgdata} does not exist`);
+    if (!mayBeEmpty) throw new ConfigError(t('start.not_data_dir', { pgdata }));
+    if (!existsSync(dirname(pgdata))) throw new ConfigError(t('steps.no_parent', { pgdata }));
   }
   return pgdata;
 }
@@ -85,7 +86,7 @@ export function requirePgdata(cfg: LifecycleConfig, mayBeEmpty = false): string 
 /** Binaries for a data directory; a configuration error when pg_ctl/postgres are missing. */
 export function binaries(cfg: LifecycleConfig, major: number | null): Binaries {
   const bin = findBinaries(cfg.bindir, major);
-  if (!bin.pg_ctl || !bin.postgres) throw new ConfigError(`no pg_ctl/postgres in ${bin.bindir} (set --bindir to the PostgreSQL ${major ?? ''} bin directory)`);
+  if (!bin.pg_ctl || !bin.postgres) throw new ConfigError(t('steps.no_binaries', { bindir: String(bin.bindir), major: String(major ?? '') }));
   return bin;
 }
 
@@ -191,7 +192,7 @@ export async function pgCtlStart(run: Run, f: LocalFacts, bin: Binaries): Promis
   const r = await runAs(run.cfg.common.osUser, bin.pg_ctl as string, ['start', '-D', f.pgdata, '-l', log, '-w', '-t', String(secs)], { timeoutMs: run.remaining() });
   if (r.exitCode !== 0) {
     const tail = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-2).join(' / ') : '';
-    throw new Error(`pg_ctl start failed (${lastLine(r)})${tail ? `; server log: ${tail}` : ''}`);
+    throw new Error(t('steps.start_failed', { line: lastLine(r), log: tail ? t('steps.server_log', { tail }) : '' }));
   }
   return `log ${log}`;
 }
@@ -211,7 +212,7 @@ export async function killOrphans(run: Run, pgdata: string): Promise<boolean> {
         // already gone
       }
     }
-    await waitUntil(run, 'the orphaned backends to exit', async () => orphanBackends(pgdata).length === 0);
+    await waitUntil(run, t('wait.orphans'), async () => orphanBackends(pgdata).length === 0);
     return orphans.join(',');
   }, (v) => `pids ${v}`);
   return true;
@@ -222,7 +223,7 @@ export async function waitUntil(run: Run, what: string, probe: () => Promise<boo
   const end = Math.min(until, run.deadline);
   for (let i = 0; i < 1_000_000; i++) {
     if (await probe().catch(() => false)) return;
-    if (Date.now() + everyMs >= end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() + everyMs >= end) throw new Error(t('steps.timed_out_waiting', { what }));
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -234,7 +235,7 @@ export async function isStreaming(run: Run, conn: ConnectionSettings): Promise<b
 
 /** Waits (bounded by the run) until the server's walreceiver streams. */
 export function waitStreaming(run: Run, conn: ConnectionSettings): Promise<void> {
-  return waitUntil(run, 'streaming', () => isStreaming(run, conn));
+  return waitUntil(run, t('wait.streaming'), () => isStreaming(run, conn));
 }
 
 /**

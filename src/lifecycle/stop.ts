@@ -4,6 +4,7 @@ import { lastLine, runAs } from '../host/exec';
 import { removeLock } from './lock';
 import { type ActionResult } from './plan';
 import { Run, facts, guarded, killOrphans, requirePgdata } from './steps';
+import { t } from '../i18n';
 
 /**
  * `pgsr stop`: `pg_ctl stop -m fast`, then `-m immediate` if fast did not finish within
@@ -16,31 +17,31 @@ export async function stop(cfg: LifecycleConfig, opts: { noImmediate?: boolean }
   return guarded(run, async () => {
     const pgdata = requirePgdata(cfg);
     const { f, bin } = await facts(run, pgdata);
-    if (f.state === 'no-data') return run.result('refused', `${pgdata} is not a PostgreSQL data directory`, [`${pgdata} is not a PostgreSQL data directory`]);
+    if (f.state === 'no-data') return run.result('refused', t('stop.not_data_dir', { pgdata }), [t('stop.not_data_dir', { pgdata })]);
     if (f.state === 'stopped') {
-      if (!cfg.dryRun && (await killOrphans(run, pgdata))) return run.result('done', 'stopped: the postmaster was already dead; its orphaned backends were killed');
-      const stale = f.pidFile ? `; stale postmaster.pid (pid ${f.pidFile.pid}) left for PostgreSQL to discard at the next start` : '';
-      return run.result('already', `already stopped${stale}`);
+      if (!cfg.dryRun && (await killOrphans(run, pgdata))) return run.result('done', t('stop.orphans_killed'));
+      const stale = f.pidFile ? t('stop.stale_pid', { pid: f.pidFile.pid }) : '';
+      return run.result('already', t('stop.already', { stale }));
     }
     if (cfg.dryRun) {
       run.steps.push({ step: `pg_ctl stop -m fast (${cfg.fastTimeoutMs / 1000}s)`, status: 'planned' }, { step: 'pg_ctl stop -m immediate if fast did not finish', status: 'planned' });
-      return run.result('planned', 'would stop the server');
+      return run.result('planned', t('stop.planned'));
     }
     const osUser = cfg.common.osUser;
     const fastSecs = Math.max(1, Math.floor(Math.min(cfg.fastTimeoutMs, run.remaining() - 2000) / 1000));
     let clean = false;
-    const t = Date.now();
+    const t0 = Date.now();
     const fast = await runAs(osUser, bin.pg_ctl as string, ['stop', '-D', pgdata, '-m', 'fast', '-w', '-t', String(fastSecs)], { timeoutMs: fastSecs * 1000 + 2000 });
     if (fast.exitCode === 0) {
       clean = true;
-      run.steps.push({ step: 'pg_ctl stop -m fast', status: 'done', ms: Date.now() - t });
+      run.steps.push({ step: 'pg_ctl stop -m fast', status: 'done', ms: Date.now() - t0 });
     } else if (opts.noImmediate) {
       // The caller forbids the escalation (switchover): report, leave the server to finish.
-      run.steps.push({ step: 'pg_ctl stop -m fast', status: 'failed', detail: lastLine(fast), ms: Date.now() - t });
+      run.steps.push({ step: 'pg_ctl stop -m fast', status: 'failed', detail: lastLine(fast), ms: Date.now() - t0 });
       run.facts.clean = false;
-      return run.result('failed', `fast shutdown did not finish within ${fastSecs} s (not escalated to immediate)`);
+      return run.result('failed', t('stop.fast_not_finished', { seconds: fastSecs }));
     } else {
-      run.steps.push({ step: 'pg_ctl stop -m fast', status: 'failed', detail: lastLine(fast), ms: Date.now() - t });
+      run.steps.push({ step: 'pg_ctl stop -m fast', status: 'failed', detail: lastLine(fast), ms: Date.now() - t0 });
       await run.step('pg_ctl stop -m immediate', async () => {
         const secs = Math.max(1, Math.floor(run.remaining() / 1000) - 1);
         const imm = await runAs(osUser, bin.pg_ctl as string, ['stop', '-D', pgdata, '-m', 'immediate', '-w', '-t', String(secs)], { timeoutMs: run.remaining() });
@@ -49,6 +50,6 @@ export async function stop(cfg: LifecycleConfig, opts: { noImmediate?: boolean }
     }
     if (clean && f.lock) await run.step('remove the primary lock (clean stop)', () => removeLock(pgdata));
     run.facts.clean = clean;
-    return run.result('done', clean ? 'stopped (fast, clean shutdown)' : 'stopped (immediate after fast did not finish: crash recovery at next start)');
+    return run.result('done', clean ? t('stop.clean') : t('stop.immediate'));
   });
 }

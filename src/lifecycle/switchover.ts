@@ -11,6 +11,7 @@ import { stop } from './stop';
 import { start } from './start';
 import { promote } from './promote';
 import { afterFailedPromote, promoteSignalled, switchoverBlockers } from './plan';
+import { t } from '../i18n';
 
 /**
  * `pgsr switchover --pgdata PRIMARY --standby-pgdata STANDBY --primary-conninfo NEW_PRIMARY`:
@@ -31,13 +32,13 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     const sconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, sf.pidFile);
     const prole = f.state === 'running' ? await roleOf(pconn, Math.min(run.deadline, Date.now() + 5000)) : null;
     const srole = sf.state === 'running' ? await roleOf(sconn, Math.min(run.deadline, Date.now() + 5000)) : null;
-    if (prole === 'standby' && srole === 'primary') return run.result('already', 'roles already swapped');
+    if (prole === 'standby' && srole === 'primary') return run.result('already', t('switchover.already'));
     const streaming = srole === 'standby' ? await isStreaming(run, sconn) : false;
     const reasons = switchoverBlockers(pgdata, cfg.standbyPgdata, prole, srole, streaming);
     if (reasons.length) return run.result('refused', reasons[0], reasons);
     if (cfg.dryRun) {
       for (const s of ['stop the primary (fast, clean)', 'wait until the standby received the shutdown checkpoint', 'promote the standby', 'start the old primary as standby of the new one', 'wait until streaming']) run.steps.push({ step: s, status: 'planned' });
-      return run.result('planned', 'would swap the roles');
+      return run.result('planned', t('switchover.planned'));
     }
     // A checkpoint first keeps the shutdown checkpoint short (PAF and Patroni do the same);
     // best effort: a monitoring role without pg_checkpoint may not run it.
@@ -61,25 +62,25 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     run.facts.shutdown_checkpoint = ckpt;
     // Keep time for a rollback (start the old primary again) whatever happens next.
     const rollbackReserve = run.deadline - 20_000;
-    const received = await waitUntil(run, 'the shutdown checkpoint on the standby', async () => Boolean(await sql(sconn, run.deadline, async (q) => (await q(SQL.receivedPast, [ckpt]))[0].ok)), 100, rollbackReserve).then(
+    const received = await waitUntil(run, t('wait.shutdown_checkpoint'), async () => Boolean(await sql(sconn, run.deadline, async (q) => (await q(SQL.receivedPast, [ckpt]))[0].ok)), 100, rollbackReserve).then(
       () => true,
       () => false,
     );
     run.steps.push({ step: 'wait until the standby received the shutdown checkpoint', status: received ? 'done' : 'failed' });
-    if (!received) return rollBack(run, cfg, 'the standby did not receive the shutdown checkpoint in time');
+    if (!received) return rollBack(run, cfg, t('switchover.no_checkpoint'));
     const promoted = await promote({ ...cfg, pgdata: cfg.standbyPgdata, force: true, postPromoteCommand: undefined, common: { ...cfg.common, timeoutMs: Math.max(1000, rollbackReserve - Date.now()) } });
     run.steps.push({ step: 'promote the standby', status: promoted.outcome === 'done' ? 'done' : 'failed', detail: promoted.summary });
     if (promoted.outcome !== 'done') {
       const standbyRole = await roleOf(sconn, Math.min(run.deadline, Date.now() + 3000));
-      if (afterFailedPromote(promoteSignalled(promoted.steps), standbyRole) === 'roll back') return rollBack(run, cfg, `promote failed: ${promoted.summary}`);
-      return run.result('failed', `promote failed after the primary stopped (${promoted.summary}); the promotion was signalled, so the old primary is NOT restarted (that could make two primaries): check ${cfg.standbyPgdata}, then start ${pgdata} as its standby`);
+      if (afterFailedPromote(promoteSignalled(promoted.steps), standbyRole) === 'roll back') return rollBack(run, cfg, t('switchover.promote_failed', { summary: promoted.summary }));
+      return run.result('failed', t('switchover.promote_failed_signalled', { summary: promoted.summary, standby: cfg.standbyPgdata, pgdata }));
     }
     const restarted = await start({ ...cfg, as: 'standby', common: { ...cfg.common, timeoutMs: run.remaining() } });
     run.steps.push({ step: 'start the old primary as standby', status: restarted.outcome === 'done' ? 'done' : 'failed', detail: restarted.summary });
-    if (restarted.outcome !== 'done') return run.result('failed', `old primary not restarted as standby: ${restarted.summary}`);
+    if (restarted.outcome !== 'done') return run.result('failed', t('switchover.not_restarted', { summary: restarted.summary }));
     const nconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
     await run.step('wait until streaming', () => waitStreaming(run, nconn));
-    return run.result('done', `switched over: ${cfg.standbyPgdata} is primary (timeline ${promoted.facts.timeline_after}), ${pgdata} streams from it`);
+    return run.result('done', t('switchover.done', { standby: cfg.standbyPgdata, timeline: String(promoted.facts.timeline_after), pgdata }));
   });
 }
 
@@ -91,7 +92,7 @@ async function rollBack(run: Run, cfg: LifecycleConfig, why: string): Promise<Ac
   const back = await start({ ...cfg, as: 'primary', peerConninfo: undefined, hostGiven: false, portGiven: false, common: { ...cfg.common, timeoutMs: Math.max(1000, run.remaining()) } });
   run.steps.push({ step: 'roll back: start the old primary as primary', status: back.outcome === 'done' || back.outcome === 'already' ? 'done' : 'failed', detail: back.summary });
   run.facts.rolled_back = back.outcome === 'done' || back.outcome === 'already';
-  return run.result('failed', `${why}; rolled back: ${run.facts.rolled_back ? `the old primary ${cfg.pgdata} runs as primary again` : `restarting the old primary FAILED (${back.summary})`}; standby NOT promoted`);
+  return run.result('failed', t('switchover.rolled_back', { why, how: run.facts.rolled_back ? t('switchover.rolled_back_ok', { pgdata: String(cfg.pgdata) }) : t('switchover.rolled_back_failed', { summary: back.summary }) }));
 }
 
 /**
@@ -99,16 +100,16 @@ async function rollBack(run: Run, cfg: LifecycleConfig, why: string): Promise<Ac
  * is sent) and is never escalated: wait for it to end, bounded, then start it again as primary.
  */
 async function abortAfterSlowStop(run: Run, cfg: LifecycleConfig, pgdata: string, bin: Binaries, detail: string): Promise<ActionResult> {
-  const gone = await waitUntil(run, 'the old primary to finish its shutdown', async () => (await localFacts(pgdata, bin, cfg.common.osUser, 2000)).state !== 'running', 200, run.deadline - 15_000).then(
+  const gone = await waitUntil(run, t('wait.old_primary_stop'), async () => (await localFacts(pgdata, bin, cfg.common.osUser, 2000)).state !== 'running', 200, run.deadline - 15_000).then(
     () => true,
     () => false,
   );
-  if (!gone) return run.result('failed', `the primary did not stop cleanly in time (${detail}); switchover aborted, standby NOT promoted, no immediate stop; it is still shutting down: start it again with \`pgsr start --as primary\` once it has stopped`);
+  if (!gone) return run.result('failed', t('switchover.stop_late', { detail }));
   // It finished its fast shutdown after all: a clean stop (pg_controldata says so), so its lock goes as after any clean stop.
   const cd = bin.pg_controldata ? await runAs(cfg.common.osUser, bin.pg_controldata, [pgdata], { timeoutMs: Math.min(10_000, run.remaining()) }) : undefined;
   const state = cd && cd.exitCode === 0 ? parseControlData(cd.stdout)['Database cluster state'] : undefined;
   run.steps.push({ step: 'the fast shutdown finished late', status: 'done', detail: `pg_controldata: ${state ?? 'unreadable'}` });
-  if (state !== 'shut down') return run.result('failed', `the primary did not stop cleanly in time (${detail}) and then ended as "${state ?? 'unreadable'}"; standby NOT promoted; not restarted automatically: check it, then \`pgsr start --as primary\``);
+  if (state !== 'shut down') return run.result('failed', t('switchover.stop_unclean', { detail, state: state ?? t('word.unreadable') }));
   removeLock(pgdata);
-  return rollBack(run, cfg, `the primary did not stop cleanly in time (${detail})`);
+  return rollBack(run, cfg, t('switchover.stop_slow', { detail }));
 }

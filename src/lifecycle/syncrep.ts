@@ -23,6 +23,7 @@ import type { SyncSettings } from '../types';
 import { setConfSettings } from './conf';
 import { decideSyncNames, type SyncPlan, type SyncRelease } from './sync-plan';
 import { writeOwned } from './steps';
+import { t } from '../i18n';
 
 /** The outcome of writing synchronous_standby_names on a running server. */
 export type SyncApplyResult = { ok: true; effective: boolean } | { ok: false; detail: string };
@@ -68,7 +69,7 @@ export async function clearSyncStandbyNamesOnline(conn: ConnectionSettings, dead
     await q(SQL.reloadConf);
     return `${was}, now '' (the new primary's manager names its standby once it streams)`;
   });
-  if (!r.ok) throw new Error(`synchronous_standby_names not emptied: ${r.failure.detail}`);
+  if (!r.ok) throw new Error(t('sync.not_emptied', { detail: r.failure.detail }));
   return r.value;
 }
 
