@@ -10,6 +10,7 @@ import { localTimestamp } from '../dialect/clusterpro';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { start, stop } from '../lifecycle/actions';
 import type { ActionResult, PeerAnswer } from '../lifecycle/plan';
+import { t } from '../i18n';
 
 /** The CLP_* variables pgsr reads. */
 export interface ClpEnv {
@@ -36,15 +37,15 @@ export function describeClp(e: ClpEnv): string {
 /** Reasons `exec start` must not start anything (empty = go). */
 export function execStartBlockers(e: ClpEnv): string[] {
   const reasons: string[] = [];
-  if (!e.event) reasons.push('CLP_EVENT is not set: not run by CLUSTERPRO (use `pgsr start` by hand)');
-  else if (!['START', 'FAILOVER', 'RECOVER'].includes(e.event)) reasons.push(`unknown CLP_EVENT '${e.event}'`);
-  if (e.disk === 'FAILURE') reasons.push('CLP_DISK=FAILURE: the shared/mirror disk is not available; PostgreSQL is not started on it');
+  if (!e.event) reasons.push(t('exec.no_event_start'));
+  else if (!['START', 'FAILOVER', 'RECOVER'].includes(e.event)) reasons.push(t('exec.unknown_event', { event: e.event }));
+  if (e.disk === 'FAILURE') reasons.push(t('exec.disk_failure'));
   return reasons;
 }
 
 /** Reasons `exec stop` must not run (empty = go). */
 export function execStopBlockers(e: ClpEnv): string[] {
-  return e.event ? [] : ['CLP_EVENT is not set: not run by CLUSTERPRO (use `pgsr stop` by hand)'];
+  return e.event ? [] : [t('exec.no_event_stop')];
 }
 
 /**
@@ -54,8 +55,8 @@ export function execStopBlockers(e: ClpEnv): string[] {
  */
 export function execLockOverride(event: string | undefined, as: 'primary' | 'standby', peer: PeerAnswer): string | undefined {
   if (as !== 'primary' || peer.answer === 'primary') return undefined;
-  if (peer.answer === 'none') return `CLUSTERPRO ${event}: no --peer-conninfo to check; the group's data directory is taken as the latest`;
-  return `CLUSTERPRO ${event}: peer ${peer.where} is ${peer.answer === 'unknown' ? 'unreachable' : peer.answer}, not a primary`;
+  if (peer.answer === 'none') return t('exec.lock_no_peer', { event: String(event) });
+  return t('exec.lock_peer', { event: String(event), where: peer.where, answer: peer.answer === 'unknown' ? t('exec.unreachable') : peer.answer === 'standby' ? t('role.standby') : peer.answer });
 }
 
 function execLine(what: string): string {
@@ -68,7 +69,7 @@ function execLine(what: string): string {
  */
 export async function execStart(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, emit: (line: string) => void): Promise<ActionResult> {
   const e = clpEnv(env);
-  if (cfg.common.format !== 'json') emit(execLine(`exec start: ${describeClp(e) || 'no CLP_* variables'}`));
+  if (cfg.common.format !== 'json') emit(execLine(`exec start: ${describeClp(e) || t('exec.no_clp_variables')}`));
   const t0 = Date.now();
   const blockers = execStartBlockers(e);
   if (blockers.length) return { action: 'exec start', outcome: 'refused', summary: blockers[0], reasons: blockers, steps: [], facts: { event: e.event ?? null }, durationMs: Date.now() - t0 };
@@ -80,7 +81,7 @@ export async function execStart(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, em
 /** `pgsr exec stop`: the decision line, then the stop (fast, then immediate). */
 export async function execStop(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, emit: (line: string) => void): Promise<ActionResult> {
   const e = clpEnv(env);
-  if (cfg.common.format !== 'json') emit(execLine(`exec stop: ${describeClp(e) || 'no CLP_* variables'}`));
+  if (cfg.common.format !== 'json') emit(execLine(`exec stop: ${describeClp(e) || t('exec.no_clp_variables')}`));
   const blockers = execStopBlockers(e);
   if (blockers.length) return { action: 'exec stop', outcome: 'refused', summary: blockers[0], reasons: blockers, steps: [], facts: {}, durationMs: 0 };
   const r = await stop(cfg);

@@ -18,6 +18,7 @@ import { observe } from '../probe/observe';
 import type { Observation } from '../observation';
 import type { CommandResult } from '../types';
 import { judge, type CheckPolicy, type Verdict } from '../verdict/check';
+import { t } from '../i18n';
 
 /** Converts the configuration into the verdict layer's expectations. */
 export function policyOf(cfg: CheckConfig): CheckPolicy {
@@ -66,11 +67,11 @@ export async function alertStep(cfg: CheckConfig, verdict: Verdict, now: Date, d
 export async function render(cfg: CheckConfig, obs: Observation | undefined, verdict: Verdict, now: Date, notes: string[]): Promise<CommandResult> {
   switch (cfg.format) {
     case 'openmetrics': {
-      if (!obs) throw new ConfigError('this check has no metrics rendering: use --format clusterpro, nagios, json or text');
+      if (!obs) throw new ConfigError(t('monitor.no_metrics'));
       const exitCode = exitCodeFor(verdict, cfg.warningIsError);
       if (!cfg.watch.textfile) return { exitCode, stdout: [(await renderMetrics(obs, verdict, 'openmetrics')).trimEnd()], stderr: [] };
       const problem = writeFileAtomic(cfg.watch.textfile, await renderMetrics(obs, verdict, 'prometheus'));
-      return problem ? { exitCode: Math.max(exitCode, 1), stdout: [], stderr: [`pgsr: textfile ${cfg.watch.textfile} not written: ${problem}`] } : { exitCode, stdout: [], stderr: [] };
+      return problem ? { exitCode: Math.max(exitCode, 1), stdout: [], stderr: [`pgsr: ${t('monitor.textfile', { file: String(cfg.watch.textfile), problem })}`] } : { exitCode, stdout: [], stderr: [] };
     }
     case 'nagios': {
       const r = renderNagios(verdict, { timeoutState: cfg.timeoutState, verbosity: cfg.verbosity });

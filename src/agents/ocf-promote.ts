@@ -15,6 +15,7 @@
  * promotion while the cluster still reports the old primary's instance as promoted and neither
  * demotes nor stops it.
  */
+import { t } from '../i18n';
 
 /** What a pre-promote notification said (node names). */
 export interface NotifyContext {
@@ -93,7 +94,7 @@ export function comparePositions(a: string, b: string): number {
 
 /** Decides whether this node promotes, refuses, or hands the promotion to a more advanced standby. */
 export function decideOcfPromote(i: OcfPromoteInput): OcfPromoteDecision {
-  if (!i.mine) return { kind: 'refuse', reason: "this node's WAL position cannot be read (not a running standby, or its SQL failed): not promoting (fail closed)" };
+  if (!i.mine) return { kind: 'refuse', reason: t('ocf.position_unreadable') };
   // Compare with the standbys of this transition (active + starting − stopping), as PAF does;
   // without a recorded notification, with every published position.
   const peers = i.ctx ? new Set([...i.ctx.active, ...i.ctx.start].filter((n) => !i.ctx?.stop.includes(n))) : new Set(i.published.keys());
@@ -105,22 +106,22 @@ export function decideOcfPromote(i: OcfPromoteInput): OcfPromoteDecision {
     } catch {
       continue;
     }
-    if (cmp > 0) return { kind: 'handover', to: node, reason: `${node} is more advanced (${pos} > ${i.mine}): not promoting this node` };
+    if (cmp > 0) return { kind: 'handover', to: node, reason: t('ocf.more_advanced', { node, theirs: pos, mine: i.mine }) };
   }
   if (!i.ctx) {
     if (i.walreceiverStatus === 'streaming') {
-      return { kind: 'refuse', reason: 'the walreceiver is still streaming and no pre-promote notification said that the cluster demoted, stopped or fenced the old primary (is notify=true set on the clone?)' };
+      return { kind: 'refuse', reason: t('ocf.no_release') };
     }
-    return { kind: 'promote', notes: ['no pre-promote notification recorded; the walreceiver is not streaming'], skipWalreceiverCheck: false };
+    return { kind: 'promote', notes: [t('ocf.note_no_notification')], skipWalreceiverCheck: false };
   }
   const ctx = i.ctx;
   const stillPromoted = ctx.promoted.filter((n) => n !== i.me && !ctx.demote.includes(n) && !ctx.stop.includes(n));
   if (stillPromoted.length) {
-    return { kind: 'refuse', reason: `the cluster still reports ${stillPromoted.join(', ')} as promoted and neither demotes nor stops it in this transition: two primaries` };
+    return { kind: 'refuse', reason: t('ocf.still_promoted', { nodes: stillPromoted.join(', ') }) };
   }
   const released = ctx.promoted.filter((n) => n !== i.me);
   const notes = released.length
-    ? [`the cluster demotes/stops (or fenced) the old primary ${released.join(', ')}${i.walreceiverStatus === 'streaming' ? "; this node's walreceiver has not noticed yet" : ''}`]
-    : ['no primary was running (cold start or after a stop)'];
+    ? [t('ocf.note_released', { nodes: released.join(', '), lag: i.walreceiverStatus === 'streaming' ? t('ocf.note_not_noticed') : '' })]
+    : [t('ocf.note_cold_start')];
   return { kind: 'promote', notes, skipWalreceiverCheck: true };
 }

@@ -29,6 +29,7 @@ import { observe, withConnection } from '../probe/observe';
 import { SQL } from '../probe/statements';
 import { STANDBY_TIMELINE_SQL } from '../probe/versions';
 import { judge, type CheckPolicy } from '../verdict/check';
+import { langFromLocale, parseLang, setLang, t } from '../i18n';
 
 /** The monitor judges what it cannot query with the check's verdict (no expectations of its own). */
 const MONITOR_POLICY: CheckPolicy = { expectedRole: 'auto', expectedPrimary: {}, applicationNames: [], minStandbys: 0, thresholds: { lagBytes: {}, lagSeconds: {}, silenceSeconds: {} }, replayPausedSeverity: 'ok' };
@@ -41,6 +42,10 @@ function resourceName(env: NodeJS.ProcessEnv): string {
 /** The agent's configuration from OCF_RESKEY_* (defaults as in meta-data). */
 export function ocfConfig(env: NodeJS.ProcessEnv, action: string): LifecycleConfig {
   const k = (n: string, d: string) => (env[`OCF_RESKEY_${n}`] !== undefined && env[`OCF_RESKEY_${n}`] !== '' ? (env[`OCF_RESKEY_${n}`] as string) : d);
+  // The message language: OCF_RESKEY_lang, else the locale Pacemaker passes (usually none: en).
+  const lang = env.OCF_RESKEY_lang ? parseLang(env.OCF_RESKEY_lang) : langFromLocale(env);
+  if (!lang) throw new ConfigError(t('ocf.bad_lang', { value: String(env.OCF_RESKEY_lang) }));
+  setLang(lang);
   const metaTimeoutMs = Number(env.OCF_RESKEY_CRM_meta_timeout);
   const dflt = { start: 60, stop: 60, promote: 30, demote: 120, monitor: 10, notify: 60 }[action] ?? 20;
   // Finish before Pacemaker's own timeout: 90% of it, at least 2 s.
@@ -106,16 +111,16 @@ async function controlState(cfg: LifecycleConfig, pgdata: string, timeoutMs: num
  */
 async function validate(cfg: LifecycleConfig, probe: boolean, env: NodeJS.ProcessEnv = {}): Promise<Out | undefined> {
   if (env.OCF_RESKEY_CRM_meta_clone_max !== undefined && env.OCF_RESKEY_CRM_meta_notify !== 'true') {
-    return { code: OCF.ERR_CONFIGURED, reason: 'the clone needs notify=true (the promotion election uses the pre-promote notification)', log: [] };
+    return { code: OCF.ERR_CONFIGURED, reason: t('ocf.needs_notify'), log: [] };
   }
   const bin = findBinaries(cfg.bindir, dataMajor(cfg.pgdata));
-  if (!bin.pg_ctl || !bin.postgres) return { code: OCF.ERR_INSTALLED, reason: `no pg_ctl/postgres in ${bin.bindir}`, log: [] };
+  if (!bin.pg_ctl || !bin.postgres) return { code: OCF.ERR_INSTALLED, reason: t('ocf.no_binaries', { bindir: String(bin.bindir) }), log: [] };
   if (!passwdEntry(cfg.common.osUser)) {
-    return { code: OCF.ERR_INSTALLED, reason: `OS user ${cfg.common.osUser} does not exist`, log: [] };
+    return { code: OCF.ERR_INSTALLED, reason: t('ocf.no_user', { user: cfg.common.osUser }), log: [] };
   }
   if (!cfg.pgdata || !existsSync(join(cfg.pgdata, 'PG_VERSION'))) {
     // A probe on a node without the data is "not running", not an error (OCF, Pacemaker Explained).
-    return probe ? { code: OCF.NOT_RUNNING, log: [`no data directory ${cfg.pgdata}: not running`] } : { code: OCF.ERR_INSTALLED, reason: `${cfg.pgdata} is not a PostgreSQL data directory on this node`, log: [] };
+    return probe ? { code: OCF.NOT_RUNNING, log: [`no data directory ${cfg.pgdata}: not running`] } : { code: OCF.ERR_INSTALLED, reason: t('ocf.no_data_dir', { pgdata: String(cfg.pgdata) }), log: [] };
   }
   return undefined;
 }
@@ -130,10 +135,10 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
   if (f.state !== 'running') {
     const state = await controlState(cfg, pgdata, Math.max(1000, deadline - Date.now()));
     const code = stoppedStateToOcf(state);
-    return { code, reason: code === OCF.NOT_RUNNING ? undefined : `instance not running, pg_controldata says "${state ?? 'unreadable'}"`, log: [`not running (${state ?? '?'})`] };
+    return { code, reason: code === OCF.NOT_RUNNING ? undefined : t('ocf.not_running_state', { state: state ?? t('word.unreadable') }), log: [`not running (${state ?? '?'})`] };
   }
   const obs = await observe(localConnection(cfg, f.pidFile), deadline - 500);
-  if (!obs.ok) return { code: monitorFailureCode(judge(obs, MONITOR_POLICY)), reason: `running but not answering: ${obs.failure.detail}`, log: [] };
+  if (!obs.ok) return { code: monitorFailureCode(judge(obs, MONITOR_POLICY)), reason: t('ocf.not_answering', { detail: obs.failure.detail }), log: [] };
   const me = await localNodeName(env);
   const log: string[] = [];
   if (obs.server.role === 'primary' && obs.primary) {
@@ -325,10 +330,10 @@ export async function ocfAction(action: string, env: NodeJS.ProcessEnv, version:
         out = { code: OCF.SUCCESS, log: [] };
         break;
       default:
-        out = { code: OCF.ERR_UNIMPLEMENTED, reason: `action '${action}' is not implemented`, log: [] };
+        out = { code: OCF.ERR_UNIMPLEMENTED, reason: t('ocf.not_implemented', { action }), log: [] };
     }
   } catch (err) {
-    out = err instanceof ConfigError ? { code: OCF.ERR_CONFIGURED, reason: oneLine(err), log: [] } : { code: OCF.ERR_GENERIC, reason: `internal error: ${oneLine(err)}`, log: [] };
+    out = err instanceof ConfigError ? { code: OCF.ERR_CONFIGURED, reason: oneLine(err), log: [] } : { code: OCF.ERR_GENERIC, reason: t('ocf.internal_error', { detail: oneLine(err) }), log: [] };
   }
   const stderr = out.log.map((l) => `pgsr ocf ${action}: ${l}`);
   if (out.reason) stderr.push(`ocf-exit-reason:${out.reason}`);

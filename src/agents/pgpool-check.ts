@@ -13,10 +13,11 @@ import { showPoolNodes } from '../probe/pgpool';
 import type { CommandResult } from '../types';
 import { judgePgpool } from '../verdict/pgpool';
 import { alertStep, render } from './monitor';
+import { t } from '../i18n';
 
 /** Runs the Pgpool-II check. Never throws for runtime faults. */
 export async function pgpoolCheck(cfg: CheckConfig): Promise<CommandResult> {
-  if (cfg.format === 'openmetrics') throw new ConfigError('--role pgpool renders as clusterpro, nagios, json or text (not openmetrics)');
+  if (cfg.format === 'openmetrics') throw new ConfigError(t('pgpool.no_openmetrics'));
   const started = Date.now();
   const deadline = started + cfg.timeoutMs;
   const alerting = cfg.format === 'clusterpro' && cfg.alert.enabled;

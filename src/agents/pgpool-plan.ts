@@ -4,6 +4,7 @@
  * scripts failover.sh.sample / follow_primary.sh.sample) and what each call means.
  */
 import { ConfigError } from '../errors';
+import { t } from '../i18n';
 
 /** failover_command's `%d %h %p %D %m %H %M %P %r %R %N %S`. Node ids are -1 when Pgpool has none. */
 export interface FailoverArgs {
@@ -38,7 +39,7 @@ export interface FollowArgs {
 }
 
 const int = (v: string | undefined, what: string): number => {
-  if (v === undefined || !/^-?\d+$/.test(v.trim())) throw new ConfigError(`${what}: '${v ?? ''}' is not a number (check the placeholders in pgpool.conf)`);
+  if (v === undefined || !/^-?\d+$/.test(v.trim())) throw new ConfigError(t('pgpool.not_number', { what, value: v ?? '' }));
   return Number(v);
 };
 
@@ -47,7 +48,7 @@ const int = (v: string | undefined, what: string): number => {
  * @throws ConfigError naming the placeholder when one is missing or not a number.
  */
 export function parseFailoverArgs(a: string[]): FailoverArgs {
-  if (a.length < 12) throw new ConfigError(`failover needs 12 arguments (%d %h %p %D %m %H %M %P %r %R %N %S), got ${a.length}`);
+  if (a.length < 12) throw new ConfigError(t('pgpool.failover_args', { count: a.length }));
   return {
     failedId: int(a[0], '%d'),
     failedHost: a[1],
@@ -69,7 +70,7 @@ export function parseFailoverArgs(a: string[]): FailoverArgs {
  * @throws ConfigError naming the placeholder when one is missing or not a number.
  */
 export function parseFollowArgs(a: string[]): FollowArgs {
-  if (a.length < 10) throw new ConfigError(`follow-primary needs 10 arguments (%d %h %p %D %m %H %M %P %r %R), got ${a.length}`);
+  if (a.length < 10) throw new ConfigError(t('pgpool.follow_args', { count: a.length }));
   return {
     nodeId: int(a[0], '%d'),
     host: a[1],
@@ -95,11 +96,11 @@ export type FailoverDecision =
  * Pgpool has none left (`%m` = -1) or names the failed node itself.
  */
 export function decideFailover(a: FailoverArgs): FailoverDecision {
-  const failed = `node ${a.failedId} (${a.failedHost}:${a.failedPort})`;
-  if (a.failedId !== a.oldPrimaryId) return { kind: 'standby-failed', why: `${failed} was a standby (the primary is node ${a.oldPrimaryId}): nothing to promote` };
-  if (a.newMainId < 0) return { kind: 'no-candidate', why: `the primary ${failed} failed and Pgpool has no node left to promote (%m = -1): the cluster has no standby left` };
-  if (a.newMainId === a.failedId) return { kind: 'no-candidate', why: `the primary ${failed} failed and Pgpool names it as the new main node: nothing to promote` };
-  return { kind: 'promote', why: `the primary ${failed} failed: promote node ${a.newMainId} (${a.newMainHost}:${a.newMainPort})` };
+  const failed = t('pgpool.node', { id: a.failedId, host: a.failedHost, port: a.failedPort });
+  if (a.failedId !== a.oldPrimaryId) return { kind: 'standby-failed', why: t('pgpool.standby_failed', { failed, primary: a.oldPrimaryId }) };
+  if (a.newMainId < 0) return { kind: 'no-candidate', why: t('pgpool.no_node_left', { failed }) };
+  if (a.newMainId === a.failedId) return { kind: 'no-candidate', why: t('pgpool.names_failed', { failed }) };
+  return { kind: 'promote', why: t('pgpool.promote_plan', { failed, id: a.newMainId, where: `${a.newMainHost}:${a.newMainPort}` }) };
 }
 
 /** The application_name to keep when re-pointing a standby: from its current conninfo, else `node<id>`. */

@@ -28,6 +28,7 @@ import { SQL, alterSystemSet } from '../probe/statements';
 import { PRIMARY_POSITION_SQL } from '../probe/versions';
 import type { CommandResult } from '../types';
 import { applicationNameOf, decideFailover, type FailoverArgs, type FollowArgs } from './pgpool-plan';
+import { t } from '../i18n';
 
 /** Options of the pgpool commands besides the lifecycle ones. */
 export interface PgpoolOptions {
@@ -63,7 +64,7 @@ async function onHost(opts: PgpoolOptions, host: string, command: string[], time
   const r = await runHere(argv[0], argv.slice(1), { timeoutMs: Math.max(1000, timeoutMs) });
   const lines = r.output.split('\n').filter((l) => l.trim() !== '');
   if (r.exitCode === 0) return { ok: true, detail: lines[0] ?? 'done' };
-  return { ok: false, detail: r.timedOut ? `${argv[0]} timed out` : `exit ${r.exitCode ?? '?'}: ${lines.slice(-4).join(' / ')}` };
+  return { ok: false, detail: r.timedOut ? t('pgpool.timed_out', { command: argv[0] }) : t('pgpool.exit', { code: String(r.exitCode ?? '?'), output: lines.slice(-4).join(' / ') }) };
 }
 
 type Outcome = 'done' | 'already' | 'refused' | 'failed';
@@ -85,18 +86,18 @@ export function isNodeLocal(pgdata: string, host: string, port: number): boolean
 }
 
 async function finish(event: string, outcome: Outcome, summary: string, notes: string[], opts: PgpoolOptions): Promise<CommandResult> {
-  const line = `pgsr pgpool ${event}: ${outcome}: ${summary}${notes.length ? ` [${notes.join('; ')}]` : ''}`;
+  const line = `pgsr pgpool ${event}: ${t(`outcome.${outcome}`)}: ${summary}${notes.length ? ` [${notes.join('; ')}]` : ''}`;
   if (opts.logFile) {
     try {
       appendFileSync(opts.logFile, `${new Date().toISOString()} ${line}\n`);
     } catch (err) {
-      notes.push(`log file not written: ${oneLine(err)}`);
+      notes.push(t('pgpool.log_not_written', { detail: oneLine(err) }));
     }
   }
   const bad = outcome === 'refused' || outcome === 'failed';
   if (bad && opts.onFailure) {
     const r = await runShell(opts.onFailure, { timeoutMs: 10_000, env: { PGSR_EVENT: event, PGSR_MESSAGE: line } });
-    if (r.exitCode !== 0) notes.push(`--on-failure exit ${r.exitCode ?? 'timeout'}`);
+    if (r.exitCode !== 0) notes.push(t('pgpool.on_failure_exit', { code: String(r.exitCode ?? 'timeout') }));
   }
   return { exitCode: bad ? 1 : 0, stdout: [], stderr: [line] };
 }
@@ -113,10 +114,10 @@ export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, 
         const slot = opts.slotName.replace(/%d/g, String(a.failedId));
         const primary = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
         const dropped = await sql(primary, Math.min(deadline, Date.now() + 5000), async (q) => (await q(SQL.dropInactiveSlot, [slot])).length).catch((err: Error) => {
-          notes.push(`slot ${slot} not dropped: ${err.message}`);
+          notes.push(t('pgpool.slot_not_dropped', { slot, detail: err.message }));
           return 0;
         });
-        if (dropped) notes.push(`replication slot ${slot} dropped on the primary`);
+        if (dropped) notes.push(t('pgpool.slot_dropped', { slot }));
       }
       return finish('failover', 'done', d.why, notes, opts);
     }
@@ -124,30 +125,30 @@ export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, 
     const oldConn = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
     const oldRole = await roleOf(oldConn, Math.min(deadline, Date.now() + 3000));
     if (oldRole === 'primary') {
-      if (!isNodeLocal(a.failedPgdata, a.oldPrimaryHost, a.oldPrimaryPort)) return finish('failover', 'refused', `the old primary ${a.oldPrimaryHost}:${a.oldPrimaryPort} still answers as a primary and its data directory is not on this host: not promoting node ${a.newMainId} (two primaries); stop it, then promote by hand (pgsr promote)`, notes, opts);
+      if (!isNodeLocal(a.failedPgdata, a.oldPrimaryHost, a.oldPrimaryPort)) return finish('failover', 'refused', t('pgpool.old_primary_remote', { where: `${a.oldPrimaryHost}:${a.oldPrimaryPort}`, id: a.newMainId }), notes, opts);
       const s = await stop({ ...cfg, pgdata: a.failedPgdata, hostGiven: false, portGiven: false });
-      if (s.outcome !== 'done' && s.outcome !== 'already') return finish('failover', 'refused', `the old primary still answers as a primary and could not be stopped (${s.summary}): not promoting`, notes, opts);
-      notes.push(`the old primary still answered: stopped (${s.summary})`);
-    } else notes.push(`old primary ${a.oldPrimaryHost}:${a.oldPrimaryPort}: ${oldRole === null ? 'does not answer' : 'answers as a standby'}`);
+      if (s.outcome !== 'done' && s.outcome !== 'already') return finish('failover', 'refused', t('pgpool.old_primary_unstoppable', { summary: s.summary }), notes, opts);
+      notes.push(t('pgpool.old_primary_stopped', { summary: s.summary }));
+    } else notes.push(t('pgpool.old_primary_state', { where: `${a.oldPrimaryHost}:${a.oldPrimaryPort}`, state: oldRole === null ? t('pgpool.does_not_answer') : t('pgpool.answers_standby') }));
 
     const cand = remoteConnection(cfg, conninfo(cfg, a.newMainHost, a.newMainPort));
     const info = await sql(cand, Math.min(deadline, Date.now() + 5000), async (q) => (await q(SQL.roleAndVersion))[0]).catch((err: Error) => err);
-    if (info instanceof Error) return finish('failover', 'refused', `the candidate node ${a.newMainId} (${a.newMainHost}:${a.newMainPort}) cannot be reached (${info.message}): nothing promoted`, notes, opts);
-    if (info.r !== true) return finish('failover', 'already', `node ${a.newMainId} (${a.newMainHost}:${a.newMainPort}) is already a primary: nothing promoted twice`, notes, opts);
+    if (info instanceof Error) return finish('failover', 'refused', t('pgpool.candidate_unreachable', { id: a.newMainId, where: `${a.newMainHost}:${a.newMainPort}`, detail: info.message }), notes, opts);
+    if (info.r !== true) return finish('failover', 'already', t('pgpool.already_primary', { id: a.newMainId, where: `${a.newMainHost}:${a.newMainPort}` }), notes, opts);
     const t0 = Date.now();
     if (Number(info.v) >= 120000) {
       await sql(cand, deadline, async (q) => {
-        if ((await q(SQL.promoteNoWait))[0].ok !== true) throw new Error('pg_promote() returned false');
+        if ((await q(SQL.promoteNoWait))[0].ok !== true) throw new Error(t('pgpool.promote_false'));
       });
     } else if (isNodeLocal(a.newMainPgdata, a.newMainHost, a.newMainPort)) {
       const bin = binaries({ ...cfg, pgdata: a.newMainPgdata }, Math.floor(Number(info.v) / 10000));
       const r = await runAs(cfg.common.osUser, bin.pg_ctl as string, ['promote', '-D', a.newMainPgdata], { timeoutMs: Math.max(1000, deadline - Date.now()) });
-      if (r.exitCode !== 0) return finish('failover', 'failed', `pg_ctl promote of node ${a.newMainId} failed: ${r.stderr.trim().split('\n').at(-1) ?? r.exitCode}`, notes, opts);
+      if (r.exitCode !== 0) return finish('failover', 'failed', t('pgpool.pg_ctl_failed', { id: a.newMainId, detail: String(r.stderr.trim().split('\n').at(-1) ?? r.exitCode) }), notes, opts);
     } else if (opts.remotePrefix) {
       const done = await onHost(opts, a.newMainHost, [cfg.bindir ? join(cfg.bindir, 'pg_ctl') : 'pg_ctl', 'promote', '-D', a.newMainPgdata], deadline - Date.now());
-      if (!done.ok) return finish('failover', 'failed', `pg_ctl promote of node ${a.newMainId} through --remote-prefix failed: ${done.detail}`, notes, opts);
+      if (!done.ok) return finish('failover', 'failed', t('pgpool.remote_promote_failed', { id: a.newMainId, detail: done.detail }), notes, opts);
     } else {
-      return finish('failover', 'refused', `node ${a.newMainId} runs PostgreSQL ${info.v} (no pg_promote() before 12) and its data directory ${a.newMainPgdata} is not on this host (no --remote-prefix)`, notes, opts);
+      return finish('failover', 'refused', t('pgpool.old_remote_major', { id: a.newMainId, version: String(info.v), pgdata: a.newMainPgdata }), notes, opts);
     }
     const writable = await sql(cand, deadline, async (q) => {
       for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
@@ -156,8 +157,8 @@ export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, 
       }
       return false;
     }).catch(() => false);
-    if (!writable) return finish('failover', 'failed', `node ${a.newMainId} was signalled to promote but is still in recovery at the deadline`, notes, opts);
-    return finish('failover', 'done', `${d.why}: promoted in ${Date.now() - t0} ms`, notes, opts);
+    if (!writable) return finish('failover', 'failed', t('pgpool.still_recovery', { id: a.newMainId }), notes, opts);
+    return finish('failover', 'done', t('pgpool.promoted', { why: d.why, ms: Date.now() - t0 }), notes, opts);
   } catch (err) {
     return finish('failover', 'failed', oneLine(err), notes, opts);
   }
@@ -178,12 +179,12 @@ async function streamsOn(cfg: LifecycleConfig, node: string, port: number, tli: 
 export async function pgpoolFollow(cfg: LifecycleConfig, opts: PgpoolOptions, a: FollowArgs): Promise<CommandResult> {
   const deadline = Date.now() + cfg.common.timeoutMs;
   const notes: string[] = [];
-  const who = `node ${a.nodeId} (${a.host}:${a.port})`;
+  const who = t('pgpool.node', { id: a.nodeId, host: a.host, port: a.port });
   try {
-    if (a.nodeId === a.newPrimaryId) return finish('follow-primary', 'already', `${who} is the new primary`, notes, opts);
+    if (a.nodeId === a.newPrimaryId) return finish('follow-primary', 'already', t('pgpool.is_new_primary', { who }), notes, opts);
     const np = remoteConnection(cfg, conninfo(cfg, a.newPrimaryHost, a.newPrimaryPort));
     const pos = await sql(np, Math.min(deadline, Date.now() + 5000), async (q) => ({ role: (await q(SQL.inRecovery))[0].r, tl: Number((await q(PRIMARY_POSITION_SQL))[0].timeline) })).catch((err: Error) => err);
-    if (pos instanceof Error || pos.role !== false) return finish('follow-primary', 'refused', `the new primary ${a.newPrimaryHost}:${a.newPrimaryPort} is not a primary (${pos instanceof Error ? pos.message : 'in recovery'}): ${who} left as it is`, notes, opts);
+    if (pos instanceof Error || pos.role !== false) return finish('follow-primary', 'refused', t('pgpool.new_not_primary', { where: `${a.newPrimaryHost}:${a.newPrimaryPort}`, detail: pos instanceof Error ? pos.message : t('pgpool.in_recovery'), who }), notes, opts);
     const node = conninfo(cfg, a.host, a.port);
     const nodeConn = remoteConnection(cfg, node);
     const state = await sql(nodeConn, Math.min(deadline, Date.now() + 5000), async (q) => {
@@ -197,8 +198,8 @@ export async function pgpoolFollow(cfg: LifecycleConfig, opts: PgpoolOptions, a:
     // Pgpool calls this for every node but the new primary, the failed old primary included: a
     // node that is not running is skipped, as Pgpool's follow_primary.sh.sample does (a failed
     // primary comes back only by an operator's rebuild, never by itself).
-    if (!state) return finish('follow-primary', 'done', `${who} is not running: skipped (when it returns: pgsr rebuild --from '${upstream}', then pcp_attach_node -n ${a.nodeId})`, notes, opts);
-    if (!state.standby) return finish('follow-primary', 'refused', `${who} answers as a primary: not turned into a standby automatically (it may hold writes the new primary lacks); rebuild it by hand (pgsr rebuild --force)`, notes, opts);
+    if (!state) return finish('follow-primary', 'done', t('pgpool.not_running_skip', { who, upstream, id: a.nodeId }), notes, opts);
+    if (!state.standby) return finish('follow-primary', 'refused', t('pgpool.follower_primary', { who }), notes, opts);
 
     let how = '';
     if (state?.standby) {
@@ -208,36 +209,36 @@ export async function pgpoolFollow(cfg: LifecycleConfig, opts: PgpoolOptions, a:
           await q(alterSystemSet('primary_conninfo', upstream));
           await q(SQL.reloadConf);
         });
-        how = 're-pointed (ALTER SYSTEM primary_conninfo + reload)';
+        how = t('pgpool.repointed_reload');
       } else if (isNodeLocal(a.pgdata, a.host, a.port)) {
         const local = { ...cfg, pgdata: a.pgdata, hostGiven: false, portGiven: false };
         const s = await stop(local);
         const r = s.outcome === 'done' || s.outcome === 'already' ? await start({ ...local, as: 'standby', primaryConninfo: upstream }) : s;
-        if (r.outcome !== 'done' && r.outcome !== 'already') notes.push(`restart with the new primary_conninfo failed: ${r.summary}`);
-        how = 're-pointed (primary_conninfo + restart)';
+        if (r.outcome !== 'done' && r.outcome !== 'already') notes.push(t('pgpool.restart_failed', { summary: r.summary }));
+        how = t('pgpool.repointed_restart');
       }
       if (how && (await streamsOn(cfg, node, a.newPrimaryPort, pos.tl, Math.min(deadline - 5000, Date.now() + 15_000)))) notes.push(how);
       else {
-        if (how) notes.push(`${how} but not streaming on timeline ${pos.tl}: diverged, rebuilding`);
+        if (how) notes.push(t('pgpool.diverged', { how, timeline: pos.tl }));
         how = '';
       }
     }
     if (!how && !isNodeLocal(a.pgdata, a.host, a.port)) {
-      if (!opts.remotePrefix) return finish('follow-primary', 'failed', `${who} cannot follow by re-pointing and its data directory ${a.pgdata} is not on this host (no --remote-prefix): rebuild it there (pgsr rebuild --from '${upstream}')`, notes, opts);
+      if (!opts.remotePrefix) return finish('follow-primary', 'failed', t('pgpool.not_local', { who, pgdata: a.pgdata, upstream }), notes, opts);
       const cmd = [...opts.remotePgsr.trim().split(/\s+/), 'rebuild', '-D', a.pgdata, '--from', upstream, '--primary-conninfo', upstream, '--discard-old', '-U', cfg.common.connection.user, ...(cfg.bindir ? ['--bindir', cfg.bindir] : []), '--format', 'text'];
       const done = await onHost(opts, a.host, cmd, deadline - Date.now() - 10_000);
-      if (!done.ok) return finish('follow-primary', 'failed', `rebuild of ${who} on its host through --remote-prefix failed: ${done.detail}`, notes, opts);
-      notes.push(`rebuilt on ${a.host} through --remote-prefix: ${done.detail}`);
-      how = 'rebuilt remotely';
+      if (!done.ok) return finish('follow-primary', 'failed', t('pgpool.remote_rebuild_failed', { who, detail: done.detail }), notes, opts);
+      notes.push(t('pgpool.remote_rebuilt', { host: a.host, detail: done.detail }));
+      how = t('pgpool.rebuilt_remotely');
     }
     if (!how) {
       const r = await rebuild({ ...cfg, pgdata: a.pgdata, hostGiven: false, portGiven: false, from: upstream, primaryConninfo: upstream, method: 'auto', discardOld: true });
-      if (r.outcome !== 'done' && r.outcome !== 'already') return finish('follow-primary', 'failed', `rebuild of ${who} from the new primary failed: ${r.summary}`, notes, opts);
-      notes.push(`rebuilt: ${r.summary}`);
+      if (r.outcome !== 'done' && r.outcome !== 'already') return finish('follow-primary', 'failed', t('pgpool.rebuild_failed', { who, summary: r.summary }), notes, opts);
+      notes.push(t('pgpool.rebuilt', { summary: r.summary }));
     }
     const attach = await pcpAttachNode(opts.pcp, a.nodeId, Math.max(1000, Math.min(10_000, deadline - Date.now())));
-    if (attach) return finish('follow-primary', 'failed', `${who} follows ${a.newPrimaryHost}:${a.newPrimaryPort} but was not attached: ${attach}`, notes, opts);
-    return finish('follow-primary', 'done', `${who} streams from the new primary ${a.newPrimaryHost}:${a.newPrimaryPort} (timeline ${pos.tl}) and is attached`, notes, opts);
+    if (attach) return finish('follow-primary', 'failed', t('pgpool.not_attached', { who, where: `${a.newPrimaryHost}:${a.newPrimaryPort}`, detail: attach }), notes, opts);
+    return finish('follow-primary', 'done', t('pgpool.follows', { who, where: `${a.newPrimaryHost}:${a.newPrimaryPort}`, timeline: pos.tl }), notes, opts);
   } catch (err) {
     return finish('follow-primary', 'failed', oneLine(err), notes, opts);
   }

@@ -26,6 +26,7 @@ import { judge, type Verdict } from '../verdict/check';
 import type { Observation } from '../observation';
 import { renderMetrics } from '../dialect/openmetrics';
 import { alertStep, policyOf } from './monitor';
+import { t } from '../i18n';
 
 /** Emits a line at once (stdout is captured by the genw log output path: one line per event). */
 function emit(line: string): void {
@@ -37,9 +38,9 @@ function emit(line: string): void {
  * @returns exit code 0 after SIGTERM/SIGINT, else the exit code of the last failed check.
  */
 export async function watch(cfg: CheckConfig): Promise<CommandResult> {
-  if (cfg.format === 'nagios' || cfg.format === 'openmetrics') throw new ConfigError(`watch writes log lines, not ${cfg.format === 'nagios' ? 'Nagios status' : 'metrics'}: use --format clusterpro, json or text${cfg.format === 'openmetrics' ? ', and --metrics-listen ADDR:PORT for Prometheus' : ''}`);
-  if (cfg.expectedRole === 'pgpool') throw new ConfigError('watch checks one PostgreSQL server; run pgsr check --role pgpool from the monitor instead');
-  if (cfg.watch.textfile) throw new ConfigError('--textfile is for check --format openmetrics; watch serves metrics with --metrics-listen ADDR:PORT');
+  if (cfg.format === 'nagios' || cfg.format === 'openmetrics') throw new ConfigError(t('watch.format', { what: cfg.format === 'nagios' ? t('watch.nagios_status') : t('watch.metrics'), metrics: cfg.format === 'openmetrics' ? t('watch.metrics_listen') : '' }));
+  if (cfg.expectedRole === 'pgpool') throw new ConfigError(t('watch.pgpool'));
+  if (cfg.watch.textfile) throw new ConfigError(t('watch.textfile'));
   const session = new ProbeSession(cfg.connection, cfg.senderProbe);
   const policy = policyOf(cfg);
   const alerting = cfg.format === 'clusterpro' && cfg.alert.enabled;
@@ -120,10 +121,10 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
           cfg.watch.statusFile,
           renderJson(verdict, exitCode, now, { watch: { pid: process.pid, started: startedAt.toISOString(), checks: iterations, consecutive_failures: failures, interval_s: cfg.watch.intervalS, rss_bytes: rss } }) + '\n',
         );
-        if (problem && changed) emit(`${localTimestamp(now)} pgsr watch: status file ${cfg.watch.statusFile} not written: ${problem}`);
+        if (problem && changed) emit(`${localTimestamp(now)} pgsr watch: ${t('watch.status_file', { file: String(cfg.watch.statusFile), problem })}`);
       }
       if (cfg.watch.failAfter > 0 && failures >= cfg.watch.failAfter) {
-        emit(`${localTimestamp(new Date())} pgsr watch exiting: ${failures} consecutive failed checks (exit ${exitCode})`);
+        emit(`${localTimestamp(new Date())} pgsr watch ${t('watch.exiting', { failures, code: exitCode })}`);
         return { exitCode, stdout: [], stderr: [] };
       }
       const waitMs = Math.max(0, intervalMs - (Date.now() - t0));
@@ -136,7 +137,7 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
       });
       wake = undefined;
     }
-    emit(`${localTimestamp(new Date())} pgsr watch stopped by ${stopping} after ${iterations} checks`);
+    emit(`${localTimestamp(new Date())} pgsr watch ${t('watch.stopped', { signal: String(stopping), count: iterations })}`);
     return { exitCode: 0, stdout: [], stderr: [] };
   } finally {
     process.off('SIGTERM', onSignal);
