@@ -12,6 +12,7 @@
  * Numbers may carry a unit (see `UnitKind`): `16MB`, `30s`, `5min`. Pure leaf module: it imports
  * nothing of pgsr, so config/, verdict/ and dialect/ may all use it.
  */
+import { t } from './i18n';
 
 /** An alert range; `start`/`end` are in the metric's base unit (bytes or seconds). */
 export interface Range {
@@ -42,7 +43,7 @@ const TIME_UNITS: Record<string, number> = { ms: 0.001, s: 1, min: 60, h: 3600, 
  */
 export function parseQuantity(text: string, kind: UnitKind): number {
   const m = /^\s*(-?\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
-  if (!m) throw new Error(`'${text}' is not a number`);
+  if (!m) throw new Error(t('range.not_number', { text }));
   const n = Number(m[1]);
   const unit = m[2].toLowerCase();
   if (unit === '') return n;
@@ -50,7 +51,7 @@ export function parseQuantity(text: string, kind: UnitKind): number {
   const factor = table[unit];
   if (factor === undefined) {
     const allowed = kind === 'bytes' ? 'B, kB, MB, GB, TB' : kind === 'seconds' ? 'ms, s, min, h, d' : 'none';
-    throw new Error(`'${text}' has an unknown unit '${m[2]}' (allowed: ${allowed})`);
+    throw new Error(t('range.unknown_unit', { text, unit: m[2], allowed }));
   }
   return n * factor;
 }
@@ -61,7 +62,7 @@ export function parseQuantity(text: string, kind: UnitKind): number {
  */
 export function parseRange(text: string, kind: UnitKind): Range {
   let body = text.trim();
-  if (body === '') throw new Error('empty threshold');
+  if (body === '') throw new Error(t('range.empty'));
   let inside = false;
   if (body.startsWith('@')) {
     inside = true;
@@ -78,7 +79,7 @@ export function parseRange(text: string, kind: UnitKind): Range {
     start = left === '~' ? -Infinity : left === '' ? 0 : parseQuantity(left, kind);
     end = right === '' ? Infinity : parseQuantity(right, kind);
   }
-  if (start > end) throw new Error(`threshold '${text}': start is greater than end`);
+  if (start > end) throw new Error(t('range.start_after_end', { text }));
   return { start, end, inside, text: text.trim() };
 }
 

@@ -185,7 +185,7 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
     });
     // Written only when it changed (a monitor every few seconds need not rewrite the same file).
     const problem = JSON.stringify(run.plan.released) === JSON.stringify(before) ? undefined : writeFileAtomic(stateFile, JSON.stringify(run.plan.released) + '\n', true);
-    if (problem) log.push(`sync state not saved in ${stateFile}: ${problem}`);
+    if (problem) log.push(t('ocf.sync_not_saved', { file: stateFile, problem }));
     if (run.applied) log.push(describeSyncSwitch(run));
     log.push(`primary (rep_mode sync, synchronous_standby_names '${run.applied?.ok ? run.plan.names : run.plan.current}'); scores ${[...scores].map(([n, s]) => `${n}=${s}`).join(' ')}`);
     return { code: OCF.RUNNING_PROMOTED, log };
@@ -198,7 +198,7 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
   // With no primary at all (cold start), a standby offers itself with a minimal score; the
   // pre-promote LSN comparison then picks the most advanced one.
   if (me && !streaming && (await getNodeAttribute(me, `master-${rsc}`)) === undefined) await setNodeAttribute(me, `master-${rsc}`, '1');
-  return { code: OCF.SUCCESS, log: [`standby (${obs.standby?.walreceiver?.status ?? 'no walreceiver'})`] };
+  return { code: OCF.SUCCESS, log: [t('ocf.log_standby', { status: obs.standby?.walreceiver?.status ?? t('ocf.no_walreceiver') })] };
 }
 
 /**
@@ -250,7 +250,7 @@ async function ocfPromote(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: str
 async function ocfDemote(cfg: LifecycleConfig): Promise<Out> {
   const pgdata = cfg.pgdata as string;
   const f = await localFacts(pgdata, findBinaries(cfg.bindir, dataMajor(cfg.pgdata)), cfg.common.osUser, cfg.common.timeoutMs);
-  if (f.state !== 'running') return { code: OCF.SUCCESS, log: ['not running: nothing to demote (a crashed primary keeps its lock)'] };
+  if (f.state !== 'running') return { code: OCF.SUCCESS, log: [t('ocf.nothing_to_demote')] };
   const stopped = await stop(cfg);
   if (stopped.outcome !== 'done' && stopped.outcome !== 'already') return fromAction(stopped);
   return fromAction(await start({ ...cfg, as: 'standby' }, undefined, true));
@@ -267,12 +267,12 @@ async function notify(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string)
     const ctx = notifyContextFromEnv(env);
     const target = Boolean(ctx && me && ctx.promote.includes(me));
     await Promise.all([setPrivateAttribute(`${rsc}-lsn`, pos ?? null), setPrivateAttribute(`${rsc}-promote-ctx`, ctx && target ? encodeNotifyContext(ctx) : null)]);
-    return { code: OCF.SUCCESS, log: [`pre-promote: published ${pos ?? 'nothing (not a running standby)'}${ctx && target ? `; transition ${encodeNotifyContext(ctx)}` : ''}`] };
+    return { code: OCF.SUCCESS, log: [t('ocf.published', { position: pos ?? t('ocf.nothing_published'), transition: ctx && target ? `; transition ${encodeNotifyContext(ctx)}` : '' })] };
   }
   if (type === 'post' && op === 'promote') {
     await setPrivateAttribute(`${rsc}-lsn`, null);
     await setPrivateAttribute(`${rsc}-promote-ctx`, null);
-    return { code: OCF.SUCCESS, log: ['post-promote: position withdrawn'] };
+    return { code: OCF.SUCCESS, log: [t('ocf.withdrawn')] };
   }
   return { code: OCF.SUCCESS, log: [] };
 }
@@ -309,7 +309,7 @@ export async function ocfAction(action: string, env: NodeJS.ProcessEnv, version:
       }
       case 'stop': {
         if (!cfg.pgdata || !existsSync(join(cfg.pgdata, 'PG_VERSION'))) {
-          out = { code: OCF.SUCCESS, log: ['no data directory: stopped'] };
+          out = { code: OCF.SUCCESS, log: [t('ocf.no_data_stopped')] };
           break;
         }
         out = fromAction(await stop(cfg));

@@ -11,6 +11,7 @@ export type { CommandResult } from '../types';
 import type { CommandResult } from '../types';
 import { check } from '../agents/monitor';
 import { pgpoolCheck } from '../agents/pgpool-check';
+import { t } from '../i18n';
 
 /** Adds the connection options shared by every command that talks to a server. */
 export function addConnectionOptions(cmd: Command): Command {
@@ -72,10 +73,10 @@ export function addCheckOptions(cmd: Command): Command {
  */
 export function configFrom(command: Command, defaultFormat?: CheckConfig['format']): CheckConfig {
   const raw = typedSettings(command);
-  if (raw.password !== undefined) throw new ConfigError('a password is never accepted on the command line: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
+  if (raw.password !== undefined) throw new ConfigError(t('config.password_flag'));
   // -H/--hostname: the monitoring-plugins name of the host; -h keeps its libpq meaning.
   if (raw.hostname !== undefined) {
-    if (raw.host !== undefined && raw.host !== raw.hostname) throw new ConfigError(`-H ${String(raw.hostname)} and -h ${String(raw.host)} name different hosts: give one`);
+    if (raw.host !== undefined && raw.host !== raw.hostname) throw new ConfigError(t('config.two_hosts', { hostname: String(raw.hostname), host: String(raw.host) }));
     raw.host = raw.hostname;
     delete raw.hostname;
   }

@@ -14,6 +14,7 @@ import type { ActionResult } from '../lifecycle/plan';
 import type { CommandResult } from './check';
 import { addConnectionOptions } from './check';
 import { typedSettings } from './settings';
+import { t } from '../i18n';
 
 type Runner = (result: Promise<CommandResult>) => void;
 
@@ -39,7 +40,7 @@ function addLifecycleOptions(cmd: Command, timeoutDefault: number): Command {
 
 function lifecycleConfig(command: Command, timeoutS: number): LifecycleConfig {
   const raw = typedSettings(command);
-  if (raw.password !== undefined) throw new ConfigError('a password is never accepted on the command line: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
+  if (raw.password !== undefined) throw new ConfigError(t('config.password_flag'));
   return resolveLifecycleConfig(raw, { env: process.env, uid: process.getuid?.() ?? -1 }, { timeoutS });
 }
 

@@ -9,6 +9,7 @@ import { ConfigError } from '../errors';
 import type { CommandResult } from '../types';
 import { addConnectionOptions } from './check';
 import { typedSettings } from './settings';
+import { t } from '../i18n';
 
 type Runner = (result: Promise<CommandResult>) => void;
 
@@ -30,7 +31,7 @@ function withOptions(cmd: Command, timeoutS: number): Command {
 
 function settings(command: Command, timeoutS: number) {
   const raw = typedSettings(command);
-  if (raw.password !== undefined) throw new ConfigError('a password is never accepted on the command line: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
+  if (raw.password !== undefined) throw new ConfigError(t('config.password_flag'));
   // Flags first, then the config file (--config / PGSR_CONFIG), as for every other setting.
   const { sources } = resolveWithSources({ ...raw, format: 'text', alert: false }, { env: process.env, uid: process.getuid?.() ?? -1 }, { timeoutS });
   const str = (k: string) => sources.pick(k)?.value;

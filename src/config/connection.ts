@@ -12,6 +12,7 @@ import { passwdEntry } from '../host/passwd';
 import type { RawSettings } from './file';
 import { looksLikeConninfo, ownConnectionProblem, parseConninfo, type Conninfo } from './conninfo';
 import { nonEmpty, oneOf, parsePort, positiveNumber } from './values';
+import { t } from '../i18n';
 
 /** SSL modes of libpq (docs 32.19.3); prefer and allow fall back as libpq's do (probe/observe.ts connectClient). */
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
@@ -147,7 +148,7 @@ export function expandDbname(layer: RawSettings, from: string): Conninfo {
 function keepalivesOf(v: string | undefined): boolean | undefined {
   if (v === undefined) return undefined;
   if (v === '0' || v === '1') return v === '1';
-  throw new ConfigError(`keepalives: '${v}' must be 0 or 1`);
+  throw new ConfigError(t('config.keepalives', { value: v }));
 }
 
 /** Home directory of a user from the passwd database. */

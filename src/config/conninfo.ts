@@ -2,6 +2,7 @@
  * libpq connection strings: the `keyword = value` form and the `postgresql://` URI form
  * (PostgreSQL docs 34.1.1, "Connection Strings"). Pure module.
  */
+import { t } from '../i18n';
 
 /**
  * Every connection keyword libpq knows (PostgreSQL 18 docs 32.1.2, "Parameter Key Words"),
@@ -60,7 +61,7 @@ export function ownConnectionProblem(info: Conninfo): string | undefined {
   for (const k of Object.keys(info)) {
     if ((CONNINFO_KEYWORDS as readonly string[]).includes(k)) continue;
     if (k === 'target_session_attrs' && info.target_session_attrs === 'any') continue;
-    return `connection option "${k}" is valid for libpq, but pgsr's own connection (node-postgres) cannot honour it; leave it out here (it is fine in --primary-conninfo, which the server's libpq reads)`;
+    return t('config.not_for_own_connection', { key: k });
   }
   return undefined;
 }
@@ -72,10 +73,10 @@ export function looksLikeConninfo(text: string): boolean {
 
 function accept(out: Conninfo, key: string, value: string): void {
   if ((SECRET_KEYWORDS as readonly string[]).includes(key)) {
-    throw new Error(`a ${key === 'password' ? 'password' : `secret (${key})`} is not accepted in a connection string: use ~/.pgpass, PGPASSFILE or PGPASSWORD`);
+    throw new Error(t('config.secret_in_conninfo', { what: key === 'password' ? t('config.password_word') : t('config.secret_word', { key }) }));
   }
   if (!(LIBPQ_KEYWORDS as readonly string[]).includes(key)) {
-    throw new Error(`invalid connection option "${key}"`);
+    throw new Error(t('config.invalid_option', { key }));
   }
   out[key as LibpqKeyword] = value;
 }
@@ -102,9 +103,9 @@ function parseKeywordValue(text: string): Conninfo {
     const keyStart = i;
     while (i < n && /[A-Za-z0-9_]/.test(text[i])) i++;
     const key = text.slice(keyStart, i);
-    if (key === '') throw new Error(`malformed connection string at position ${keyStart + 1}`);
+    if (key === '') throw new Error(t('config.malformed_at', { position: keyStart + 1 }));
     skipSpace();
-    if (text[i] !== '=') throw new Error(`missing "=" after "${key}" in connection string`);
+    if (text[i] !== '=') throw new Error(t('config.missing_equals', { key }));
     i++;
     skipSpace();
     let value = '';
@@ -125,7 +126,7 @@ function parseKeywordValue(text: string): Conninfo {
           i++;
         }
       }
-      if (!closed) throw new Error('unterminated quoted string in connection string');
+      if (!closed) throw new Error(t('config.unterminated_conninfo'));
     } else {
       while (i < n && !/\s/.test(text[i])) {
         if (text[i] === '\\' && i + 1 < n) {
@@ -145,7 +146,7 @@ function parseKeywordValue(text: string): Conninfo {
 function parseUri(text: string): Conninfo {
   const m = /^postgres(?:ql)?:\/\/([^/?#]*)(.*)$/s.exec(text);
   const authority = m?.[1] ?? '';
-  if (authority.includes(',')) throw new Error('a connection URI with several hosts is not supported');
+  if (authority.includes(',')) throw new Error(t('config.several_hosts'));
   // WHATWG URL needs a host; parse with a placeholder when the URI has none (libpq's default host).
   const at = authority.lastIndexOf('@');
   const userinfo = authority.slice(0, at + 1);
@@ -155,11 +156,11 @@ function parseUri(text: string): Conninfo {
   try {
     url = new URL(`http://${userinfo}${hostless ? `placeholder.invalid${hostport}` : hostport}${m?.[2] ?? ''}`);
   } catch {
-    throw new Error('malformed connection URI');
+    throw new Error(t('config.malformed_uri'));
   }
   const out: Conninfo = {};
   if (url.password !== '') {
-    throw new Error('a password is not accepted in a connection URI: use ~/.pgpass, PGPASSFILE or PGPASSWORD');
+    throw new Error(t('config.password_in_uri'));
   }
   if (url.username !== '') accept(out, 'user', decodeURIComponent(url.username));
   if (!hostless && url.hostname !== '') accept(out, 'host', decodeURIComponent(url.hostname).replace(/^\[(.*)\]$/, '$1'));

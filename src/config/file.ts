@@ -24,16 +24,16 @@ export function parseConfigText(
   repeatable: ReadonlySet<string>,
 ): RawSettings {
   const out: RawSettings = {};
-  if (text.includes('\u0000')) throw new ConfigError(`${source}: not a text file`);
+  if (text.includes('\u0000')) throw new ConfigError(t('config.not_text', { source }));
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, idx) => {
-    const where = `${source} line ${idx + 1}`;
+    const where = t('config.line', { source, line: idx + 1 });
     const line = stripComment(raw).trim();
     if (line === '') return;
     const m = /^([A-Za-z][A-Za-z0-9_-]*)\s*=?\s*(.*)$/.exec(line);
-    if (!m || !line.includes('=')) throw new ConfigError(`${where}: expected "key = value"`);
+    if (!m || !line.includes('=')) throw new ConfigError(t('config.expected_key_value', { where }));
     const key = m[1].toLowerCase().replace(/_/g, '-');
-    if (!known.has(key)) throw new ConfigError(`${where}: unknown setting "${m[1]}"`);
+    if (!known.has(key)) throw new ConfigError(t('config.unknown_setting', { where, key: m[1] }));
     const value = unquote(m[2].trim(), where);
     if (repeatable.has(key)) {
       const list = (out[key] as string[] | undefined) ?? [];
@@ -58,7 +58,7 @@ function stripComment(line: string): string {
 
 function unquote(value: string, where: string): string {
   if (!value.startsWith("'")) return value;
-  if (value.length < 2 || !value.endsWith("'")) throw new ConfigError(`${where}: unterminated quoted value`);
+  if (value.length < 2 || !value.endsWith("'")) throw new ConfigError(t('config.unterminated_quote', { where }));
   return value.slice(1, -1).replace(/''/g, "'");
 }
 
@@ -72,10 +72,10 @@ export function readConfigFile(path: string, known: ReadonlySet<string>, repeata
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
-    throw new ConfigError(`cannot read config file ${path}: ${why}`);
+    const why = code === 'ENOENT' ? t('config.no_such_file') : code === 'EACCES' ? t('config.permission_denied') : code === 'EISDIR' ? t('config.is_directory') : (code ?? t('config.unreadable'));
+    throw new ConfigError(t('config.cannot_read', { path, why }));
   }
-  return parseConfigText(text, `config file ${path}`, known, repeatable);
+  return parseConfigText(text, t('config.file', { path }), known, repeatable);
 }
 
 /**

@@ -27,6 +27,7 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['clusterpro', 'nagios', 
 
 export type { CheckThresholds } from './thresholds';
 import type { CheckThresholds } from './thresholds';
+import { t } from '../i18n';
 
 /** Settings of the resident `pgsr watch` process. */
 export interface WatchSettings {
@@ -226,15 +227,15 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
 
   // Expand a conninfo given as dbname at its own precedence level (libpq docs 34.1.2).
   const cliConn = expandDbname(cli, '--dbname');
-  const fileConn = expandDbname(file, `config file ${configPath}: dbname`);
+  const fileConn = expandDbname(file, `${t('config.file', { path: String(configPath) })}: dbname`);
   const envSettings: RawSettings = {};
   for (const [v, key] of Object.entries(ENV_KEYS)) if (nonEmpty(env[v]) !== undefined) envSettings[key] = env[v];
   if (nonEmpty(env.PGDATA) !== undefined) envSettings.pgdata = env.PGDATA;
 
   const layers: Array<[string, RawSettings, Conninfo]> = [
-    ['command line', expandNagiosThresholds(cli, 'command line'), cliConn],
-    ['environment', envSettings, {}],
-    [configPath ? `config file ${configPath}` : 'config file', expandNagiosThresholds(file, `config file ${configPath}`), fileConn],
+    [t('config.command_line'), expandNagiosThresholds(cli, t('config.command_line')), cliConn],
+    [t('config.environment'), envSettings, {}],
+    [configPath ? t('config.file', { path: configPath }) : t('config.file_plain'), expandNagiosThresholds(file, t('config.file', { path: String(configPath) })), fileConn],
   ];
   /** First value of a setting in precedence order, with the name of its source for messages. */
   const pick = (key: string, conninfoKey?: keyof Conninfo): { value: string; from: string } | undefined => {
@@ -263,7 +264,7 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
   };
 
   const osUser = pick('os-user')?.value ?? 'postgres';
-  if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(osUser)) throw new ConfigError(`--os-user: '${osUser}' is not a valid user name`);
+  if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(osUser)) throw new ConfigError(t('config.bad_os_user', { user: osUser }));
 
   const connection = resolveConnection(pick, cliConn, fileConn, ctx, osUser);
 
@@ -288,7 +289,7 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
   // monitoring-plugins `-t N:STATE` chooses the state a timeout is reported as.
   const [toValue, toState] = to ? splitTimeoutState(to.value, to.from) : ['10', 'critical' as Severity];
   const timeoutS = to ? positiveNumber(toValue, 'seconds', to.from, false) : (defaults.timeoutS ?? 10);
-  if (timeoutS < 1 || timeoutS > 3600) throw new ConfigError(`${to?.from}: timeout must be between 1 and 3600 seconds`);
+  if (timeoutS < 1 || timeoutS > 3600) throw new ConfigError(t('config.timeout_range', { from: String(to?.from) }));
   const iv = pick('interval');
   const hb = pick('heartbeat');
   const fa = pick('fail-after');

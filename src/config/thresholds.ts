@@ -7,6 +7,7 @@ import { parseRange, type Range, type Thresholds, type UnitKind } from '../range
 import type { Severity } from '../types';
 import type { RawSettings } from './file';
 import type { Pick } from './connection';
+import { t } from '../i18n';
 
 /** Thresholds of every thresholded metric, in base units (bytes, seconds). */
 export interface CheckThresholds {
@@ -72,7 +73,7 @@ export function expandNagiosThresholds(layer: RawSettings, from: string): RawSet
       if (eq >= 0) {
         const name = item.slice(0, eq).trim().replace(/-/g, '_');
         metric = NAGIOS_METRICS[name];
-        if (!metric) throw new ConfigError(`${from}: ${level}: unknown metric "${name}" (one of ${Object.keys(NAGIOS_METRICS).join(', ')})`);
+        if (!metric) throw new ConfigError(t('config.unknown_metric', { from, level, name, names: Object.keys(NAGIOS_METRICS).join(', ') }));
         rangeText = item.slice(eq + 1).trim();
       } else {
         const unit = /([a-zA-Z]+)\s*$/.exec(item)?.[1]?.toLowerCase();
@@ -89,7 +90,7 @@ export function splitTimeoutState(value: string, from: string): [string, Severit
   const m = /^([^:]+)(?::(.*))?$/.exec(value.trim());
   if (!m || m[2] === undefined) return [value, 'critical'];
   const state = m[2].trim().toLowerCase();
-  if (!['ok', 'warning', 'critical', 'unknown'].includes(state)) throw new ConfigError(`${from}: timeout state '${m[2]}' is not one of OK, WARNING, CRITICAL, UNKNOWN`);
+  if (!['ok', 'warning', 'critical', 'unknown'].includes(state)) throw new ConfigError(t('config.timeout_state', { from, state: m[2] }));
   return [m[1], state as Severity];
 }
 

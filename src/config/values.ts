@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../errors';
 import { parseQuantity, type UnitKind } from '../range';
+import { t } from '../i18n';
 
 /** A string setting, or undefined for any other type. */
 export function str(v: unknown): string | undefined {
@@ -18,13 +19,13 @@ export function nonEmpty(v: string | undefined): string | undefined {
 /** One of the allowed words. @throws ConfigError naming the setting otherwise. */
 export function oneOf<T extends string>(value: string, allowed: readonly T[], from: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigError(`${from}: '${value}' is not one of ${allowed.join(', ')}`);
+  throw new ConfigError(t('config.not_one_of', { from, value, allowed: allowed.join(', ') }));
 }
 
 /** A TCP port, 1-65535. @throws ConfigError otherwise. */
 export function parsePort(value: string, from: string): number {
   const n = /^\d{1,5}$/.test(value.trim()) ? Number(value) : NaN;
-  if (!(n >= 1 && n <= 65535)) throw new ConfigError(`${from}: '${value}' is not a port number (1-65535)`);
+  if (!(n >= 1 && n <= 65535)) throw new ConfigError(t('config.not_port', { from, value }));
   return n;
 }
 
@@ -36,14 +37,14 @@ export function parsePort(value: string, from: string): number {
 export function listenAddress(p: { value: string; from: string } | undefined): { host: string; port: number } | undefined {
   if (!p) return undefined;
   const m = /^\[([0-9A-Fa-f:.]+)\]:(\d+)$/.exec(p.value.trim()) ?? /^([^:\s[\]]+):(\d+)$/.exec(p.value.trim());
-  if (!m) throw new ConfigError(`${p.from}: '${p.value}' is not ADDR:PORT (e.g. 127.0.0.1:9187; an address is required)`);
+  if (!m) throw new ConfigError(t('config.not_listen', { from: p.from, value: p.value }));
   return { host: m[1], port: parsePort(m[2], p.from) };
 }
 
 /** A whole number >= min. @throws ConfigError otherwise. */
 export function integer(value: string, from: string, min: number): number {
   const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`${from}: '${value}' is not a whole number >= ${min}`);
+  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(t('config.not_whole', { from, value, min }));
   return n;
 }
 
@@ -55,7 +56,7 @@ export function positiveNumber(value: string, kind: UnitKind, from: string, allo
   } catch (err) {
     throw new ConfigError(`${from}: ${(err as Error).message}`);
   }
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new ConfigError(`${from}: '${value}' must be ${allowZero ? '>= 0' : '> 0'}`);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new ConfigError(t('config.not_positive', { from, value, bound: allowZero ? '>= 0' : '> 0' }));
   return n;
 }
 
@@ -64,5 +65,5 @@ export function parseBool(value: string, from: string): boolean {
   const v = value.trim().toLowerCase();
   if (['on', 'true', 'yes', '1'].includes(v)) return true;
   if (['off', 'false', 'no', '0'].includes(v)) return false;
-  throw new ConfigError(`${from}: '${value}' is not a boolean (on/off)`);
+  throw new ConfigError(t('config.not_boolean', { from, value }));
 }

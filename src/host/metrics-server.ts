@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Registry } from 'prom-client';
 import { ConfigError } from '../errors';
 import { contentTypeOf, loadPromClient, newRegistry, type ExpositionFormat } from '../dialect/openmetrics';
+import { t } from '../i18n';
 
 /** Renders the current metrics; undefined while there is nothing to serve yet (no check made). */
 export type MetricsSource = (format: ExpositionFormat, processMetrics: Registry) => Promise<string | undefined>;
@@ -60,7 +61,7 @@ export async function startMetricsServer(listen: { host: string; port: number },
   });
   server.maxConnections = 16;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(new ConfigError(`--metrics-listen ${listen.host}:${listen.port}: cannot listen (${err.code ?? err.message})`)));
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new ConfigError(t('config.cannot_listen', { where: `${listen.host}:${listen.port}`, detail: String(err.code ?? err.message) }))));
     server.listen({ host: listen.host, port: listen.port, exclusive: true }, () => resolve());
   });
   const a = server.address();

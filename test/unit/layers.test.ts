@@ -32,7 +32,7 @@ const layerOf = (mod: string) => {
 /** What each layer must never import (packages, node: modules, or our layers). */
 const FORBIDDEN: Record<string, string[]> = {
   types: ['*'],
-  range: ['*'],
+  range: ['*', '!i18n'],
   errors: ['*'],
   i18n: ['*'],
   observation: ['*', '!types'],
