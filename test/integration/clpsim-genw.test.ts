@@ -2,7 +2,8 @@
  * The installed /usr/share/pgsr/clusterpro/genw.sh (the .deb's, running /usr/bin/pgsr) under clpsim, which runs it with CLUSTERPRO's rules (interval,
  * retry, normal return value, daemon-like environment, strict clplogcmd), against a real pair:
  * healthy → normal; primary stopped → abnormal with one alert however many runs; recovery →
- * "recovered to normal" and one INFO alert.
+ * "recovered to normal" and one INFO alert. The same monitor set up with `lang = ja` raises the
+ * same alerts (event IDs, levels) with Japanese texts.
  */
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { CLPSIM_DIR } from '../helpers/run';
 let pair: LabPair;
 let dir: string;
 let script: string;
+let scriptJa: string;
 
 interface Summary {
   runs: number;
@@ -32,15 +34,15 @@ interface Summary {
 }
 
 /** The installed genw.sh as an operator sets it up: a copy with only PGSR_CONFIG changed. */
-function installTemplate(conf: string): string {
-  return installedCopy('clusterpro/genw.sh', dir, { PGSR_CONFIG: conf });
+function installTemplate(conf: string, name = 'genw.sh'): string {
+  return installedCopy('clusterpro/genw.sh', dir, { PGSR_CONFIG: conf }, name);
 }
 
-async function clpsim(runs: number, tag: string): Promise<Summary> {
+async function clpsim(runs: number, tag: string, genw = script): Promise<Summary> {
   const summary = join(dir, `summary-${tag}.json`);
   const r = await execa(
     join(CLPSIM_DIR, 'clpsim'),
-    ['genw', '--name', 'genw_watchstandby', '--script', script, '--interval', '1', '--timeout', '30', '--retry', '1', '--recovery-action', 'final-only', '--recovery-target', 'exec_database', '--final-action', 'none', '--runs', String(runs), '--log-path', join(dir, 'genw.log'), '--alert-log', join(dir, `alerts-${tag}.jsonl`), '--summary-json', summary],
+    ['genw', '--name', 'genw_watchstandby', '--script', genw, '--interval', '1', '--timeout', '30', '--retry', '1', '--recovery-action', 'final-only', '--recovery-target', 'exec_database', '--final-action', 'none', '--runs', String(runs), '--log-path', join(dir, 'genw.log'), '--alert-log', join(dir, `alerts-${tag}.jsonl`), '--summary-json', summary],
     { reject: false, timeout: 120_000, env: { PATH: '/usr/bin:/bin' } },
   );
   if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`clpsim failed: ${r.stderr || r.stdout}`);
@@ -53,6 +55,9 @@ beforeAll(async () => {
   const conf = join(dir, 'genw_watchstandby.conf');
   writeFileSync(conf, [`host = 127.0.0.1`, `port = ${pair.standby.port}`, 'role = standby', 'primary-host = 127.0.0.1', `primary-port = ${pair.primary.port}`, 'timeout = 10', `state-dir = ${join(dir, 'state')}`, ''].join('\n'));
   script = installTemplate(conf);
+  const confJa = join(dir, 'genw_watchstandby-ja.conf');
+  writeFileSync(confJa, [`host = 127.0.0.1`, `port = ${pair.standby.port}`, 'role = standby', 'primary-host = 127.0.0.1', `primary-port = ${pair.primary.port}`, 'timeout = 10', `state-dir = ${join(dir, 'state-ja')}`, 'lang = ja', ''].join('\n'));
+  scriptJa = installTemplate(confJa, 'genw-ja.sh');
 });
 afterAll(async () => {
   if (pair) await labDown(pair);
@@ -75,6 +80,10 @@ describe('genw.sh under clpsim (synchronous custom monitor)', () => {
     expect(s.recoveries[0]).toMatchObject({ action: 'final', target: 'exec_database', final_action: 'none' });
     expect(s.alerts[0]).toMatchObject({ event_id: 4, level: 'ERR', warnings: [] });
     expect(s.alerts[0].message).toMatch(/^pgsr standby 127\\\.0\\\.0\\\.1\\:\d+ CRITICAL\\: /);
+    const ja = await clpsim(2, 'broken-ja', scriptJa);
+    expect(ja).toMatchObject({ runs: 2, errors: 2, abnormal_declarations: 1, exit_codes: { '1': 2 }, alerts_count: 1, alerts_rejected_count: 0 });
+    expect(ja.alerts[0]).toMatchObject({ event_id: 4, level: 'ERR', warnings: [] });
+    expect(ja.alerts[0].message).toMatch(/^pgsr スタンバイ 127\\\.0\\\.0\\\.1\\:\d+ CRITICAL：/);
   });
 
   it('primary back: recovered to normal and one INFO alert', async () => {
@@ -83,5 +92,9 @@ describe('genw.sh under clpsim (synchronous custom monitor)', () => {
     const s = await clpsim(2, 'recovered');
     expect(s).toMatchObject({ runs: 2, normal: 2, errors: 0, final_state: 'normal', alerts_count: 1, alerts_rejected_count: 0 });
     expect(s.alerts[0]).toMatchObject({ event_id: 1, level: 'INFO', warnings: [] });
+    const ja = await clpsim(1, 'recovered-ja', scriptJa);
+    expect(ja).toMatchObject({ runs: 1, normal: 1, final_state: 'normal', alerts_count: 1, alerts_rejected_count: 0 });
+    expect(ja.alerts[0]).toMatchObject({ event_id: 1, level: 'INFO', warnings: [] });
+    expect(ja.alerts[0].message).toMatch(/^pgsr スタンバイ 127\\\.0\\\.0\\\.1\\:\d+ 復旧：/);
   });
 });
