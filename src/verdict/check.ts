@@ -252,7 +252,11 @@ function addPrimaryFacts(currentLsn: string | null, timeline: number | null, fac
  * in the message language (プライマリ / スタンバイ / サーバ in Japanese).
  */
 export function roleLabel(v: Verdict): string {
-  const r = v.role ?? (v.expectedRole === 'auto' ? 'server' : v.expectedRole);
+  return roleWord(v.role ?? (v.expectedRole === 'auto' ? 'server' : v.expectedRole));
+}
+
+/** `primary`, `standby`, `server` in the message language; any other word as it is. */
+export function roleWord(r: string): string {
   return r === 'primary' ? t('role.primary') : r === 'standby' ? t('role.standby') : r === 'server' ? t('role.server') : r;
 }
 

@@ -12,7 +12,7 @@
  */
 import type { Observation, ProbeFailure } from '../observation';
 import { SEVERITY_RANK, type Endpoint, type Severity } from '../types';
-import type { Finding, Metric, Verdict } from './check';
+import { roleWord, type Finding, type Metric, type Verdict } from './check';
 import { t } from '../i18n';
 
 /** A backend as Pgpool lists it (probe/pgpool.ts PoolNode). */
@@ -55,12 +55,12 @@ export function judgePgpool(target: Endpoint, pool: { ok: true; nodes: PoolNodeV
   for (const n of pool.nodes.filter(inService)) {
     const r = real(n);
     if (r === null) findings.push({ code: 'pgpool_backend_unreachable', severity: 'critical', message: t('pgpool.backend_unreachable', { node: name(n) }), subject: String(n.id) });
-    else if (n.role === 'primary' && r !== 'primary') findings.push({ code: 'pgpool_primary_mismatch', severity: 'critical', message: t('pgpool.not_primary', { node: name(n), role: r }), subject: String(n.id) });
+    else if (n.role === 'primary' && r !== 'primary') findings.push({ code: 'pgpool_primary_mismatch', severity: 'critical', message: t('pgpool.not_primary', { node: name(n), role: roleWord(r) }), subject: String(n.id) });
     else if (n.role !== 'primary' && r === 'primary') findings.push({ code: 'pgpool_primary_mismatch', severity: 'critical', message: t('pgpool.is_primary', { node: name(n), role: n.role }), subject: String(n.id) });
   }
   for (const n of pool.nodes.filter((x) => x.status === 'down')) {
     if (real(n) === 'standby' && streaming(n)) findings.push({ code: 'pgpool_standby_detached', severity: 'critical', message: t('pgpool.standby_detached', { node: name(n), id: n.id }), subject: String(n.id) });
-    else findings.push({ code: 'pgpool_backend_down', severity: 'warning', message: t('pgpool.backend_down', { node: name(n), state: real(n) ?? t('pgpool.not_answering') }), subject: String(n.id) });
+    else findings.push({ code: 'pgpool_backend_down', severity: 'warning', message: t('pgpool.backend_down', { node: name(n), state: roleWord(real(n) ?? t('pgpool.not_answering')) }), subject: String(n.id) });
   }
   const standbysUp = pool.nodes.filter((n) => inService(n) && real(n) === 'standby' && streaming(n));
   if (standbysUp.length === 0 && pool.nodes.length > 1) findings.push({ code: 'pgpool_no_standby', severity: 'critical', message: t('pgpool.no_standby'), value: 0 });
