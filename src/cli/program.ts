@@ -56,6 +56,8 @@ export function buildProgram(onPending: (p: Promise<CommandResult>) => void, opt
   // addCommand() does not pass settings down: every subcommand gets them explicitly.
   const configure = (c: Command): void => {
     c.exitOverride();
+    // --lang is the program's: each subcommand's --help lists it under "Global Options".
+    c.configureHelp({ showGlobalOptions: true });
     if (opts.output) c.configureOutput(opts.output);
     c.commands.forEach(configure);
   };
