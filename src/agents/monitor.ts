@@ -102,7 +102,7 @@ export async function check(cfg: CheckConfig): Promise<CommandResult> {
   const alertReserveMs = alerting ? Math.min(2000, Math.floor(cfg.timeoutMs / 4)) : 0;
   log.debug({ host: cfg.connection.host, port: cfg.connection.port, user: cfg.connection.user, passfiles: cfg.connection.passfiles, timeoutMs: cfg.timeoutMs }, 'check starting');
 
-  const obs = await observe(cfg.connection, deadline - alertReserveMs, cfg.senderProbe);
+  const obs = await observe(cfg.connection, deadline - alertReserveMs, cfg.senderProbe, cfg.expectedRole === 'primary' || cfg.expectedRole === 'standby' ? cfg.expectedRole : undefined);
   log.debug({ ok: obs.ok, durationMs: obs.durationMs }, 'observed');
   const verdict = judge(obs, policyOf(cfg));
   const now = new Date();

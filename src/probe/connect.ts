@@ -9,19 +9,12 @@ import type { Socket } from 'node:net';
 import type { Client as PgClient, ClientConfig } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
 import type { ProbeFailure } from '../observation';
-import { oneLine } from '../errors';
 import { lookupPassword } from './pgpass';
+import { TaggedError, classify, isServerError, notesText } from './classify';
+
+export { TaggedError, classify, isServerError, notesText };
 import { t } from '../i18n';
 
-/** An error pgsr raises inside node-postgres callbacks, already classified. */
-export class TaggedError extends Error {
-  constructor(
-    message: string,
-    readonly kind: ProbeFailure['kind'],
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Creates and connects a client, with libpq's sslmode fallbacks: `prefer` asks for TLS on the
@@ -148,11 +141,6 @@ function sslAnswer(host: string, port: number, budgetMs: number, onSocket: (s: S
   }));
 }
 
-/** An error the server sent (it has a SQLSTATE and a severity), as opposed to a socket error. */
-export function isServerError(err: unknown): boolean {
-  const e = err as { code?: string; severity?: string };
-  return typeof e?.code === 'string' && typeof e?.severity === 'string';
-}
 
 /**
  * Creates (does not connect) a node-postgres client for a connection: password from the
@@ -190,11 +178,26 @@ export async function makeClient(conn: ConnectionSettings, budgetMs: number, onN
     ...(connected ? { stream: () => alreadyConnected(connected) } : {}),
   };
   const client = new Client(config);
+  const params: Record<string, string> = {};
+  PARAMETERS.set(client, params);
+  (client as unknown as { connection: { on(e: 'parameterStatus', f: (m: { parameterName: string; parameterValue: string }) => void): void } }).connection.on('parameterStatus', (m) => {
+    params[m.parameterName] = m.parameterValue;
+  });
   client.on('error', () => {
     // Socket errors surface through the pending query; this listener only keeps an 'error'
     // event from crashing the process (node-postgres docs: always attach one).
   });
   return client;
+}
+
+const PARAMETERS = new WeakMap<PgClient, Record<string, string>>();
+
+/**
+ * The run-time parameters the server reported at startup (ParameterStatus, PostgreSQL docs 55.2.7:
+ * server_version always; in_hot_standby from 14): empty before the connection is made.
+ */
+export function serverParameters(client: PgClient): Readonly<Record<string, string>> {
+  return PARAMETERS.get(client) ?? {};
 }
 
 function alreadyConnected(sock: Socket): Socket {
@@ -299,49 +302,4 @@ export function sslOption(conn: Pick<ConnectionSettings, 'host' | 'sslmode' | 's
       };
     }
   }
-}
-
-export function notesText(notes: string[]): string {
-  return notes.length ? `; ${notes.join('; ')}` : '';
-}
-
-const SOCKET_KINDS: Record<string, ProbeFailure['kind']> = {
-  ECONNREFUSED: 'refused',
-  ENOENT: 'refused',
-  ENOTFOUND: 'dns',
-  EAI_AGAIN: 'dns',
-  EAI_NONAME: 'dns',
-  EHOSTUNREACH: 'network',
-  ENETUNREACH: 'network',
-  ETIMEDOUT: 'network',
-  ECONNRESET: 'network',
-  EPIPE: 'network',
-};
-
-/** SQLSTATE classes and codes (PostgreSQL docs, Appendix A) that change the failure kind. */
-const SQLSTATE_KINDS: Record<string, ProbeFailure['kind']> = {
-  '28P01': 'auth', // invalid_password
-  '28000': 'auth', // invalid_authorization_specification (pg_hba.conf rejection)
-  '57P03': 'not-accepting', // cannot_connect_now: starting up, shutting down, in recovery without hot_standby
-  '53300': 'not-accepting', // too_many_connections
-  '42501': 'privilege', // insufficient_privilege
-};
-
-export function classify(err: unknown, phase: ProbeFailure['phase'], timedOut: boolean, budgetMs: number, passNotes: string[]): ProbeFailure {
-  if (timedOut) {
-    return {
-      kind: 'timeout',
-      phase,
-      detail: t(phase === 'connect' ? 'probe.no_answer_connecting' : 'probe.no_answer_querying', { seconds: (budgetMs / 1000).toFixed(1) }),
-    };
-  }
-  if (err instanceof TaggedError) return { kind: err.kind, phase, detail: err.message };
-  const e = err as { code?: string; severity?: string; message?: string };
-  const detail = oneLine(err) || t('probe.unknown_error');
-  if (e.code && e.severity) {
-    const kind = SQLSTATE_KINDS[e.code] ?? 'sql';
-    return { kind, phase, sqlstate: e.code, detail: kind === 'auth' ? detail + notesText(passNotes) : detail };
-  }
-  if (e.code && SOCKET_KINDS[e.code]) return { kind: SOCKET_KINDS[e.code], phase, detail };
-  return { kind: phase === 'connect' ? 'network' : 'protocol', phase, detail };
 }

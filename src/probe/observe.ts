@@ -14,8 +14,8 @@ import type { ArchiverState, Observation, PrimaryState, ProbeFailure, Replicatio
 import type { PgRole } from '../types';
 import { probeSender, senderTarget } from './liveness';
 import { lsnValue } from './lsn';
-import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, primarySql, slotsSql, standbySql, unsupportedReason } from './versions';
-import { TaggedError, classify, closeClient, connectClient, destroy, isServerError } from './connect';
+import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, primarySql, slotsSql, standbySql, unsupportedReason } from './versions';
+import { TaggedError, classify, closeClient, connectClient, destroy, isServerError, serverParameters } from './connect';
 
 /** The connection helpers live in connect.ts; re-exported for the lifecycle and agent modules. */
 export { connectClient, makeClient, sslOption, withConnection, type SqlRow, type SqlRunner } from './connect';
@@ -44,6 +44,7 @@ export class ProbeSession {
   constructor(
     private readonly conn: ConnectionSettings,
     private readonly senderProbe?: SenderProbePolicy,
+    private readonly roleHint?: PgRole,
   ) {}
 
   /**
@@ -137,6 +138,9 @@ export class ProbeSession {
         clearTimeout(timer);
         this.client = client;
         phase = 'query';
+        // What the startup already told (server_version; in_hot_standby from 14), else the role
+        // the operator expects: the first observation too takes one round trip when it is right.
+        this.known ??= guessKnown(serverParameters(client), this.roleHint);
       }
       timer = setTimeout(abort, remaining());
       const c = client;
@@ -154,8 +158,11 @@ export class ProbeSession {
         try {
           const results = await multi(c, [SERVER_INFO_SQL, ...roleStatements(k.role, k.versionNum, k.timeline)]);
           const info = results[0][0];
-          if (Number(info.version_num) === k.versionNum && (info.in_recovery === true) === (k.role === 'standby')) {
-            server = { versionNum: k.versionNum, version: String(info.version), inRecovery: k.role === 'standby', role: k.role };
+          const versionNum = Number(info.version_num);
+          // The statements depend on the major only (versions.ts): a minor upgrade keeps them.
+          if (Math.floor(versionNum / 10000) === Math.floor(k.versionNum / 10000) && (info.in_recovery === true) === (k.role === 'standby') && !unsupportedReason(versionNum, String(info.version))) {
+            server = { versionNum, version: String(info.version), inRecovery: k.role === 'standby', role: k.role };
+            this.known = { ...k, versionNum };
             return build(k.role, results.slice(1), k.timeline);
           }
         } catch (err) {
@@ -229,8 +236,8 @@ async function multi(c: PgClient, statements: string[]): Promise<Row[][]> {
  * Observes one server with a connection of its own (one-shot `pgsr check`).
  * @param deadline absolute time (epoch ms) by which the observation must be over.
  */
-export async function observe(conn: ConnectionSettings, deadline: number, senderProbe?: SenderProbePolicy): Promise<Observation> {
-  const session = new ProbeSession(conn, senderProbe);
+export async function observe(conn: ConnectionSettings, deadline: number, senderProbe?: SenderProbePolicy, roleHint?: PgRole): Promise<Observation> {
+  const session = new ProbeSession(conn, senderProbe, roleHint);
   try {
     return await session.observe(deadline);
   } finally {

@@ -5,6 +5,7 @@
  * Queries always return the same column names, NULL where a version lacks a field.
  */
 import { t } from '../i18n';
+import type { PgRole } from '../types';
 
 /** First supported server_version_num (PostgreSQL 10: the `*_lsn` / `pg_wal_*` renames). */
 export const MIN_VERSION_NUM = 100000;
@@ -166,4 +167,21 @@ export function walReceiverSenderSql(versionNum: number): string {
 /** Physical replication slots and, from 13, whether they still hold the WAL their standby needs. */
 export function slotsSql(versionNum: number): string {
   return `SELECT slot_name, active, ${versionNum >= 130000 ? 'wal_status' : 'NULL::text AS wal_status'} FROM pg_replication_slots WHERE slot_type = 'physical' ORDER BY slot_name`;
+}
+
+/**
+ * Role, version and timeline readability to try first, from the startup's ParameterStatus:
+ * the major from server_version (`11.4`, `15.10 (Debian ...)`, `18beta1`), the role from
+ * in_hot_standby (14+) or else `roleHint`. undefined when either is unknown or the version is
+ * not supported (then the step-by-step path reports it). A wrong guess costs one failed round
+ * trip: the caller falls back to asking.
+ */
+export function guessKnown(params: Readonly<Record<string, string>>, roleHint?: PgRole): { role: PgRole; versionNum: number; timeline: boolean } | undefined {
+  const m = /^(\d+)(?:\.(\d+))?/.exec(params.server_version ?? '');
+  if (!m) return undefined;
+  const major = Number(m[1]);
+  const versionNum = major >= 10 ? major * 10000 + Number(m[2] ?? 0) : 0;
+  if (unsupportedReason(versionNum, params.server_version)) return undefined;
+  const role = params.in_hot_standby === 'on' ? 'standby' : params.in_hot_standby === 'off' ? 'primary' : roleHint;
+  return role ? { role, versionNum, timeline: role === 'standby' } : undefined;
 }
