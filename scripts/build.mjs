@@ -21,6 +21,40 @@ const nodeOnlyPg = {
   },
 };
 
+/**
+ * Built-in modules that libraries load at start-up but a check never uses, loaded on first use
+ * instead (measured with process.moduleLoadList: a one-shot check loaded Node's whole crypto with
+ * WebCrypto, child_process and dns for nothing):
+ * - pg/lib/crypto/utils.js requires crypto and reads crypto.webcrypto.subtle at load; it serves
+ *   only md5 and SCRAM authentication: its functions go through a loader here.
+ * - pg/lib/connection-parameters.js requires dns for one dns.lookup (libpq's hostaddr path).
+ * - commander requires child_process for executable subcommands, which pgsr has none of.
+ * Each patch checks that the text it replaces is there, so a library update cannot silently undo it.
+ */
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const patch = (filter, from, to, what) =>
+      b.onLoad({ filter }, async (args) => {
+        const src = await readFile(args.path, 'utf8');
+        if (!src.includes(from)) throw new Error(`${what} changed: ${JSON.stringify(from)} not found`);
+        return { contents: src.replace(from, to), loader: 'js' };
+      });
+    // The module's whole body becomes a function run on first use; its exports are forwarders.
+    b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/ }, async (args) => {
+      const src = await readFile(args.path, 'utf8');
+      const head = "const nodeCrypto = require('crypto')\n\nmodule.exports = {";
+      const names = /module\.exports = \{([^}]*)\}/.exec(src)?.[1].split(',').map((n) => n.trim()).filter(Boolean);
+      if (!src.startsWith(head) || !names?.length) throw new Error('pg/lib/crypto/utils.js changed: its head or export list not found');
+      const body = src.replace(head, "const nodeCrypto = require('crypto')\nconst exported = {");
+      const forwarders = `let loaded\nconst load = () => (loaded ??= realUtils())\nmodule.exports = {${names.map((n) => `\n  ${n}: (...a) => load().${n}(...a),`).join('')}\n}\n`;
+      return { contents: `${forwarders}function realUtils() {\n${body}\nreturn exported\n}\n`, loader: 'js' };
+    });
+    patch(/[\\/]pg[\\/]lib[\\/]connection-parameters\.js$/, "const dns = require('dns')", "const dns = { lookup: (...a) => require('dns').lookup(...a) }", 'pg/lib/connection-parameters.js');
+    patch(/[\\/]commander[\\/]lib[\\/]command\.js$/, "const childProcess = require('node:child_process');", "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };", 'commander/lib/command.js');
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 /**
@@ -49,12 +83,17 @@ for (const t of targets) {
     minify: true,
     keepNames: false,
     legalComments: 'eof',
+    // Japanese messages as UTF-8, not \u escapes: a smaller file to read and parse.
+    charset: 'utf8',
+    // import() of built-in modules as require(): no ESM loader start-up for a lazy load, and a
+    // script that runs under vm.Script (the single executable's launcher) needs no import callback.
+    supported: { 'dynamic-import': false },
     banner: t.banner,
     define: { PGSR_VERSION: JSON.stringify(process.env.PGSR_BUILD_VERSION || pkg.version) },
     external: t.external,
     alias: t.alias,
     logLevel: 'warning',
-    plugins: [nodeOnlyPg],
+    plugins: [nodeOnlyPg, lazyBuiltins],
   });
   // Written to a temporary file and renamed into place: an agent or monitor running the bundle
   // while it is rebuilt (or upgraded) reads either the old file or the new one, never half of one.
