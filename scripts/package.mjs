@@ -10,9 +10,9 @@
 // binary it is injected into (the V8 code cache is specific to it); that binary is stripped
 // *before* injection, never after (stripping drops the injected section: the result segfaults or
 // runs plain node); the sentinel fuse is flipped by postject.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -73,6 +73,92 @@ function changelogFor(version) {
   return [{ version, date: new Date().toISOString().slice(0, 10), items: [`Build ${version} (see CHANGELOG.md for ${releases[0].version}).`] }, ...releases];
 }
 
+/** A free TCP port on 127.0.0.1. */
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((res, rej) => {
+    const srv = createServer().once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/**
+ * A throwaway primary and streaming standby of the machine's PostgreSQL (pg_config --bindir) on
+ * 127.0.0.1, for the code-cache training run; undefined when there is no PostgreSQL to start
+ * (then the training runs only the refused-connection path). stop() removes everything.
+ */
+async function trainingPair() {
+  let bindir;
+  try {
+    bindir = run('pg_config', ['--bindir']).trim();
+  } catch {
+    return undefined;
+  }
+  if (!existsSync(join(bindir, 'initdb'))) return undefined;
+  const dir = mkdtempSync('/tmp/pgsr-pkgtrain-');
+  const root = process.getuid?.() === 0;
+  const as = root ? ['runuser', '-u', 'postgres', '--'] : [];
+  if (root) execFileSync('chown', ['postgres:', dir]);
+  const sh = (args) => run(as[0] ?? args[0], as.length ? [...as.slice(1), ...args] : args.slice(1), { timeout: 60_000 });
+  const [pp, sp] = [await freePort(), await freePort()];
+  const opts = (port) => `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`;
+  const stop = () => {
+    for (const d of ['standby', 'primary']) {
+      try {
+        sh([join(bindir, 'pg_ctl'), '-D', join(dir, d), '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        // not running
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    sh([join(bindir, 'initdb'), '-D', join(dir, 'primary'), '-U', 'postgres', '--auth=trust', '--no-sync']);
+    sh([join(bindir, 'pg_ctl'), '-D', join(dir, 'primary'), '-l', join(dir, 'primary.log'), '-o', opts(pp), '-w', 'start']);
+    sh([join(bindir, 'pg_basebackup'), '-h', '127.0.0.1', '-p', String(pp), '-U', 'postgres', '-D', join(dir, 'standby'), '-X', 'stream', '--no-sync']);
+    writeFileSync(join(dir, 'standby', 'standby.signal'), '');
+    writeFileSync(join(dir, 'standby', 'postgresql.auto.conf'), `primary_conninfo = 'host=127.0.0.1 port=${pp} user=postgres application_name=slave'\n`);
+    if (root) execFileSync('chown', ['-R', 'postgres:', join(dir, 'standby')]);
+    sh([join(bindir, 'pg_ctl'), '-D', join(dir, 'standby'), '-l', join(dir, 'standby.log'), '-o', opts(sp), '-w', 'start']);
+    return { primary: pp, standby: sp, stop };
+  } catch (err) {
+    stop();
+    console.log(`code-cache training without a server (${String(err.message).split('\n')[0]})`);
+    return undefined;
+  }
+}
+
+/**
+ * Trains the single executable's V8 code cache (scripts/sea/launcher.cjs): runs the checks a
+ * cluster manager runs (standby and primary, CLUSTERPRO and Nagios formats, a refused
+ * connection) in one process under the embedded Node, then writes the cache of what they compiled.
+ */
+async function trainCodeCache(bundle, cache) {
+  const pair = await trainingPair();
+  const refused = await freePort();
+  const q = ['--no-alert', '-h', '127.0.0.1'];
+  const runs = [['check', '--format', 'clusterpro', ...q, '-p', String(refused), '--role', 'standby'], ['--version']];
+  if (pair) {
+    runs.push(
+      ['check', '--format', 'clusterpro', ...q, '-p', String(pair.standby), '--role', 'standby', '--primary-host', '127.0.0.1', '--primary-port', String(pair.primary)],
+      ['check', '--format', 'clusterpro', ...q, '-p', String(pair.primary), '--role', 'primary', '--application-name', 'slave'],
+      ['check', '--format', 'nagios', '-h', '127.0.0.1', '-p', String(pair.standby), '--role', 'standby'],
+    );
+  }
+  try {
+    // Exit codes are the checks' verdicts (a refused connection is 2): only the cache matters.
+    execFileSync(NODE24, [join(repo, 'scripts/sea/launcher.cjs')], { stdio: 'ignore', timeout: 120_000, env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/', LANG: 'C', PGSR_SEA_TRAIN: `${bundle}:${cache}`, PGSR_SEA_TRAIN_RUNS: JSON.stringify(runs) } });
+  } catch (err) {
+    if (!existsSync(cache)) throw new Error(`code-cache training wrote no cache: ${err.message}`);
+  } finally {
+    pair?.stop();
+  }
+  return pair ? 'a standby, a primary and a refused connection' : 'a refused connection only';
+}
+
 async function buildSea() {
   if (!existsSync(NODE24)) execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', RUNTIME], { stdio: 'inherit', timeout: 300_000 });
   execFileSync(process.execPath, [join(repo, 'scripts/build.mjs')], { stdio: 'inherit', env: { ...process.env, PGSR_BUILD_VERSION: VERSION, PGSR_BUILD_OUT: OUT } });
@@ -80,7 +166,12 @@ async function buildSea() {
   mkdirSync(work, { recursive: true });
   const config = join(work, 'sea-config.json');
   const blob = join(work, 'pgsr.blob');
-  writeFileSync(config, JSON.stringify({ main: join(work, 'pgsr-sea.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false }));
+  const bundle = join(work, 'pgsr-sea.cjs');
+  const cache = join(work, 'pgsr.cache');
+  rmSync(cache, { force: true });
+  const trained = await trainCodeCache(bundle, cache);
+  const assets = { 'pgsr.cjs': bundle, 'pgsr.cache': cache };
+  writeFileSync(config, JSON.stringify({ main: join(repo, 'scripts/sea/launcher.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets }));
   run(NODE24, ['--experimental-sea-config', config], { cwd: work });
   const tmp = `${SEA}.tmp-${process.pid}`;
   copyFileSync(NODE24, tmp);
@@ -90,8 +181,11 @@ async function buildSea() {
   // The SEA must work with no Node.js and nothing on PATH, as an OCF agent or genw may run it.
   const v = run('env', ['-i', 'PATH=/nonexistent', tmp, '--version']).trim();
   if (v !== VERSION) throw new Error(`the SEA answered --version with "${v}", not ${VERSION}`);
+  // V8 takes a code cache only from the same V8 with the same flags: the SEA must accept it.
+  const cacheState = spawnSync('env', ['-i', 'PATH=/nonexistent', 'PGSR_SEA_CACHE_CHECK=1', tmp, '--version'], { encoding: 'utf8', timeout: 30_000 }).stderr.trim();
+  if (cacheState !== 'pgsr: code cache accepted') throw new Error(`the SEA's code cache: ${cacheState}`);
   execFileSync('mv', ['-f', tmp, SEA]);
-  console.log(`built ${SEA} (${(statSync(SEA).size / 1048576).toFixed(1)} MiB, Node ${run(NODE24, ['--version']).trim()})`);
+  console.log(`built ${SEA} (${(statSync(SEA).size / 1048576).toFixed(1)} MiB, Node ${run(NODE24, ['--version']).trim()}, code cache of ${(statSync(cache).size / 1024).toFixed(0)} KiB trained on ${trained})`);
 }
 
 /** Man pages, rendered by src/cli/man.ts from the command tree (bundled and run here). */

@@ -55,6 +55,8 @@ describe('the installed single executable', () => {
     const grep = (pattern: string) => run('grep', ['-a', '-o', '-m1', pattern, INSTALLED.pgsr]).then((r) => r.stdout.split('\n')[0]);
     expect(await grep('NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:.')).toMatch(/:1$/); // the blob is injected
     expect(await grep('v24\\.[0-9]*\\.[0-9]*')).toMatch(/^v24\.\d+\.\d+$/); // the runtime is Node 24
+    // The code cache trained at package time (scripts/sea/launcher.cjs) is one V8 takes.
+    expect((await run(INSTALLED.pgsr, ['--version'], { ...bare, PGSR_SEA_CACHE_CHECK: '1' })).stderr.trim()).toBe('pgsr: code cache accepted');
     const args = ['check', '-h', '127.0.0.1', '-p', String(pair.standby.port), '--role', 'standby', '--primary-host', '127.0.0.1', '--primary-port', String(pair.primary.port), '--format', 'json', '--no-alert', '--state-dir', join(work, 'state')];
     const sea = await run(INSTALLED.pgsr, args, bare);
     const bundle = await run(process.execPath, [BUNDLE, ...args]);
