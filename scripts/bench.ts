@@ -124,7 +124,8 @@ async function promoteCost(): Promise<string[]> {
         await stopNode(pair, pair.primary, 'fast');
         const t0 = Date.now();
         if (how === 'pgsr') {
-          const r = await execa(process.execPath, [BUNDLE, 'promote', '-D', pair.standby.data, '--format', 'json'], { reject: false, timeout: 60_000 });
+          // What a cluster manager runs: the installed executable.
+          const r = await execa(INSTALLED.pgsr, ['promote', '-D', pair.standby.data, '--format', 'json'], { reject: false, timeout: 60_000 });
           if (r.exitCode !== 0) throw new Error(`pgsr promote: ${r.stdout}`);
         } else {
           await runServerCommand(pair.osUser, join(bindir, 'pg_ctl'), ['promote', '-D', pair.standby.data, '-w', '-t', '60']);
@@ -136,7 +137,7 @@ async function promoteCost(): Promise<string[]> {
       }
     }
   }
-  return [`| promote until the new primary accepts a write | pgsr promote: median ${median(res.pgsr)} ms | pg_ctl promote -w: median ${median(res.pg_ctl)} ms | difference ${median(res.pgsr) - median(res.pg_ctl)} ms | ${PROMOTE_ROUNDS} rounds each, interleaved, a fresh pair each |`];
+  return [`| promote until the new primary accepts a write | pgsr promote (installed /usr/bin/pgsr): median ${median(res.pgsr)} ms | pg_ctl promote -w: median ${median(res.pg_ctl)} ms | difference ${median(res.pgsr) - median(res.pg_ctl)} ms | ${PROMOTE_ROUNDS} rounds each, interleaved, a fresh pair each |`];
 }
 
 async function main(): Promise<void> {

@@ -11,7 +11,8 @@ import { PRIMARY_POSITION_SQL, STANDBY_TIMELINE_SQL, walReceiverSenderSql } from
 import { readConfSetting } from './conf';
 import { writeLock } from './lock';
 import { describeEvidence, promoteBlockers, type ActionResult, type PromoteEvidence } from './plan';
-import { askRole, Run, facts, guarded, localConnection, remoteConnection, requirePgdata, roleOf, sql, waitUntil } from './steps';
+import { askRole, Run, facts, guarded, localConnection, remoteConnection, requirePgdata, sql, waitUntil } from './steps';
+import { withConnection, type SqlRunner } from '../probe/observe';
 import { t } from '../i18n';
 
 /**
@@ -31,24 +32,21 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     const pgdata = requirePgdata(cfg);
     const { f, bin } = await facts(run, pgdata);
     const conn = localConnection(cfg, f.pidFile);
-    const role = f.state === 'running' ? await roleOf(conn, Math.min(run.deadline, Date.now() + 5000)) : null;
+    // The role and, on a standby, what its walreceiver knows: one connection, bounded (10 s).
+    // A server that does not answer has no role (promoteBlockers says so).
+    const answer =
+      f.state === 'running'
+        ? await withConnection(conn, Math.min(run.deadline, Date.now() + 10_000), async (q) => {
+            if ((await q(SQL.inRecovery))[0].r !== true) return undefined;
+            return standbyEvidence(q);
+          })
+        : undefined;
+    const role = answer?.ok ? (answer.value ? 'standby' : 'primary') : null;
     if (role === 'primary') return run.result('already', t('promote.already'));
     const evidence: PromoteEvidence = { walreceiver: { status: null, sender: null, lastMsgAgeS: null }, candidates: [] };
     const candidates = new Set<string>();
-    if (role === 'standby') {
-      const st = await sql(conn, run.deadline, async (q) => {
-        const pos = (await q(SQL.standbyPositions))[0];
-        const w = (await q(walReceiverSenderSql(Number(pos.v)))).at(0) as { status?: string; sender_host?: string | null; sender_port?: number | null; conninfo?: string | null; last_msg_age_s?: number | null } | undefined;
-        let tl: number | null = null;
-        try {
-          tl = Number((await q(STANDBY_TIMELINE_SQL))[0].timeline);
-        } catch {
-          tl = null;
-        }
-        let configured: string | null = null;
-        if (Number(pos.v) >= 120000) configured = String((await q(SQL.primaryConninfo))[0].c ?? '');
-        return { w, pos, tl, configured };
-      });
+    if (answer?.ok && answer.value) {
+      const st = answer.value;
       const sender = st.w ? senderTarget(st.w.sender_host, st.w.sender_port, st.w.conninfo) : undefined;
       evidence.walreceiver = { status: st.w?.status ?? null, sender: sender ? `${sender.host}:${sender.port}` : null, lastMsgAgeS: st.w?.last_msg_age_s ?? null };
       run.facts.received_lsn = String(st.pos.received ?? '');
@@ -99,12 +97,20 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
         if (r.exitCode !== 0) throw new Error(lastLine(r));
       });
     }
-    // One kept connection, polled every 10 ms (a hot standby accepts read-only sessions throughout).
-    await run.step('wait until not in recovery', () =>
-      sql(conn, run.deadline, (q) => waitUntil(run, t('wait.end_of_recovery'), async () => (await q(SQL.inRecovery))[0].r === false, 10)),
+    // One kept connection, polled every 10 ms (a hot standby accepts read-only sessions
+    // throughout), which then reads the new timeline: no second connection after the promotion.
+    let writableMs = 0;
+    let readMs = 0;
+    const pos = await run.step('wait until not in recovery', () =>
+      sql(conn, run.deadline, async (q) => {
+        await waitUntil(run, t('wait.end_of_recovery'), async () => (await q(SQL.inRecovery))[0].r === false, 10);
+        writableMs = Date.now() - t0;
+        const row = (await q(PRIMARY_POSITION_SQL))[0];
+        readMs = Date.now() - t0 - writableMs;
+        return row;
+      }),
     );
-    const writableMs = Date.now() - t0;
-    const pos = await run.step('read the new timeline', () => sql(conn, run.deadline, async (q) => (await q(PRIMARY_POSITION_SQL))[0]));
+    run.steps.push({ step: 'read the new timeline', status: 'done', ms: readMs });
     run.facts.timeline_after = pos ? Number(pos.timeline) : null;
     run.facts.writable_after_ms = writableMs;
     await run.step('create the primary lock', () => writeLock(pgdata, { since: new Date().toISOString(), how: 'promote', timeline: (run.facts.timeline_after as number) ?? null, host: hostname() }));
@@ -122,4 +128,23 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     }
     return run.result('done', t('promote.done', { facts: promoted }));
   });
+}
+
+/**
+ * A standby's positions, walreceiver (status, sender, silence) and timeline, and its configured
+ * primary_conninfo (12+), on a connection already open. A timeline that cannot be read (no
+ * privilege on pg_control_checkpoint) is null.
+ */
+async function standbyEvidence(q: SqlRunner) {
+  const pos = (await q(SQL.standbyPositions))[0];
+  const w = (await q(walReceiverSenderSql(Number(pos.v)))).at(0) as { status?: string; sender_host?: string | null; sender_port?: number | null; conninfo?: string | null; last_msg_age_s?: number | null } | undefined;
+  let tl: number | null = null;
+  try {
+    tl = Number((await q(STANDBY_TIMELINE_SQL))[0].timeline);
+  } catch {
+    tl = null;
+  }
+  let configured: string | null = null;
+  if (Number(pos.v) >= 120000) configured = String((await q(SQL.primaryConninfo))[0].c ?? '');
+  return { w, pos, tl, configured };
 }
