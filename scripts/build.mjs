@@ -5,24 +5,11 @@ import { dirname, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 
 /**
- * pg asks at load time whether it runs on Cloudflare Workers by constructing a fetch Response,
- * which on Node 20 loads Node's whole fetch implementation (about 5 ms on every run). pgsr only
- * runs on Node: answer the question at build time.
- */
-const nodeOnlyPg = {
-  name: 'pg-node-only',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
-      const src = await readFile(args.path, 'utf8');
-      const patched = src.replace(/function isCloudflareRuntime\(\) \{/, 'function isCloudflareRuntime() {\n  return false;');
-      if (patched === src) throw new Error('pg/lib/stream.js changed: isCloudflareRuntime() not found');
-      return { contents: patched, loader: 'js' };
-    });
-  },
-};
-
-/**
- * Built-in modules that libraries load at start-up but a check never uses, loaded on first use
+ * Library start-up work a check never needs, removed at build time.
+ * - pg asks at load time whether it runs on Cloudflare Workers by constructing a fetch Response,
+ *   which on Node 20 loads Node's whole fetch implementation (about 5 ms on every run). pgsr only
+ *   runs on Node: the question is answered at build time.
+ * Built-in modules that libraries load at start-up but a check never uses are loaded on first use
  * instead (measured with process.moduleLoadList: a one-shot check loaded Node's whole crypto with
  * WebCrypto, child_process and dns for nothing):
  * - pg/lib/crypto/utils.js requires crypto and reads crypto.webcrypto.subtle at load; it serves
@@ -31,8 +18,8 @@ const nodeOnlyPg = {
  * - commander requires child_process for executable subcommands, which pgsr has none of.
  * Each patch checks that the text it replaces is there, so a library update cannot silently undo it.
  */
-const lazyBuiltins = {
-  name: 'lazy-builtins',
+const startupPatches = {
+  name: 'startup-patches',
   setup(b) {
     const patch = (filter, from, to, what) =>
       b.onLoad({ filter }, async (args) => {
@@ -40,6 +27,7 @@ const lazyBuiltins = {
         if (!src.includes(from)) throw new Error(`${what} changed: ${JSON.stringify(from)} not found`);
         return { contents: src.replace(from, to), loader: 'js' };
       });
+    patch(/[\\/]pg[\\/]lib[\\/]stream\.js$/, 'function isCloudflareRuntime() {', 'function isCloudflareRuntime() {\n  return false;', 'pg/lib/stream.js');
     // The module's whole body becomes a function run on first use; its exports are forwarders.
     b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/ }, async (args) => {
       const src = await readFile(args.path, 'utf8');
@@ -93,7 +81,7 @@ for (const t of targets) {
     external: t.external,
     alias: t.alias,
     logLevel: 'warning',
-    plugins: [nodeOnlyPg, lazyBuiltins],
+    plugins: [startupPatches],
   });
   // Written to a temporary file and renamed into place: an agent or monitor running the bundle
   // while it is rebuilt (or upgraded) reads either the old file or the new one, never half of one.

@@ -49,6 +49,12 @@ const NAGIOS_OUTPUT = {
   outputError: (s: string) => process.stdout.write(`PGSR UNKNOWN - ${usageLine(s)}`),
 };
 
+/** One error line where the host reads it: a Nagios UNKNOWN status line on stdout, else `pgsr: ...` on stderr. */
+function reportError(nagios: boolean, line: string): void {
+  if (nagios) process.stdout.write(`PGSR UNKNOWN - ${line}\n`);
+  else process.stderr.write(`pgsr: ${line}\n`);
+}
+
 /**
  * True when pgsr answers as a Nagios plugin: invoked as `check_pgsr` (symlink or copy), or with
  * `--format nagios`. Then usage errors, --help and --version exit 3 (UNKNOWN), as the
@@ -73,9 +79,7 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
   if (langArg !== undefined) {
     const lang = parseLang(langArg);
     if (!lang) {
-      const line = t('main.usage_error', { detail: t('main.bad_lang', { value: langArg }) });
-      if (nagios) process.stdout.write(`PGSR UNKNOWN - ${line}\n`);
-      else process.stderr.write(`pgsr: ${line}\n`);
+      reportError(nagios, t('main.usage_error', { detail: t('main.bad_lang', { value: langArg }) }));
       return usageExit;
     }
     setLang(lang, 'flag');
@@ -108,14 +112,10 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
       return usageExit;
     }
     if (err instanceof ConfigError) {
-      const line = t('main.config_error', { detail: oneLine(err) });
-      if (nagios) process.stdout.write(`PGSR UNKNOWN - ${line}\n`);
-      else process.stderr.write(`pgsr: ${line}\n`);
+      reportError(nagios, t('main.config_error', { detail: oneLine(err) }));
       return usageExit;
     }
-    const line = t('main.internal_error', { detail: oneLine(err) });
-    if (nagios) process.stdout.write(`PGSR UNKNOWN - ${line}\n`);
-    else process.stderr.write(`pgsr: ${line}\n`);
+    reportError(nagios, t('main.internal_error', { detail: oneLine(err) }));
     return nagios ? NAGIOS_EXIT.unknown : EXIT.internal;
   }
 }

@@ -10,7 +10,7 @@ import { localTimestamp } from '../dialect/clusterpro';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { start, stop } from '../lifecycle/actions';
 import type { ActionResult, PeerAnswer } from '../lifecycle/plan';
-import { t } from '../i18n';
+import { roleWord, t } from '../i18n';
 
 /** The CLP_* variables pgsr reads. */
 export interface ClpEnv {
@@ -56,7 +56,7 @@ export function execStopBlockers(e: ClpEnv): string[] {
 export function execLockOverride(event: string | undefined, as: 'primary' | 'standby', peer: PeerAnswer): string | undefined {
   if (as !== 'primary' || peer.answer === 'primary') return undefined;
   if (peer.answer === 'none') return t('exec.lock_no_peer', { event: String(event) });
-  return t('exec.lock_peer', { event: String(event), where: peer.where, answer: peer.answer === 'unknown' ? t('exec.unreachable') : peer.answer === 'standby' ? t('role.standby') : peer.answer });
+  return t('exec.lock_peer', { event: String(event), where: peer.where, answer: peer.answer === 'unknown' ? t('exec.unreachable') : roleWord(peer.answer) });
 }
 
 function execLine(what: string): string {

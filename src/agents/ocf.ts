@@ -42,10 +42,6 @@ function resourceName(env: NodeJS.ProcessEnv): string {
 /** The agent's configuration from OCF_RESKEY_* (defaults as in meta-data). */
 export function ocfConfig(env: NodeJS.ProcessEnv, action: string): LifecycleConfig {
   const k = (n: string, d: string) => (env[`OCF_RESKEY_${n}`] !== undefined && env[`OCF_RESKEY_${n}`] !== '' ? (env[`OCF_RESKEY_${n}`] as string) : d);
-  // The message language: OCF_RESKEY_lang, else the locale Pacemaker passes (usually none: en).
-  const lang = env.OCF_RESKEY_lang ? parseLang(env.OCF_RESKEY_lang) : langFromLocale(env);
-  if (!lang) throw new ConfigError(t('ocf.bad_lang', { value: String(env.OCF_RESKEY_lang) }));
-  setLang(lang);
   const metaTimeoutMs = Number(env.OCF_RESKEY_CRM_meta_timeout);
   const dflt = { start: 60, stop: 60, promote: 30, demote: 120, monitor: 10, notify: 60 }[action] ?? 20;
   // Finish before Pacemaker's own timeout: 90% of it, at least 2 s.
@@ -283,6 +279,10 @@ export async function ocfAction(action: string, env: NodeJS.ProcessEnv, version:
   const rsc = resourceName(env);
   let out: Out;
   try {
+    // The message language: OCF_RESKEY_lang, else the locale Pacemaker passes (usually none: en).
+    const lang = env.OCF_RESKEY_lang ? parseLang(env.OCF_RESKEY_lang) : langFromLocale(env);
+    if (!lang) throw new ConfigError(t('ocf.bad_lang', { value: String(env.OCF_RESKEY_lang) }));
+    setLang(lang);
     const cfg = ocfConfig(env, action);
     // Every crm_attribute/attrd_updater/crm_node call of this operation ends within it.
     boundPacemakerCalls(Date.now() + cfg.common.timeoutMs);

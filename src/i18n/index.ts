@@ -66,6 +66,11 @@ export function t<K extends MessageId>(id: K, ...rest: Placeholders<(typeof CATA
   return fill(entry[lang ?? current] ?? entry.en, (params ?? {}) as Record<string, string | number>);
 }
 
+/** `primary`, `standby`, `server` in the message language (プライマリ / スタンバイ / サーバ); any other word as it is. */
+export function roleWord(r: string): string {
+  return r === 'primary' ? t('role.primary') : r === 'standby' ? t('role.standby') : r === 'server' ? t('role.server') : r;
+}
+
 /** Replaces `{name}` with params.name (String of numbers). */
 export function fill(template: string, params: Record<string, string | number>): string {
   return template.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (whole, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole));

@@ -9,7 +9,7 @@ import type { PgRole } from '../types';
 /** The action result types live in src/types.ts (dialect/ renders them without importing lifecycle/). */
 export type { ActionResult, Outcome, StepReport } from '../types';
 import type { StepReport } from '../types';
-import { t } from '../i18n';
+import { roleWord, t } from '../i18n';
 
 /**
  * How the other node answered before this one starts as primary (`--peer-conninfo`): `none` when
@@ -56,7 +56,7 @@ export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole |
   const peerRefusal = wanted === 'primary' && f.state !== 'running' && peer ? peerVerdict(peer).refuse : undefined;
   if (peerRefusal) return { kind: 'refuse', reasons: [peerRefusal] };
   if (f.state === 'running') {
-    if (runningRole === wanted) return { kind: 'already', why: t('start.already', { role: t(wanted === 'primary' ? 'role.primary' : 'role.standby') }) };
+    if (runningRole === wanted) return { kind: 'already', why: t('start.already', { role: roleWord(wanted) }) };
     if (runningRole === null) return { kind: 'refuse', reasons: [t('start.no_sql')] };
     return {
       kind: 'refuse',

@@ -8,7 +8,7 @@ import { removeLock, writeLock } from './lock';
 import { clearSyncStandbyNamesFile } from './syncrep';
 import { decideStart, peerVerdict, type ActionResult, type PeerAnswer } from './plan';
 import { askRole, Run, clearStandbyConfig, facts, guarded, killOrphans, localConnection, pgCtlStart, requirePgdata, roleOf, sql, writeStandbyConfig } from './steps';
-import { t } from '../i18n';
+import { roleWord, t } from '../i18n';
 
 /**
  * `pgsr start [--as standby|primary]`: default role = what the data directory says (standby
@@ -47,7 +47,7 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
     if (cfg.dryRun) {
       if (pv) run.steps.push({ step: `peer check: ${pv.note}`, status: 'done' });
       for (const s of d.steps) run.steps.push({ step: s, status: 'planned' });
-      return run.result('planned', t('start.planned', { role: t(wanted === 'primary' ? 'role.primary' : 'role.standby') }));
+      return run.result('planned', t('start.planned', { role: roleWord(wanted) }));
     }
     const lockStep = d.steps.find((x) => x.startsWith('remove the primary lock'));
     if (lockStep) await run.step(lockStep, () => removeLock(pgdata));
@@ -59,7 +59,7 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
     const started = localConnection(cfg, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
     const role = await run.step('check role', async () => {
       const r = await roleOf(started, run.deadline);
-      if (r !== wanted) throw new Error(t('start.wrong_role', { actual: r === 'primary' ? t('role.primary') : r === 'standby' ? t('role.standby') : t('word.unknown'), wanted: t(wanted === 'primary' ? 'role.primary' : 'role.standby') }));
+      if (r !== wanted) throw new Error(t('start.wrong_role', { actual: r ? roleWord(r) : t('word.unknown'), wanted: roleWord(wanted) }));
       return r;
     });
     if (role === 'primary') {
@@ -68,7 +68,7 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
         writeLock(pgdata, { since: new Date().toISOString(), how: 'start', timeline: tl, host: hostname() });
       });
     }
-    const done = run.result('done', t('start.done', { role: t(wanted === 'primary' ? 'role.primary' : 'role.standby'), major: String(f.major), note: pv ? t('start.note', { note: pv.note }) : '' }));
+    const done = run.result('done', t('start.done', { role: roleWord(wanted), major: String(f.major), note: pv ? t('start.note', { note: pv.note }) : '' }));
     if (pv?.warn) done.warnings = [pv.warn];
     return done;
   });

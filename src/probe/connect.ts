@@ -10,9 +10,7 @@ import type { Client as PgClient, ClientConfig } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
 import type { ProbeFailure } from '../observation';
 import { lookupPassword } from './pgpass';
-import { TaggedError, classify, isServerError, notesText } from './classify';
-
-export { TaggedError, classify, isServerError, notesText };
+import { TaggedError, classify, notesText } from './classify';
 import { t } from '../i18n';
 
 

@@ -15,7 +15,8 @@ import type { PgRole } from '../types';
 import { probeSender, senderTarget } from './liveness';
 import { lsnValue } from './lsn';
 import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, primarySql, slotsSql, standbySql, unsupportedReason } from './versions';
-import { TaggedError, classify, closeClient, connectClient, destroy, isServerError, serverParameters } from './connect';
+import { TaggedError, classify, isServerError } from './classify';
+import { closeClient, connectClient, destroy, serverParameters } from './connect';
 
 /** The connection helpers live in connect.ts; re-exported for the lifecycle and agent modules. */
 export { connectClient, makeClient, sslOption, withConnection, type SqlRow, type SqlRunner } from './connect';

@@ -16,7 +16,7 @@ import type { Observation, ProbeFailure } from '../observation';
 import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type PgRole, type Severity, type SyncSettings, type SyncState } from '../types';
 import type { Thresholds } from '../range';
 import { formatQuantity } from './findings';
-import { t } from '../i18n';
+import { roleWord, t } from '../i18n';
 import { judgePrimary, judgeSlots, silentStandbyLimitS, uniqueLabels } from './primary';
 import { judgeStandby, silenceThresholds } from './standby';
 import { judgeSync } from './sync';
@@ -255,10 +255,6 @@ export function roleLabel(v: Verdict): string {
   return roleWord(v.role ?? (v.expectedRole === 'auto' ? 'server' : v.expectedRole));
 }
 
-/** `primary`, `standby`, `server` in the message language; any other word as it is. */
-export function roleWord(r: string): string {
-  return r === 'primary' ? t('role.primary') : r === 'standby' ? t('role.standby') : r === 'server' ? t('role.server') : r;
-}
 
 function healthySummary(role: PgRole | null, facts: Verdict['facts']): string {
   if (role === 'standby') return t('healthy.standby', { sender: String(facts.sender ?? '?'), timeline: String(facts.received_tli ?? '?') });

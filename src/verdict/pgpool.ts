@@ -12,8 +12,8 @@
  */
 import type { Observation, ProbeFailure } from '../observation';
 import { SEVERITY_RANK, type Endpoint, type Severity } from '../types';
-import { roleWord, type Finding, type Metric, type Verdict } from './check';
-import { t } from '../i18n';
+import type { Finding, Metric, Verdict } from './check';
+import { roleWord, t } from '../i18n';
 
 /** A backend as Pgpool lists it (probe/pgpool.ts PoolNode). */
 export interface PoolNodeView {
