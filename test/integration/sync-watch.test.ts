@@ -71,6 +71,7 @@ describe('rep-mode sync under pgsr watch (loopback pair)', () => {
   it('names the standby, and a commit after a fast stop or a kill -9 of the standby completes within one interval', async () => {
     await waitFor('standby named', async () => (await commit("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'slave'")) === 'sync', 15_000);
     expect(await commit('SHOW synchronous_standby_names')).toBe('"slave"');
+    await waitFor('switch to sync logged', async () => switches(w).length > 0, 10_000);
     expect(switches(w)[0]).toContain(`synchronous_standby_names '' -> '"slave"' (sync): streaming: "slave"`);
 
     let killed = 0;
@@ -95,6 +96,9 @@ describe('rep-mode sync under pgsr watch (loopback pair)', () => {
       const t0 = Date.now();
       await waitFor(`${fault}: synchronous again`, async () => (await commit("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'slave'")) === 'sync', 20_000);
       expect(Date.now() - t0, `${fault}: back in sync`).toBeLessThan(INTERVAL_S * 1000 + 10_000);
+      // watch writes its line once the reload returns; it reaches us through a pipe, possibly after
+      // the server already reports sync_state sync.
+      await waitFor(`${fault}: switch to sync logged`, async () => switches(w).length > before + 1, 10_000);
       expect(switches(w)[before + 1]).toContain(`'' -> '"slave"' (sync)`);
     }
     // Every switch alerted: WARN to async, INFO back to sync, event 13, in order.
@@ -156,6 +160,7 @@ describe('rep-mode sync under pgsr watch: power loss of the standby (namespaces,
       expect(ms).toBeLessThan(10_000 + INTERVAL_S * 1000 + SLACK_MS);
       // The walsender still says streaming (it gives up only at wal_sender_timeout): released, not gone.
       expect(await commit("SELECT state || ':' || sync_state FROM pg_stat_replication WHERE application_name = 'slave'")).toBe('streaming:async');
+      await waitFor('release logged', async () => switches(w).some((l) => l.includes('released')), 10_000);
       expect(switches(w).at(-1)).toMatch(/'"slave"' -> '' \(async\): released "slave": 1 commit waited 1\d(\.\d)? s for it \(limit 10 s\)/);
       // Later commits do not wait at all, and the lingering walsender is not named again.
       expect(await timedCommit(commit, 2)).toBeLessThan(SLACK_MS);
