@@ -52,8 +52,11 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
  * node-postgres would rethrow; the SEA's input takes a stub that fails the bundle's way instead.
  */
 const targets = [
-  { outfile: 'dist/pgsr.cjs', banner: { js: '#!/usr/bin/env node' }, external: ['pg-native'] },
-  { outfile: 'dist/sea/pgsr-sea.cjs', alias: { 'pg-native': new URL('./sea/pg-native-stub.cjs', import.meta.url).pathname } },
+  // Japanese messages as UTF-8, not \u escapes: a smaller file to read and parse.
+  { outfile: 'dist/pgsr.cjs', banner: { js: '#!/usr/bin/env node' }, external: ['pg-native'], charset: 'utf8' },
+  // ASCII (\u escapes): the launcher makes a one-byte string of it without decoding UTF-8, and
+  // V8 keeps half the bytes of source for it.
+  { outfile: 'dist/sea/pgsr-sea.cjs', alias: { 'pg-native': new URL('./sea/pg-native-stub.cjs', import.meta.url).pathname }, charset: 'ascii' },
 ];
 // PGSR_BUILD_OUT: another output directory (the package script's second version for the upgrade
 // test must not overwrite the bundle the tests run).
@@ -71,8 +74,7 @@ for (const t of targets) {
     minify: true,
     keepNames: false,
     legalComments: 'eof',
-    // Japanese messages as UTF-8, not \u escapes: a smaller file to read and parse.
-    charset: 'utf8',
+    charset: t.charset,
     // import() of built-in modules as require(): no ESM loader start-up for a lazy load, and a
     // script that runs under vm.Script (the single executable's launcher) needs no import callback.
     supported: { 'dynamic-import': false },
@@ -85,9 +87,11 @@ for (const t of targets) {
   });
   // Written to a temporary file and renamed into place: an agent or monitor running the bundle
   // while it is rebuilt (or upgraded) reads either the old file or the new one, never half of one.
+  const bytes = result.outputFiles[0].contents;
+  if (t.charset === 'ascii' && bytes.some((b) => b > 0x7f)) throw new Error(`${outfile}: not ASCII, the launcher would read it wrongly`);
   const tmp = `${outfile}.tmp-${process.pid}`;
   mkdirSync(dirname(outfile), { recursive: true });
-  writeFileSync(tmp, result.outputFiles[0].contents, { mode: 0o755 });
+  writeFileSync(tmp, bytes, { mode: 0o755 });
   chmodSync(tmp, 0o755);
   renameSync(tmp, outfile);
   console.log(`built ${outfile} (${(statSync(outfile).size / 1024).toFixed(0)} KiB)`);

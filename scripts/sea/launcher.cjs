@@ -10,25 +10,36 @@
 'use strict';
 const vm = require('node:vm');
 
+// PGSR_SEA_TRACE=1: start-up milestones on stderr, ms since the process started (diagnostics).
+const perf = process.env.PGSR_SEA_TRACE === '1' ? require('node:perf_hooks').performance : undefined;
+const now = perf && (() => perf.now());
+const marks = now ? [['launcher', now()]] : undefined;
+const mark = (name) => marks && marks.push([name, now()]);
+if (marks) process.on('exit', () => process.stderr.write(`pgsr: start-up ${[...marks, ['exit', now()]].map(([n, t]) => `${n}=${t.toFixed(1)}`).join(' ')}\n`));
+
 const train = process.env.PGSR_SEA_TRAIN;
 let code;
 let cachedData;
 if (train) {
-  code = require('node:fs').readFileSync(train.split(':')[0], 'utf8');
+  code = require('node:fs').readFileSync(train.split(':')[0], 'latin1');
 } else {
   const sea = require('node:sea');
-  code = sea.getAsset('pgsr.cjs', 'utf8');
+  // The bundle is ASCII (scripts/build.mjs): latin1 copies bytes into a one-byte string.
+  code = Buffer.from(sea.getRawAsset('pgsr.cjs')).toString('latin1');
   try {
     cachedData = Buffer.from(sea.getRawAsset('pgsr.cache'));
   } catch {
     cachedData = undefined;
   }
 }
+mark('assets');
 const filename = process.execPath;
 const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code.replace(/^#!.*/, '')}\n})`, { filename, cachedData });
 if (process.env.PGSR_SEA_CACHE_CHECK === '1') process.stderr.write(`pgsr: code cache ${cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
+mark('compiled');
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, require, mod, filename, require('node:path').dirname(filename));
+mark('top-level');
 const main = mod.exports.main;
 const fail = (err) => {
   process.stderr.write(`pgsr: internal error: ${String((err && err.message) || err).split('\n')[0]}\n`);

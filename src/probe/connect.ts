@@ -245,23 +245,28 @@ export async function withConnection<T>(conn: ConnectionSettings, deadline: numb
 }
 
 /**
- * Closes a connection politely but bounded: the Terminate message is sent and our side of the
- * socket shut (at most 200 ms), then the socket is destroyed. It does not wait for the server to
- * close its side (its backend exiting, a few ms that a one-shot check would only idle through).
+ * Closes a connection politely but bounded: the Terminate message is sent, then the socket is
+ * destroyed (the kernel sends the Terminate, then FIN). When the socket could not take the
+ * Terminate at once, it waits for it to be written (at most 200 ms). It does not wait for
+ * node-postgres to shut our side in a later tick, nor for the server to close its side (its
+ * backend exiting): a one-shot check would only idle through those few ms.
  */
 export async function closeClient(c: PgClient): Promise<void> {
-  const stream = (c as unknown as { connection?: { stream?: { destroyed?: boolean; writableFinished?: boolean; once(e: string, f: () => void): void } } }).connection?.stream;
-  const flushed = new Promise<void>((resolve) => {
-    if (!stream || stream.destroyed || stream.writableFinished) return resolve();
-    stream.once('finish', resolve);
-    stream.once('close', resolve);
-  });
+  type Stream = { destroyed?: boolean; writableFinished?: boolean; writableLength?: number; once(e: string, f: () => void): void };
+  const stream = (c as unknown as { connection?: { stream?: Stream } }).connection?.stream;
   c.end().catch(() => undefined);
-  // Not unref'd: an awaited timer that does not hold the event loop would let a one-shot
-  // process exit in the middle of its run, with exit 0 and no answer.
-  let bound: NodeJS.Timeout | undefined;
-  await Promise.race([flushed, new Promise((r) => (bound = setTimeout(r, 200)))]);
-  clearTimeout(bound);
+  if (stream && !stream.destroyed && !stream.writableFinished && (stream.writableLength ?? 0) > 0) {
+    const flushed = new Promise<void>((resolve) => {
+      stream.once('drain', resolve);
+      stream.once('finish', resolve);
+      stream.once('close', resolve);
+    });
+    // Not unref'd: an awaited timer that does not hold the event loop would let a one-shot
+    // process exit in the middle of its run, with exit 0 and no answer.
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([flushed, new Promise((r) => (bound = setTimeout(r, 200)))]);
+    clearTimeout(bound);
+  }
   destroy(c);
 }
 
