@@ -12,6 +12,17 @@ const rounds = Number(process.env.ROUNDS ?? '2');
 const DOC = new URL('../docs/pacemaker-failover.md', import.meta.url);
 const WRITER_START = '<!-- writer:start -->';
 const WRITER_END = '<!-- writer:end -->';
+/** A hand-written section (what a run means against the targets) that a new run keeps. */
+const NOTES_START = '<!-- notes:start -->';
+const NOTES_END = '<!-- notes:end -->';
+
+/** The document's hand-written notes section, markers included, or '' when it has none. */
+function keptNotes(): string {
+  const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '';
+  const i = doc.indexOf(NOTES_START);
+  const j = doc.indexOf(NOTES_END);
+  return i >= 0 && j > i ? `${doc.slice(i, j + NOTES_END.length)}\n\n` : '';
+}
 
 const median = (v: number[]) => {
   const x = [...v].sort((a, b) => a - b);
@@ -133,7 +144,7 @@ async function main(): Promise<void> {
   ].join('\n');
   const section = await writerSection();
   console.log(table);
-  writeFileSync(DOC, `# Failover times: pgsr's OCF agent against PAF\n\nMeasured by \`npm run pacemaker:compare\` (scripts/pacemaker-compare.ts) on ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\nWhere the time goes on a power loss (both agents): Corosync declares the node lost after its token timeout plus consensus (about 6.6 s here), fencing waits priority-fencing-delay (the lost node ran the promoted instance), then fences (about 1 s with fence_lab), then pre-promote notify and promote (about 1 s for pgsr). The standby's walreceiver still says streaming all along: pgsr's promote takes the cluster's transition (old primary demoted, stopped or fenced) as the authority and promotes without waiting for wal_receiver_timeout.\n\nWhy pgsr is faster on a crash: when the postmaster is dead, pgsr's stop confirms it (pg_ctl status) and kills the orphaned backends still attached to that data directory, so the stop succeeds and Pacemaker promotes at once; PAF reports the stop as failed and Pacemaker fences the node first. Safety is the same: the crashed primary keeps pgsr's lock and a -INFINITY score, so it cannot come back as primary, and a standby that was not streaming is never promoted. Fencing still happens whenever a stop really fails or a node is lost.\n\n${section}\n`);
+  writeFileSync(DOC, `# Failover times: pgsr's OCF agent against PAF\n\nMeasured by \`npm run pacemaker:compare\` (scripts/pacemaker-compare.ts) on ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\nWhere the time goes on a power loss (both agents): Corosync declares the node lost after its token timeout plus consensus (about 6.6 s here), fencing waits priority-fencing-delay (the lost node ran the promoted instance), then fences (about 1 s with fence_lab), then pre-promote notify and promote (about 1 s for pgsr). The standby's walreceiver still says streaming all along: pgsr's promote takes the cluster's transition (old primary demoted, stopped or fenced) as the authority and promotes without waiting for wal_receiver_timeout.\n\nWhy pgsr is faster on a crash: when the postmaster is dead, pgsr's stop confirms it (pg_ctl status) and kills the orphaned backends still attached to that data directory, so the stop succeeds and Pacemaker promotes at once; PAF reports the stop as failed and Pacemaker fences the node first. Safety is the same: the crashed primary keeps pgsr's lock and a -INFINITY score, so it cannot come back as primary, and a standby that was not streaming is never promoted. Fencing still happens whenever a stop really fails or a node is lost.\n\n${keptNotes()}${section}\n`);
 }
 
 main().catch((err) => {
