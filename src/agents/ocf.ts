@@ -188,8 +188,7 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
   }
   const streaming = obs.standby?.walreceiver?.status === 'streaming';
   if (me && !streaming) {
-    await setNodeAttribute(me, `${rsc}-status`, 'HS:alone');
-    await setNodeAttribute(me, `${rsc}-data-status`, 'DISCONNECT');
+    await Promise.all([setNodeAttribute(me, `${rsc}-status`, 'HS:alone'), setNodeAttribute(me, `${rsc}-data-status`, 'DISCONNECT')]);
   }
   // With no primary at all (cold start), a standby offers itself with a minimal score; the
   // pre-promote LSN comparison then picks the most advanced one.
@@ -266,8 +265,9 @@ async function notify(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string)
     return { code: OCF.SUCCESS, log: [t('ocf.published', { position: pos ?? t('ocf.nothing_published'), transition: ctx && target ? `; transition ${encodeNotifyContext(ctx)}` : '' })] };
   }
   if (type === 'post' && op === 'promote') {
-    await setPrivateAttribute(`${rsc}-lsn`, null);
-    await setPrivateAttribute(`${rsc}-promote-ctx`, null);
+    // Both at once: the promoted pseudo-action (and a service address ordered after the
+    // promote) waits for this notify to end.
+    await Promise.all([setPrivateAttribute(`${rsc}-lsn`, null), setPrivateAttribute(`${rsc}-promote-ctx`, null)]);
     return { code: OCF.SUCCESS, log: [t('ocf.withdrawn')] };
   }
   return { code: OCF.SUCCESS, log: [] };

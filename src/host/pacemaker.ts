@@ -95,21 +95,20 @@ export async function nodeAttributeAllNodes(name: string, deadline?: number): Pr
 
 /**
  * Writes node attributes only where they differ from what attrd holds: one query per
- * attribute name, then one crm_attribute per changed value. All bounded by `deadline`.
+ * attribute name, then one crm_attribute per changed value. The queries run together, then the
+ * writes together (different attributes or nodes: no order between them), so a monitor waits
+ * for about one attrd_updater and one crm_attribute, not one per name. All bounded by `deadline`.
  * @param wanted attribute name → node → value.
  * @returns error lines of failed writes.
  */
 export async function syncNodeAttributes(wanted: Map<string, Map<string, string>>, deadline?: number): Promise<string[]> {
-  const problems: string[] = [];
-  for (const [name, byNode] of wanted) {
-    const current = await nodeAttributeAllNodes(name, deadline);
-    for (const [node, value] of byNode) {
-      if (current.get(node) === value) continue;
-      const p = await setNodeAttribute(node, name, value, deadline);
-      if (p) problems.push(p);
-    }
-  }
-  return problems;
+  const names = [...wanted.keys()];
+  const current = await Promise.all(names.map((name) => nodeAttributeAllNodes(name, deadline)));
+  const writes: Array<Promise<string | undefined>> = [];
+  names.forEach((name, i) => {
+    for (const [node, value] of wanted.get(name) ?? []) if (current[i].get(node) !== value) writes.push(setNodeAttribute(node, name, value, deadline));
+  });
+  return (await Promise.all(writes)).filter((p): p is string => p !== undefined);
 }
 
 /** A private attribute on every node: node name → value. */
