@@ -78,7 +78,8 @@ async function oneShot(pair: LabPair, statusFile: string, conf: string): Promise
 }
 
 async function watchCost(pair: LabPair, statusFile: string): Promise<{ rows: string[]; proc: ReturnType<typeof execa> }> {
-  const proc = execa(process.execPath, [BUNDLE, 'watch', '-h', '127.0.0.1', '-p', String(pair.standby.port), '--role', 'standby', '--interval', '1', '--heartbeat', '0', '--fail-after', '0', '--no-alert', '--status-file', statusFile], { reject: false, stdin: 'ignore' });
+  // What CLUSTERPRO's asynchronous genw runs: the installed executable.
+  const proc = execa(INSTALLED.pgsr, ['watch', '-h', '127.0.0.1', '-p', String(pair.standby.port), '--role', 'standby', '--interval', '1', '--heartbeat', '0', '--fail-after', '0', '--no-alert', '--status-file', statusFile], { reject: false, stdin: 'ignore' });
   await waitFor('the first status', async () => {
     try {
       return statSync(statusFile).size > 0;
@@ -91,17 +92,21 @@ async function watchCost(pair: LabPair, statusFile: string): Promise<{ rows: str
     return Number(f[11]) + Number(f[12]); // utime + stime, clock ticks (1/100 s)
   };
   const lat: number[] = [];
+  /** Latencies of the checks that asked the sender too (a streaming standby silent ≥ 5 s: at most every 5 s). */
+  const probed: number[] = [];
   const rss: number[] = [];
+  const heap: number[] = [];
   let last = -1;
   const t0 = Date.now();
   const c0 = ticks();
   while (Date.now() - t0 < WATCH_S * 1000) {
     await new Promise((r) => setTimeout(r, 500));
-    const st = JSON.parse(readFileSync(statusFile, 'utf8')) as { duration_ms: number; watch: { checks: number; rss_bytes: number } };
+    const st = JSON.parse(readFileSync(statusFile, 'utf8')) as { duration_ms: number; facts: { sender_probe?: string }; watch: { checks: number; rss_bytes: number; heap_used_bytes: number } };
     if (st.watch.checks !== last) {
       last = st.watch.checks;
-      lat.push(st.duration_ms);
+      (st.facts.sender_probe === undefined ? lat : probed).push(st.duration_ms);
       rss.push(st.watch.rss_bytes / 1024 / 1024);
+      heap.push(st.watch.heap_used_bytes / 1024 / 1024);
     }
   }
   const cpuShare = ((ticks() - c0) / 100 / ((Date.now() - t0) / 1000)) * 100;
@@ -109,7 +114,7 @@ async function watchCost(pair: LabPair, statusFile: string): Promise<{ rows: str
   return {
     proc,
     rows: [
-      `| pgsr watch, 1 s interval, ${WATCH_S} s | checks ${lat.length} | latency p50 ${median(lat)} ms, p99 ${quantile(lat, 0.99)} ms | CPU ${cpuShare.toFixed(2)} % of one core | RSS first third ${f1(median(rss.slice(0, third)))} MiB, last third ${f1(median(rss.slice(-third)))} MiB, max ${f1(Math.max(...rss))} MiB |`,
+      `| pgsr watch (installed /usr/bin/pgsr), 1 s interval, ${WATCH_S} s | checks ${lat.length + probed.length} | latency p50 ${median([...lat, ...probed])} ms, p99 ${quantile([...lat, ...probed], 0.99)} ms; without a sender probe (${lat.length}) p50 ${median(lat)} ms, p99 ${quantile(lat, 0.99)} ms; with one (${probed.length}) p50 ${probed.length ? median(probed) : '-'} ms | CPU ${cpuShare.toFixed(2)} % of one core | RSS first third ${f1(median(rss.slice(0, third)))} MiB, last third ${f1(median(rss.slice(-third)))} MiB, max ${f1(Math.max(...rss))} MiB; V8 heap in use ${f1(median(heap.slice(0, third)))} / ${f1(median(heap.slice(-third)))} MiB |`,
     ],
   };
 }

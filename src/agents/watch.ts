@@ -116,10 +116,10 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
       }
       lastSignature = signature;
       if (cfg.watch.statusFile) {
-        const rss = process.memoryUsage().rss;
+        const mem = process.memoryUsage();
         const problem = writeFileAtomic(
           cfg.watch.statusFile,
-          renderJson(verdict, exitCode, now, { watch: { pid: process.pid, started: startedAt.toISOString(), checks: iterations, consecutive_failures: failures, interval_s: cfg.watch.intervalS, rss_bytes: rss } }) + '\n',
+          renderJson(verdict, exitCode, now, { watch: { pid: process.pid, started: startedAt.toISOString(), checks: iterations, consecutive_failures: failures, interval_s: cfg.watch.intervalS, rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed } }) + '\n',
         );
         if (problem && changed) emit(`${localTimestamp(now)} pgsr watch: ${t('watch.status_file', { file: String(cfg.watch.statusFile), problem })}`);
       }

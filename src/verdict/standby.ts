@@ -60,6 +60,11 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
       thresholdFinding(findings, 'primary_silence', w.lastMsgAgeS, 's', silence, (v) => t('finding.primary_silence', { quantity: v }));
     }
     const probe = s.senderProbe;
+    // Which checks asked the sender, and what it cost (a kept session asks at most every afterS).
+    if (probe) {
+      facts.sender_probe = probe.result;
+      facts.sender_probe_ms = probe.ms;
+    }
     if (probe && probe.result !== 'answered' && w.status === 'streaming') {
       const how = probe.result === 'refused' ? t('probe.refused') : probe.result === 'unreachable' ? t('probe.unreachable', { detail: probe.detail }) : t('probe.no_answer', { detail: probe.detail });
       const wrt = s.walReceiverTimeoutMs ? `${round3(s.walReceiverTimeoutMs / 1000)} s` : t('word.timeout_disabled');

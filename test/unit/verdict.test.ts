@@ -221,12 +221,18 @@ describe('a primary that vanished without a word (power loss): silence and the s
   ] as const)('probe result %s: %s', (result, sev, msg) => {
     const v = judge(silent(6, { senderProbe: { target: '192.168.1.10:5432', result, detail: 'x', ms: 3000 } }), policy());
     expect(v.severity).toBe(sev);
+    expect(v.facts).toMatchObject({ sender_probe: result, sender_probe_ms: 3000 });
     if (sev === 'critical') {
       expect(v.findings[0].code).toBe('primary_unreachable');
       expect(v.findings[0].message).toMatch(msg);
       expect(v.findings[0].message).toContain('192.168.1.10:5432');
       expect(v.findings[0].message).toContain('wal_receiver_timeout, 60 s');
     }
+  });
+  it('no probe, no probe facts', () => {
+    const v = judge(silent(6), policy());
+    expect(v.facts).not.toHaveProperty('sender_probe');
+    expect(v.facts).not.toHaveProperty('sender_probe_ms');
   });
   it('a probe result does not matter once the walreceiver itself stopped streaming', () => {
     const v = judge(silent(6, { senderProbe: { target: 'h:1', result: 'no-answer', detail: 'x', ms: 1 } }), policy());
