@@ -128,7 +128,6 @@ function nodeConf(pair: LabPair, node: LabNode, extra: string[]): string {
     'fsync = off',
     "shared_buffers = '32MB'",
     'max_connections = 40',
-    "wal_receiver_status_interval = '1s'",
     ...extra,
     '',
   ].join('\n');
