@@ -13,7 +13,6 @@ import { lookupPassword } from './pgpass';
 import { TaggedError, classify, notesText } from './classify';
 import { t } from '../i18n';
 
-
 /**
  * Creates and connects a client, with libpq's sslmode fallbacks: `prefer` asks for TLS on the
  * connection it then uses (askSsl) and retries without TLS when the TLS connection is refused
@@ -138,7 +137,6 @@ function sslAnswer(host: string, port: number, budgetMs: number, onSocket: (s: S
     sock.once('close', () => done(Object.assign(new Error(t('probe.closed_before_answer', { where: `${host}:${port}` })), { code: 'ECONNRESET' })));
   }));
 }
-
 
 /**
  * Creates (does not connect) a node-postgres client for a connection: password from the
