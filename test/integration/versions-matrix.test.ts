@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultBindir, labDown, labUp, psql, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
 import { installMajor } from '../../scripts/lib/pgversions';
-import { VERSION_DIFFERENCES, primarySql, slotsSql, standbySql } from '../../src/probe/versions';
+import { VERSION_DIFFERENCES, primarySql, slotsSql, standbyObservationSql, standbySql } from '../../src/probe/versions';
 import { parsePluginOutput } from '../helpers/perfdata';
 import { BUNDLE, runPgsr } from '../helpers/run';
 
@@ -23,9 +23,9 @@ const MAJORS = (process.env.PGSR_MAJORS ?? '10 11 12 13 14 15 16 17 18').split(/
 const conninfo = (port: number) => `host=127.0.0.1 port=${port} user=postgres application_name=slave`;
 
 /** Column names a query returns on a server (psql unaligned output with header). */
-async function columns(pair: LabPair, port: number, sql: string): Promise<Record<string, string>> {
-  const r = await execa(join(pair.clientBindir, 'psql'), ['-X', '-A', '-F', '\t', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', sql], { timeout: 15_000 });
-  const [head, first] = r.stdout.split('\n');
+async function columns(pair: LabPair, port: number, sql: string, before: string[] = []): Promise<Record<string, string>> {
+  const r = await execa(join(pair.clientBindir, 'psql'), ['-X', '-A', '-F', '\t', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', ...before.flatMap((b) => ['-c', b]), '-c', sql], { timeout: 15_000 });
+  const [head, first] = r.stdout.split('\n').slice(before.length);
   const names = head.split('\t');
   const values = (first ?? '').split('\t');
   return Object.fromEntries(names.map((n, i) => [n, values[i] ?? '']));
@@ -95,6 +95,11 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
     }
     expect(p.application_name).toBe('slave');
     expect(p.state).toBe('streaming');
+    // The resident watch's one prepared statement on this major: every column of the three.
+    const o = await columns(pair, pair.standby.port, 'EXECUTE pgsr_o', [`PREPARE pgsr_o AS ${standbyObservationSql(num, true)}`]);
+    expect(Object.keys(o)).toEqual(expect.arrayContaining([...Object.keys(s), 'version_num', 'in_recovery', 'timeline']));
+    expect([o.in_recovery, o.status, o.version_num]).toEqual(['t', 'streaming', String(num)]);
+    expect(Number(o.timeline)).toBeGreaterThanOrEqual(1);
   });
 
   it('check in each dialect, standby and primary', async () => {
