@@ -410,7 +410,12 @@ async function powerLossOfPrimary(): Promise<void> {
   await expectExit(f, 'check nagios (standby)', S, sArgs('nagios'), 2, { match: /^PGSR CRITICAL - .*the primary .* (does not answer|cannot be reached)/, maxMs: 10_000 + 2500 });
   // The facts say that the probe ran and went unanswered (no SYN-ACK within its 3 s, or no route).
   await expectExit(f, 'check json (standby)', S, sArgs('json'), 1, { match: /"code":"primary_unreachable"[\s\S]*"sender_probe":"(no-answer|unreachable)","sender_probe_ms":\d+/ });
-  await expectExit(f, 'watch (standby) --fail-after 1', S, ['watch', '-h', '127.0.0.1', '-p', '5432', '--interval', '1', '--fail-after', '1', '--timeout', '8', '--no-alert', '--format', 'text'], 1, { maxMs: 8_000 + 2 * 1000 + 3000, match: /primary_unreachable|does not answer|cannot be reached/ });
+  await expectExit(f, 'watch (standby) --fail-after 1', S, ['watch', '-h', '127.0.0.1', '-p', '5432', '--interval', '1', '--fail-after', '1', '--timeout', '8', '--no-alert', '--format', 'json'], 1, { maxMs: 3_000 + 2 * 1000 + 3000, match: /primary_unreachable/ });
+  // The watch probes beside its checks: the failing check carries the probe's result and took
+  // the standby's round trip, not the probe's 3 s (which an inline probe would have added).
+  const failing = (outputs.at(-1) ?? '').split('\n').filter((l) => l.includes('"primary_unreachable"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { duration_ms: number; facts: { sender_probe?: string; sender_probe_ms?: number } });
+  const fc = failing.at(-1);
+  record(f, 'watch: the failing check waited for no probe', 'sender_probe no-answer or unreachable, duration_ms < 1000', fc ? `sender_probe ${fc.facts.sender_probe} (${fc.facts.sender_probe_ms} ms), duration_ms ${fc.duration_ms}` : 'no such line', 0, !!fc && /^(no-answer|unreachable)$/.test(String(fc.facts.sender_probe)) && fc.duration_ms < 1000);
   // Run as a genw runs, again: an alert that missed its budget under load goes out now, and one
   // that went out is not repeated (one ERR however often it runs).
   await pgsr(S, sArgs('clusterpro'), { sb });

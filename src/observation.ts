@@ -187,7 +187,10 @@ export interface ProbeFailure {
   phase: 'connect' | 'query';
 }
 
-/** The outcome of one probe of one server. */
+/**
+ * The outcome of one probe of one server. `durationMs`: the observation's time in ms, to 0.1 ms
+ * (the SQL, plus an inline sender probe's time when one ran).
+ */
 export type Observation =
   | { ok: true; target: Endpoint; server: ServerInfo; standby?: StandbyState; primary?: PrimaryState; durationMs: number }
   | { ok: false; target: Endpoint; failure: ProbeFailure; server?: ServerInfo; durationMs: number };

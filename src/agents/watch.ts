@@ -6,6 +6,9 @@
  * exit code after `--fail-after` consecutive failures, which is how an asynchronous genw
  * signals a failure (the process ending). SIGTERM/SIGINT: close the connection, exit 0.
  *
+ * A standby's sender probe (probe/sender-schedule.ts) runs beside the checks: a check costs
+ * the standby's round trip only, and an unanswered probe brings the next check forward.
+ *
  * `--rep-mode sync` on a primary: each check also runs the synchronous replication manager
  * (lifecycle/syncrep.ts): synchronous_standby_names follows the streaming standby, emptied when
  * none streams or when commits waited longer than `--sync-wait-limit` for it. Bound from a
@@ -41,7 +44,19 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
   if (cfg.format === 'nagios' || cfg.format === 'openmetrics') throw new ConfigError(t('watch.format', { what: cfg.format === 'nagios' ? t('watch.nagios_status') : t('watch.metrics'), metrics: cfg.format === 'openmetrics' ? t('watch.metrics_listen') : '' }));
   if (cfg.expectedRole === 'pgpool') throw new ConfigError(t('watch.pgpool'));
   if (cfg.watch.textfile) throw new ConfigError(t('watch.textfile'));
-  const session = new ProbeSession(cfg.connection, cfg.senderProbe);
+  // The sender probe runs beside the checks (probe/sender-schedule.ts): a check never waits for
+  // the primary's postmaster, and a result worth telling (unanswered, or answered again) makes
+  // the next check run at once instead of at the next interval.
+  let probeNews = false;
+  const session = new ProbeSession(cfg.connection, {
+    senderProbe: cfg.senderProbe,
+    resident: {
+      onProbeChange: () => {
+        probeNews = true;
+        wake?.();
+      },
+    },
+  });
   const policy = policyOf(cfg);
   const alerting = cfg.format === 'clusterpro' && cfg.alert.enabled;
   const alertReserveMs = alerting ? Math.min(2000, Math.floor(cfg.timeoutMs / 4)) : 0;
@@ -73,6 +88,7 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
   try {
     while (!stopping) {
       const t0 = Date.now();
+      probeNews = false;
       const deadline = t0 + cfg.timeoutMs;
       let obs = await session.observe(deadline - alertReserveMs);
       if (stopping) break;
@@ -127,7 +143,7 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
         emit(`${localTimestamp(new Date())} pgsr watch ${t('watch.exiting', { failures, code: exitCode })}`);
         return { exitCode, stdout: [], stderr: [] };
       }
-      const waitMs = Math.max(0, intervalMs - (Date.now() - t0));
+      const waitMs = probeNews ? 0 : Math.max(0, intervalMs - (Date.now() - t0));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, waitMs);
         wake = () => {

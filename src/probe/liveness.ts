@@ -48,8 +48,9 @@ const UNREACHABLE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENOTFO
  * @param host host name, IP address, or a Unix-socket directory (starts with `/`).
  * @param port TCP port (also names the socket file `.s.PGSQL.<port>`).
  * @param timeoutMs bound of the whole probe, ms.
+ * @param signal ends the probe early (result `no-answer`, detail `aborted`): a watch stopping.
  */
-export function probeSender(host: string, port: number, timeoutMs: number): Promise<SenderProbe> {
+export function probeSender(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<SenderProbe> {
   const t0 = Date.now();
   const target = `${host}:${port}`;
   return new Promise((resolve) => {
@@ -60,6 +61,7 @@ export function probeSender(host: string, port: number, timeoutMs: number): Prom
       if (done) return;
       done = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       sock?.destroy();
       resolve({ target, result, detail, ms: Date.now() - t0 });
     };
@@ -67,6 +69,9 @@ export function probeSender(host: string, port: number, timeoutMs: number): Prom
       () => finish('no-answer', connected ? t('probe.frozen', { ms: timeoutMs }) : t('probe.no_tcp_answer', { ms: timeoutMs })),
       Math.max(1, timeoutMs),
     );
+    const onAbort = () => finish('no-answer', 'aborted');
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort);
     try {
       sock = host.startsWith('/') ? connect({ path: join(host, `.s.PGSQL.${port}`) }) : connect({ host, port });
     } catch (err) {

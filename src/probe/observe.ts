@@ -10,18 +10,36 @@
  */
 import type { Client as PgClient } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
-import type { ArchiverState, Observation, PrimaryState, ProbeFailure, ReplicationRow, SenderProbePolicy, ServerInfo, StandbyState, SyncReplicationState, WalReceiverInfo, WalsenderKind } from '../observation';
+import type { Observation, ProbeFailure, SenderProbe, SenderProbePolicy, ServerInfo, StandbyState } from '../observation';
 import type { PgRole } from '../types';
-import { probeSender, senderTarget } from './liveness';
+import { num, splitWalsenders, str, toArchiver, toStandby, toSync, type Row } from './rows';
+import { SenderProbeSchedule } from './sender-schedule';
 import { lsnValue } from './lsn';
-import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, primarySql, slotsSql, standbySql, unsupportedReason } from './versions';
+import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, primarySql, slotsSql, standbyObservationSql, standbySql, unsupportedReason } from './versions';
 import { TaggedError, classify, isServerError } from './classify';
 import { closeClient, connectClient, destroy, serverParameters } from './connect';
 
-/** The connection helpers live in connect.ts; re-exported for the lifecycle and agent modules. */
+/** The connection helpers live in connect.ts, the row mappers in rows.ts; re-exported for the lifecycle and agent modules and the tests. */
+export { toStandby } from './rows';
 export { connectClient, makeClient, sslOption, withConnection, type SqlRow, type SqlRunner } from './connect';
 
-type Row = Record<string, unknown>;
+/** How a ProbeSession observes (all optional). */
+export interface ProbeSessionOptions {
+  /**
+   * A streaming standby that has heard nothing from its primary for `afterS` seconds gets its
+   * sender probed (probe/liveness.ts, probe/sender-schedule.ts), bounded by `timeoutMs`.
+   */
+  senderProbe?: SenderProbePolicy;
+  /** The role the operator expects: a first observation takes one round trip when it is right. */
+  roleHint?: PgRole;
+  /**
+   * A resident session (`pgsr watch`, many observations on one connection): the standby's
+   * statements run as one prepared statement (versions.ts standbyObservationSql), and the sender
+   * probe runs beside the observations, `onProbeChange` called when its result needs telling.
+   * Without it the observation waits for the probe (one-shot check).
+   */
+  resident?: { onProbeChange?: (probe: SenderProbe) => void };
+}
 
 /**
  * A connection kept across observations (for `pgsr watch`): connects on first use, reuses the
@@ -36,17 +54,23 @@ export class ProbeSession {
   private active: PgClient | undefined;
   private passNotes: string[] = [];
 
+  /** When and how the sender of a streaming standby is probed; undefined: never. */
+  private readonly senderProbe: SenderProbeSchedule | undefined;
+  private readonly roleHint: PgRole | undefined;
+  private readonly resident: boolean;
+
   /**
    * @param conn the server to observe.
-   * @param senderProbe when set, a streaming standby that has heard nothing from its primary for
-   *   `afterS` seconds gets its sender probed (probe/liveness.ts), bounded by `timeoutMs` and the
-   *   observation's deadline.
+   * @param opts see ProbeSessionOptions.
    */
   constructor(
     private readonly conn: ConnectionSettings,
-    private readonly senderProbe?: SenderProbePolicy,
-    private readonly roleHint?: PgRole,
-  ) {}
+    opts: ProbeSessionOptions = {},
+  ) {
+    this.roleHint = opts.roleHint;
+    this.resident = opts.resident !== undefined;
+    this.senderProbe = opts.senderProbe && new SenderProbeSchedule(opts.senderProbe, opts.resident ? { kind: 'background', onChange: opts.resident.onProbeChange } : { kind: 'inline' });
+  }
 
   /**
    * Observes the server once (SQL, then the sender probe when due).
@@ -57,21 +81,7 @@ export class ProbeSession {
   async observe(deadline: number): Promise<Observation> {
     const obs = await this.observeSql(deadline);
     if (obs.ok && obs.standby) this.notePending(obs.standby, Date.now());
-    const w = obs.ok ? obs.standby?.walreceiver : undefined;
-    const p = this.senderProbe;
-    if (!obs.ok || !obs.standby || !w || !p || w.status !== 'streaming' || w.lastMsgAgeS === null || w.lastMsgAgeS < p.afterS) return obs;
-    const sender = senderTarget(w.senderHost, w.senderPort, w.conninfo);
-    const budget = Math.min(p.timeoutMs, deadline - Date.now() - 20);
-    if (!sender || budget < 50) return obs;
-    // A kept session (watch) asks an answering primary again only after afterS: an idle pair is
-    // silent for up to half of wal_receiver_timeout, and a probe every interval would fork a
-    // backend on the primary every second for nothing. A primary that did not answer is asked
-    // at every check until it does.
-    const target = `${sender.host}:${sender.port}`;
-    if (this.lastAnswered && this.lastAnswered.target === target && Date.now() - this.lastAnswered.at < p.afterS * 1000) return obs;
-    obs.standby.senderProbe = await probeSender(sender.host, sender.port, budget);
-    obs.durationMs += obs.standby.senderProbe.ms;
-    this.lastAnswered = obs.standby.senderProbe.result === 'answered' ? { target, at: Date.now() } : undefined;
+    await this.senderProbe?.apply(obs, deadline);
     return obs;
   }
 
@@ -111,11 +121,11 @@ export class ProbeSession {
     while (this.received.length > 4096 || (this.received.length && now - this.received[0].at > 3_600_000)) this.received.shift();
   }
 
-  /** The last sender probe that was answered (kept sessions only). */
-  private lastAnswered: { target: string; at: number } | undefined;
-
   private async observeSql(deadline: number): Promise<Observation> {
     const started = Date.now();
+    // The duration to 0.1 ms (a kept connection's observation takes 1-2 ms: whole ms hide it).
+    const t0 = performance.now();
+    const elapsed = () => Math.round((performance.now() - t0) * 10) / 10;
     const target = { host: this.conn.host, port: this.conn.port };
     const remaining = () => Math.max(1, deadline - Date.now());
     let phase: ProbeFailure['phase'] = this.client ? 'query' : 'connect';
@@ -148,8 +158,8 @@ export class ProbeSession {
       /** The observation from the rows of the role's statements (roleStatements order). */
       const build = (role: PgRole, results: Row[][], hasTimeline: boolean): Observation =>
         role === 'standby'
-          ? { ok: true, target, server: server as ServerInfo, standby: toStandby(results[0][0], hasTimeline ? num(results[1]?.[0]?.timeline) : null), durationMs: Date.now() - started }
-          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms), sync: toSync(results[0][0]), archiver: toArchiver(results[0][0]), ...splitWalsenders(results[1]), slots: (results[2] ?? []).map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) })) }, durationMs: Date.now() - started };
+          ? { ok: true, target, server: server as ServerInfo, standby: toStandby(results[0][0], hasTimeline ? num(results[1]?.[0]?.timeline) : null), durationMs: elapsed() }
+          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms), sync: toSync(results[0][0]), archiver: toArchiver(results[0][0]), ...splitWalsenders(results[1]), slots: (results[2] ?? []).map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) })) }, durationMs: elapsed() };
 
       // Role and version known from the previous observation (a kept connection): everything in
       // one round trip. A changed role fails the role's statements or shows in the first row:
@@ -157,7 +167,7 @@ export class ProbeSession {
       if (this.known) {
         const k = this.known;
         try {
-          const results = await multi(c, [SERVER_INFO_SQL, ...roleStatements(k.role, k.versionNum, k.timeline)]);
+          const results = this.resident && k.role === 'standby' ? await prepared(c, k.versionNum, k.timeline) : await multi(c, [SERVER_INFO_SQL, ...roleStatements(k.role, k.versionNum, k.timeline)]);
           const info = results[0][0];
           const versionNum = Number(info.version_num);
           // The statements depend on the major only (versions.ts): a minor upgrade keeps them.
@@ -195,8 +205,8 @@ export class ProbeSession {
       const failure = classify(err, phase, timedOut, deadline - started, this.passNotes);
 
       // An unsupported version is a fact about the server, not the connection: keep it.
-      if (failure.kind !== 'unsupported-version') await this.close();
-      return { ok: false, target, failure, server, durationMs: Date.now() - started };
+      if (failure.kind !== 'unsupported-version') await this.dropConnection();
+      return { ok: false, target, failure, server, durationMs: elapsed() };
     } finally {
       clearTimeout(timer);
       this.active = undefined;
@@ -209,14 +219,19 @@ export class ProbeSession {
     if (c) destroy(c);
   }
 
-  /** Closes the kept connection, politely but bounded (200 ms), then destroys the socket. */
+  /** Ends the session: stops a background sender probe, closes the kept connection (bounded, 200 ms). */
   async close(): Promise<void> {
+    this.senderProbe?.close();
+    await this.dropConnection();
+  }
+
+  /** Closes the kept connection, politely but bounded (200 ms), then destroys the socket. */
+  private async dropConnection(): Promise<void> {
     const c = this.client;
     this.client = undefined;
     this.known = undefined;
     if (c) await closeClient(c);
   }
-
 }
 
 /** The statements of one role (see versions.ts), run together in one round trip. */
@@ -234,101 +249,26 @@ async function multi(c: PgClient, statements: string[]): Promise<Row[][]> {
 }
 
 /**
+ * The standby's statements as one named prepared statement (resident sessions): rows in the
+ * shape multi() returns for [SERVER_INFO_SQL, standbySql, STANDBY_TIMELINE_SQL] (one row with
+ * every column, given for each). The name holds the major and the timeline choice, the two
+ * things the text depends on; node-postgres parses it on first use on a connection.
+ */
+async function prepared(c: PgClient, versionNum: number, timeline: boolean): Promise<Row[][]> {
+  const name = `pgsr_standby_${Math.floor(versionNum / 10000)}${timeline ? '_tl' : ''}`;
+  const row = (await c.query({ name, text: standbyObservationSql(versionNum, timeline) })).rows[0] as Row;
+  return [[row], [row], [row]];
+}
+
+/**
  * Observes one server with a connection of its own (one-shot `pgsr check`).
  * @param deadline absolute time (epoch ms) by which the observation must be over.
  */
 export async function observe(conn: ConnectionSettings, deadline: number, senderProbe?: SenderProbePolicy, roleHint?: PgRole): Promise<Observation> {
-  const session = new ProbeSession(conn, senderProbe, roleHint);
+  const session = new ProbeSession(conn, { senderProbe, roleHint });
   try {
     return await session.observe(deadline);
   } finally {
     await session.close();
   }
-}
-
-function num(v: unknown): number | null {
-  if (v === null || v === undefined) return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
-}
-function str(v: unknown): string | null {
-  return v === null || v === undefined ? null : String(v);
-}
-
-/** The archiver's counters from the primary position row (PRIMARY_POSITION_SQL). */
-function toArchiver(r: Row): ArchiverState {
-  return { archivedCount: num(r.archived_count) ?? 0, failedCount: num(r.archive_failed_count) ?? 0, lastFailedAgeS: num(r.archive_last_failed_age_s) };
-}
-
-/** Synchronous replication facts from the primary position row (PRIMARY_POSITION_SQL). */
-function toSync(r: Row): SyncReplicationState {
-  return { standbyNames: String(r.sync_standby_names ?? ''), commit: String(r.sync_commit ?? 'on'), waiting: num(r.waiting) ?? 0, longestWaitS: num(r.longest_wait_s) };
-}
-
-/**
- * A standby's observation from its row of standbySql() (pure; exported for tests). PostgreSQL
- * 10 has no sender_host/sender_port: they are read from the walreceiver's conninfo here, so the
- * verdict sees one shape on every major.
- */
-export function toStandby(row: Row, timeline: number | null): StandbyState {
-  const sender = row.pid === null || row.pid === undefined ? undefined : str(row.sender_host) ? undefined : senderTarget(null, null, str(row.conninfo));
-  const walreceiver: WalReceiverInfo | null =
-    row.pid === null || row.pid === undefined
-      ? null
-      : {
-          pid: num(row.pid),
-          status: str(row.status),
-          senderHost: str(row.sender_host) ?? sender?.host ?? null,
-          senderPort: num(row.sender_port) ?? sender?.port ?? null,
-          conninfo: str(row.conninfo),
-          receivedTli: num(row.received_tli),
-          writtenLsn: str(row.written_lsn),
-          flushedLsn: str(row.flushed_lsn),
-          latestEndLsn: str(row.latest_end_lsn),
-          slotName: str(row.slot_name),
-          lastMsgAgeS: num(row.last_msg_age_s),
-        };
-  return {
-    walreceiver,
-    receiveLsn: str(row.receive_lsn),
-    replayLsn: str(row.replay_lsn),
-    replayLagBytes: num(row.replay_lag_bytes),
-    lastReplayAgeS: num(row.last_replay_age_s),
-    replayPaused: row.replay_paused === true,
-    timeline,
-    walReceiverTimeoutMs: num(row.wal_receiver_timeout_ms),
-  };
-}
-
-/** pg_stat_replication rows split by what they serve (the `client_kind` column). */
-function splitWalsenders(rows: Row[]): Pick<PrimaryState, 'standbys' | 'otherWalsenders'> {
-  const standbys: ReplicationRow[] = [];
-  const otherWalsenders: PrimaryState['otherWalsenders'] = [];
-  for (const row of rows) {
-    const kind = String(row.client_kind ?? 'standby') as WalsenderKind;
-    if (kind === 'standby') standbys.push(toReplicationRow(row));
-    else otherWalsenders.push({ ...toReplicationRow(row), kind });
-  }
-  return { standbys, otherWalsenders };
-}
-
-function toReplicationRow(row: Row): ReplicationRow {
-  return {
-    pid: num(row.pid),
-    applicationName: str(row.application_name) ?? '',
-    clientAddr: str(row.client_addr),
-    state: str(row.state),
-    syncState: str(row.sync_state),
-    sentLsn: str(row.sent_lsn),
-    writeLsn: str(row.write_lsn),
-    flushLsn: str(row.flush_lsn),
-    replayLsn: str(row.replay_lsn),
-    replayLagBytes: num(row.replay_lag_bytes),
-    flushLagBytes: num(row.flush_lag_bytes),
-    writeLagS: num(row.write_lag_s),
-    flushLagS: num(row.flush_lag_s),
-    replayLagS: num(row.replay_lag_s),
-    replyAgeS: num(row.reply_age_s),
-    slotName: str(row.slot_name),
-  };
 }

@@ -151,6 +151,7 @@ export interface Verdict {
   metrics: Metric[];
   /** Raw key figures for logs and JSON (version, timeline, sender, LSNs...). */
   facts: Record<string, string | number | boolean | null>;
+  /** The observation's time, ms (to 0.1 ms). */
   durationMs: number;
 }
 

@@ -127,6 +127,10 @@ describe('pgsr watch', () => {
       expect(s.watch.rss_bytes - rss1).toBeLessThan(20 * 1024 * 1024);
       const conns = Number(await psql(pair, pair.standby, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgsr'"));
       expect(conns).toBe(1);
+      // The kept connection runs the standby's observation as one prepared statement
+      // (versions.ts standbyObservationSql): its text is what pg_stat_activity shows last.
+      const last = await psql(pair, pair.standby, "SELECT query FROM pg_stat_activity WHERE application_name = 'pgsr'");
+      expect(last).toMatch(/^SELECT \* FROM \(SELECT current_setting\('server_version_num'\)/);
       const changes = w.out().filter((l) => l.includes('event=change'));
       expect(changes.length).toBeGreaterThanOrEqual(3); // OK -> failure(s) -> OK
       // One line per change of state, not per check: a restart passes through a handful of
