@@ -15,7 +15,7 @@ import type { PgRole } from '../types';
 import { num, splitWalsenders, str, toArchiver, toStandby, toSync, type Row } from './rows';
 import { SenderProbeSchedule } from './sender-schedule';
 import { lsnValue } from './lsn';
-import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, primarySql, slotsSql, standbyObservationSql, standbySql, unsupportedReason } from './versions';
+import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, primaryObservationSql, primarySql, slotsSql, standbyObservationSql, standbySql, unsupportedReason } from './versions';
 import { TaggedError, classify, isServerError } from './classify';
 import { closeClient, connectClient, destroy, serverParameters } from './connect';
 
@@ -33,9 +33,10 @@ export interface ProbeSessionOptions {
   /** The role the operator expects: a first observation takes one round trip when it is right. */
   roleHint?: PgRole;
   /**
-   * A resident session (`pgsr watch`, many observations on one connection): the standby's
-   * statements run as one prepared statement (versions.ts standbyObservationSql), and the sender
-   * probe runs beside the observations, `onProbeChange` called when its result needs telling.
+   * A resident session (`pgsr watch`, many observations on one connection): the role's
+   * statements run as one prepared statement (versions.ts standbyObservationSql,
+   * primaryObservationSql), and the sender probe runs beside the observations, `onProbeChange`
+   * called when its result needs telling.
    * Without it the observation waits for the probe (one-shot check).
    */
   resident?: { onProbeChange?: (probe: SenderProbe) => void };
@@ -167,7 +168,7 @@ export class ProbeSession {
       if (this.known) {
         const k = this.known;
         try {
-          const results = this.resident && k.role === 'standby' ? await prepared(c, k.versionNum, k.timeline) : await multi(c, [SERVER_INFO_SQL, ...roleStatements(k.role, k.versionNum, k.timeline)]);
+          const results = this.resident ? await prepared(c, k.role, k.versionNum, k.timeline) : await multi(c, [SERVER_INFO_SQL, ...roleStatements(k.role, k.versionNum, k.timeline)]);
           const info = results[0][0];
           const versionNum = Number(info.version_num);
           // The statements depend on the major only (versions.ts): a minor upgrade keeps them.
@@ -249,15 +250,19 @@ async function multi(c: PgClient, statements: string[]): Promise<Row[][]> {
 }
 
 /**
- * The standby's statements as one named prepared statement (resident sessions): rows in the
- * shape multi() returns for [SERVER_INFO_SQL, standbySql, STANDBY_TIMELINE_SQL] (one row with
- * every column, given for each). The name holds the major and the timeline choice, the two
- * things the text depends on; node-postgres parses it on first use on a connection.
+ * The role's statements as one named prepared statement (resident sessions; versions.ts
+ * standbyObservationSql, primaryObservationSql): rows in the shape multi() returns for
+ * [SERVER_INFO_SQL, ...roleStatements()]. The name holds the role, the major and the timeline
+ * choice, all the text depends on; node-postgres parses it on first use on a connection.
  */
-async function prepared(c: PgClient, versionNum: number, timeline: boolean): Promise<Row[][]> {
-  const name = `pgsr_standby_${Math.floor(versionNum / 10000)}${timeline ? '_tl' : ''}`;
-  const row = (await c.query({ name, text: standbyObservationSql(versionNum, timeline) })).rows[0] as Row;
-  return [[row], [row], [row]];
+async function prepared(c: PgClient, role: PgRole, versionNum: number, timeline: boolean): Promise<Row[][]> {
+  const major = Math.floor(versionNum / 10000);
+  if (role === 'standby') {
+    const row = (await c.query({ name: `pgsr_standby_${major}${timeline ? '_tl' : ''}`, text: standbyObservationSql(versionNum, timeline) })).rows[0] as Row;
+    return [[row], [row], [row]];
+  }
+  const row = (await c.query({ name: `pgsr_primary_${major}`, text: primaryObservationSql(versionNum) })).rows[0] as Row;
+  return [[row], [row], (row.walsenders ?? []) as Row[], (row.slots ?? []) as Row[]];
 }
 
 /**

@@ -172,6 +172,22 @@ FROM (SELECT count(*)::int AS waiting, extract(epoch FROM max(now() - state_chan
       FROM pg_stat_activity WHERE wait_event = 'SyncRep') AS w
   CROSS JOIN pg_stat_archiver AS a`;
 
+/**
+ * A kept connection's whole primary observation as one statement, to be prepared like
+ * standbyObservationSql(): the SERVER_INFO_SQL and PRIMARY_POSITION_SQL rows side by side, with
+ * the walsenders (primarySql) and the
+ * physical slots (slotsSql) as JSON arrays of their rows (`walsenders`, `slots`; node-postgres
+ * parses json). The position is still read first: the subquery in FROM is fenced (OFFSET 0)
+ * and its row is produced before the select list's subqueries run, so a standby's flush_lsn ≥
+ * current_lsn keeps its meaning (lifecycle/sync-plan.ts).
+ */
+export function primaryObservationSql(versionNum: number): string {
+  return `SELECT info.*, pos.*,
+  (SELECT coalesce(json_agg(ws ORDER BY ws.application_name, ws.pid), '[]') FROM (${primarySql(versionNum)}) AS ws) AS walsenders,
+  (SELECT coalesce(json_agg(sl ORDER BY sl.slot_name), '[]') FROM (${slotsSql(versionNum)}) AS sl) AS slots
+FROM (${SERVER_INFO_SQL}) AS info, (${PRIMARY_POSITION_SQL} OFFSET 0) AS pos`;
+}
+
 /** Count of WAL segments waiting to be archived (.ready files in pg_wal/archive_status). */
 export function archiveReadySql(versionNum: number): string {
   return versionNum >= 120000

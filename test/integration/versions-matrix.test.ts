@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultBindir, labDown, labUp, psql, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
 import { installMajor } from '../../scripts/lib/pgversions';
-import { VERSION_DIFFERENCES, primarySql, slotsSql, standbyObservationSql, standbySql } from '../../src/probe/versions';
+import { VERSION_DIFFERENCES, primaryObservationSql, primarySql, slotsSql, standbyObservationSql, standbySql } from '../../src/probe/versions';
 import { parsePluginOutput } from '../helpers/perfdata';
 import { BUNDLE, runPgsr } from '../helpers/run';
 
@@ -100,6 +100,11 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
     expect(Object.keys(o)).toEqual(expect.arrayContaining([...Object.keys(s), 'version_num', 'in_recovery', 'timeline']));
     expect([o.in_recovery, o.status, o.version_num]).toEqual(['t', 'streaming', String(num)]);
     expect(Number(o.timeline)).toBeGreaterThanOrEqual(1);
+    const po = await columns(pair, pair.primary.port, 'EXECUTE pgsr_p', [`PREPARE pgsr_p AS ${primaryObservationSql(num)}`]);
+    expect(Object.keys(po)).toEqual(expect.arrayContaining(['version_num', 'in_recovery', 'current_lsn', 'timeline', 'walsenders', 'slots']));
+    const ws = JSON.parse(po.walsenders) as Array<Record<string, unknown>>;
+    expect(ws.map((w) => Object.keys(w))).toEqual([Object.keys(p)]);
+    expect([ws[0].application_name, ws[0].state, po.in_recovery, JSON.parse(po.slots)]).toEqual(['slave', 'streaming', 'f', []]);
   });
 
   it('check in each dialect, standby and primary', async () => {
