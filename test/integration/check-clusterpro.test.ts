@@ -4,7 +4,7 @@
  * clplogcmd first on PATH.
  */
 import { execa } from 'execa';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -276,6 +276,16 @@ describe('host side: clplogcmd missing, failing or hanging never changes the res
     expect(h.stdout).toMatch(/alert not sent: .*clplogcmd did not finish within/);
     expect(h.ms).toBeLessThan(3000 + 3000);
     rmSync(dir, { recursive: true, force: true });
+  });
+  it('healthy runs after the first write no state (the unchanged state file is left as it is)', async () => {
+    const s = fresh();
+    expect((await runPgsr(standbyArgs(), { sb: s })).exitCode).toBe(0);
+    const [file] = readdirSync(s.stateDir);
+    const before = statSync(join(s.stateDir, file));
+    for (let i = 0; i < 2; i++) expect((await runPgsr(standbyArgs(), { sb: s })).exitCode).toBe(0);
+    const after = statSync(join(s.stateDir, file));
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(readdirSync(s.stateDir)).toEqual([file]);
   });
   it('a read-only state directory is reported, the check still alerts and answers', async () => {
     const s = fresh();
