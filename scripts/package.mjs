@@ -12,7 +12,7 @@
 // runs plain node); the sentinel fuse is flipped by postject.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -86,44 +86,27 @@ async function freePort() {
 }
 
 /**
- * A throwaway primary and streaming standby of the machine's PostgreSQL (pg_config --bindir) on
- * 127.0.0.1, for the code-cache training run; undefined when there is no PostgreSQL to start
- * (then the training runs only the refused-connection path). stop() removes everything.
+ * A throwaway primary and streaming standby for the code-cache training run: the repository's
+ * lab pair (scripts/lab.ts, the machine's PostgreSQL on 127.0.0.1), through tsx since this
+ * script runs under plain node; undefined when no pair can be started (then the training runs
+ * only the refused-connection path). stop() removes everything.
  */
-async function trainingPair() {
-  let bindir;
-  try {
-    bindir = run('pg_config', ['--bindir']).trim();
-  } catch {
-    return undefined;
-  }
-  if (!existsSync(join(bindir, 'initdb'))) return undefined;
-  const dir = mkdtempSync('/tmp/pgsr-pkgtrain-');
-  const root = process.getuid?.() === 0;
-  const as = root ? ['runuser', '-u', 'postgres', '--'] : [];
-  if (root) execFileSync('chown', ['postgres:', dir]);
-  const sh = (args) => run(as[0] ?? args[0], as.length ? [...as.slice(1), ...args] : args.slice(1), { timeout: 60_000 });
-  const [pp, sp] = [await freePort(), await freePort()];
-  const opts = (port) => `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`;
+function trainingPair() {
+  // A new path: the lab creates it for the postgres OS user (a root-only mkdtemp would not do).
+  const dir = `/tmp/pgsr-pkgtrain-${process.pid}-${Date.now()}`;
+  const lab = (cmd) => run(process.execPath, [join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(repo, 'scripts', 'lab.ts'), cmd, '--dir', dir], { timeout: 120_000 });
   const stop = () => {
-    for (const d of ['standby', 'primary']) {
-      try {
-        sh([join(bindir, 'pg_ctl'), '-D', join(dir, d), '-m', 'immediate', '-w', 'stop']);
-      } catch {
-        // not running
-      }
+    try {
+      lab('down');
+    } catch {
+      // not up
     }
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    sh([join(bindir, 'initdb'), '-D', join(dir, 'primary'), '-U', 'postgres', '--auth=trust', '--no-sync']);
-    sh([join(bindir, 'pg_ctl'), '-D', join(dir, 'primary'), '-l', join(dir, 'primary.log'), '-o', opts(pp), '-w', 'start']);
-    sh([join(bindir, 'pg_basebackup'), '-h', '127.0.0.1', '-p', String(pp), '-U', 'postgres', '-D', join(dir, 'standby'), '-X', 'stream', '--no-sync']);
-    writeFileSync(join(dir, 'standby', 'standby.signal'), '');
-    writeFileSync(join(dir, 'standby', 'postgresql.auto.conf'), `primary_conninfo = 'host=127.0.0.1 port=${pp} user=postgres application_name=slave'\n`);
-    if (root) execFileSync('chown', ['-R', 'postgres:', join(dir, 'standby')]);
-    sh([join(bindir, 'pg_ctl'), '-D', join(dir, 'standby'), '-l', join(dir, 'standby.log'), '-o', opts(sp), '-w', 'start']);
-    return { primary: pp, standby: sp, stop };
+    const out = lab('up');
+    const port = (name) => Number(new RegExp(`^PGSR_LAB_${name}_PORT=(\\d+)$`, 'm').exec(out)?.[1]);
+    return { primary: port('PRIMARY'), standby: port('STANDBY'), stop };
   } catch (err) {
     stop();
     console.log(`code-cache training without a server (${String(err.message).split('\n')[0]})`);
@@ -137,7 +120,7 @@ async function trainingPair() {
  * connection) in one process under the embedded Node, then writes the cache of what they compiled.
  */
 async function trainCodeCache(bundle, cache) {
-  const pair = await trainingPair();
+  const pair = trainingPair();
   const refused = await freePort();
   const q = ['--no-alert', '-h', '127.0.0.1'];
   const runs = [['check', '--format', 'clusterpro', ...q, '-p', String(refused), '--role', 'standby'], ['--version']];
