@@ -125,8 +125,10 @@ export class ProbeSession {
   private async observeSql(deadline: number): Promise<Observation> {
     const started = Date.now();
     // The duration to 0.1 ms (a kept connection's observation takes 1-2 ms: whole ms hide it).
-    const t0 = performance.now();
-    const elapsed = () => Math.round((performance.now() - t0) * 10) / 10;
+    // process.hrtime, not the global performance: that getter loads perf_hooks (eight built-in
+    // modules) into every one-shot check.
+    const t0 = process.hrtime.bigint();
+    const elapsed = () => Math.round(Number(process.hrtime.bigint() - t0) / 1e5) / 10;
     const target = { host: this.conn.host, port: this.conn.port };
     const remaining = () => Math.max(1, deadline - Date.now());
     let phase: ProbeFailure['phase'] = this.client ? 'query' : 'connect';
