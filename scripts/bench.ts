@@ -91,21 +91,20 @@ async function watchCost(pair: LabPair, statusFile: string): Promise<{ rows: str
     const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return Number(f[11]) + Number(f[12]); // utime + stime, clock ticks (1/100 s)
   };
-  // The floor, side by side: node-postgres SELECT 1 on a kept connection at the same cadence,
-  // half an interval after the watch's first check.
-  await new Promise((r) => setTimeout(r, 500));
+  // The floor, side by side: node-postgres SELECT 1 on a kept connection at the same cadence.
   const floor = execa(NODE24, [join(REPO, 'scripts', 'bench', 'select1-cadence.mjs'), String(pair.standby.port), String(WATCH_S), '1'], { reject: false, stdin: 'ignore', timeout: (WATCH_S + 30) * 1000 });
   let firstCheck: number | undefined;
   const lat: number[] = [];
-  /** Latencies of the checks that asked the sender too (a streaming standby silent ≥ 5 s: at most every 5 s). */
+  /** Latencies of the checks that carried a sender probe's result (the watch probes beside its checks, at most every 5 s). */
   const probed: number[] = [];
   const rss: number[] = [];
   const heap: number[] = [];
   let last = -1;
   const t0 = Date.now();
   const c0 = ticks();
-  while (Date.now() - t0 < WATCH_S * 1000) {
-    await new Promise((r) => setTimeout(r, 500));
+  for (let first = true; Date.now() - t0 < WATCH_S * 1000; first = false) {
+    // The first read at once: the status of the first check (which connected) is there now.
+    if (!first) await new Promise((r) => setTimeout(r, 500));
     const st = JSON.parse(readFileSync(statusFile, 'utf8')) as { duration_ms: number; facts: { sender_probe?: string }; watch: { checks: number; rss_bytes: number; heap_used_bytes: number } };
     if (st.watch.checks !== last) {
       last = st.watch.checks;
@@ -125,7 +124,7 @@ async function watchCost(pair: LabPair, statusFile: string): Promise<{ rows: str
   return {
     proc,
     rows: [
-      `| pgsr watch (installed /usr/bin/pgsr), 1 s interval, ${WATCH_S} s | checks ${all.length + 1} (the first, which connects: ${firstCheck ?? '-'} ms, apart) | latency p50 ${median(all)} ms, p99 ${quantile(all, 0.99)} ms, max ${Math.max(...all)} ms; carrying a sender probe's result (${probed.length}) p50 ${probed.length ? median(probed) : '-'} ms; side by side, node-postgres \`SELECT 1\` on a kept connection at the same cadence (${select1.length}): p50 ${median(select1)} ms, p99 ${quantile(select1, 0.99)} ms, max ${Math.max(...select1)} ms (watch p99 / its p99: ${(quantile(all, 0.99) / quantile(select1, 0.99)).toFixed(2)}) | CPU ${cpuShare.toFixed(2)} % of one core | RSS first third ${f1(median(rss.slice(0, third)))} MiB, last third ${f1(median(rss.slice(-third)))} MiB, max ${f1(Math.max(...rss))} MiB; V8 heap in use ${f1(median(heap.slice(0, third)))} / ${f1(median(heap.slice(-third)))} MiB |`,
+      `| pgsr watch (installed /usr/bin/pgsr), 1 s interval, ${WATCH_S} s | checks ${all.length + (firstCheck === undefined ? 0 : 1)} (the first, which connects: ${firstCheck ?? 'not read'} ms, apart) | latency p50 ${median(all)} ms, p99 ${quantile(all, 0.99)} ms, max ${Math.max(...all)} ms; carrying a sender probe's result (${probed.length}) p50 ${probed.length ? median(probed) : '-'} ms; side by side, node-postgres \`SELECT 1\` on a kept connection at the same cadence (${select1.length}): p50 ${median(select1)} ms, p99 ${quantile(select1, 0.99)} ms, max ${Math.max(...select1)} ms (watch p99 / its p99: ${(quantile(all, 0.99) / quantile(select1, 0.99)).toFixed(2)}) | CPU ${cpuShare.toFixed(2)} % of one core | RSS first third ${f1(median(rss.slice(0, third)))} MiB, last third ${f1(median(rss.slice(-third)))} MiB, max ${f1(Math.max(...rss))} MiB; V8 heap in use ${f1(median(heap.slice(0, third)))} / ${f1(median(heap.slice(-third)))} MiB |`,
     ],
   };
 }
