@@ -25,6 +25,10 @@ import { probeSender, senderTarget } from './liveness';
 /** How a schedule runs its probes (see the module comment). */
 export type SenderProbeMode = { kind: 'inline' } | { kind: 'background'; onChange?: (probe: SenderProbe) => void };
 
+/**
+ * The sender probe of one session (one-shot check or resident watch): decides when a probe is
+ * due and adds its result to standby observations (module comment). One probe at a time.
+ */
 export class SenderProbeSchedule {
   /** The last answered probe (kept sessions ask an answering sender at most every afterS). */
   private lastAnswered: { target: string; at: number } | undefined;
