@@ -6,7 +6,7 @@
  */
 import type { CheckConfig } from '../config/resolve';
 import { ConfigError } from '../errors';
-import { decideAlert, exitCodeFor, logLine, type AlertState } from '../dialect/clusterpro';
+import { decideAlert, exitCodeFor, logLine } from '../dialect/clusterpro';
 import { renderJson } from '../dialect/json';
 import { renderNagios } from '../dialect/nagios';
 import { renderMetrics } from '../dialect/openmetrics';
@@ -51,16 +51,12 @@ export async function alertStep(cfg: CheckConfig, verdict: Verdict, now: Date, d
     sent = outcome.sent;
   }
   // Remember the new state only once its alert went out, so a failed alert is retried next run;
-  // an unchanged state is not written again (a healthy genw run then writes nothing).
-  if (sent && !sameState(decision.next, prev)) {
+  // an unchanged state (decideAlert returns prev itself) is not written again.
+  if (sent && decision.next !== prev) {
     const problem = writeState(cfg.alert.stateDir, file, decision.next);
     if (problem) notes.push(problem);
   }
   return notes;
-}
-
-function sameState(a: AlertState, b: AlertState | undefined): boolean {
-  return b !== undefined && a.severity === b.severity && a.signature === b.signature && a.alertedAt === b.alertedAt && a.since === b.since;
 }
 
 /**

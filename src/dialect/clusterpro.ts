@@ -194,7 +194,8 @@ export function signatureOf(v: Verdict): string {
  * Decides whether this run raises an alert: on every change of state (a new problem, a
  * different problem, recovery to OK), and again for an unchanged problem after `reminderS`
  * seconds (0 = never). The first run with no stored state alerts only when not OK.
- * @returns the alert (if any) and the state to store once the alert has been sent.
+ * @returns the alert (if any) and the state to store once the alert has been sent: `prev` itself
+ *   when nothing changed, so the caller can tell by identity that there is nothing to write.
  */
 export function decideAlert(prev: AlertState | undefined, v: Verdict, nowMs: number, reminderS: number): { alert?: AlertRequest; next: AlertState } {
   const signature = signatureOf(v);
@@ -202,7 +203,8 @@ export function decideAlert(prev: AlertState | undefined, v: Verdict, nowMs: num
   const prevBad = prev !== undefined && prev.severity !== 'ok';
   if (v.severity === 'ok') {
     const next: AlertState = { severity: 'ok', signature: '', alertedAt: prevBad ? nowMs : (prev?.alertedAt ?? 0), since: prevBad || !prev ? nowMs : prev.since };
-    if (!prevBad) return { next };
+    // Healthy before (an OK state's fields are exactly these) or no state yet.
+    if (!prevBad) return { next: prev ?? next };
     return { alert: { level: 'INFO', eventId: EVENT_ID.recovered, message: t('alert.recovered', { head, summary: v.summary }), reason: 'recovered' }, next };
   }
   const level = SEVERITY_RANK[v.severity] >= SEVERITY_RANK.unknown ? 'ERR' : 'WARN';

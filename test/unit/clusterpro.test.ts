@@ -69,6 +69,11 @@ describe('decideAlert: once per change, recovery once, optional reminder', () =>
   it('first OK run: no alert', () => {
     expect(decideAlert(undefined, verdict('ok'), t0, 0).alert).toBeUndefined();
   });
+  it('an OK run after an OK state returns that state itself (nothing to write)', () => {
+    const first = decideAlert(undefined, verdict('ok'), t0, 0).next;
+    expect(decideAlert(first, verdict('ok'), t0 + 60_000, 0)).toEqual({ next: first });
+    expect(decideAlert(first, verdict('ok'), t0 + 60_000, 0).next).toBe(first);
+  });
   it('failure alerts once, then stays quiet, then recovery alerts INFO once', () => {
     const bad = verdict('critical', [{ code: 'walreceiver_missing', message: 'no walreceiver' }]);
     const d1 = decideAlert(undefined, bad, t0, 0);
