@@ -12,7 +12,7 @@ import type { Client as PgClient } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
 import type { Observation, ProbeFailure, SenderProbe, SenderProbePolicy, ServerInfo, StandbyState } from '../observation';
 import type { PgRole } from '../types';
-import { num, splitWalsenders, str, toArchiver, toStandby, toSync, type Row } from './rows';
+import { num, splitWalsenders, str, toArchiver, toSlots, toStandby, toSync, type Row } from './rows';
 import { SenderProbeSchedule } from './sender-schedule';
 import { lsnValue } from './lsn';
 import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, primaryObservationSql, primarySql, slotsSql, standbyObservationSql, standbySql, unsupportedReason } from './versions';
@@ -162,7 +162,7 @@ export class ProbeSession {
       const build = (role: PgRole, results: Row[][], hasTimeline: boolean): Observation =>
         role === 'standby'
           ? { ok: true, target, server: server as ServerInfo, standby: toStandby(results[0][0], hasTimeline ? num(results[1]?.[0]?.timeline) : null), durationMs: elapsed() }
-          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms), sync: toSync(results[0][0]), archiver: toArchiver(results[0][0]), ...splitWalsenders(results[1]), slots: (results[2] ?? []).map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) })) }, durationMs: elapsed() };
+          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms), sync: toSync(results[0][0]), archiver: toArchiver(results[0][0]), ...splitWalsenders(results[1]), slots: toSlots(results[2] ?? []) }, durationMs: elapsed() };
 
       // Role and version known from the previous observation (a kept connection): everything in
       // one round trip. A changed role fails the role's statements or shows in the first row:
@@ -259,13 +259,14 @@ async function multi(c: PgClient, statements: string[]): Promise<Row[][]> {
  */
 async function prepared(c: PgClient, role: PgRole, versionNum: number, timeline: boolean): Promise<Row[][]> {
   const major = Math.floor(versionNum / 10000);
-  if (role === 'standby') {
-    const row = (await c.query({ name: `pgsr_standby_${major}${timeline ? '_tl' : ''}`, text: standbyObservationSql(versionNum, timeline) })).rows[0] as Row;
-    return [[row], [row], [row]];
-  }
-  const row = (await c.query({ name: `pgsr_primary_${major}`, text: primaryObservationSql(versionNum) })).rows[0] as Row;
-  return [[row], [row], (row.walsenders ?? []) as Row[], (row.slots ?? []) as Row[]];
+  const name = role === 'standby' ? `pgsr_standby_${major}${timeline ? '_tl' : ''}` : `pgsr_primary_${major}`;
+  // Built once per name, not every interval (node-postgres compares it with what it parsed).
+  let text = preparedTexts.get(name);
+  if (text === undefined) preparedTexts.set(name, (text = role === 'standby' ? standbyObservationSql(versionNum, timeline) : primaryObservationSql(versionNum)));
+  const row = (await c.query({ name, text })).rows[0] as Row;
+  return role === 'standby' ? [[row], [row], [row]] : [[row], [row], (row.walsenders ?? []) as Row[], (row.slots ?? []) as Row[]];
 }
+const preparedTexts = new Map<string, string>();
 
 /**
  * Observes one server with a connection of its own (one-shot `pgsr check`).

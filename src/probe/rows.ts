@@ -25,6 +25,11 @@ export function toArchiver(r: Row): ArchiverState {
   return { archivedCount: num(r.archived_count) ?? 0, failedCount: num(r.archive_failed_count) ?? 0, lastFailedAgeS: num(r.archive_last_failed_age_s) };
 }
 
+/** The physical slots from slotsSql() rows. */
+export function toSlots(rows: Row[]): PrimaryState['slots'] {
+  return rows.map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) }));
+}
+
 /** Synchronous replication facts from the primary position row (PRIMARY_POSITION_SQL). */
 export function toSync(r: Row): SyncReplicationState {
   return { standbyNames: String(r.sync_standby_names ?? ''), commit: String(r.sync_commit ?? 'on'), waiting: num(r.waiting) ?? 0, longestWaitS: num(r.longest_wait_s) };
