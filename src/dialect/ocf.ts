@@ -134,7 +134,9 @@ export function syncPromotionScores(nodes: string[], promotable: string | undefi
 /**
  * Promotion scores from the primary's view (seed 002: the stale standby gets -INFINITY): streaming
  * standbys ranked by the WAL they have received (write LSN), 1000 for the best, then 999...;
- * not streaming or lagging beyond `maxlagBytes` (0 = no limit): -INFINITY.
+ * equal positions ranked by node name (byte order: node2 before node3), so a tie never depends
+ * on the order of pg_stat_replication's rows; not streaming or lagging beyond `maxlagBytes`
+ * (0 = no limit): -INFINITY.
  * @param standbys one entry per pg_stat_replication row: node name (application_name), state,
  *   bytes behind the primary's current LSN (by write position).
  */
@@ -142,7 +144,7 @@ export function promotionScores(standbys: Array<{ node: string; state: string | 
   const scores = new Map<string, string>();
   const good = standbys
     .filter((s) => s.state === 'streaming' && s.writeLagBytes !== null && (maxlagBytes <= 0 || s.writeLagBytes <= maxlagBytes))
-    .sort((a, b) => (a.writeLagBytes as number) - (b.writeLagBytes as number));
+    .sort((a, b) => (a.writeLagBytes as number) - (b.writeLagBytes as number) || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
   good.forEach((s, i) => scores.set(s.node, String(1000 - i)));
   for (const s of standbys) if (!scores.has(s.node)) scores.set(s.node, '-INFINITY');
   return scores;

@@ -27,6 +27,7 @@ export const AGENT_MESSAGES = {
   'ocf.nothing_to_demote': { en: 'not running: nothing to demote (a crashed primary keeps its lock)', ja: '停止中のため降格するものはありません（クラッシュしたプライマリはロックを保持します）' },
   'ocf.published': { en: 'pre-promote: published {position}{transition}', ja: 'pre-promote：{position} を公開しました{transition}' },
   'ocf.nothing_published': { en: 'nothing (not a running standby)', ja: 'なし（稼働中のスタンバイではありません）' },
+  'ocf.handed_over': { en: 'pre-promote election: {reason}; the promotion handed over before it started', ja: 'pre-promote の選出：{reason}。昇格は開始前に譲りました' },
   'ocf.withdrawn': { en: 'post-promote: position withdrawn', ja: 'post-promote：位置の公開を取り下げました' },
   'ocf.no_data_stopped': { en: 'no data directory: stopped', ja: 'データディレクトリがないため停止状態です' },
   'ocf.position_unreadable': { en: "this node's WAL position cannot be read (not a running standby, or its SQL failed): not promoting (fail closed)", ja: 'このノードの WAL 位置を読み取れません（稼働中のスタンバイではないか SQL が失敗）：昇格しません（安全側に停止）' },

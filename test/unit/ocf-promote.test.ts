@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparePositions, decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyContextFromEnv, type NotifyContext } from '../../src/agents/ocf-promote';
+import { promotionScores } from '../../src/dialect/ocf';
 
 const ctx = (c: Partial<NotifyContext>): NotifyContext => ({ promote: ['node2'], demote: [], stop: [], start: [], active: ['node1', 'node2'], promoted: ['node1'], ...c });
 const pos = (entries: Array<[string, string]>) => new Map(entries);
@@ -56,5 +57,27 @@ describe('OCF promote decision (the cluster is the authority once it released th
     expect(comparePositions('1/1/0', '1/0/FFFFFFFF')).toBe(1);
     expect(comparePositions('3/0/10', '3/0/10')).toBe(0);
     expect(() => comparePositions('x', '1/0/0')).toThrow(/malformed/);
+  });
+});
+
+describe('promotion scores from the primary (three nodes)', () => {
+  const row = (node: string, writeLagBytes: number | null, state: string | null = 'streaming') => ({ node, state, writeLagBytes });
+  it('ranks by the WAL flushed: the most advanced standby 1000, then 999; a stale one -INFINITY', () => {
+    expect(promotionScores([row('node2', 4096), row('node3', 0)], 0)).toEqual(new Map([['node3', '1000'], ['node2', '999']]));
+    expect(promotionScores([row('node2', 0, 'catchup'), row('node3', 10)], 0)).toEqual(new Map([['node3', '1000'], ['node2', '-INFINITY']]));
+    expect(promotionScores([row('node2', 2000), row('node3', 10)], 1000)).toEqual(new Map([['node3', '1000'], ['node2', '-INFINITY']]));
+  });
+  it('breaks a tie by node name, whatever the order of pg_stat_replication', () => {
+    const a = promotionScores([row('node3', 0), row('node2', 0)], 0);
+    const b = promotionScores([row('node2', 0), row('node3', 0)], 0);
+    expect(a).toEqual(new Map([['node2', '1000'], ['node3', '999']]));
+    expect(b).toEqual(a);
+  });
+  it('a standby cut off while its walreceiver still says streaming: the other one, which received more, is elected', () => {
+    const c = ctx({ promote: ['node2'], stop: ['node1'], demote: ['node1'], active: ['node1', 'node2', 'node3'] });
+    const d = decideOcfPromote({ me: 'node2', ctx: c, published: pos([['node2', '1/0/4062000'], ['node3', '1/0/4071B20']]), mine: '1/0/4062000', walreceiverStatus: 'streaming' });
+    expect(d).toMatchObject({ kind: 'handover', to: 'node3' });
+    const e = decideOcfPromote({ me: 'node3', ctx: { ...c, promote: ['node3'] }, published: pos([['node2', '1/0/4062000'], ['node3', '1/0/4071B20']]), mine: '1/0/4071B20', walreceiverStatus: 'streaming' });
+    expect(e.kind).toBe('promote');
   });
 });
