@@ -1,5 +1,5 @@
 /**
- * Drives the two-node Pacemaker + Corosync kit (lab/pacemaker/pcmk-lab) for the
+ * Drives the two- or three-node Pacemaker + Corosync kit (lab/pacemaker/pcmk-lab) for the
  * agent tests and the PAF comparison: bring the cluster up, load pgsr's or PAF's resources,
  * inject faults, and measure the seconds from a fault to the new primary accepting writes.
  * Every wait is bounded.
@@ -19,24 +19,35 @@ export const PRIORITY_FENCING_DELAY_S = 3;
 /** Which agent runs the promotable clone. */
 export type Agent = 'pgsr' | 'paf';
 
-/** One lab cluster. */
+/** One lab cluster of `nodes` nodes (node1..nodeN, PCMK_LAB_NODES of the kit). */
 export class PcmkLab {
   readonly dir: string;
-  constructor(readonly agent: Agent, dir = process.env.PCMK_LAB_DIR ?? '/tmp/pcmklab') {
+  constructor(
+    readonly agent: Agent,
+    dir = process.env.PCMK_LAB_DIR ?? '/tmp/pcmklab',
+    readonly nodes: 2 | 3 = 2,
+  ) {
     this.dir = dir;
+  }
+  /** Node names, node1 first. */
+  get names(): string[] {
+    return Array.from({ length: this.nodes }, (_, i) => `node${i + 1}`);
+  }
+  private get env(): Record<string, string> {
+    return { PCMK_LAB_DIR: this.dir, PCMK_LAB_NODES: String(this.nodes) };
   }
   /** Resource of the clone's primitive (for PCMK_LAB_RSC). */
   get rsc(): string {
     return this.agent === 'pgsr' ? 'pgsql-sr' : 'pgsqld';
   }
   async kit(args: string[], timeoutMs = 180_000, env: Record<string, string> = {}): Promise<string> {
-    const r = await execa(join(KIT, 'pcmk-lab'), args, { env: { PCMK_LAB_DIR: this.dir, PCMK_LAB_RSC: this.rsc, ...env }, timeout: timeoutMs, all: true, reject: false });
+    const r = await execa(join(KIT, 'pcmk-lab'), args, { env: { ...this.env, PCMK_LAB_RSC: this.rsc, ...env }, timeout: timeoutMs, all: true, reject: false });
     if (r.exitCode !== 0) throw new Error(`pcmk-lab ${args.join(' ')} failed (${r.exitCode}): ${String(r.all).trim().split('\n').slice(-5).join(' / ')}`);
     return String(r.all);
   }
   /** Runs a command on a node; never throws. */
   async x(node: string, cmd: string[], timeoutMs = 15_000) {
-    return execa(join(KIT, 'pcmk-lab'), ['x', node, ...cmd], { env: { PCMK_LAB_DIR: this.dir }, timeout: timeoutMs, reject: false });
+    return execa(join(KIT, 'pcmk-lab'), ['x', node, ...cmd], { env: this.env, timeout: timeoutMs, reject: false });
   }
   /** The clone's id (for its meta attributes). */
   get clone(): string {
@@ -48,7 +59,8 @@ export class PcmkLab {
    * gets a priority and the cluster `priority-fencing-delay` (Pacemaker 2.0.4+), so in a
    * partition the node running the promoted instance fences first and survives; both sides
    * would fence each other otherwise. The delay applies to fencing the primary's node, so it is
-   * part of the power-loss failover time, for both agents alike.
+   * part of the power-loss failover time, for both agents alike. Three nodes need no such rule:
+   * the majority fences the minority.
    */
   async setUp(fencing: boolean, opts: { repMode?: 'async' | 'sync' } = {}): Promise<void> {
     await this.kit(['install'], 600_000);
@@ -77,21 +89,33 @@ export class PcmkLab {
         await this.x('node1', ['crm_attribute', '--type', 'rsc_defaults', '--name', 'migration-threshold', '--update', '1']);
       }
     }
-    if (fencing) {
+    if (fencing && this.nodes === 2) {
       await this.x('node1', ['crm_attribute', '--type', 'crm_config', '--name', 'priority-fencing-delay', '--update', `${PRIORITY_FENCING_DELAY_S}s`]);
       await this.x('node1', ['crm_resource', '--resource', this.clone, '--meta', '--set-parameter', 'priority', '--parameter-value', '10']);
     }
     await this.kit(['wait-ready', '90']);
-    // Until the standby streams, the primary's monitor scores it -INFINITY (by design, it would
-    // not be promoted): faults are injected only once the primary has ranked it.
-    const standby = (await this.promoted()) === 'node1' ? 'node2' : 'node1';
+    await this.waitRanked(60_000);
+  }
+  /**
+   * Until a standby streams, the primary's monitor scores it -INFINITY (by design, it would not
+   * be promoted): faults are injected only once the primary has ranked every standby (> 1).
+   */
+  async waitRanked(timeoutMs: number): Promise<void> {
+    const primary = await this.promoted();
     const score = this.agent === 'pgsr' ? 'master-pgsql-sr' : 'master-pgsqld';
-    for (let i = 0; i < 120; i++) {
-      const v = Number((await this.attributes())[standby]?.[score]);
-      if (v > 1) return;
+    let unranked: string[] = [];
+    for (let i = 0; i < timeoutMs / 500; i++) {
+      const attrs = await this.attributes();
+      unranked = this.names.filter((n) => n !== primary && !(Number(attrs[n]?.[score]) > 1));
+      if (primary && unranked.length === 0) return;
       await new Promise((r) => setTimeout(r, 500));
     }
-    throw new Error(`${standby} was never ranked by the primary`);
+    throw new Error(`${unranked.join(', ') || 'no node'} never ranked by the primary ${primary ?? '(none)'}`);
+  }
+  /** The nodes whose PostgreSQL answers pg_is_in_recovery() = false now. */
+  async writable(): Promise<string[]> {
+    const roles = await Promise.all(this.names.map(async (n) => [n, await this.pgRole(n)] as const));
+    return roles.filter(([, r]) => r === 'f').map(([n]) => n);
   }
   /** PIDs of every process in a node's network namespace. */
   nodePids(node: string): number[] {
@@ -117,6 +141,37 @@ export class PcmkLab {
   /** Network partition: the node's link goes down, the node keeps running. */
   async cutLink(node: string): Promise<void> {
     await execa('ip', ['-n', `pcmklab-${node}`, 'link', 'set', 'lab0', 'down'], { timeout: 10_000 });
+  }
+  /** The link comes back (after cutLink or a power loss whose processes fencing has killed). */
+  async linkUp(node: string): Promise<void> {
+    await execa('ip', ['-n', `pcmklab-${node}`, 'link', 'set', 'lab0', 'up'], { timeout: 10_000 });
+  }
+  /**
+   * The node's replication traffic dropped (iptables in its namespace, both directions, port
+   * 5432), cluster traffic untouched: its walreceiver hears nothing and goes on saying
+   * `streaming` until wal_receiver_timeout (60 s). `heal` removes the rules.
+   */
+  async blockReplication(node: string, heal = false): Promise<void> {
+    for (const [chain, dir] of [['OUTPUT', '--dport'], ['INPUT', '--sport']]) {
+      await execa('ip', ['netns', 'exec', `pcmklab-${node}`, 'iptables', heal ? '-D' : '-A', chain, '-p', 'tcp', dir, '5432', '-j', 'DROP'], { timeout: 10_000 });
+    }
+  }
+  /** The walreceiver's status and received timeline on a node (status '' when it has none or is down). */
+  async walreceiver(node: string): Promise<{ status: string; tli: number }> {
+    const r = await this.psql(node, "SELECT status || ' ' || received_tli FROM pg_stat_wal_receiver");
+    const [status = '', tli = '0'] = r.ok ? r.out.split(' ') : [];
+    return { status, tli: Number(tli) };
+  }
+  /** A primary's current timeline (from the WAL file it writes); NaN when it does not answer. */
+  async timeline(node: string): Promise<number> {
+    const r = await this.psql(node, 'SELECT pg_walfile_name(pg_current_wal_lsn())');
+    return r.ok ? parseInt(r.out.slice(0, 8), 16) : NaN;
+  }
+  /** crm_mon's "Failed Resource Actions" lines (empty when none). */
+  async failedActions(): Promise<string[]> {
+    const out = await this.status();
+    const i = out.indexOf('Failed Resource Actions:');
+    return i < 0 ? [] : out.slice(i).split('\n').slice(1).filter((l) => /^\s+\* /.test(l)).map((l) => l.trim());
   }
   /** The node's answer to pg_is_in_recovery() over its local socket: 't', 'f', or 'down'. */
   async pgRole(node: string): Promise<string> {
@@ -167,7 +222,7 @@ export class PcmkLab {
       `  [ -e ${stop} ] || sleep 0.1`,
       'done',
     ].join('\n');
-    const proc = execa(join(KIT, 'pcmk-lab'), ['x', node, 'bash', '-c', script], { env: { PCMK_LAB_DIR: this.dir }, timeout: (maxS + 30) * 1000, reject: false, maxBuffer: 256 * 1024 * 1024 });
+    const proc = execa(join(KIT, 'pcmk-lab'), ['x', node, 'bash', '-c', script], { env: this.env, timeout: (maxS + 30) * 1000, reject: false, maxBuffer: 256 * 1024 * 1024 });
     return {
       stop: async () => {
         writeFileSync(stopFile, '');
@@ -213,11 +268,12 @@ export interface FailoverTiming {
   promotedS: number;
 }
 
-/** The promoted node and the other one; throws when nothing is promoted. */
-export async function roles(lab: PcmkLab): Promise<{ primary: string; standby: string }> {
+/** The promoted node and the others (`standby`: the first of them); throws when nothing is promoted. */
+export async function roles(lab: PcmkLab): Promise<{ primary: string; standby: string; standbys: string[] }> {
   const primary = await lab.promoted();
   if (!primary) throw new Error('no promoted node');
-  return { primary, standby: primary === 'node1' ? 'node2' : 'node1' };
+  const standbys = lab.names.filter((n) => n !== primary);
+  return { primary, standby: standbys[0], standbys };
 }
 
 /** Clean failover: stop the primary node's cluster stack; the other must become a writable primary. */

@@ -6,6 +6,8 @@
  * scripts/pacemaker-compare.ts measures them against PAF in one run.
  */
 import { execa } from 'execa';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/lab';
 import { traceMonitors } from '../../scripts/lib/monitor-trace';
@@ -129,9 +131,7 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     expect((await lab.psql(primary, 'CREATE TABLE stale (n int)')).ok).toBe(true);
     // The standby's replication traffic is dropped (cluster traffic flows): its walsender
     // lingers "streaming" until wal_sender_timeout (60 s) and commits wait for it.
-    for (const rule of [['OUTPUT', '--dport'], ['INPUT', '--sport']]) {
-      await execa('ip', ['netns', 'exec', `pcmklab-${standby}`, 'iptables', '-A', rule[0], '-p', 'tcp', rule[1], '5432', '-j', 'DROP'], { timeout: 10_000 });
-    }
+    await lab.blockReplication(standby);
     const t0 = Date.now();
     const first = await lab.x(primary, ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-h', '/run/postgresql', '-c', 'INSERT INTO stale VALUES (1)'], 60_000);
     const waitedS = (Date.now() - t0) / 1000;
@@ -159,3 +159,153 @@ async function syncPromotable(standby: string): Promise<boolean> {
   const a = (await lab.attributes())[standby];
   return a?.['pgsql-sr-data-status'] === 'STREAMING|SYNC' && a?.['master-pgsql-sr'] === '1000';
 }
+
+/**
+ * Three nodes (one primary, two standbys; Corosync's plain majority quorum), in the same file as
+ * the two-node tests: both use the one kit (its namespaces and addresses), one cluster at a time.
+ * Bounds from the defaults users run: Corosync 3 declares a node lost after token (3 s + 650 ms
+ * per node beyond two) plus consensus (1.2 x token), about 8 s for three nodes; a standby re-points
+ * to a new primary through the service address at its next reply to the old one (gets an RST
+ * from the address's new owner; wal_receiver_status_interval 10 s) plus wal_retrieve_retry_interval
+ * (5 s); PostgreSQL's wal_receiver_timeout is 60 s and the promotion must never wait for it.
+ */
+describe('pgsr agent in a real three-node Pacemaker cluster', () => {
+  const lab3 = new PcmkLab('pgsr', undefined, 3);
+  const S = 'master-pgsql-sr';
+  /** Seconds a standby may take to stream the new primary's timeline after it became writable. */
+  const FOLLOW_BOUND_MS = (10 + 5 + 15) * 1000;
+  const follows = (node: string, primary: string) => async () => {
+    const [w, tli] = await Promise.all([lab3.walreceiver(node), lab3.timeline(primary)]);
+    return w.status === 'streaming' && w.tli === tli;
+  };
+  afterAll(async () => {
+    await lab3.down();
+  }, 300_000);
+
+  it('cold start: majority quorum (3 votes, 2 needed), node1 primary, both standbys ranked; equal positions ranked by node name', async () => {
+    await lab3.setUp(true);
+    expect(await lab3.promoted()).toBe('node1');
+    const q = String((await lab3.x('node1', ['corosync-quorumtool', '-s'])).stdout);
+    expect(q).toMatch(/Expected votes:\s+3/);
+    expect(q).toMatch(/Quorum:\s+2\b/);
+    expect(q).not.toMatch(/2Node/);
+    await waitFor('node2 1000 and node3 999 at equal positions', async () => {
+      const a = await lab3.attributes();
+      return a.node2?.[S] === '1000' && a.node3?.[S] === '999';
+    });
+  }, 240_000);
+
+  it('election: node2 cut off (its walreceiver still says streaming), node1 loses power: node3, which received more, is promoted, never node2; node2 keeps its standby and follows the new timeline once its link heals', async () => {
+    expect((await lab3.psql('node1', 'CREATE TABLE elect (n int)')).ok).toBe(true);
+    await lab3.blockReplication('node2');
+    expect((await lab3.psql('node1', 'INSERT INTO elect SELECT generate_series(1, 1000)')).ok).toBe(true);
+    await waitFor('node3 has every row', async () => (await lab3.psql('node3', 'SELECT count(*) FROM elect')).out === '1000', 10_000);
+    // What a cut-off standby scores: ranked by what it flushed, below the standby that has everything.
+    await waitFor('the primary ranks node2 below node3', async () => {
+      const a = await lab3.attributes();
+      return a.node3?.[S] === '1000' && a.node2?.[S] === '999';
+    });
+    expect((await lab3.walreceiver('node2')).status).toBe('streaming');
+    const logFile = join(lab3.dir, 'node2', 'log-pacemaker', 'pacemaker.log');
+    const logFrom = statSync(logFile).size;
+    const t0 = Date.now();
+    await lab3.powerLoss('node1');
+    // The scores a primary leaves when its last monitor ran before the cut: Pacemaker then picks
+    // node2, and the standbys' own election (positions published at pre-promote) must correct it.
+    await lab3.x('node2', ['crm_attribute', '--node', 'node2', '--name', S, '--update', '1000', '--lifetime', 'reboot']);
+    await lab3.x('node2', ['crm_attribute', '--node', 'node3', '--name', S, '--update', '999', '--lifetime', 'reboot']);
+    const writable = await lab3.waitWritable('node3', 60_000);
+    console.log(`pgsr 3 nodes, election: node3 writable ${((writable - t0) / 1000).toFixed(2)} s after the power loss of node1`);
+    expect(await lab3.promoted()).toBe('node3');
+    expect(await lab3.pgRole('node2')).toBe('t');
+    expect(readFileSync(logFile, 'utf8').slice(logFrom)).toMatch(/pre-promote election: node3 is more advanced \(\d+\/[0-9A-F]+\/[0-9A-F]+ > \d+\/[0-9A-F]+\/[0-9A-F]+\)/);
+    // Handed over before its promote started: no failed promote, so node2 keeps its instance.
+    expect((await lab3.failedActions()).filter((l) => / on node2 /.test(l))).toEqual([]);
+    expect(await lab3.pgRole('node1')).toBe('down');
+    await lab3.blockReplication('node2', true);
+    const healed = Date.now();
+    await waitFor('node2 streaming the new timeline from node3', follows('node2', 'node3'), FOLLOW_BOUND_MS);
+    console.log(`pgsr 3 nodes: node2 streams node3's timeline ${((Date.now() - healed) / 1000).toFixed(2)} s after its link healed`);
+    await waitFor('node2 has every row', async () => (await lab3.psql('node2', 'SELECT count(*) FROM elect')).out === '1000', 10_000);
+    await waitFor('node3 ranks node2', async () => (await lab3.attributes()).node2?.[S] === '1000', 30_000);
+  }, 240_000);
+
+  it('a standby lost, then the primary: node3 fenced and back as a standby, then node1 loses power: node2 promoted, node3 follows without a rebuild; node1 rejoins by pgsr rebuild (full redundancy)', async () => {
+    await lab3.setUp(true);
+    await lab3.powerLoss('node3');
+    await waitFor('node3 fenced', async () => lab3.nodePids('node3').length === 0, 60_000);
+    expect(await lab3.promoted()).toBe('node1');
+    await lab3.waitWritable('node1', 10_000);
+    // The node restarts: its standby (crashed in recovery, no primary lock) starts and streams.
+    await lab3.kit(['stop', 'node3']);
+    await lab3.linkUp('node3');
+    await lab3.kit(['start', 'node3']);
+    await waitFor('node3 streaming again', async () => (await lab3.walreceiver('node3')).status === 'streaming', 60_000);
+    await lab3.waitRanked(60_000);
+    const t0 = Date.now();
+    await lab3.powerLoss('node1');
+    // Equal positions: node2 ranks first by name.
+    const writable = await lab3.waitWritable('node2', 60_000);
+    console.log(`pgsr 3 nodes, second fault: node2 writable ${((writable - t0) / 1000).toFixed(2)} s after the power loss of node1`);
+    expect(await lab3.promoted()).toBe('node2');
+    await waitFor('node3 streaming node2\'s timeline', follows('node3', 'node2'), FOLLOW_BOUND_MS);
+    console.log(`pgsr 3 nodes: node3 follows node2 ${((Date.now() - writable) / 1000).toFixed(2)} s after node2 became writable`);
+    expect(await lab3.pgRole('node1')).toBe('down');
+    // Rejoin: the fenced old primary's node comes back; its data (crashed as a primary, locked)
+    // is rebuilt from the primary through the service address, then its cluster stack starts.
+    await lab3.kit(['stop', 'node1']);
+    await lab3.linkUp('node1');
+    const bindir = String((await execa('pg_config', ['--bindir'])).stdout).trim();
+    const rebuilt = await lab3.x('node1', ['pgsr', 'rebuild', '-D', '/srv/pglab/data', '--bindir', bindir, '--from', 'host=10.77.0.100 user=postgres dbname=postgres', '--primary-conninfo', 'host=10.77.0.100 port=5432 user=replicator application_name=node1', '--format', 'json', '--timeout', '120'], 150_000);
+    expect(rebuilt.exitCode, String(rebuilt.stdout) + String(rebuilt.stderr)).toBe(0);
+    await lab3.kit(['start', 'node1']);
+    await waitFor('node1 streaming node2\'s timeline', follows('node1', 'node2'), 60_000);
+    await lab3.waitRanked(60_000);
+    expect(await lab3.promoted()).toBe('node2');
+    expect(await lab3.writable()).toEqual(['node2']);
+  }, 360_000);
+
+  /** Cuts node1's link and samples every node's pg_is_in_recovery() until node1 stopped writing and another node writes. */
+  async function minorityPartition(): Promise<{ minorityStoppedS: number; majorityWritableS: number; both: number }> {
+    const t0 = Date.now();
+    await lab3.cutLink('node1');
+    let minorityStoppedS = NaN;
+    let majorityWritableS = NaN;
+    let both = 0;
+    for (let i = 0; i < 600 && Date.now() - t0 < 90_000 && (Number.isNaN(minorityStoppedS) || Number.isNaN(majorityWritableS)); i++) {
+      const w = await lab3.writable();
+      if (w.length > 1) both++;
+      if (!w.includes('node1') && Number.isNaN(minorityStoppedS)) minorityStoppedS = (Date.now() - t0) / 1000;
+      if (w.some((n) => n !== 'node1') && Number.isNaN(majorityWritableS)) majorityWritableS = (Date.now() - t0) / 1000;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { minorityStoppedS, majorityWritableS, both };
+  }
+
+  it('minority partition, fencing off: node1, the primary, cut off alone loses quorum and stops writing by itself (its demote and stop wait on no peer); one writable primary afterwards, on the majority side', async () => {
+    await lab3.setUp(false);
+    const r = await minorityPartition();
+    // Reported, not asserted: without fencing neither side can know when the other acted, and
+    // the majority may promote before the minority has stopped (docs/pacemaker-failover.md).
+    console.log(`pgsr 3 nodes, minority partition without fencing: node1 stopped writing after ${r.minorityStoppedS} s, the majority's primary writable after ${r.majorityWritableS} s; samples with two writable: ${r.both}`);
+    // Quorum lost after token + consensus (~8 s), then demote and stop: bounded by the kit's
+    // demote and stop timeouts only if they waited on something; they must not.
+    expect(r.minorityStoppedS).toBeLessThan(30);
+    expect(r.majorityWritableS).toBeLessThan(60);
+    expect(String((await lab3.x('node1', ['crm_mon', '-1'])).stdout)).toMatch(/partition WITHOUT quorum/);
+    await waitFor('node1 stopped (its resources stopped for want of quorum)', async () => (await lab3.pgRole('node1')) === 'down', 30_000);
+    const w = await lab3.writable();
+    expect(w).toHaveLength(1);
+    expect(w[0]).not.toBe('node1');
+  }, 240_000);
+
+  it('minority partition, fencing on: the majority fences node1 before it promotes; never two writable primaries', async () => {
+    await lab3.setUp(true);
+    const r = await minorityPartition();
+    console.log(`pgsr 3 nodes, minority partition with fencing: node1 stopped writing after ${r.minorityStoppedS} s, the majority's primary writable after ${r.majorityWritableS} s; samples with two writable: ${r.both}`);
+    expect(r.both).toBe(0);
+    expect(r.majorityWritableS).toBeLessThan(60);
+    expect(await lab3.writable()).toHaveLength(1);
+    expect(lab3.nodePids('node1')).toEqual([]);
+  }, 240_000);
+});
