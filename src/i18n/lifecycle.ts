@@ -57,6 +57,7 @@ export const LIFECYCLE_MESSAGES = {
   'switchover.not_streaming': { en: 'the standby is not streaming: a switchover needs a healthy pair', ja: 'スタンバイがストリーミングしていません：スイッチオーバーには正常なペアが必要です' },
   'switchover.already': { en: 'roles already swapped', ja: 'ロールはすでに入れ替わっています' },
   'switchover.planned': { en: 'would swap the roles', ja: 'ロールを入れ替えます（予定）' },
+  'switchover.sessions_stuck': { en: 'client session(s) {pids} did not end within {seconds} s of pg_terminate_backend (a stopped or stuck process?): switchover aborted before the shutdown; the primary still accepts writes, standby NOT promoted', ja: 'クライアントセッション {pids} が pg_terminate_backend から {seconds} 秒以内に終了しませんでした（停止中またはハングしたプロセス？）：シャットダウン前にスイッチオーバーを中止しました。プライマリは書き込みを受け付けたままで、スタンバイは昇格していません' },
   'switchover.no_checkpoint': { en: 'the standby did not receive the shutdown checkpoint in time', ja: 'スタンバイが時間内にシャットダウンチェックポイントを受信しませんでした' },
   'switchover.promote_failed': { en: 'promote failed: {summary}', ja: '昇格に失敗しました：{summary}' },
   'switchover.promote_failed_signalled': { en: 'promote failed after the primary stopped ({summary}); the promotion was signalled, so the old primary is NOT restarted (that could make two primaries): check {standby}, then start {pgdata} as its standby', ja: 'プライマリ停止後に昇格が失敗しました（{summary}）。昇格は通知済みのため旧プライマリは再起動しません（プライマリが2つになり得ます）：{standby} を確認してから {pgdata} をそのスタンバイとして起動してください' },

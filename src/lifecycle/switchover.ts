@@ -37,7 +37,7 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     const reasons = switchoverBlockers(pgdata, cfg.standbyPgdata, prole, srole, streaming);
     if (reasons.length) return run.result('refused', reasons[0], reasons);
     if (cfg.dryRun) {
-      for (const s of ['stop the primary (fast, clean)', 'wait until the standby received the shutdown checkpoint', 'promote the standby', 'start the old primary as standby of the new one', 'wait until streaming']) run.steps.push({ step: s, status: 'planned' });
+      for (const s of ['terminate client sessions', 'stop the primary (fast, clean)', 'wait until the standby received the shutdown checkpoint', 'promote the standby', 'start the old primary as standby of the new one', 'wait until streaming']) run.steps.push({ step: s, status: 'planned' });
       return run.result('planned', t('switchover.planned'));
     }
     // A checkpoint first keeps the shutdown checkpoint short (PAF and Patroni do the same);
@@ -46,6 +46,11 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
       () => run.steps.push({ step: 'CHECKPOINT on the primary', status: 'done' }),
       (err: Error) => run.steps.push({ step: 'CHECKPOINT on the primary', status: 'skipped', detail: err.message }),
     );
+    // The point of no return is the shutdown signal: a session that will not end would hold the
+    // fast shutdown (it cannot be withdrawn) and leave the pair without a primary. Drain first.
+    const drainMs = Math.min(cfg.fastTimeoutMs, run.remaining() / 4);
+    const stuck = await drainSessions(run, pconn, drainMs);
+    if (stuck.length) return run.result('failed', t('switchover.sessions_stuck', { pids: stuck.join(', '), seconds: String(Math.round(drainMs / 1000)) }));
     const before = String((await sql(pconn, run.deadline, async (q) => (await q(SQL.currentLsn))[0].l)) ?? '');
     // Never immediate: an unclean stop could lose WAL the standby has not received, and the
     // switchover is planned work that may simply be retried.
@@ -82,6 +87,47 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     await run.step('wait until streaming', () => waitStreaming(run, nconn));
     return run.result('done', t('switchover.done', { standby: cfg.standbyPgdata, timeline: String(promoted.facts.timeline_after), pgdata }));
   });
+}
+
+/**
+ * Ends the primary's client sessions before the shutdown is signalled: pg_terminate_backend on
+ * each (what a fast shutdown would send them anyway), then a bounded wait until those processes
+ * are gone. Sessions this role may not terminate are left to the fast shutdown (step `skipped`,
+ * as without the privilege of pg_signal_backend). Walsenders are not touched: the standby must
+ * still receive the shutdown checkpoint.
+ * @param waitMs how long the terminated sessions may take to end.
+ * @returns pids still there after `waitMs` (a process that does not run: stopped, or stuck in
+ *   the kernel); empty when drained.
+ */
+async function drainSessions(run: Run, conn: ReturnType<typeof localConnection>, waitMs: number): Promise<number[]> {
+  const t0 = Date.now();
+  const refused: string[] = [];
+  let signalled: number[] = [];
+  try {
+    signalled = await sql(conn, run.deadline, async (q) => {
+      const pids = (await q(SQL.clientBackends)).map((r) => Number(r.pid));
+      const done: number[] = [];
+      for (const pid of pids) {
+        await q(SQL.terminateBackend, [pid]).then(
+          () => done.push(pid),
+          (err: Error) => refused.push(`${pid}: ${err.message}`),
+        );
+      }
+      return done;
+    });
+  } catch (err) {
+    run.steps.push({ step: 'terminate client sessions', status: 'skipped', detail: (err as Error).message });
+    return [];
+  }
+  let left = signalled;
+  const end = Date.now() + waitMs;
+  for (let i = 0; i < 10_000 && left.length && Date.now() < end; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = await sql(conn, run.deadline, async (q) => (await q(SQL.backendsLeft, [left])).map((r) => Number(r.pid))).catch(() => left);
+  }
+  const detail = [`${signalled.length} terminated`, ...(refused.length ? [`not permitted: ${refused.join('; ')}`] : []), ...(left.length ? [`still running: ${left.join(', ')}`] : [])].join('; ');
+  run.steps.push({ step: 'terminate client sessions', status: left.length ? 'failed' : refused.length && !signalled.length ? 'skipped' : 'done', detail, ms: Date.now() - t0 });
+  return left;
 }
 
 /**

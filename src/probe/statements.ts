@@ -50,6 +50,12 @@ export const SQL = {
   /** pg_reload_conf(): the postmaster and its children re-read the configuration files. */
   reloadConf: 'SELECT pg_reload_conf()',
   checkpoint: 'CHECKPOINT',
+  /** pid: every client backend but this session (walsenders and background workers excluded; backend_type from 10). */
+  clientBackends: "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+  /** ok: pg_terminate_backend($1) (SIGTERM; false when the process is gone; an error without the privilege). */
+  terminateBackend: 'SELECT pg_terminate_backend($1) AS ok',
+  /** pid: those of $1 (int[]) still in pg_stat_activity. */
+  backendsLeft: 'SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[])',
   /** pg_stat_archiver, times as text. */
   archiver: 'SELECT archived_count, last_archived_wal, last_archived_time::text, failed_count, last_failed_wal, last_failed_time::text FROM pg_stat_archiver',
   resetArchiveCommand: 'ALTER SYSTEM RESET archive_command',

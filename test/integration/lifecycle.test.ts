@@ -263,6 +263,7 @@ describe('switchover never leaves the pair without a primary (PostgreSQL 15)', (
     expect(r.summary).toMatch(/^promote failed: .*permission denied for function pg_promote.*; rolled back: the old primary .* runs as primary again; standby NOT promoted$/);
     expect(r.steps.map((x) => [x.step, x.status])).toEqual([
       ['CHECKPOINT on the primary', 'skipped'],
+      ['terminate client sessions', 'done'],
       ['stop the primary (fast only)', 'done'],
       ['wait until the standby received the shutdown checkpoint', 'done'],
       ['promote the standby', 'failed'],
@@ -273,12 +274,39 @@ describe('switchover never leaves the pair without a primary (PostgreSQL 15)', (
     await waitFor('the standby streaming from the old primary again', async () => (await psql(pair, pair.standby, 'SELECT status FROM pg_stat_wal_receiver')) === 'streaming', 30_000);
   }, 150_000);
 
-  it('the old primary does not stop in time (a SIGSTOPped backend): no immediate stop, standby not promoted, the old primary primary again', async () => {
+  it('a client session that does not respond (SIGSTOPped backend): drained before the point of no return; the switchover aborts with the old primary still taking writes, the standby not promoted', async () => {
     const client = execa('psql', ['-X', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '-c', 'BEGIN; SELECT pg_sleep(600);'], { reject: false, timeout: 120_000 });
     let pid = '';
     await waitFor('the sleeping backend', async () => (pid = await psql(pair, pair.primary, "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()")) !== '');
+    const postmaster = readFileSync(join(pair.primary.data, 'postmaster.pid'), 'utf8').split('\n')[0];
     process.kill(Number(pid), 'SIGSTOP');
-    // The backend wakes up 8 s later, while pgsr waits for the shutdown it cannot call back.
+    try {
+      const r = await pgsr(args(['--fast-timeout', '2', '--timeout', '60']), 120_000);
+      expect(r).toMatchObject({ code: 1, outcome: 'failed' });
+      expect(r.summary).toBe(`client session(s) ${pid} did not end within 2 s of pg_terminate_backend (a stopped or stuck process?): switchover aborted before the shutdown; the primary still accepts writes, standby NOT promoted`);
+      expect(r.steps.map((x) => [x.step, x.status])).toEqual([
+        ['CHECKPOINT on the primary', 'done'],
+        ['terminate client sessions', 'failed'],
+      ]);
+      // Never stopped: the same postmaster, and it takes a write at once.
+      expect(readFileSync(join(pair.primary.data, 'postmaster.pid'), 'utf8').split('\n')[0]).toBe(postmaster);
+      expect(await psql(pair, pair.primary, 'CREATE TABLE IF NOT EXISTS drained (n int); INSERT INTO drained VALUES (1); SELECT pg_is_in_recovery()')).toBe('f');
+      expect(await psql(pair, pair.standby, 'SELECT pg_is_in_recovery()')).toBe('t');
+    } finally {
+      process.kill(Number(pid), 'SIGCONT');
+      client.kill();
+    }
+    // Woken, the terminated session ends (its SIGTERM was waiting).
+    await waitFor('the session gone', async () => (await psql(pair, pair.primary, `SELECT count(*) FROM pg_stat_activity WHERE pid = ${pid}`)) === '0', 10_000);
+  }, 150_000);
+
+  it('the old primary does not stop in time after the shutdown was signalled (its walsender SIGSTOPped): no immediate stop, standby not promoted, the old primary primary again', async () => {
+    // Walsenders are not drained (the standby must receive the shutdown checkpoint): a stopped
+    // one holds the fast shutdown, which is the late path after the point of no return.
+    const pid = await psql(pair, pair.primary, "SELECT pid FROM pg_stat_activity WHERE backend_type = 'walsender'");
+    expect(pid).toMatch(/^\d+$/);
+    process.kill(Number(pid), 'SIGSTOP');
+    // The walsender wakes up 8 s later, while pgsr waits for the shutdown it cannot call back.
     const wake = setTimeout(() => {
       try {
         process.kill(Number(pid), 'SIGCONT');
@@ -304,7 +332,6 @@ describe('switchover never leaves the pair without a primary (PostgreSQL 15)', (
       } catch {
         // gone
       }
-      client.kill();
     }
   }, 150_000);
 });
