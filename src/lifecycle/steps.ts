@@ -4,7 +4,7 @@
  * configuration files, pg_ctl start, orphan clean-up and bounded waits. Server-side programs run
  * as the PostgreSQL OS user; files written in PGDATA get the data directory's owner.
  */
-import { chownSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { connectionTo } from '../config/connection';
 import { addressOf } from '../config/conninfo';
@@ -191,10 +191,49 @@ export async function pgCtlStart(run: Run, f: LocalFacts, bin: Binaries): Promis
   const secs = Math.max(1, Math.floor(run.remaining() / 1000) - 1);
   const r = await runAs(run.cfg.common.osUser, bin.pg_ctl as string, ['start', '-D', f.pgdata, '-l', log, '-w', '-t', String(secs)], { timeoutMs: run.remaining() });
   if (r.exitCode !== 0) {
-    const tail = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-2).join(' / ') : '';
+    const tail = serverLogTail(log, f.pgdata);
     throw new Error(t('steps.start_failed', { line: lastLine(r), log: tail ? t('steps.server_log', { tail }) : '' }));
   }
   return `log ${log}`;
+}
+
+/** The last `n` lines of a file (at most its last 64 KiB read); [] when unreadable. */
+function lastLines(file: string, n: number): string[] {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, 65536));
+    readSync(fd, buf, 0, buf.length, size - buf.length);
+    return buf.toString('utf8').trim().split('\n').slice(-n);
+  } catch {
+    return [];
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * What the server said before it stopped: the last lines of pg_ctl's log, or, when the server
+ * redirected its output to the logging collector ("Future log output will appear in directory
+ * D", PostgreSQL's logging_collector), the last lines of the newest file in D (relative to the
+ * data directory unless absolute), where the FATAL line is.
+ */
+export function serverLogTail(log: string, pgdata: string): string {
+  const own = existsSync(log) ? lastLines(log, 2) : [];
+  const dir = /Future log output will appear in directory "([^"]+)"/.exec(own.join('\n'))?.[1];
+  if (!dir) return own.join(' / ');
+  const abs = dir.startsWith('/') ? dir : join(pgdata, dir);
+  try {
+    const newest = readdirSync(abs)
+      .map((name) => ({ name, mtime: statSync(join(abs, name)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime)[0];
+    const lines = newest ? lastLines(join(abs, newest.name), 20) : [];
+    const serious = lines.filter((l) => /\b(FATAL|PANIC|ERROR):/.test(l));
+    return (serious.length ? serious.slice(-2) : lines.slice(-2)).join(' / ') || own.join(' / ');
+  } catch {
+    return own.join(' / ');
+  }
 }
 
 /**

@@ -91,3 +91,21 @@ describe('switchover plan', () => {
     expect(promoteSignalled([])).toBe(false);
   });
 });
+
+describe('serverLogTail: what the server said when pg_ctl start failed', () => {
+  it("follows the logging collector's redirect to the newest file and quotes its FATAL line", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, utimesSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { serverLogTail } = await import('../../src/lifecycle/steps');
+    const d = mkdtempSync('/tmp/pgsr-unit-');
+    mkdirSync(join(d, 'log'));
+    writeFileSync(join(d, 'pg.log'), 'LOG:  redirecting log output to logging collector process\nHINT:  Future log output will appear in directory "log".\n');
+    writeFileSync(join(d, 'log', 'old.log'), 'FATAL:  an old failure\n');
+    utimesSync(join(d, 'log', 'old.log'), new Date(1000), new Date(1000));
+    writeFileSync(join(d, 'log', 'postgresql.log'), 'LOG:  starting PostgreSQL\nFATAL:  lock file "postmaster.pid" already exists\nHINT:  Is another postmaster (PID 4242) running?\n');
+    expect(serverLogTail(join(d, 'pg.log'), d)).toBe('FATAL:  lock file "postmaster.pid" already exists');
+    writeFileSync(join(d, 'plain.log'), 'a\nb\nFATAL:  c\n');
+    expect(serverLogTail(join(d, 'plain.log'), d)).toBe('b / FATAL:  c');
+    expect(serverLogTail(join(d, 'missing.log'), d)).toBe('');
+  });
+});
