@@ -101,6 +101,8 @@ export const LIFECYCLE_MESSAGES = {
   'archive.resume_done': { en: 'archiving resumed (the previous archive_command restored)', ja: 'アーカイブを再開しました（以前の archive_command に復元）' },
   'archive.cannot_run': { en: 'cannot run on {where}: {detail}', ja: '{where} で実行できません：{detail}' },
 
+  'rebuild.source_checkpoint_failed': { en: "pg_rewind skipped: the source's checkpoint timeline could not be checked or brought current ({detail}); a freshly promoted source must finish its checkpoint first", ja: 'pg_rewind を省略：ソースのチェックポイントのタイムラインを確認または更新できませんでした（{detail}）。昇格直後のソースはチェックポイントの完了が必要です' },
+  'rebuild.source_checkpoint_behind': { en: "pg_rewind skipped: the source's checkpoint is still on an older timeline ({timelines}) after CHECKPOINT", ja: 'pg_rewind を省略：CHECKPOINT 後もソースのチェックポイントが古いタイムラインのままです（{timelines}）' },
   'rebuild.from_required': { en: '--from CONNINFO (the current primary) is required', ja: '--from CONNINFO（現在のプライマリ）が必要です' },
   'rebuild.source_unreachable': { en: 'cannot reach the source {where}: {detail}', ja: 'コピー元 {where} に到達できません：{detail}' },
   'rebuild.source_standby': { en: 'the source {where} is a standby, not a primary', ja: 'コピー元 {where} はプライマリではなくスタンバイです' },

@@ -11,7 +11,7 @@ import { lookupPassword } from '../probe/pgpass';
 import { localFacts } from '../probe/local';
 import { withConnection } from '../probe/observe';
 import { SQL } from '../probe/statements';
-import { PRIMARY_POSITION_SQL, walReceiverSenderSql } from '../probe/versions';
+import { PRIMARY_POSITION_SQL, SOURCE_TIMELINES_SQL, walReceiverSenderSql } from '../probe/versions';
 import { removeLock } from './lock';
 import { rebuildMethods, type ActionResult } from './plan';
 import { loadExeca } from '../host/execa';
@@ -19,6 +19,43 @@ import { clearSyncStandbyNamesFile } from './syncrep';
 import { Run, facts, guarded, localConnection, pgCtlStart, remoteConnection, requirePgdata, waitStreaming, writeOwned, writeStandbyConfig } from './steps';
 import { stop } from './stop';
 import { t } from '../i18n';
+
+/** How long the source's checkpoint may take to reach its new timeline before pg_rewind (ms). */
+const SOURCE_CHECKPOINT_WAIT_MS = 30_000;
+
+/**
+ * pg_rewind reads the source's timeline from its pg_control, which a freshly promoted primary
+ * updates only when its end-of-recovery checkpoint completes (in the background since fast
+ * promotion). Run before that, pg_rewind takes the old timeline, writes a minimum recovery point
+ * on it, and the rewound standby then refuses to start ("requested timeline N does not contain
+ * minimum recovery point ... on timeline M"). As pg_rewind's documentation advises and Patroni
+ * does: CHECKPOINT on the source, then wait (bounded) until pg_control_checkpoint() shows the
+ * timeline the source writes.
+ * @returns undefined when the source's checkpoint is on its current timeline; else why not (the
+ *   caller skips pg_rewind and takes a base backup).
+ */
+async function sourceCheckpointCurrent(run: Run, source: ConnectionSettings): Promise<string | undefined> {
+  const t0 = Date.now();
+  const end = Math.min(run.deadline - 5000, t0 + SOURCE_CHECKPOINT_WAIT_MS);
+  const r = await withConnection(source, end, async (q) => {
+    const behind = async () => {
+      const row = (await q(SOURCE_TIMELINES_SQL))[0];
+      return Number(row.checkpoint_tli) < Number(row.current_tli) ? `${String(row.checkpoint_tli)} < ${String(row.current_tli)}` : undefined;
+    };
+    let gap = await behind();
+    if (!gap) return undefined;
+    await q(SQL.checkpoint);
+    for (let i = 0; i < 300 && gap && Date.now() < end; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      gap = await behind();
+    }
+    return gap;
+  });
+  if (!r.ok) return t('rebuild.source_checkpoint_failed', { detail: r.failure.detail });
+  if (r.value) return t('rebuild.source_checkpoint_behind', { timelines: r.value });
+  run.steps.push({ step: "the source's checkpoint is on its current timeline", status: 'done', ms: Date.now() - t0 });
+  return undefined;
+}
 
 /**
  * `pgsr rebuild --from CONNINFO`: makes this node a standby of the current primary. Stops the
@@ -105,6 +142,11 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     try {
     for (const m of methods) {
       if (m === 'rewind') {
+        const unready = await sourceCheckpointCurrent(run, source);
+        if (unready) {
+          run.steps.push({ step: 'pg_rewind', status: 'skipped', detail: unready });
+          continue;
+        }
         const t0 = Date.now();
         const r = await runAs(osUser, bin.pg_rewind as string, [`--target-pgdata=${pgdata}`, `--source-server=${from}`], { timeoutMs: run.remaining(), env: passEnv });
         const ok = r.exitCode === 0;

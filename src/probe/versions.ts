@@ -126,6 +126,14 @@ FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS w ON true`;
  * The standby's own timeline from pg_control (needs superuser or pg_monitor-like rights on
  * some setups; a failure leaves the timeline unknown rather than failing the check).
  */
+/**
+ * A primary's timelines: the one its pg_control checkpoint records and the one it writes (from
+ * the WAL file name of its current LSN). They differ after a promotion until the end-of-recovery
+ * checkpoint completes (pg_rewind reads the former). 10-18 alike.
+ */
+export const SOURCE_TIMELINES_SQL =
+  "SELECT (SELECT timeline_id FROM pg_control_checkpoint()) AS checkpoint_tli, ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS current_tli";
+
 export const STANDBY_TIMELINE_SQL =
   'SELECT greatest((SELECT timeline_id FROM pg_control_checkpoint()), (SELECT min_recovery_end_timeline FROM pg_control_recovery())) AS timeline';
 
