@@ -8,7 +8,7 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const KNOWN_S: Record<string, number> = {
-  'pacemaker.test.ts': 321,
+  'pacemaker.test.ts': 600,
   'faults.test.ts': 296,
   'versions-matrix.test.ts': 108,
   'package.test.ts': 104,

@@ -1,8 +1,9 @@
 /**
- * pgsr's OCF agent as a promotable clone in a real two-node Pacemaker 2.1 + Corosync 3 cluster
- * (lab/pacemaker kit, network namespaces on this host): cold start, clean failover and
- * rejoin, a standby that is not streaming is never promoted, primary crash with fencing on, and
- * the status attributes in crm_mon -A. Timings are printed, not asserted (machines are noisy);
+ * pgsr's OCF agent as a promotable clone in a real Pacemaker 2.1 + Corosync 3 cluster
+ * (lab/pacemaker kit, network namespaces on this host). Two nodes: cold start, clean failover and
+ * rejoin, a standby that is not streaming is never promoted, primary crash, power loss and
+ * partition with fencing on, rep_mode sync, the status attributes in crm_mon -A. Three nodes:
+ * election, following the new timeline, a fault sequence with rejoin, minority partition. Timings are printed, not asserted (machines are noisy);
  * scripts/pacemaker-compare.ts measures them against PAF in one run.
  */
 import { execa } from 'execa';

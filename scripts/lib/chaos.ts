@@ -1,0 +1,358 @@
+/**
+ * The seeded fault campaign on the Pacemaker kit (scripts/chaos.ts is its command line): each
+ * round draws a fault from the seed, injects it while an application commits rows through the
+ * service address and a sampler watches every node's pg_is_in_recovery() (scripts/chaos/
+ * client.mjs, in the kit's hub namespace), then heals the cluster and waits until every node is
+ * back before the next round. Every wait is bounded; the campaign ends by itself.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './genw';
+import { signalAll } from './netns';
+import { PcmkLab, roles, type Agent } from './pcmk';
+
+/** The fault kinds, in the order the issue lists them. */
+export const FAULT_KINDS = ['primary-power-loss', 'standby-power-loss', 'postmaster-kill', 'clean-stop', 'partition', 'partition-heals', 'standby-then-primary'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** mulberry32: a small seeded PRNG (the same seed draws the same campaign for every agent). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The kinds of `rounds` rounds: shuffled from the seed, every kind once before any repeats
+ * (then shuffled again); pure.
+ */
+export function drawFaults(seed: number, rounds: number): FaultKind[] {
+  const rnd = prng(seed);
+  const out: FaultKind[] = [];
+  while (out.length < rounds) {
+    const deck = [...FAULT_KINDS];
+    for (let i = deck.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [deck[i], deck[j]] = [deck[j], deck[i]];
+    }
+    out.push(...deck);
+  }
+  return out.slice(0, rounds);
+}
+
+/** One round of the report. */
+export interface RoundReport {
+  round: number;
+  fault: FaultKind;
+  /** The node the fault hit (for standby-then-primary: "standby>primary"). */
+  node: string;
+  primary_before: string;
+  primary_after: string | null;
+  /** A writable primary and every node back in the cluster (ranked) by the round's bound. */
+  converged: boolean;
+  /** Fault to the first acknowledged write after it (s); null when none came. */
+  time_to_writable_s: number | null;
+  /** Most nodes seen writable at one 100 ms sample. */
+  max_primaries: number;
+  acked: number;
+  /** Acknowledged rows missing on the final primary. */
+  lost: number;
+  notes: string[];
+}
+
+/** Campaign options (scripts/chaos.ts flags). */
+export interface CampaignOptions {
+  agent: Agent;
+  nodes: 2 | 3;
+  repMode: 'async' | 'sync';
+  seed: number;
+  rounds: number;
+  /** Bound of one round, fault to converged (ms). */
+  roundMs: number;
+  log: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The application and sampler of one round, in the hub namespace. */
+class Client {
+  readonly dir = mkdtempSync('/tmp/pgsr-chaos-');
+  private proc: ResultPromise | undefined;
+  constructor(private readonly lab: PcmkLab) {}
+  start(table: string): void {
+    const sockets = this.lab.names.map((n) => `${n}=${join(this.lab.dir, n, 'run', 'postgresql')}`).join(',');
+    // `ip netns exec` execs the client itself, so the signal of stop() reaches it (what
+    // `pcmk-lab client` runs, without a shell in between).
+    this.proc = execa('ip', ['netns', 'exec', 'pcmklab-hub', process.execPath, join(REPO, 'scripts', 'chaos', 'client.mjs'), '--table', table, '--out', this.dir, '--sockets', sockets, '--max-s', '900'], { reject: false, timeout: 960_000, killSignal: 'SIGTERM' });
+  }
+  private offset = 0;
+  private lastAckMs = 0;
+  /** The newest acknowledged write's time (ms), reading only what acked.txt gained since the last call. */
+  private newestAck(): number {
+    const f = join(this.dir, 'acked.txt');
+    if (!existsSync(f)) return this.lastAckMs;
+    const size = statSync(f).size;
+    if (size <= this.offset) return this.lastAckMs;
+    const fd = openSync(f, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(size - this.offset, 4096));
+      readSync(fd, buf, 0, buf.length, size - buf.length); // the tail holds the newest line
+      const lines = buf.toString('utf8').split('\n').filter(Boolean);
+      const ms = Number(lines.at(-1)?.split(' ')[0]);
+      if (Number.isFinite(ms)) this.lastAckMs = ms;
+    } finally {
+      closeSync(fd);
+    }
+    this.offset = size;
+    return this.lastAckMs;
+  }
+  /** The first acknowledged write at or after `t` (ms), polled every 100 ms until `until`; undefined when none came. */
+  async firstAckAfter(t: number, until: number): Promise<number | undefined> {
+    for (let i = 0; i < 100_000 && Date.now() < until; i++) {
+      if (this.newestAck() >= t) return this.firstAtOrAfter(t);
+      await sleep(100);
+    }
+    return undefined;
+  }
+  /** Scans the file once for the first acknowledged write at or after `t`. */
+  private firstAtOrAfter(t: number): number {
+    const text = readFileSync(join(this.dir, 'acked.txt'), 'utf8');
+    for (const line of text.split('\n')) {
+      const ms = Number(line.slice(0, line.indexOf(' ')));
+      if (ms >= t) return ms;
+    }
+    return this.lastAckMs;
+  }
+  async stop(): Promise<{ acked: Array<[number, number]>; max_primaries: number; double_primary_ticks: number }> {
+    this.proc?.kill('SIGTERM');
+    await this.proc;
+    const f = join(this.dir, 'client.json');
+    if (!existsSync(f)) throw new Error(`the campaign client wrote no ${f}`);
+    return JSON.parse(readFileSync(f, 'utf8'));
+  }
+}
+
+/** The cluster state pg_controldata gives a node's data directory ("in production": crashed primary). */
+async function clusterState(lab: PcmkLab, node: string): Promise<string> {
+  const bindir = String((await execa('pg_config', ['--bindir'])).stdout).trim();
+  const r = await lab.x(node, ['runuser', '-u', 'postgres', '--', join(bindir, 'pg_controldata'), '/srv/pglab/data'], 15_000);
+  return /^Database cluster state:\s+(.*)$/m.exec(String(r.stdout))?.[1] ?? 'unreadable';
+}
+
+/** Whether a node's PostgreSQL answers over its local socket. */
+async function pgUp(lab: PcmkLab, node: string): Promise<boolean> {
+  return (await lab.pgRole(node)) !== 'down';
+}
+
+/**
+ * Brings a node back as a standby, the way an operator would after its fault: its cluster stack
+ * stopped (a frozen or fenced node's leftovers killed: a power cycle), its link up, its data
+ * rebuilt from the primary when it crashed as a primary (pgsr rebuild for pgsr; a base backup
+ * through the kit for PAF), its stack started, failures cleaned up.
+ */
+async function nodeBack(lab: PcmkLab, node: string, notes: string[]): Promise<void> {
+  await lab.kit(['stop', node], 90_000, { PCMK_LAB_STOP_TIMEOUT: '60' }).catch(async (err: Error) => {
+    notes.push(`${node}: cluster stop failed (${err.message.slice(0, 120)}): power-cycled`);
+    signalAll(lab.nodePids(node), 'SIGKILL');
+    await sleep(500);
+    await lab.kit(['stop', node], 30_000);
+  });
+  await lab.linkUp(node);
+  const state = await clusterState(lab, node);
+  if (state === 'in production' || state === 'in crash recovery') {
+    notes.push(`${node}: crashed as a primary (${state}): rebuilt`);
+    await rebuild(lab, node);
+  }
+  await lab.kit(['start', node], 120_000);
+  await lab.x(node, ['crm_resource', '--cleanup', '--resource', lab.clone], 30_000);
+}
+
+async function rebuild(lab: PcmkLab, node: string): Promise<void> {
+  if (lab.agent === 'paf') {
+    await lab.kit(['reclone', node], 360_000);
+    return;
+  }
+  const bindir = String((await execa('pg_config', ['--bindir'])).stdout).trim();
+  const r = await lab.x(node, ['pgsr', 'rebuild', '-D', '/srv/pglab/data', '--bindir', bindir, '--from', 'host=10.77.0.100 user=postgres dbname=postgres', '--primary-conninfo', `host=10.77.0.100 port=5432 user=replicator application_name=${node}`, '--discard-old', '--format', 'json', '--timeout', '240'], 300_000);
+  if (r.exitCode !== 0) throw new Error(`pgsr rebuild on ${node} failed: ${String(r.stdout).slice(-300)}`);
+}
+
+/** Injects the fault; returns the node it hit and the instant (ms) the last part of it began. */
+async function inject(lab: PcmkLab, kind: FaultKind, primary: string, standbys: string[], rnd: () => number, notes: string[]): Promise<{ node: string; at: number }> {
+  const pick = (list: string[]) => list[Math.floor(rnd() * list.length)];
+  switch (kind) {
+    case 'primary-power-loss':
+      return { node: primary, at: (await lab.powerLoss(primary), Date.now()) };
+    case 'standby-power-loss': {
+      const n = pick(standbys);
+      return { node: n, at: (await lab.powerLoss(n), Date.now()) };
+    }
+    case 'postmaster-kill':
+      return { node: primary, at: (await lab.kit(['kill-primary', primary]), Date.now()) };
+    case 'clean-stop': {
+      const n = pick([primary, ...standbys]);
+      const at = Date.now();
+      await lab.kit(['stop', n], 240_000);
+      return { node: n, at };
+    }
+    case 'partition': {
+      const n = pick([primary, ...standbys]);
+      return { node: n, at: (await lab.cutLink(n), Date.now()) };
+    }
+    case 'partition-heals': {
+      const n = pick([primary, ...standbys]);
+      const at = Date.now();
+      await lab.cutLink(n);
+      await sleep(1500); // shorter than Corosync's token (3 s): healed before anyone is declared lost
+      await lab.linkUp(n);
+      return { node: n, at };
+    }
+    case 'standby-then-primary': {
+      const s = pick(standbys);
+      await lab.powerLoss(s);
+      await waitUntil(() => lab.nodePids(s).length === 0, 90_000);
+      await nodeBack(lab, s, notes);
+      await lab.waitRanked(120_000);
+      notes.push(`${s} lost, fenced and back as a standby; then the primary`);
+      return { node: `${s}>${primary}`, at: (await lab.powerLoss(primary), Date.now()) };
+    }
+  }
+}
+
+async function waitUntil(probe: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  for (let i = 0; i < 10_000 && Date.now() < end; i++) {
+    if (await probe()) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
+/** The nodes that are not a healthy member: not running Pacemaker, or not answering, or unranked standbys. */
+async function unhealthy(lab: PcmkLab, primary: string | undefined): Promise<string[]> {
+  const attrs = await lab.attributes().catch(() => ({}) as Record<string, Record<string, string>>);
+  const score = lab.agent === 'pgsr' ? 'master-pgsql-sr' : 'master-pgsqld';
+  const out: string[] = [];
+  for (const n of lab.names) {
+    if (n === primary) continue;
+    const pids = lab.nodePids(n).length;
+    const linkUp = String((await execa('ip', ['-n', `pcmklab-${n}`, 'link', 'show', 'lab0'], { reject: false })).stdout).includes('state UP');
+    if (!pids || !linkUp || !(Number(attrs[n]?.[score]) > 1) || !(await pgUp(lab, n))) out.push(n);
+  }
+  return out;
+}
+
+/** Runs one round; never throws (a failure is a round that did not converge, with a note). */
+export async function runRound(lab: PcmkLab, round: number, kind: FaultKind, rnd: () => number, o: CampaignOptions): Promise<RoundReport> {
+  const notes: string[] = [];
+  const before = await roles(lab);
+  const table = `chaos_r${round}`;
+  const created = await lab.psql(before.primary, `CREATE TABLE ${table} (n bigint)`);
+  if (!created.ok) throw new Error(`CREATE TABLE ${table} on ${before.primary} failed`);
+  const client = new Client(lab);
+  client.start(table);
+  const started = await client.firstAckAfter(Date.now(), Date.now() + 30_000);
+  if (started === undefined) notes.push('the writer never wrote before the fault');
+  await sleep(2000);
+  const deadline = Date.now() + o.roundMs;
+  let hit = { node: '?', at: Date.now() };
+  let writableAt: number | undefined;
+  let converged = false;
+  let after: string | undefined;
+  const phase = (what: string) => o.log(`  round ${round} ${new Date().toISOString().slice(11, 19)} ${what}`);
+  try {
+    phase(`inject ${kind}`);
+    hit = await inject(lab, kind, before.primary, before.standbys, rnd, notes);
+    phase(`injected on ${hit.node}`);
+    // Writes may resume only once healed (a primary cut off whose standby was fenced): the
+    // first write after the fault is awaited beside the cluster's reaction and the heal.
+    const writable = client.firstAckAfter(hit.at, deadline);
+    await settle(lab, kind, deadline, notes);
+    phase('settled; healing');
+    converged = await heal(lab, before.primary, deadline, notes);
+    writableAt = await writable;
+    await sleep(2000); // writes go on on the healed cluster
+    phase(`healed: converged ${converged}`);
+    after = await lab.promoted();
+  } catch (err) {
+    notes.push(`round aborted: ${(err as Error).message.slice(0, 300)}`);
+  }
+  const c = await client.stop();
+  const final = after ?? (await lab.writable().catch(() => []))[0];
+  const rows = final ? new Set((await lab.psql(final, `SELECT n FROM ${table}`)).out.split('\n').filter(Boolean).map(Number)) : new Set<number>();
+  const lost = final ? c.acked.filter(([, n]) => !rows.has(n)).length : c.acked.length;
+  o.log(`round ${round}: ${kind} on ${hit.node}: writable after ${writableAt === undefined ? '-' : ((writableAt - hit.at) / 1000).toFixed(2)} s, converged ${converged}, max primaries ${c.max_primaries}, ${c.acked.length} acked, ${lost} lost${notes.length ? ` (${notes.join('; ')})` : ''}`);
+  return { round, fault: kind, node: hit.node, primary_before: before.primary, primary_after: final ?? null, converged: converged && writableAt !== undefined, time_to_writable_s: writableAt === undefined ? null : Number(((writableAt - hit.at) / 1000).toFixed(2)), max_primaries: c.max_primaries, acked: c.acked.length, lost, notes };
+}
+
+/** Whether any process of the node's namespace is stopped (SIGSTOP: a power loss not yet fenced). */
+function frozen(lab: PcmkLab, node: string): boolean {
+  return lab.nodePids(node).some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('T');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Lets the cluster finish its reaction to the fault before anything is healed: a frozen node
+ * fenced, a held partition settled by fencing, a promoted instance, no pending actions
+ * (`crm_resource --wait`). Bounded by `deadline`; returns what it saw as a note when a step timed out.
+ */
+async function settle(lab: PcmkLab, kind: FaultKind, deadline: number, notes: string[]): Promise<void> {
+  const left = (capMs: number) => Math.max(0, Math.min(capMs, deadline - Date.now()));
+  if (!(await waitUntil(() => lab.names.every((n) => !frozen(lab, n)), left(90_000)))) notes.push('a frozen node was not fenced within 90 s');
+  if (kind === 'partition' && !(await waitUntil(() => lab.names.some((n) => lab.nodePids(n).length === 0), left(45_000)))) notes.push('nobody fenced within 45 s of the partition');
+  await waitUntil(async () => (await lab.promoted().catch(() => undefined)) !== undefined, left(90_000));
+  const live = lab.names.find((n) => lab.nodePids(n).length > 0 && !frozen(lab, n));
+  if (live) await lab.x(live, ['crm_resource', '--wait', '--timeout', '60'], 70_000);
+}
+
+/** Heals every node that is not a healthy member, then waits until all are (bounded by `deadline`). */
+async function heal(lab: PcmkLab, oldPrimary: string, deadline: number, notes: string[]): Promise<boolean> {
+  for (const n of lab.names) await lab.linkUp(n);
+  const primary = await lab.promoted().catch(() => undefined);
+  for (const n of await unhealthy(lab, primary)) await nodeBack(lab, n, notes);
+  const ok = await lab.waitRanked(Math.max(5000, deadline - Date.now())).then(
+    () => true,
+    (err: Error) => (notes.push(err.message), false),
+  );
+  if (ok && primary === oldPrimary) notes.push('no failover');
+  return ok && (await unhealthy(lab, await lab.promoted())).length === 0;
+}
+
+/** Summary of a campaign: rounds, kinds, time to writable (median, max), rows, split-brain samples. */
+export function summarize(rounds: RoundReport[]) {
+  const times = rounds.map((r) => r.time_to_writable_s).filter((t): t is number => t !== null).sort((a, b) => a - b);
+  const byKind: Record<string, number> = {};
+  for (const r of rounds) byKind[r.fault] = (byKind[r.fault] ?? 0) + 1;
+  return {
+    rounds: rounds.length,
+    faults: byKind,
+    converged: rounds.filter((r) => r.converged).length,
+    time_to_writable_median_s: times.length ? times[Math.floor((times.length - 1) / 2)] : null,
+    time_to_writable_max_s: times.length ? times[times.length - 1] : null,
+    acked: rounds.reduce((s, r) => s + r.acked, 0),
+    lost: rounds.reduce((s, r) => s + r.lost, 0),
+    rounds_with_two_primaries: rounds.filter((r) => r.max_primaries > 1).length,
+  };
+}
+
+/** The invariants a campaign must keep; one line per break (empty: all kept). */
+export function invariantBreaks(rounds: RoundReport[], repMode: 'async' | 'sync'): string[] {
+  const out: string[] = [];
+  for (const r of rounds) {
+    if (r.max_primaries > 1) out.push(`round ${r.round} (${r.fault}): ${r.max_primaries} writable primaries at one sample`);
+    if (repMode === 'sync' && r.lost > 0) out.push(`round ${r.round} (${r.fault}): ${r.lost} acknowledged rows lost under rep-mode sync`);
+    if (!r.converged) out.push(`round ${r.round} (${r.fault}): did not converge (${r.notes.join('; ') || 'no writable primary or not every node back'})`);
+  }
+  return out;
+}
