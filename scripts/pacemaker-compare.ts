@@ -2,7 +2,8 @@
 // (Debian's resource-agents-paf) in the same two-node Pacemaker kit, in one run; prints a
 // markdown table and writes it to docs/pacemaker-failover.md. Run as root (network namespaces).
 // ONLY=writer runs only the power loss with a writer (pgsr async, pgsr rep_mode=sync, PAF) and
-// replaces that section of the document.
+// replaces that section of the document; NODES=3 runs the four scenarios on a three-node kit and
+// replaces the three-node section (a two-node run keeps it).
 import { execa } from 'execa';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -12,17 +13,23 @@ const rounds = Number(process.env.ROUNDS ?? '2');
 const DOC = new URL('../docs/pacemaker-failover.md', import.meta.url);
 const WRITER_START = '<!-- writer:start -->';
 const WRITER_END = '<!-- writer:end -->';
+/** The three-node section, replaced by a run with NODES=3. */
+const THREE_START = '<!-- three-nodes:start -->';
+const THREE_END = '<!-- three-nodes:end -->';
+const NODES = process.env.NODES === '3' ? 3 : 2;
 /** A hand-written section (what a run means against the targets) that a new run keeps. */
 const NOTES_START = '<!-- notes:start -->';
 const NOTES_END = '<!-- notes:end -->';
 
-/** The document's hand-written notes section, markers included, or '' when it has none. */
-function keptNotes(): string {
+/** A section of the document between two markers, markers included, or '' when it has none. */
+function kept(start: string, end: string): string {
   const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '';
-  const i = doc.indexOf(NOTES_START);
-  const j = doc.indexOf(NOTES_END);
-  return i >= 0 && j > i ? `${doc.slice(i, j + NOTES_END.length)}\n\n` : '';
+  const i = doc.indexOf(start);
+  const j = doc.indexOf(end);
+  return i >= 0 && j > i ? `${doc.slice(i, j + end.length)}\n\n` : '';
 }
+/** The document's hand-written notes section (kept by every run). */
+const keptNotes = () => kept(NOTES_START, NOTES_END);
 
 const median = (v: number[]) => {
   const x = [...v].sort((a, b) => a - b);
@@ -80,22 +87,15 @@ async function writerSection(): Promise<string> {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  installAgent();
-  if (process.env.ONLY === 'writer') {
-    const section = await writerSection();
-    console.log(section);
-    const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Failover times: pgsr\'s OCF agent against PAF\n';
-    const i = doc.indexOf(WRITER_START);
-    const j = doc.indexOf(WRITER_END);
-    writeFileSync(DOC, i >= 0 && j > i ? doc.slice(0, i) + section + doc.slice(j + WRITER_END.length) : `${doc.trimEnd()}\n\n${section}\n`);
-    return;
-  }
+const SCENARIOS = ['clean failover (stop the primary node)', 'primary crash (kill -9, fencing on)', "power loss of the primary's node (freeze + link down, fencing on)", "network partition of the primary's node (link down, fencing on)"];
+
+/** The four scenarios for both agents on a kit of `nodes` nodes, interleaved: table rows and partition outcomes. */
+async function measure(nodes: 2 | 3): Promise<{ rows: string[]; outcomes: string[] }> {
   const results: FailoverTiming[] = [];
   const outcomes: string[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const agent of ['pgsr', 'paf'] as const) {
-      const lab = new PcmkLab(agent);
+      const lab = new PcmkLab(agent, undefined, nodes);
       try {
         await lab.setUp(false);
         const c = await cleanFailover(lab);
@@ -107,28 +107,67 @@ async function main(): Promise<void> {
         results.push(k);
         await lab.setUp(true);
         const p = await powerLossFailover(lab);
-        console.error(`${agent} power loss: writable ${p.writableS.toFixed(2)} s`);
+        console.error(`${agent} power loss: ${p.from} -> ${p.to} writable ${p.writableS.toFixed(2)} s`);
         results.push(p);
         await lab.setUp(true);
         const before = (await lab.promoted()) ?? '?';
         const n = await partitionFailover(lab);
-        const ok = n.survivor === before && n.roles[n.survivor] === 'f' && n.roles[n.fenced] === 'down';
+        const writable = Object.entries(n.roles).filter(([, r]) => r === 'f').map(([x]) => x);
+        const ok = writable.length === 1 && writable[0] === n.survivor && n.roles[n.fenced] === 'down';
         console.error(`${agent} partition: ${n.fenced} fenced, ${n.survivor} writable ${n.writableS.toFixed(2)} s${ok ? '' : ' (UNEXPECTED OUTCOME)'}`);
-        outcomes.push(`${agent} round ${round + 1}: ${before} was primary; ${n.fenced} fenced; ${n.survivor} ${n.roles[n.survivor] === 'f' ? 'primary' : n.roles[n.survivor]}; ${n.fenced} ${n.roles[n.fenced]}`);
+        outcomes.push(`${agent} round ${round + 1}: ${before} was primary; ${n.fenced} fenced; ${Object.entries(n.roles).map(([x, r]) => `${x} ${r === 'f' ? 'primary' : r === 't' ? 'standby' : r}`).join(', ')}`);
         results.push(n);
       } finally {
         await lab.down();
       }
     }
   }
-  const pg = (await execa('psql', ['--version'])).stdout.trim();
-  const pcmk = (await execa('pacemakerd', ['--version'])).stdout.split('\n')[0].trim();
-  const scenarios = ['clean failover (stop the primary node)', 'primary crash (kill -9, fencing on)', "power loss of the primary's node (freeze + link down, fencing on)", "network partition of the primary's node (link down, fencing on)"];
-  const rows = scenarios.map((scenario) => {
+  const rows = SCENARIOS.map((scenario) => {
     const of = (agent: string) => results.filter((r) => r.scenario === scenario && r.agent === agent).map((r) => r.writableS);
     const fmt = (v: number[]) => v.map((x) => x.toFixed(2)).join(' / ');
     return `| ${scenario} | ${fmt(of('pgsr'))} | ${fmt(of('paf'))} | ${(median(of('pgsr')) / median(of('paf'))).toFixed(2)} |`;
   });
+  return { rows, outcomes };
+}
+
+async function main(): Promise<void> {
+  installAgent();
+  if (process.env.ONLY === 'writer') {
+    const section = await writerSection();
+    console.log(section);
+    const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Failover times: pgsr\'s OCF agent against PAF\n';
+    const i = doc.indexOf(WRITER_START);
+    const j = doc.indexOf(WRITER_END);
+    writeFileSync(DOC, i >= 0 && j > i ? doc.slice(0, i) + section + doc.slice(j + WRITER_END.length) : `${doc.trimEnd()}\n\n${section}\n`);
+    return;
+  }
+  if (NODES === 3) {
+    const m = await measure(3);
+    const section = [
+      THREE_START,
+      '## Three nodes (one primary, two standbys; majority quorum)',
+      '',
+      `Measured ${new Date().toISOString().slice(0, 10)} by \`NODES=3 npm run pacemaker:compare\`: the same four scenarios, ${rounds} round(s) each, interleaved, on a three-node kit (no priority-fencing-delay: the majority fences). The partition cuts the primary's node off alone: it loses quorum and is fenced by the majority, which promotes a standby; the time is to that standby's first write.`,
+      '',
+      '| scenario | pgsr (s) | PAF (s) | pgsr / PAF (median) |',
+      '|---|---|---|---|',
+      ...m.rows,
+      '',
+      'Partition outcomes (exactly one primary wanted):',
+      '',
+      ...m.outcomes.map((o) => `- ${o}`),
+      THREE_END,
+    ].join('\n');
+    console.log(section);
+    const doc = readFileSync(DOC, 'utf8');
+    const i = doc.indexOf(THREE_START);
+    const j = doc.indexOf(THREE_END);
+    writeFileSync(DOC, i >= 0 && j > i ? doc.slice(0, i) + section + doc.slice(j + THREE_END.length) : `${doc.trimEnd()}\n\n${section}\n`);
+    return;
+  }
+  const { rows, outcomes } = await measure(2);
+  const pg = (await execa('psql', ['--version'])).stdout.trim();
+  const pcmk = (await execa('pacemakerd', ['--version'])).stdout.split('\n')[0].trim();
   const table = [
     `Seconds from the fault to the new primary accepting a write (polled every 100 ms on the surviving node), ${rounds} round(s) each, interleaved, in one run. For the partition: seconds until the other node is fenced and the surviving primary takes a write (it never stopped being primary).`,
     '',
@@ -144,7 +183,7 @@ async function main(): Promise<void> {
   ].join('\n');
   const section = await writerSection();
   console.log(table);
-  writeFileSync(DOC, `# Failover times: pgsr's OCF agent against PAF\n\nMeasured by \`npm run pacemaker:compare\` (scripts/pacemaker-compare.ts) on ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\nWhere the time goes on a power loss (both agents): Corosync declares the node lost after its token timeout plus consensus (about 6.6 s here), fencing waits priority-fencing-delay (the lost node ran the promoted instance), then fences (about 1 s with fence_lab), then pre-promote notify and promote (about 1 s for pgsr). The standby's walreceiver still says streaming all along: pgsr's promote takes the cluster's transition (old primary demoted, stopped or fenced) as the authority and promotes without waiting for wal_receiver_timeout.\n\nWhy pgsr is faster on a crash: when the postmaster is dead, pgsr's stop confirms it (pg_ctl status) and kills the orphaned backends still attached to that data directory, so the stop succeeds and Pacemaker promotes at once; PAF reports the stop as failed and Pacemaker fences the node first. Safety is the same: the crashed primary keeps pgsr's lock and a -INFINITY score, so it cannot come back as primary, and a standby that was not streaming is never promoted. Fencing still happens whenever a stop really fails or a node is lost.\n\n${keptNotes()}${section}\n`);
+  writeFileSync(DOC, `# Failover times: pgsr's OCF agent against PAF\n\nMeasured by \`npm run pacemaker:compare\` (scripts/pacemaker-compare.ts) on ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\nWhere the time goes on a power loss (both agents): Corosync declares the node lost after its token timeout plus consensus (about 6.6 s here), fencing waits priority-fencing-delay (the lost node ran the promoted instance), then fences (about 1 s with fence_lab), then pre-promote notify and promote (about 1 s for pgsr). The standby's walreceiver still says streaming all along: pgsr's promote takes the cluster's transition (old primary demoted, stopped or fenced) as the authority and promotes without waiting for wal_receiver_timeout.\n\nWhy pgsr is faster on a crash: when the postmaster is dead, pgsr's stop confirms it (pg_ctl status) and kills the orphaned backends still attached to that data directory, so the stop succeeds and Pacemaker promotes at once; PAF reports the stop as failed and Pacemaker fences the node first. Safety is the same: the crashed primary keeps pgsr's lock and a -INFINITY score, so it cannot come back as primary, and a standby that was not streaming is never promoted. Fencing still happens whenever a stop really fails or a node is lost.\n\n${keptNotes()}${section}\n\n${kept(THREE_START, THREE_END).trimEnd()}\n`);
 }
 
 main().catch((err) => {

@@ -168,6 +168,8 @@ async function nodeBack(lab: PcmkLab, node: string, notes: string[]): Promise<vo
   if (state === 'in production' || state === 'in crash recovery') {
     notes.push(`${node}: crashed as a primary (${state}): rebuilt`);
     await rebuild(lab, node);
+  } else {
+    notes.push(`${node}: restarted (${state})`);
   }
   await lab.kit(['start', node], 120_000);
   await lab.x(node, ['crm_resource', '--cleanup', '--resource', lab.clone], 30_000);
@@ -234,16 +236,19 @@ async function waitUntil(probe: () => boolean | Promise<boolean>, timeoutMs: num
   return false;
 }
 
-/** The nodes that are not a healthy member: not running Pacemaker, or not answering, or unranked standbys. */
+/**
+ * The nodes that are not a healthy member, each with why: no process (fenced or stopped), link
+ * down, no promotion score from the primary (not streaming), PostgreSQL not answering.
+ */
 async function unhealthy(lab: PcmkLab, primary: string | undefined): Promise<string[]> {
   const attrs = await lab.attributes().catch(() => ({}) as Record<string, Record<string, string>>);
   const score = lab.agent === 'pgsr' ? 'master-pgsql-sr' : 'master-pgsqld';
   const out: string[] = [];
   for (const n of lab.names) {
     if (n === primary) continue;
-    const pids = lab.nodePids(n).length;
     const linkUp = String((await execa('ip', ['-n', `pcmklab-${n}`, 'link', 'show', 'lab0'], { reject: false })).stdout).includes('state UP');
-    if (!pids || !linkUp || !(Number(attrs[n]?.[score]) > 1) || !(await pgUp(lab, n))) out.push(n);
+    const why = !lab.nodePids(n).length ? 'no process' : !linkUp ? 'link down' : !(Number(attrs[n]?.[score]) > 1) ? `score ${attrs[n]?.[score] ?? 'none'}` : !(await pgUp(lab, n)) ? 'PostgreSQL down' : '';
+    if (why) out.push(`${n} (${why})`);
   }
   return out;
 }
@@ -273,7 +278,7 @@ export async function runRound(lab: PcmkLab, round: number, kind: FaultKind, rnd
     // Writes may resume only once healed (a primary cut off whose standby was fenced): the
     // first write after the fault is awaited beside the cluster's reaction and the heal.
     const writable = client.firstAckAfter(hit.at, deadline);
-    await settle(lab, kind, deadline, notes);
+    await settle(lab, kind, before.primary, deadline, notes);
     phase('settled; healing');
     converged = await heal(lab, before.primary, deadline, notes);
     writableAt = await writable;
@@ -307,8 +312,11 @@ function frozen(lab: PcmkLab, node: string): boolean {
  * fenced, a held partition settled by fencing, a promoted instance, no pending actions
  * (`crm_resource --wait`). Bounded by `deadline`; returns what it saw as a note when a step timed out.
  */
-async function settle(lab: PcmkLab, kind: FaultKind, deadline: number, notes: string[]): Promise<void> {
+async function settle(lab: PcmkLab, kind: FaultKind, primary: string, deadline: number, notes: string[]): Promise<void> {
   const left = (capMs: number) => Math.max(0, Math.min(capMs, deadline - Date.now()));
+  // A killed postmaster is noticed at the next monitor (its orphaned backends may go on
+  // committing until then); with fencing and migration-threshold=1 the primary moves.
+  if (kind === 'postmaster-kill' && !(await waitUntil(async () => ![primary, undefined].includes(await lab.promoted().catch(() => undefined)), left(90_000)))) notes.push('the killed primary did not move within 90 s');
   if (!(await waitUntil(() => lab.names.every((n) => !frozen(lab, n)), left(90_000)))) notes.push('a frozen node was not fenced within 90 s');
   if (kind === 'partition' && !(await waitUntil(() => lab.names.some((n) => lab.nodePids(n).length === 0), left(45_000)))) notes.push('nobody fenced within 45 s of the partition');
   await waitUntil(async () => (await lab.promoted().catch(() => undefined)) !== undefined, left(90_000));
@@ -320,18 +328,26 @@ async function settle(lab: PcmkLab, kind: FaultKind, deadline: number, notes: st
 async function heal(lab: PcmkLab, oldPrimary: string, deadline: number, notes: string[]): Promise<boolean> {
   for (const n of lab.names) await lab.linkUp(n);
   const primary = await lab.promoted().catch(() => undefined);
-  for (const n of await unhealthy(lab, primary)) await nodeBack(lab, n, notes);
+  for (const n of await unhealthy(lab, primary)) await nodeBack(lab, n.split(' ')[0], notes);
   const ok = await lab.waitRanked(Math.max(5000, deadline - Date.now())).then(
     () => true,
     (err: Error) => (notes.push(err.message), false),
   );
   if (ok && primary === oldPrimary) notes.push('no failover');
-  return ok && (await unhealthy(lab, await lab.promoted())).length === 0;
+  // Every node a healthy member at once (a restarted instance may go through a probe failure,
+  // a stop and a start before it settles).
+  let bad: string[] = [];
+  const all = ok && (await waitUntil(async () => (bad = await unhealthy(lab, await lab.promoted().catch(() => undefined))).length === 0, Math.max(5000, deadline - Date.now())));
+  if (ok && !all) notes.push(`not back by the round's bound: ${bad.join(', ')}`);
+  return all;
 }
 
 /** Summary of a campaign: rounds, kinds, time to writable (median, max), rows, split-brain samples. */
 export function summarize(rounds: RoundReport[]) {
-  const times = rounds.map((r) => r.time_to_writable_s).filter((t): t is number => t !== null).sort((a, b) => a - b);
+  const sorted = (list: RoundReport[]) => list.map((r) => r.time_to_writable_s).filter((t): t is number => t !== null).sort((a, b) => a - b);
+  const times = sorted(rounds);
+  // Rounds whose primary moved: where the time to writable is a failover's.
+  const failovers = sorted(rounds.filter((r) => r.primary_after !== null && r.primary_after !== r.primary_before));
   const byKind: Record<string, number> = {};
   for (const r of rounds) byKind[r.fault] = (byKind[r.fault] ?? 0) + 1;
   return {
@@ -340,6 +356,8 @@ export function summarize(rounds: RoundReport[]) {
     converged: rounds.filter((r) => r.converged).length,
     time_to_writable_median_s: times.length ? times[Math.floor((times.length - 1) / 2)] : null,
     time_to_writable_max_s: times.length ? times[times.length - 1] : null,
+    failovers: failovers.length,
+    failover_time_to_writable_median_s: failovers.length ? failovers[Math.floor((failovers.length - 1) / 2)] : null,
     acked: rounds.reduce((s, r) => s + r.acked, 0),
     lost: rounds.reduce((s, r) => s + r.lost, 0),
     rounds_with_two_primaries: rounds.filter((r) => r.max_primaries > 1).length,

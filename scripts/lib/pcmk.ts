@@ -201,6 +201,18 @@ export class PcmkLab {
     }
     throw new Error(`${node} did not accept writes within ${timeoutMs / 1000}s`);
   }
+  /** Polls the nodes in turn until one accepts a write; returns it and the epoch ms it did. */
+  async waitAnyWritable(nodes: string[], timeoutMs: number): Promise<{ node: string; at: number }> {
+    const end = Date.now() + timeoutMs;
+    for (let i = 0; Date.now() < end && i < 10_000; i++) {
+      for (const node of nodes) {
+        const r = await this.psql(node, 'CREATE TABLE IF NOT EXISTS pgsr_probe (t timestamptz); INSERT INTO pgsr_probe VALUES (now()) RETURNING 1');
+        if (r.ok && r.out.endsWith('1')) return { node, at: Date.now() };
+      }
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error(`none of ${nodes.join(', ')} accepted writes within ${timeoutMs / 1000}s`);
+  }
   /**
    * A writer on `node` (its namespace) committing numbered rows into `table` through the service
    * address (VIP 10.77.0.100) as fast as one session can, as an application would: one psql
@@ -278,10 +290,10 @@ export async function roles(lab: PcmkLab): Promise<{ primary: string; standby: s
 
 /** Clean failover: stop the primary node's cluster stack; the other must become a writable primary. */
 export async function cleanFailover(lab: PcmkLab): Promise<FailoverTiming & { from: string; to: string }> {
-  const { primary, standby } = await roles(lab);
+  const { primary, standbys } = await roles(lab);
   const t0 = Date.now();
   const stopping = lab.kit(['stop', primary], 240_000);
-  const writable = await lab.waitWritable(standby, 90_000);
+  const { node: standby, at: writable } = await lab.waitAnyWritable(standbys, 90_000);
   const promotedOut = await lab.kit(['wait-promoted', standby, '90']);
   await stopping;
   return { scenario: 'clean failover (stop the primary node)', agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN), from: primary, to: standby };
@@ -289,10 +301,10 @@ export async function cleanFailover(lab: PcmkLab): Promise<FailoverTiming & { fr
 
 /** Primary crash: kill -9 of the primary's postmaster (fencing on); the other must become a writable primary. */
 export async function crashFailover(lab: PcmkLab): Promise<FailoverTiming & { from: string; to: string }> {
-  const { primary, standby } = await roles(lab);
+  const { primary, standbys } = await roles(lab);
   const t0 = Date.now();
   await lab.kit(['kill-primary', primary]);
-  const writable = await lab.waitWritable(standby, 120_000);
+  const { node: standby, at: writable } = await lab.waitAnyWritable(standbys, 120_000);
   const promotedOut = await lab.kit(['wait-promoted', standby, '120']);
   return { scenario: 'primary crash (kill -9, fencing on)', agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN), from: primary, to: standby };
 }
@@ -302,10 +314,10 @@ export async function crashFailover(lab: PcmkLab): Promise<FailoverTiming & { fr
  * standby's walreceiver hears nothing (wal_receiver_timeout stays at PostgreSQL's 60 s).
  */
 export async function powerLossFailover(lab: PcmkLab): Promise<FailoverTiming & { from: string; to: string }> {
-  const { primary, standby } = await roles(lab);
+  const { primary, standbys } = await roles(lab);
   const t0 = Date.now();
   await lab.powerLoss(primary);
-  const writable = await lab.waitWritable(standby, 120_000);
+  const { node: standby, at: writable } = await lab.waitAnyWritable(standbys, 120_000);
   const promotedOut = await lab.kit(['wait-promoted', standby, '60']);
   return { scenario: "power loss of the primary's node (freeze + link down, fencing on)", agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN), from: primary, to: standby };
 }
@@ -317,7 +329,7 @@ export async function powerLossFailover(lab: PcmkLab): Promise<FailoverTiming & 
  * writable.
  */
 export async function partitionFailover(lab: PcmkLab): Promise<FailoverTiming & { survivor: string; fenced: string; roles: Record<string, string>; leftovers: string[] }> {
-  const { primary, standby } = await roles(lab);
+  const { primary, standbys } = await roles(lab);
   const log = join(lab.dir, 'fence_lab.log');
   const logStart = existsSync(log) ? statSync(log).size : 0;
   const t0 = Date.now();
@@ -336,9 +348,11 @@ export async function partitionFailover(lab: PcmkLab): Promise<FailoverTiming & 
     if (/killed: /.test(text.slice(text.search(new RegExp(`action=(?:reboot|off) plug=${fenced}`))))) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const survivor = fenced === primary ? standby : primary;
-  const writable = await lab.waitWritable(survivor, 120_000);
-  const after: Record<string, string> = { [primary]: await lab.pgRole(primary), [standby]: await lab.pgRole(standby) };
+  // Two nodes: the fence race decides (the primary should win it); three: the majority fences
+  // the primary and promotes one of the standbys.
+  const { node: survivor, at: writable } = await lab.waitAnyWritable(fenced === primary ? standbys : [primary], 120_000);
+  const after: Record<string, string> = {};
+  for (const n of lab.names) after[n] = await lab.pgRole(n);
   return { scenario: "network partition of the primary's node (link down, fencing on)", agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: NaN, survivor, fenced, roles: after, leftovers: lab.leftovers(fenced) };
 }
 

@@ -7,7 +7,7 @@
  * scripts/pacemaker-compare.ts measures them against PAF in one run.
  */
 import { execa } from 'execa';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/lab';
@@ -309,4 +309,23 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
     expect(await lab3.writable()).toHaveLength(1);
     expect(lab3.nodePids('node1')).toEqual([]);
   }, 240_000);
+});
+
+describe('npm run chaos: the seeded fault campaign, as a short fixed-seed smoke', () => {
+  it('two rounds on three nodes (seed 2: power loss of the primary, then a held partition): report written, every round converged, never two writable primaries', async () => {
+    const report = join(mkdtempSync('/tmp/pgsr-test-'), 'chaos.json');
+    const r = await execa('tini', ['-s', '--', 'npx', 'tsx', 'scripts/chaos.ts', '--agent', 'pgsr', '--nodes', '3', '--seed', '2', '--rounds', '2', '--report', report], { reject: false, all: true, timeout: 840_000 });
+    console.log(String(r.all).split('\n').filter((l) => !l.startsWith('  round')).join('\n'));
+    expect(r.exitCode, String(r.all).slice(-2000)).toBe(0);
+    const rep = JSON.parse(readFileSync(report, 'utf8'));
+    expect(rep.rounds.map((x: { fault: string }) => x.fault)).toEqual(['primary-power-loss', 'partition']);
+    for (const x of rep.rounds) {
+      expect(x).toMatchObject({ converged: true, max_primaries: 1 });
+      expect(x.acked).toBeGreaterThan(0);
+      // The promotion never waits for wal_receiver_timeout (60 s).
+      expect(x.time_to_writable_s).toBeLessThan(60);
+    }
+    expect(rep.rounds[0].primary_after).not.toBe(rep.rounds[0].primary_before);
+    expect(rep.invariant_breaks).toEqual([]);
+  }, 900_000);
 });

@@ -1,0 +1,52 @@
+/**
+ * `tsx scripts/chaos-table.ts REPORT.json...`: the fault campaigns' reports (npm run chaos) as one
+ * markdown table per campaign plus a summary row each, written into docs/reliability.md between
+ * the markers `<!-- chaos:start -->` and `<!-- chaos:end -->` (added at the end when missing).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './lib/genw';
+import { summarize, type RoundReport } from './lib/chaos';
+
+interface Report {
+  agent: string;
+  nodes: number;
+  rep_mode: string;
+  seed: number;
+  duration_s: number;
+  rounds: RoundReport[];
+  summary: { rounds: number; converged: number; failovers: number; failover_time_to_writable_median_s: number | null; time_to_writable_median_s: number | null; time_to_writable_max_s: number | null; acked: number; lost: number; rounds_with_two_primaries: number; faults: Record<string, number> };
+  invariant_breaks: string[];
+}
+
+const name = (r: Report) => `${r.agent === 'paf' ? 'PAF' : 'pgsr'}, ${r.nodes} nodes, ${r.rep_mode}`;
+const s = (v: number | null) => (v === null ? '-' : v.toFixed(2));
+
+function section(reports: Report[]): string {
+  const out = ['## Fault campaigns (`npm run chaos`)', '', `Measured ${new Date().toISOString().slice(0, 10)} on this 2-core machine with \`npm run chaos -- --agent A --nodes N --rep-mode M --seed S --rounds R --report FILE\`, one campaign per configuration, the same seed for both agents; fencing on (fence_lab, migration-threshold 1; two nodes also priority-fencing-delay 3 s), PostgreSQL's default timeouts. Time to writable: fault to the first write the application (in the kit's hub namespace, through the service address) had acknowledged after it; 0 when writes never stopped. Two primaries: 100 ms samples of every node's pg_is_in_recovery() over its own socket in which more than one node was writable (goal: 0). Lost: acknowledged rows missing on the final primary.`, ''];
+  out.push('| campaign | seed | rounds (converged) | faults | time to writable median / max (s) | failovers: median time to writable (s) | rows acknowledged | lost | rounds with two primaries | invariants |', '|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of reports) {
+    const faults = Object.entries(r.summary.faults).map(([k, n]) => `${k} ${n}`).join(', ');
+    out.push(`| ${name(r)} | ${r.seed} | ${r.summary.rounds} (${r.summary.converged}) | ${faults} | ${s(r.summary.time_to_writable_median_s)} / ${s(r.summary.time_to_writable_max_s)} | ${r.summary.failovers}: ${s(r.summary.failover_time_to_writable_median_s)} | ${r.summary.acked} | ${r.summary.lost} | ${r.summary.rounds_with_two_primaries} | ${r.invariant_breaks.length ? r.invariant_breaks.length + ' broken' : 'kept'} |`);
+  }
+  for (const r of reports) {
+    out.push('', `### ${name(r)}, seed ${r.seed} (${r.duration_s} s)`, '', '| round | fault | node | primary before → after | time to writable (s) | max primaries | acked | lost | converged | notes |', '|---|---|---|---|---|---|---|---|---|---|');
+    for (const x of r.rounds) out.push(`| ${x.round} | ${x.fault} | ${x.node} | ${x.primary_before} → ${x.primary_after ?? '-'} | ${s(x.time_to_writable_s)} | ${x.max_primaries} | ${x.acked} | ${x.lost} | ${x.converged ? 'yes' : '**no**'} | ${x.notes.join('; ').replace(/\|/g, '/').slice(0, 240)} |`);
+    for (const b of r.invariant_breaks) out.push('', `Invariant broken: ${b.replace(/\|/g, '/').slice(0, 300)}`);
+  }
+  return out.join('\n');
+}
+
+const files = process.argv.slice(2);
+if (!files.length) {
+  console.error('usage: tsx scripts/chaos-table.ts REPORT.json...');
+  process.exit(2);
+}
+// The summary is computed again from the rounds, so a report of an older campaign has every column.
+const reports = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Report).map((r) => ({ ...r, summary: summarize(r.rounds) }));
+const doc = join(REPO, 'docs', 'reliability.md');
+const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+const block = `<!-- chaos:start -->\n${section(reports)}\n<!-- chaos:end -->`;
+const next = /<!-- chaos:start -->[\s\S]*<!-- chaos:end -->/.test(text) ? text.replace(/<!-- chaos:start -->[\s\S]*<!-- chaos:end -->/, block) : `${text.trimEnd()}\n\n${block}\n`;
+writeFileSync(doc, next);
+console.log(`wrote ${doc} (${reports.length} campaign(s))`);
