@@ -25,7 +25,10 @@ import { boundPacemakerCalls, getNodeAttribute, localNodeName, partitionNodes, p
 import { describeSyncSwitch, localConnection, manageSyncStandbyNames, promote, start, stop, type SyncRelease } from '../lifecycle/actions';
 import { writeFileAtomic } from '../host/state';
 import type { ActionResult } from '../lifecycle/plan';
-import { dataMajor, findBinaries, localFacts, parseControlData } from '../probe/local';
+import { dataMajor, findBinaries, localFacts, parseControlData, walTimelines } from '../probe/local';
+import { lsnValue } from '../probe/lsn';
+import type { StandbyState } from '../observation';
+import { timelineDivergence, type TimelineDivergence } from '../verdict/standby';
 import { observe } from '../probe/observe';
 import { judge, type CheckPolicy } from '../verdict/check';
 import { langFromLocale, parseLang, setLang, t } from '../i18n';
@@ -120,6 +123,14 @@ async function validate(cfg: LifecycleConfig, probe: boolean, env: NodeJS.Proces
   return undefined;
 }
 
+/** A standby that cannot follow the newest timeline it knows of (its pg_wal's history files); undefined when it can. */
+function divergence(pgdata: string, s: StandbyState): TimelineDivergence | undefined {
+  const r = lsnValue(s.receiveLsn);
+  const p = lsnValue(s.replayLsn);
+  const furthest = r !== null && (p === null || r > p) ? s.receiveLsn : s.replayLsn;
+  return s.timeline === null || !furthest ? undefined : timelineDivergence(s.timeline, furthest, walTimelines(pgdata));
+}
+
 async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string): Promise<Out> {
   const probe = (env.OCF_RESKEY_CRM_meta_interval ?? '0') === '0';
   const bad = await validate(cfg, probe, env);
@@ -186,6 +197,12 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
     return { code: OCF.RUNNING_PROMOTED, log };
   }
   const streaming = obs.standby?.walreceiver?.status === 'streaming';
+  const diverged = streaming || !obs.standby ? undefined : divergence(pgdata, obs.standby);
+  if (me && diverged) {
+    // It has WAL the primary never had: never a score that could promote it, whatever happens.
+    await Promise.all([setNodeAttribute(me, `${rsc}-status`, 'HS:diverged'), setNodeAttribute(me, `${rsc}-data-status`, 'DISCONNECT'), setNodeAttribute(me, `master-${rsc}`, '-INFINITY')]);
+    return { code: OCF.SUCCESS, log: [t('ocf.diverged', { tli: String(diverged.tli), fork: diverged.forkLsn ?? t('ocf.not_in_history'), own: diverged.own, pgdata, node: me })] };
+  }
   if (me && !streaming) {
     await Promise.all([setNodeAttribute(me, `${rsc}-status`, 'HS:alone'), setNodeAttribute(me, `${rsc}-data-status`, 'DISCONNECT')]);
   }

@@ -28,6 +28,8 @@ export const AGENT_MESSAGES = {
   'ocf.published': { en: 'pre-promote: published {position}{transition}', ja: 'pre-promote：{position} を公開しました{transition}' },
   'ocf.nothing_published': { en: 'nothing (not a running standby)', ja: 'なし（稼働中のスタンバイではありません）' },
   'ocf.handed_over': { en: 'pre-promote election: {reason}; the promotion handed over before it started', ja: 'pre-promote の選出：{reason}。昇格は開始前に譲りました' },
+  'ocf.diverged': { en: 'this standby cannot follow the primary: timeline {tli} forked off its timeline at {fork} and it is at {own} (it has WAL the primary never had); promotion score -INFINITY; rebuild it: crm node standby {node}, then pgsr rebuild -D {pgdata} --from <the primary> --primary-conninfo \'... application_name={node}\', then crm node online {node}', ja: 'このスタンバイはプライマリに追従できません：タイムライン {tli} はこのスタンバイのタイムラインから {fork} で分岐しており、スタンバイは {own} にあります（プライマリにない WAL を持っています）。昇格スコアは -INFINITY です。再構築してください：crm node standby {node} の後 pgsr rebuild -D {pgdata} --from <プライマリ> --primary-conninfo \'... application_name={node}\'、最後に crm node online {node}' },
+  'ocf.not_in_history': { en: '(its timeline is not in the new timeline\'s history)', ja: '（そのタイムラインは新しいタイムラインの履歴にありません）' },
   'ocf.withdrawn': { en: 'post-promote: position withdrawn', ja: 'post-promote：位置の公開を取り下げました' },
   'ocf.no_data_stopped': { en: 'no data directory: stopped', ja: 'データディレクトリがないため停止状態です' },
   'ocf.position_unreadable': { en: "this node's WAL position cannot be read (not a running standby, or its SQL failed): not promoting (fail closed)", ja: 'このノードの WAL 位置を読み取れません（稼働中のスタンバイではないか SQL が失敗）：昇格しません（安全側に停止）' },

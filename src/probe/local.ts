@@ -291,3 +291,39 @@ export function orphanBackends(pgdata: string): number[] {
   }
   return out;
 }
+
+/** What pg_wal holds about timelines: each history file's timeline and text, and the timelines of its WAL segments. */
+export interface WalTimelines {
+  histories: Array<{ tli: number; text: string }>;
+  /** Timelines of the WAL segment files present (`TTTTTTTTXXXXXXXXYYYYYYYY`, also `.partial`). */
+  segmentTlis: Set<number>;
+}
+
+/**
+ * Reads `<pgdata>/pg_wal` (10+; a symlink to another volume is followed): history files and
+ * segment names. A walreceiver fetches the new primary's history file before it can stream its
+ * timeline (PostgreSQL docs, "Timelines"), so it is there even when following fails. Empty when
+ * unreadable. History files larger than 64 KiB are skipped (never seen: one line per promotion).
+ */
+export function walTimelines(pgdata: string): WalTimelines {
+  const out: WalTimelines = { histories: [], segmentTlis: new Set() };
+  let names: string[];
+  try {
+    names = readdirSync(join(pgdata, 'pg_wal'));
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const seg = /^([0-9A-F]{8})[0-9A-F]{16}(\.partial)?$/.exec(name);
+    if (seg) out.segmentTlis.add(parseInt(seg[1], 16));
+    const hist = /^([0-9A-F]{8})\.history$/.exec(name);
+    if (!hist) continue;
+    try {
+      const file = join(pgdata, 'pg_wal', name);
+      if (statSync(file).size <= 65536) out.histories.push({ tli: parseInt(hist[1], 16), text: readFileSync(file, 'utf8') });
+    } catch {
+      // gone or unreadable: skipped
+    }
+  }
+  return out;
+}

@@ -117,3 +117,44 @@ export function silenceThresholds(given: Thresholds, walReceiverTimeoutMs: numbe
   const limit = Math.round(walReceiverTimeoutMs / 2000 + 10);
   return { ...given, critical: parseRange(String(limit), 'seconds') };
 }
+
+/** A standby that cannot follow a newer timeline: that timeline, and where it forked off the standby's (null: not in its history). */
+export interface TimelineDivergence {
+  tli: number;
+  forkLsn: string | null;
+  /** The standby's timeline and position compared (`tli/LSN`). */
+  own: string;
+}
+
+/** `X/Y` to bytes (bigint); null when malformed (the verdict layer reads no probe module). */
+const lsnBytes = (lsn: string | null): bigint | null => {
+  const m = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(lsn ?? '');
+  return m ? (BigInt(`0x${m[1]}`) << 32n) + BigInt(`0x${m[2]}`) : null;
+};
+
+/**
+ * Whether a standby can follow the newest timeline whose history file it holds (pure).
+ * PostgreSQL refuses a timeline that forked off the standby's own before the standby's
+ * position ("new timeline N forked off current database system timeline T before current
+ * recovery point") or whose history does not contain the standby's timeline ("not a child of
+ * this server's history"): the standby has WAL the new primary never had, and only a rebuild
+ * (pg_rewind or a base backup) brings it back. The standby's timeline is the newest of
+ * pg_control's and of its WAL segments' (a standby that followed a timeline has its segments
+ * before its next restartpoint updates pg_control).
+ * @param ownTli pg_control's timeline; @param ownLsn the greater of received and replayed LSN.
+ * @returns undefined when it can follow (or nothing newer is known).
+ */
+export function timelineDivergence(ownTli: number, ownLsn: string, wal: { histories: Array<{ tli: number; text: string }>; segmentTlis: Set<number> }): TimelineDivergence | undefined {
+  const tli = Math.max(ownTli, ...wal.segmentTlis);
+  const newest = wal.histories.filter((h) => h.tli > tli).sort((a, b) => b.tli - a.tli)[0];
+  const own = lsnBytes(ownLsn);
+  if (!newest || own === null) return undefined;
+  let forkLsn: string | null = null;
+  for (const line of newest.text.split('\n')) {
+    const m = /^\s*(\d+)\s+([0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8})/.exec(line);
+    if (m && Number(m[1]) === tli) forkLsn = m[2].toUpperCase();
+  }
+  const fork = lsnBytes(forkLsn);
+  if (fork !== null && own <= fork) return undefined;
+  return { tli: newest.tli, forkLsn, own: `${tli}/${ownLsn}` };
+}
