@@ -5,7 +5,8 @@
  * exits 1 when an invariant breaks (two writable primaries at one sample, an acknowledged row
  * lost under rep-mode sync, a round that does not converge), 2 on bad arguments.
  */
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { drawFaults, invariantBreaks, prng, runRound, summarize, type CampaignOptions, type RoundReport } from './lib/chaos';
 import { PcmkLab, installAgent, type Agent } from './lib/pcmk';
@@ -45,6 +46,16 @@ function options(): CampaignOptions & { report?: string } {
   };
 }
 
+/** Copies each node's Pacemaker and PostgreSQL logs and fence_lab's into `<report>.logs/`. */
+function keepLogs(lab: PcmkLab, report: string): void {
+  const dir = `${report}.logs`;
+  mkdirSync(dir, { recursive: true });
+  const files: Array<[string, string]> = [[join(lab.dir, 'fence_lab.log'), 'fence_lab.log']];
+  for (const n of lab.names) files.push([join(lab.dir, n, 'log-pacemaker', 'pacemaker.log'), `${n}-pacemaker.log`], [join(lab.dir, n, 'pglab', 'log', 'postgresql.log'), `${n}-postgresql.log`]);
+  for (const [from, to] of files) if (existsSync(from)) copyFileSync(from, join(dir, to));
+  console.log(`logs kept in ${dir}`);
+}
+
 async function main(): Promise<number> {
   const o = options();
   const t0 = Date.now();
@@ -62,6 +73,8 @@ async function main(): Promise<number> {
       if (!r.converged) break; // the next round would start from a broken cluster
     }
   } finally {
+    // A round that did not converge: the nodes' logs are kept beside the report before tear-down.
+    if (rounds.some((r) => !r.converged) || rounds.length < kinds.length) keepLogs(lab, o.report ?? '/tmp/pgsr-chaos-report');
     await lab.down();
   }
   const summary = summarize(rounds);

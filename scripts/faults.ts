@@ -554,7 +554,11 @@ async function main(): Promise<void> {
   console.log(table);
   console.log(`\nfaults: ${passed} passed, ${failed} failed`);
   if (!process.argv.includes('--no-write')) {
-    writeFileSync(join(REPO, 'docs', 'reliability.md'), `# Reliability record\n\nThe latest run of \`npm run faults\` (scripts/faults.ts) on ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t0) / 1000).toFixed(0)} s: a primary and a standby in two network namespaces joined by a veth pair (wal_sender/receiver_timeout 3 s; the power-loss and exec-start scenarios at the end on fresh pairs with PostgreSQL's default 60 s), every entry point run inside the namespaces as a cluster manager runs it. A power loss is every process of the node's namespace frozen (SIGSTOP) and its link down: no FIN or RST reaches the other side.\n\n${table}\n\n${passed} passed, ${failed} failed\n`);
+    // The fault campaigns' section (scripts/chaos-table.ts) and what follows it are kept.
+    const doc = join(REPO, 'docs', 'reliability.md');
+    const old = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+    const campaigns = old.includes('<!-- chaos:start -->') ? `\n${old.slice(old.indexOf('<!-- chaos:start -->'))}` : '';
+    writeFileSync(doc, `# Reliability record\n\nThe latest run of \`npm run faults\` (scripts/faults.ts) on ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t0) / 1000).toFixed(0)} s: a primary and a standby in two network namespaces joined by a veth pair (wal_sender/receiver_timeout 3 s; the power-loss and exec-start scenarios at the end on fresh pairs with PostgreSQL's default 60 s), every entry point run inside the namespaces as a cluster manager runs it. A power loss is every process of the node's namespace frozen (SIGSTOP) and its link down: no FIN or RST reaches the other side.\n\n${table}\n\n${passed} passed, ${failed} failed\n${campaigns}`);
   }
   process.exit(failed === 0 ? 0 : 1);
 }

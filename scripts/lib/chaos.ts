@@ -221,6 +221,7 @@ async function inject(lab: PcmkLab, kind: FaultKind, primary: string, standbys: 
       await waitUntil(() => lab.nodePids(s).length === 0, 90_000);
       await nodeBack(lab, s, notes);
       await lab.waitRanked(120_000);
+      await lab.waitCaughtUp(60_000);
       notes.push(`${s} lost, fenced and back as a standby; then the primary`);
       return { node: `${s}>${primary}`, at: (await lab.powerLoss(primary), Date.now()) };
     }
@@ -236,22 +237,29 @@ async function waitUntil(probe: () => boolean | Promise<boolean>, timeoutMs: num
   return false;
 }
 
+/** Why a node is not a healthy member. */
+type Unhealthy = { node: string; why: 'no process' | 'link down' | 'unranked' | 'PostgreSQL down'; score?: string };
+
 /**
- * The nodes that are not a healthy member, each with why: no process (fenced or stopped), link
- * down, no promotion score from the primary (not streaming), PostgreSQL not answering.
+ * The nodes that are not a healthy member: no process (fenced or stopped), link down, no
+ * promotion score from the primary (not streaming), PostgreSQL not answering.
  */
-async function unhealthy(lab: PcmkLab, primary: string | undefined): Promise<string[]> {
+async function unhealthy(lab: PcmkLab, primary: string | undefined): Promise<Unhealthy[]> {
   const attrs = await lab.attributes().catch(() => ({}) as Record<string, Record<string, string>>);
   const score = lab.agent === 'pgsr' ? 'master-pgsql-sr' : 'master-pgsqld';
-  const out: string[] = [];
-  for (const n of lab.names) {
-    if (n === primary) continue;
-    const linkUp = String((await execa('ip', ['-n', `pcmklab-${n}`, 'link', 'show', 'lab0'], { reject: false })).stdout).includes('state UP');
-    const why = !lab.nodePids(n).length ? 'no process' : !linkUp ? 'link down' : !(Number(attrs[n]?.[score]) > 1) ? `score ${attrs[n]?.[score] ?? 'none'}` : !(await pgUp(lab, n)) ? 'PostgreSQL down' : '';
-    if (why) out.push(`${n} (${why})`);
+  const out: Unhealthy[] = [];
+  for (const node of lab.names) {
+    if (node === primary) continue;
+    const linkUp = String((await execa('ip', ['-n', `pcmklab-${node}`, 'link', 'show', 'lab0'], { reject: false })).stdout).includes('state UP');
+    if (!lab.nodePids(node).length) out.push({ node, why: 'no process' });
+    else if (!linkUp) out.push({ node, why: 'link down' });
+    else if (!lab.ranked(attrs[node] ?? {}, score)) out.push({ node, why: 'unranked', score: attrs[node]?.[score] });
+    else if (!(await pgUp(lab, node))) out.push({ node, why: 'PostgreSQL down' });
   }
   return out;
 }
+
+const describeUnhealthy = (list: Unhealthy[]) => list.map((u) => `${u.node} (${u.why}${u.score ? ` ${u.score}` : ''})`).join(', ');
 
 /** Runs one round; never throws (a failure is a round that did not converge, with a note). */
 export async function runRound(lab: PcmkLab, round: number, kind: FaultKind, rnd: () => number, o: CampaignOptions): Promise<RoundReport> {
@@ -328,7 +336,12 @@ async function settle(lab: PcmkLab, kind: FaultKind, primary: string, deadline: 
 async function heal(lab: PcmkLab, oldPrimary: string, deadline: number, notes: string[]): Promise<boolean> {
   for (const n of lab.names) await lab.linkUp(n);
   const primary = await lab.promoted().catch(() => undefined);
-  for (const n of await unhealthy(lab, primary)) await nodeBack(lab, n.split(' ')[0], notes);
+  // A standby that is up but not yet ranked may only be re-pointing to the new primary (status
+  // reply 10 s + retry 5 s + the primary's next monitor 5 s): given 30 s before it is restarted.
+  let bad = await unhealthy(lab, primary);
+  await waitUntil(async () => (bad = await unhealthy(lab, primary)).every((u) => u.why !== 'unranked'), Math.min(30_000, Math.max(0, deadline - Date.now())));
+  if (bad.length) notes.push(`unhealthy after the fault: ${describeUnhealthy(bad)}`);
+  for (const u of bad) await nodeBack(lab, u.node, notes);
   const ok = await lab.waitRanked(Math.max(5000, deadline - Date.now())).then(
     () => true,
     (err: Error) => (notes.push(err.message), false),
@@ -336,9 +349,14 @@ async function heal(lab: PcmkLab, oldPrimary: string, deadline: number, notes: s
   if (ok && primary === oldPrimary) notes.push('no failover');
   // Every node a healthy member at once (a restarted instance may go through a probe failure,
   // a stop and a start before it settles).
-  let bad: string[] = [];
-  const all = ok && (await waitUntil(async () => (bad = await unhealthy(lab, await lab.promoted().catch(() => undefined))).length === 0, Math.max(5000, deadline - Date.now())));
-  if (ok && !all) notes.push(`not back by the round's bound: ${bad.join(', ')}`);
+  const all =
+    ok &&
+    (await waitUntil(async () => (bad = await unhealthy(lab, await lab.promoted().catch(() => undefined))).length === 0, Math.max(5000, deadline - Date.now()))) &&
+    (await lab.waitCaughtUp(Math.max(5000, deadline - Date.now())).then(
+      () => true,
+      (err: Error) => (notes.push(err.message), false),
+    ));
+  if (ok && !all) notes.push(`not back by the round's bound: ${describeUnhealthy(bad)}`);
   return all;
 }
 

@@ -62,7 +62,10 @@ export class PcmkLab {
    * part of the power-loss failover time, for both agents alike. Three nodes need no such rule:
    * the majority fences the minority.
    */
+  /** rep_mode of the last setUp (pgsr): under sync only the synchronous standby is ranked. */
+  repMode: 'async' | 'sync' = 'async';
   async setUp(fencing: boolean, opts: { repMode?: 'async' | 'sync' } = {}): Promise<void> {
+    this.repMode = opts.repMode ?? 'async';
     await this.kit(['install'], 600_000);
     await this.down();
     // `up` has failed once in a while right after a `down` (corosync -t on a half-made node):
@@ -93,7 +96,10 @@ export class PcmkLab {
       await this.x('node1', ['crm_attribute', '--type', 'crm_config', '--name', 'priority-fencing-delay', '--update', `${PRIORITY_FENCING_DELAY_S}s`]);
       await this.x('node1', ['crm_resource', '--resource', this.clone, '--meta', '--set-parameter', 'priority', '--parameter-value', '10']);
     }
-    await this.kit(['wait-ready', '90']);
+    // wait-ready wants every standby scored; under rep_mode sync with three nodes the potential
+    // standby is -INFINITY by design (it may lack acknowledged commits).
+    if (this.repMode === 'sync' && this.nodes > 2) await this.kit(['wait-promoted', 'node1', '90']);
+    else await this.kit(['wait-ready', '90']);
     await this.waitRanked(60_000);
   }
   /**
@@ -101,16 +107,41 @@ export class PcmkLab {
    * be promoted): faults are injected only once the primary has ranked every standby (> 1).
    */
   async waitRanked(timeoutMs: number): Promise<void> {
-    const primary = await this.promoted();
     const score = this.agent === 'pgsr' ? 'master-pgsql-sr' : 'master-pgsqld';
     let unranked: string[] = [];
+    let primary: string | undefined;
     for (let i = 0; i < timeoutMs / 500; i++) {
-      const attrs = await this.attributes();
-      unranked = this.names.filter((n) => n !== primary && !(Number(attrs[n]?.[score]) > 1));
+      // Asked again every time: crm_mon may show no promoted instance for a moment (a node joining).
+      primary = await this.promoted().catch(() => undefined);
+      const attrs = await this.attributes().catch(() => ({}) as Record<string, Record<string, string>>);
+      unranked = this.names.filter((n) => n !== primary && !this.ranked(attrs[n] ?? {}, score));
       if (primary && unranked.length === 0) return;
       await new Promise((r) => setTimeout(r, 500));
     }
     throw new Error(`${unranked.join(', ') || 'no node'} never ranked by the primary ${primary ?? '(none)'}`);
+  }
+  /**
+   * Until every standby has flushed all but `maxLagBytes` of the primary's WAL. PostgreSQL calls
+   * a walsender `streaming` once it has *sent* everything, which after a reconnect may be
+   * megabytes before the standby has *flushed* it; a fault injected then measures that window.
+   */
+  async waitCaughtUp(timeoutMs: number, maxLagBytes = 1 << 20): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    for (let i = 0; i < 10_000 && Date.now() < end; i++) {
+      const primary = await this.promoted().catch(() => undefined);
+      const r = primary ? await this.psql(primary, `SELECT count(*) FILTER (WHERE state = 'streaming' AND pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn) <= ${maxLagBytes}) FROM pg_stat_replication`) : { ok: false, out: '' };
+      if (r.ok && Number(r.out) >= this.nodes - 1) return;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    throw new Error(`the standbys did not catch up within ${timeoutMs / 1000}s`);
+  }
+  /**
+   * A standby as its primary should rank it: a score above 1, or under pgsr's rep_mode sync the
+   * potential (not synchronous) standby that streams with -INFINITY by design.
+   */
+  ranked(attrs: Record<string, string>, score: string): boolean {
+    if (Number(attrs[score]) > 1) return true;
+    return this.agent === 'pgsr' && this.repMode === 'sync' && attrs['pgsql-sr-data-status'] === 'STREAMING|POTENTIAL';
   }
   /** The nodes whose PostgreSQL answers pg_is_in_recovery() = false now. */
   async writable(): Promise<string[]> {

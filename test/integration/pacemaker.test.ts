@@ -266,6 +266,43 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
     expect(await lab3.writable()).toEqual(['node2']);
   }, 360_000);
 
+  it('a standby that cannot follow (it has WAL the new primary never had): HS:diverged and -INFINITY, never promoted, the fix named; pgsr rebuild brings it back', async () => {
+    await lab3.setUp(true);
+    expect((await lab3.psql('node1', 'CREATE TABLE ahead (n int)')).ok).toBe(true);
+    await lab3.blockReplication('node2');
+    expect((await lab3.psql('node1', 'INSERT INTO ahead SELECT generate_series(1, 1000)')).ok).toBe(true);
+    await waitFor('node3 has every row', async () => (await lab3.psql('node3', 'SELECT count(*) FROM ahead')).out === '1000', 10_000);
+    // node3 leaves (node standby mode: its instance stopped cleanly), ahead of node2.
+    await lab3.x('node3', ['crm_attribute', '--node', 'node3', '--name', 'standby', '--update', 'on']);
+    await waitFor('node3 stopped', async () => (await lab3.pgRole('node3')) === 'down', 60_000);
+    await lab3.powerLoss('node1');
+    await lab3.waitWritable('node2', 60_000);
+    await lab3.blockReplication('node2', true);
+    expect(await lab3.promoted()).toBe('node2');
+    const logFile = join(lab3.dir, 'node3', 'log-pacemaker', 'pacemaker.log');
+    const logFrom = statSync(logFile).size;
+    await lab3.x('node3', ['crm_attribute', '--node', 'node3', '--name', 'standby', '--update', 'off']);
+    await waitFor('node3 reported as unable to follow', async () => {
+      const a = (await lab3.attributes()).node3;
+      return a?.['pgsql-sr-status'] === 'HS:diverged' && a?.[S] === '-INFINITY';
+    }, 60_000);
+    expect(readFileSync(logFile, 'utf8').slice(logFrom)).toMatch(/this standby cannot follow the primary: timeline \d+ forked off its timeline at [0-9A-F]+\/[0-9A-F]+ and it is at \d+\/[0-9A-F]+\/[0-9A-F]+ .*rebuild it: crm node standby node3, then pgsr rebuild -D \/srv\/pglab\/data/);
+    // Still so after the primary's next monitors: never a score that could promote it.
+    await new Promise((r) => setTimeout(r, 12_000));
+    expect((await lab3.attributes()).node3?.[S]).toBe('-INFINITY');
+    expect(await lab3.writable()).toEqual(['node2']);
+    // The fix the message names. The node stays a cluster member (node1 is down: stopping
+    // node3's stack would leave node2 without quorum); node standby mode stops its instance.
+    await lab3.x('node3', ['crm_attribute', '--node', 'node3', '--name', 'standby', '--update', 'on']);
+    await waitFor('node3 stopped again', async () => (await lab3.pgRole('node3')) === 'down', 60_000);
+    const bindir = String((await execa('pg_config', ['--bindir'])).stdout).trim();
+    const rebuilt = await lab3.x('node3', ['pgsr', 'rebuild', '-D', '/srv/pglab/data', '--bindir', bindir, '--from', 'host=10.77.0.100 user=postgres dbname=postgres', '--primary-conninfo', 'host=10.77.0.100 port=5432 user=replicator application_name=node3', '--format', 'json', '--timeout', '120'], 150_000);
+    expect(rebuilt.exitCode, String(rebuilt.stdout)).toBe(0);
+    await lab3.x('node3', ['crm_attribute', '--node', 'node3', '--name', 'standby', '--update', 'off']);
+    await waitFor("node3 streaming node2's timeline", follows('node3', 'node2'), 60_000);
+    await waitFor('node3 ranked again', async () => Number((await lab3.attributes()).node3?.[S]) > 1, 60_000);
+  }, 300_000);
+
   /** Cuts node1's link and samples every node's pg_is_in_recovery() until node1 stopped writing and another node writes. */
   async function minorityPartition(): Promise<{ minorityStoppedS: number; majorityWritableS: number; both: number }> {
     const t0 = Date.now();

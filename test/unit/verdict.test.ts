@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Observation, ReplicationRow, StandbyState } from '../../src/observation';
 import { toStandby } from '../../src/probe/observe';
 import { judge, type CheckPolicy } from '../../src/verdict/check';
+import { timelineDivergence } from '../../src/verdict/standby';
 import { parseRange } from '../../src/range';
 import { replicationRow } from '../helpers/rows';
 
@@ -291,5 +292,27 @@ describe('what counts as a standby, and every row judged', () => {
     expect(v.metrics.find((m) => m.label === 'replay_lag_seconds')?.value).toBe(0);
     expect(v.severity).toBe('ok');
     expect(v.facts.receive_behind_replay).toBe(true);
+  });
+});
+
+describe('timelineDivergence: a standby that has WAL the new primary never had', () => {
+  const h3 = { tli: 3, text: '1\t0/3000158\tno recovery target specified\n2\t0/4027C78\tno recovery target specified\n' };
+  const wal = (histories: Array<{ tli: number; text: string }>, segs: number[]) => ({ histories, segmentTlis: new Set(segs) });
+  it('ahead of the fork on its own timeline: diverged, with the fork point', () => {
+    expect(timelineDivergence(2, '0/4071B20', wal([h3], [2]))).toEqual({ tli: 3, forkLsn: '0/4027C78', own: '2/0/4071B20' });
+  });
+  it('at or before the fork: it can follow', () => {
+    expect(timelineDivergence(2, '0/4027C78', wal([h3], [2]))).toBeUndefined();
+    expect(timelineDivergence(2, '0/4000000', wal([h3], [1, 2]))).toBeUndefined();
+  });
+  it('already following (segments of timeline 3, pg_control still says 2): not diverged', () => {
+    expect(timelineDivergence(2, '0/5000000', wal([h3], [2, 3]))).toBeUndefined();
+  });
+  it("its timeline not in the new timeline's history: diverged, no fork point", () => {
+    expect(timelineDivergence(4, '0/1000000', wal([{ tli: 5, text: '1\t0/3000000\tx\n3\t0/3500000\tx\n' }], [4]))).toEqual({ tli: 5, forkLsn: null, own: '4/0/1000000' });
+  });
+  it('nothing newer known: undefined', () => {
+    expect(timelineDivergence(3, '0/9000000', wal([h3], [3]))).toBeUndefined();
+    expect(timelineDivergence(3, '0/9000000', wal([], []))).toBeUndefined();
   });
 });
