@@ -6,7 +6,7 @@
  * back before the next round. Every wait is bounded; the campaign ends by itself.
  */
 import { execa, type ResultPromise } from 'execa';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './genw';
 import { signalAll } from './netns';
@@ -134,7 +134,9 @@ class Client {
     await this.proc;
     const f = join(this.dir, 'client.json');
     if (!existsSync(f)) throw new Error(`the campaign client wrote no ${f}`);
-    return JSON.parse(readFileSync(f, 'utf8'));
+    const out = JSON.parse(readFileSync(f, 'utf8'));
+    rmSync(this.dir, { recursive: true, force: true }); // tens of MB of acknowledged rows a round
+    return out;
   }
 }
 
@@ -300,6 +302,8 @@ export async function runRound(lab: PcmkLab, round: number, kind: FaultKind, rnd
   const final = after ?? (await lab.writable().catch(() => []))[0];
   const rows = final ? new Set((await lab.psql(final, `SELECT n FROM ${table}`)).out.split('\n').filter(Boolean).map(Number)) : new Set<number>();
   const lost = final ? c.acked.filter(([, n]) => !rows.has(n)).length : c.acked.length;
+  // The next round's rebuilds copy the database: it must not grow by every round's rows.
+  if (final) await lab.psql(final, `DROP TABLE ${table}`);
   o.log(`round ${round}: ${kind} on ${hit.node}: writable after ${writableAt === undefined ? '-' : ((writableAt - hit.at) / 1000).toFixed(2)} s, converged ${converged}, max primaries ${c.max_primaries}, ${c.acked.length} acked, ${lost} lost${notes.length ? ` (${notes.join('; ')})` : ''}`);
   return { round, fault: kind, node: hit.node, primary_before: before.primary, primary_after: final ?? null, converged: converged && writableAt !== undefined, time_to_writable_s: writableAt === undefined ? null : Number(((writableAt - hit.at) / 1000).toFixed(2)), max_primaries: c.max_primaries, acked: c.acked.length, lost, notes };
 }

@@ -324,7 +324,7 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
     await lab3.setUp(false);
     const r = await minorityPartition();
     // Reported, not asserted: without fencing neither side can know when the other acted, and
-    // the majority may promote before the minority has stopped (docs/pacemaker-failover.md).
+    // the majority may promote before the minority has stopped (README, "Three nodes").
     console.log(`pgsr 3 nodes, minority partition without fencing: node1 stopped writing after ${r.minorityStoppedS} s, the majority's primary writable after ${r.majorityWritableS} s; samples with two writable: ${r.both}`);
     // Quorum lost after token + consensus (~8 s), then demote and stop: bounded by the kit's
     // demote and stop timeouts only if they waited on something; they must not.
