@@ -158,7 +158,7 @@ async function pgUp(lab: PcmkLab, node: string): Promise<boolean> {
  * rebuilt from the primary when it crashed as a primary (pgsr rebuild for pgsr; a base backup
  * through the kit for PAF), its stack started, failures cleaned up.
  */
-async function nodeBack(lab: PcmkLab, node: string, notes: string[]): Promise<void> {
+async function nodeBack(lab: PcmkLab, node: string, notes: string[], forceRebuild = false): Promise<void> {
   await lab.kit(['stop', node], 90_000, { PCMK_LAB_STOP_TIMEOUT: '60' }).catch(async (err: Error) => {
     notes.push(`${node}: cluster stop failed (${err.message.slice(0, 120)}): power-cycled`);
     signalAll(lab.nodePids(node), 'SIGKILL');
@@ -167,8 +167,8 @@ async function nodeBack(lab: PcmkLab, node: string, notes: string[]): Promise<vo
   });
   await lab.linkUp(node);
   const state = await clusterState(lab, node);
-  if (state === 'in production' || state === 'in crash recovery') {
-    notes.push(`${node}: crashed as a primary (${state}): rebuilt`);
+  if (forceRebuild || state === 'in production' || state === 'in crash recovery') {
+    notes.push(`${node}: ${forceRebuild ? `cannot follow the primary (${state})` : `crashed as a primary (${state})`}: rebuilt`);
     await rebuild(lab, node);
   } else {
     notes.push(`${node}: restarted (${state})`);
@@ -346,10 +346,19 @@ async function heal(lab: PcmkLab, oldPrimary: string, deadline: number, notes: s
   await waitUntil(async () => (bad = await unhealthy(lab, primary)).every((u) => u.why !== 'unranked'), Math.min(30_000, Math.max(0, deadline - Date.now())));
   if (bad.length) notes.push(`unhealthy after the fault: ${describeUnhealthy(bad)}`);
   for (const u of bad) await nodeBack(lab, u.node, notes);
-  const ok = await lab.waitRanked(Math.max(5000, deadline - Date.now())).then(
-    () => true,
-    (err: Error) => (notes.push(err.message), false),
-  );
+  const ranked = (ms: number) =>
+    lab.waitRanked(Math.max(5000, ms)).then(
+      () => true,
+      (err: Error) => (notes.push(err.message), false),
+    );
+  let ok = await ranked(Math.min(60_000, deadline - Date.now()));
+  if (!ok) {
+    // Back but never ranked: it cannot follow the primary (it has WAL the primary never got,
+    // e.g. the shutdown checkpoint of a demote that quorum loss began and the fence cut off).
+    const stale = (await unhealthy(lab, await lab.promoted().catch(() => undefined))).filter((u) => u.why === 'unranked');
+    for (const u of stale) await nodeBack(lab, u.node, notes, true);
+    ok = await ranked(deadline - Date.now());
+  }
   if (ok && primary === oldPrimary) notes.push('no failover');
   // Every node a healthy member at once (a restarted instance may go through a probe failure,
   // a stop and a start before it settles).
