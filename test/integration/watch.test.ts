@@ -120,11 +120,17 @@ describe('pgsr watch', () => {
       await stopNode(pair, pair.standby, 'fast');
       await new Promise((r) => setTimeout(r, 300));
       await startNode(pair, pair.standby);
+      await waitFor('more checks', async () => (status(statusFile)?.watch.checks ?? 0) >= 6000, 120_000);
+      const rss2 = status(statusFile)!.watch.rss_bytes;
       await waitFor('many checks', async () => (status(statusFile)?.watch.checks ?? 0) >= 9000, 120_000);
       const s = status(statusFile)!;
       expect(s.severity).not.toBe('unknown');
-      // No growth beyond noise over 6000 more checks (a leak of even 4 KiB per check would show).
-      expect(s.watch.rss_bytes - rss1).toBeLessThan(20 * 1024 * 1024);
+      // A leak grows the resident set in every window of 3000 checks (4 KiB a check: 12 MiB
+      // each); V8 enlarging its heap is one step, in one window (measured: 20-22 MiB once, on a
+      // loaded 2-core machine). So one of the two windows must stay within noise, and the whole.
+      const windows = [rss2 - rss1, s.watch.rss_bytes - rss2];
+      expect(Math.min(...windows), JSON.stringify(windows)).toBeLessThan(8 * 1024 * 1024);
+      expect(s.watch.rss_bytes - rss1, JSON.stringify(windows)).toBeLessThan(32 * 1024 * 1024);
       const conns = Number(await psql(pair, pair.standby, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgsr'"));
       expect(conns).toBe(1);
       // The kept connection runs the standby's observation as one prepared statement
