@@ -8,7 +8,7 @@ import type { PgRole } from '../types';
 
 /** The action result types live in src/types.ts (dialect/ renders them without importing lifecycle/). */
 export type { ActionResult, Outcome, StepReport } from '../types';
-import type { StepReport } from '../types';
+import type { ActionResult } from '../types';
 import { roleWord, t } from '../i18n';
 
 /**
@@ -42,7 +42,8 @@ export function peerVerdict(p: PeerAnswer): { refuse?: string; warn?: string; no
 export type StartDecision =
   | { kind: 'already'; why: string }
   | { kind: 'refuse'; reasons: string[] }
-  | { kind: 'start'; steps: string[] };
+  /** `removeLock`: the step that removes the primary lock, when the start overrides it (its display text). */
+  | { kind: 'start'; steps: string[]; removeLock?: string };
 
 /**
  * Decides `pgsr start --as ROLE`.
@@ -85,13 +86,14 @@ export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole |
   }
   if (reasons.length) return { kind: 'refuse', reasons };
   const steps: string[] = [];
-  if (f.lock && lockOverride) steps.push(`remove the primary lock: ${lockOverride}`);
+  const removeLock = f.lock && lockOverride ? `remove the primary lock: ${lockOverride}` : undefined;
+  if (removeLock) steps.push(removeLock);
   if (wanted === 'standby') steps.push(f.major !== null && f.major >= 12 ? 'write standby.signal and primary_conninfo' : 'write recovery.conf');
   else if (f.standbySignal || f.recoveryConf) steps.push(f.major !== null && f.major >= 12 ? 'remove standby.signal' : 'move recovery.conf to recovery.done');
   steps.push('pg_ctl start -w');
   steps.push(`check the role is ${wanted}`);
   if (wanted === 'primary') steps.push('create the primary lock');
-  return { kind: 'start', steps };
+  return { kind: 'start', steps, removeLock };
 }
 
 /** What promote knows about the old primary before deciding (for the decision and the refusal text). */
@@ -180,7 +182,10 @@ export function afterFailedPromote(signalled: boolean, standbyRole: PgRole | nul
   return !signalled && standbyRole === 'standby' ? 'roll back' : 'report';
 }
 
-/** Whether a promote's steps show that the promotion was signalled (see afterFailedPromote). */
-export function promoteSignalled(steps: StepReport[]): boolean {
-  return steps.some((x) => (x.step.startsWith('SELECT pg_promote') && x.status === 'done') || (x.step === 'pg_ctl promote' && x.status !== 'planned'));
+/**
+ * Whether a promote signalled the promotion (see afterFailedPromote): its fact
+ * `promote_signalled`, set by promote when pg_promote() returned true or a `pg_ctl promote` ran.
+ */
+export function promoteSignalled(facts: ActionResult['facts']): boolean {
+  return facts.promote_signalled === true;
 }

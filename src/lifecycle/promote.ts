@@ -89,10 +89,13 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
         sql(conn, run.deadline, async (q) => {
           const ok = (await q(SQL.promoteNoWait))[0].ok;
           if (ok !== true) throw new Error(t('promote.not_signalled'));
+          run.facts.promote_signalled = true;
         }),
       );
     } else {
       await run.step('pg_ctl promote', async () => {
+        // Signalled once it runs: it may write the promote file even when it then fails.
+        run.facts.promote_signalled = true;
         const r = await runAs(cfg.common.osUser, bin.pg_ctl as string, ['promote', '-D', pgdata, '-w', '-t', String(Math.max(1, Math.floor(run.remaining() / 1000) - 1))], { timeoutMs: run.remaining() });
         if (r.exitCode !== 0) throw new Error(lastLine(r));
       });

@@ -49,8 +49,7 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
       for (const s of d.steps) run.steps.push({ step: s, status: 'planned' });
       return run.result('planned', t('start.planned', { role: roleWord(wanted) }));
     }
-    const lockStep = d.steps.find((x) => x.startsWith('remove the primary lock'));
-    if (lockStep) await run.step(lockStep, () => removeLock(pgdata));
+    if (d.removeLock) await run.step(d.removeLock, () => removeLock(pgdata));
     await killOrphans(run, pgdata);
     if (wanted === 'standby') await run.step('standby configuration', () => writeStandbyConfig(f, cfg.primaryConninfo), (v) => v);
     else await run.step('primary configuration', () => clearStandbyConfig(f), (v) => v);

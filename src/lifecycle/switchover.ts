@@ -77,7 +77,7 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     run.steps.push({ step: 'promote the standby', status: promoted.outcome === 'done' ? 'done' : 'failed', detail: promoted.summary });
     if (promoted.outcome !== 'done') {
       const standbyRole = await roleOf(sconn, Math.min(run.deadline, Date.now() + 3000));
-      if (afterFailedPromote(promoteSignalled(promoted.steps), standbyRole) === 'roll back') return rollBack(run, cfg, t('switchover.promote_failed', { summary: promoted.summary }));
+      if (afterFailedPromote(promoteSignalled(promoted.facts), standbyRole) === 'roll back') return rollBack(run, cfg, t('switchover.promote_failed', { summary: promoted.summary }));
       return run.result('failed', t('switchover.promote_failed_signalled', { summary: promoted.summary, standby: cfg.standbyPgdata, pgdata }));
     }
     const restarted = await start({ ...cfg, as: 'standby', common: { ...cfg.common, timeoutMs: run.remaining() } });

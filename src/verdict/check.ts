@@ -4,10 +4,10 @@
  * renders the same Verdict for CLUSTERPRO, Nagios, Pacemaker, JSON and humans.
  *
  * Rules and their sources:
- * - Standby: `pg_stat_wal_receiver.status` must be `streaming` (PostgreSQL docs 28.2.6; seed 000
- *   genw.sh); the sender must be the expected primary (seed 000: sender_host = floating IP).
+ * - Standby: `pg_stat_wal_receiver.status` must be `streaming` (PostgreSQL docs 28.2.6, as
+ *   CLUSTERPRO genw scripts check it); the sender must be the expected primary (sender_host = the floating IP).
  * - Primary: each expected standby has a `pg_stat_replication` row in state `streaming` with the
- *   expected `sync_state` (PostgreSQL docs 28.2.4; seed 000 5.5.2.1).
+ *   expected `sync_state` (PostgreSQL docs 28.2.4).
  * - Lag: bytes from LSN differences, seconds from replay timestamps; idle primaries do not count
  *   as lag (replay lag is 0 when everything received is replayed: the check_pgactivity and
  *   Patroni convention).
@@ -238,7 +238,7 @@ function failureFinding(f: ProbeFailure, target: Endpoint): Finding {
       break;
   }
   // Cannot connect (refused, timeout, auth, not accepting connections): critical, like the
-  // monitoring-plugins rule "a refused connection is CRITICAL" and seed 000's psql failure branch.
+  // monitoring-plugins rule "a refused connection is CRITICAL" and the psql failure branch of a genw script.
   const message = t(f.phase === 'connect' ? 'finding.cannot_connect' : 'finding.connection_lost', { where, detail: f.detail });
   return { code: f.phase === 'connect' ? 'cannot_connect' : 'query_failed', severity: 'critical', message, value: f.kind };
 }

@@ -1,5 +1,5 @@
 /**
- * The standby's rules: walreceiver status and sender (seed 000 genw.sh; PostgreSQL docs
+ * The standby's rules: walreceiver status and sender (the CLUSTERPRO genw monitor scripts this replaces; PostgreSQL docs
  * pg_stat_wal_receiver), timelines, replay pause and lag, the primary's silence and the sender
  * probe (a power loss sends no FIN). Pure.
  */
