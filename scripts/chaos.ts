@@ -1,17 +1,23 @@
 /**
  * `npm run chaos -- --agent pgsr|paf --nodes 2|3 --rep-mode async|sync --seed N --rounds M
- * --report FILE [--host pacemaker]`: a seeded fault campaign on the real Pacemaker kit
- * (scripts/lib/chaos.ts). Prints one line per round and a summary; writes the JSON report;
+ * --report FILE [--host pacemaker|pgpool]`: a seeded fault campaign on the real Pacemaker kit
+ * (scripts/lib/chaos-pcmk.ts) or the Pgpool-II lab (scripts/lib/chaos-pgpool.ts: pgsr, three
+ * backends, asynchronous). Prints one line per round and a summary; writes the JSON report;
  * exits 1 when an invariant breaks (two writable primaries at one sample, an acknowledged row
  * lost under rep-mode sync, a round that does not converge), 2 on bad arguments.
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { drawFaults, invariantBreaks, prng, runRound, summarize, type CampaignOptions, type RoundReport } from './lib/chaos';
+import { drawFaults, invariantBreaks, prng, summarize, type CampaignOptions, type FaultKind, type RoundReport } from './lib/chaos';
+import { runRound } from './lib/chaos-pcmk';
+import { DOCUMENTED_HEALTH_CHECK, PGPOOL_FAULT_KINDS, firewallDown, firewallUp, runPgpoolRound } from './lib/chaos-pgpool';
 import { PcmkLab, installAgent, type Agent } from './lib/pcmk';
+import { pgpoolLabDown, pgpoolLabUp, type PgpoolLab } from './lib/pgpool-lab';
 
-function options(): CampaignOptions & { report?: string } {
+type Host = 'pacemaker' | 'pgpool';
+
+function options(): CampaignOptions & { report?: string; host: Host } {
   const { values: v } = parseArgs({
     options: {
       agent: { type: 'string', default: 'pgsr' },
@@ -21,14 +27,15 @@ function options(): CampaignOptions & { report?: string } {
       rounds: { type: 'string', default: '6' },
       report: { type: 'string' },
       host: { type: 'string', default: 'pacemaker' },
-      'round-timeout': { type: 'string', default: '300' },
+      'round-timeout': { type: 'string' },
     },
   });
   const fail = (msg: string): never => {
     console.error(`chaos: ${msg}`);
     process.exit(2);
   };
-  if (v.host !== 'pacemaker') fail(`--host ${v.host}: only pacemaker is implemented (clusterpro and pgpool are not yet)`);
+  if (v.host !== 'pacemaker' && v.host !== 'pgpool') fail(`--host ${v.host}: must be pacemaker or pgpool`);
+  if (v.host === 'pgpool' && (v.agent !== 'pgsr' || v.nodes !== '3' || v['rep-mode'] !== 'async')) fail('--host pgpool: the Pgpool-II lab runs pgsr on three backends, asynchronous (--agent pgsr --nodes 3 --rep-mode async)');
   if (v.agent !== 'pgsr' && v.agent !== 'paf') fail('--agent must be pgsr or paf');
   if (v.nodes !== '2' && v.nodes !== '3') fail('--nodes must be 2 or 3');
   if (v['rep-mode'] !== 'async' && v['rep-mode'] !== 'sync') fail('--rep-mode must be async or sync');
@@ -40,8 +47,10 @@ function options(): CampaignOptions & { report?: string } {
     repMode: v['rep-mode'] as 'async' | 'sync',
     seed: int('seed', String(v.seed), 0, 2 ** 31),
     rounds: int('rounds', String(v.rounds), 1, 50),
-    roundMs: int('round-timeout', String(v['round-timeout']), 60, 900) * 1000,
+    // Pgpool's documented health check needs up to 5 + 4 x 31 s to detach a frozen node.
+    roundMs: int('round-timeout', String(v['round-timeout'] ?? (v.host === 'pgpool' ? '420' : '300')), 60, 900) * 1000,
     report: v.report,
+    host: v.host as Host,
     log: (line: string) => console.log(line),
   };
 }
@@ -56,15 +65,11 @@ function keepLogs(lab: PcmkLab, report: string): void {
   console.log(`logs kept in ${dir}`);
 }
 
-async function main(): Promise<number> {
-  const o = options();
-  const t0 = Date.now();
+/** The Pacemaker campaign's rounds (the kit set up and torn down around them). */
+async function pacemakerRounds(o: ReturnType<typeof options>, kinds: FaultKind[], rounds: RoundReport[]): Promise<void> {
   installAgent();
   const lab = new PcmkLab(o.agent, undefined, o.nodes);
-  const kinds = drawFaults(o.seed, o.rounds);
   const rnd = prng(o.seed ^ 0x5eed);
-  o.log(`chaos: ${o.agent}, ${o.nodes} nodes, rep-mode ${o.repMode}, seed ${o.seed}: ${kinds.join(', ')}`);
-  const rounds: RoundReport[] = [];
   try {
     await lab.setUp(true, o.agent === 'pgsr' ? { repMode: o.repMode } : {});
     for (const [i, kind] of kinds.entries()) {
@@ -77,10 +82,47 @@ async function main(): Promise<number> {
     if (rounds.some((r) => !r.converged) || rounds.length < kinds.length) keepLogs(lab, o.report ?? '/tmp/pgsr-chaos-report');
     await lab.down();
   }
+}
+
+/** Copies the Pgpool lab's logs (Pgpool, pgsr's commands, each server) into `<report>.logs/`. */
+function keepPgpoolLogs(lab: PgpoolLab, report: string): void {
+  const dir = `${report}.logs`;
+  mkdirSync(dir, { recursive: true });
+  const files: Array<[string, string]> = [[lab.log, 'pgpool.log'], [lab.pgsrLog, 'pgsr-pgpool.log'], ...lab.nodes.map((n, i): [string, string] => [n.logFile, `node${i}-postgresql.log`])];
+  for (const [from, to] of files) if (existsSync(from)) copyFileSync(from, join(dir, to));
+  console.log(`logs kept in ${dir}`);
+}
+
+/** The Pgpool-II campaign's rounds (the lab and the campaign's firewall chain around them). */
+async function pgpoolRounds(o: ReturnType<typeof options>, kinds: FaultKind[], rounds: RoundReport[]): Promise<void> {
+  const rnd = prng(o.seed ^ 0x5eed);
+  await firewallUp();
+  let lab: PgpoolLab | undefined;
+  try {
+    lab = await pgpoolLabUp(DOCUMENTED_HEALTH_CHECK);
+    for (const [i, kind] of kinds.entries()) {
+      const r = await runPgpoolRound(lab, i + 1, kind, rnd, o);
+      rounds.push(r);
+      if (!r.converged) break;
+    }
+  } finally {
+    await firewallDown();
+    if (lab && (rounds.some((r) => !r.converged) || rounds.length < kinds.length)) keepPgpoolLogs(lab, o.report ?? '/tmp/pgsr-chaos-report');
+    if (lab) await pgpoolLabDown(lab);
+  }
+}
+
+async function main(): Promise<number> {
+  const o = options();
+  const t0 = Date.now();
+  const kinds = drawFaults(o.seed, o.rounds, o.host === 'pgpool' ? PGPOOL_FAULT_KINDS : undefined);
+  o.log(`chaos: ${o.host}, ${o.agent}, ${o.nodes} nodes, rep-mode ${o.repMode}, seed ${o.seed}: ${kinds.join(', ')}`);
+  const rounds: RoundReport[] = [];
+  await (o.host === 'pgpool' ? pgpoolRounds : pacemakerRounds)(o, kinds, rounds);
   const summary = summarize(rounds);
   const breaks = invariantBreaks(rounds, o.repMode);
   if (rounds.length < kinds.length) breaks.push(`stopped after round ${rounds.length} of ${kinds.length}`);
-  const report = { agent: o.agent, nodes: o.nodes, rep_mode: o.repMode, seed: o.seed, host: 'pacemaker', duration_s: Math.round((Date.now() - t0) / 1000), rounds, summary, invariant_breaks: breaks };
+  const report = { agent: o.agent, nodes: o.nodes, rep_mode: o.repMode, seed: o.seed, host: o.host, duration_s: Math.round((Date.now() - t0) / 1000), rounds, summary, invariant_breaks: breaks };
   if (o.report) writeFileSync(o.report, JSON.stringify(report, null, 2) + '\n');
   o.log(`summary: ${JSON.stringify(summary)}`);
   for (const b of breaks) o.log(`INVARIANT BROKEN: ${b}`);

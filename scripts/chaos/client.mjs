@@ -11,8 +11,9 @@
  *   used before (session × 10^7 + k). Acknowledged rows go to --out/acked.txt ("ms number"
  *   lines, appended every 100 ms) so the campaign sees writes resume as they happen.
  * - sampler: asks every node pg_is_in_recovery() every 100 ms over its own Unix socket
- *   (--sockets name=dir,...: reachable whatever the node's link, since the kit's nodes share the
- *   host's file system), each node in a loop of its own with a 1 s bound, so a frozen node does
+ *   (--sockets name=dir[@port],...: reachable whatever the node's link, since the nodes share the
+ *   host's file system; the port names the socket file when several servers share a directory),
+ *   each node in a loop of its own with a 1 s bound, so a frozen node does
  *   not slow the others. A node counts as writable while its last answer was `false` and is
  *   younger than 500 ms; `max_primaries` is the most counted at one 100 ms tick.
  *
@@ -37,7 +38,7 @@ const { values: o } = parseArgs({
   },
 });
 if (!o.table || !/^[a-z_][a-z0-9_]*$/.test(o.table) || !o.out) {
-  console.error('usage: client.mjs --table NAME --out DIR [--host H] [--sockets name=dir,...] [--max-s N]');
+  console.error('usage: client.mjs --table NAME --out DIR [--host H] [--port P] [--sockets name=dir[@port],...] [--max-s N]');
   process.exit(2);
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -80,11 +81,15 @@ async function writer() {
 const nodes = o.sockets
   .split(',')
   .filter(Boolean)
-  .map((s) => s.split('='));
+  .map((s) => {
+    const [name, where] = s.split('=');
+    const [dir, port] = where.split('@');
+    return [name, dir, port ? Number(port) : 5432];
+  });
 const last = new Map(); // node -> { role, at }
 const changes = [];
 
-async function sampleNode(name, dir) {
+async function sampleNode(name, dir, port) {
   let c;
   let role = '';
   for (let i = 0; running() && i < 1_000_000; i++) {
@@ -92,7 +97,7 @@ async function sampleNode(name, dir) {
     let now = 'down';
     try {
       if (!c) {
-        c = new pg.Client({ host: dir, user: o.user, database: 'postgres', connectionTimeoutMillis: 1000, query_timeout: 1000 });
+        c = new pg.Client({ host: dir, port, user: o.user, database: 'postgres', connectionTimeoutMillis: 1000, query_timeout: 1000 });
         c.on('error', () => {});
         await c.connect();
       }
@@ -128,7 +133,7 @@ async function ticker() {
   }
 }
 
-await Promise.all([writer(), ticker(), ...nodes.map(([n, d]) => sampleNode(n, d))]);
+await Promise.all([writer(), ticker(), ...nodes.map(([n, d, p]) => sampleNode(n, d, p))]);
 flushAcks();
 writeFileSync(join(o.out, 'client.json'), JSON.stringify({ acked, samples, max_primaries: maxPrimaries, double_primary_ticks: doubleTicks, first_double_ms: firstDouble, changes }));
 process.exit(0);

@@ -1,16 +1,14 @@
 /**
- * The seeded fault campaign on the Pacemaker kit (scripts/chaos.ts is its command line): each
- * round draws a fault from the seed, injects it while an application commits rows through the
- * service address and a sampler watches every node's pg_is_in_recovery() (scripts/chaos/
- * client.mjs, in the kit's hub namespace), then heals the cluster and waits until every node is
- * back before the next round. Every wait is bounded; the campaign ends by itself.
+ * What every seeded fault campaign shares (scripts/chaos.ts is the command line; one module per
+ * host runs the rounds: chaos-pcmk.ts, chaos-pgpool.ts, chaos-clusterpro.ts): the fault kinds
+ * and their seeded draw, the round report, the application and sampler of a round
+ * (scripts/chaos/client.mjs), the summary and the invariants. Every wait is bounded.
  */
 import { execa, type ResultPromise } from 'execa';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './genw';
-import { signalAll } from './netns';
-import { PcmkLab, roles, type Agent } from './pcmk';
+import type { Agent } from './pcmk';
 
 /** The fault kinds, in the order the issue lists them. */
 export const FAULT_KINDS = ['primary-power-loss', 'standby-power-loss', 'postmaster-kill', 'clean-stop', 'partition', 'partition-heals', 'standby-then-primary'] as const;
@@ -29,14 +27,14 @@ export function prng(seed: number): () => number {
 }
 
 /**
- * The kinds of `rounds` rounds: shuffled from the seed, every kind once before any repeats
- * (then shuffled again); pure.
+ * The kinds of `rounds` rounds: `kinds` (default all) shuffled from the seed, every kind once
+ * before any repeats (then shuffled again); pure.
  */
-export function drawFaults(seed: number, rounds: number): FaultKind[] {
+export function drawFaults(seed: number, rounds: number, kinds: readonly FaultKind[] = FAULT_KINDS): FaultKind[] {
   const rnd = prng(seed);
   const out: FaultKind[] = [];
   while (out.length < rounds) {
-    const deck = [...FAULT_KINDS];
+    const deck = [...kinds];
     for (let i = deck.length - 1; i > 0; i--) {
       const j = Math.floor(rnd() * (i + 1));
       [deck[i], deck[j]] = [deck[j], deck[i]];
@@ -68,6 +66,7 @@ export interface RoundReport {
 
 /** Campaign options (scripts/chaos.ts flags). */
 export interface CampaignOptions {
+  /** The agent under Pacemaker (pgsr or PAF); pgsr elsewhere. */
   agent: Agent;
   nodes: 2 | 3;
   repMode: 'async' | 'sync';
@@ -80,16 +79,27 @@ export interface CampaignOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The application and sampler of one round, in the hub namespace. */
-class Client {
+/** Where the round's client runs and what it reaches: the service address and every node's socket. */
+export interface ClientTarget {
+  /** Command prefix the client is run under (e.g. `ip netns exec NS`), empty for this namespace. */
+  prefix: string[];
+  /** The service address the writer commits through. */
+  host: string;
+  port: number;
+  /** Each node's Unix-socket directory, `name=dir` or `name=dir@port`. */
+  sockets: string[];
+}
+
+/** The application and sampler of one round (scripts/chaos/client.mjs). */
+export class Client {
   readonly dir = mkdtempSync('/tmp/pgsr-chaos-');
   private proc: ResultPromise | undefined;
-  constructor(private readonly lab: PcmkLab) {}
+  constructor(private readonly target: ClientTarget) {}
   start(table: string): void {
-    const sockets = this.lab.names.map((n) => `${n}=${join(this.lab.dir, n, 'run', 'postgresql')}`).join(',');
-    // `ip netns exec` execs the client itself, so the signal of stop() reaches it (what
-    // `pcmk-lab client` runs, without a shell in between).
-    this.proc = execa('ip', ['netns', 'exec', 'pcmklab-hub', process.execPath, join(REPO, 'scripts', 'chaos', 'client.mjs'), '--table', table, '--out', this.dir, '--sockets', sockets, '--max-s', '900'], { reject: false, timeout: 960_000, killSignal: 'SIGTERM' });
+    const [file, ...pre] = [...this.target.prefix, process.execPath];
+    const t = this.target;
+    // The prefix execs the client itself (`ip netns exec`), so stop()'s signal reaches it.
+    this.proc = execa(file, [...pre, join(REPO, 'scripts', 'chaos', 'client.mjs'), '--table', table, '--out', this.dir, '--host', t.host, '--port', String(t.port), '--sockets', t.sockets.join(','), '--max-s', '900'], { reject: false, timeout: 960_000, killSignal: 'SIGTERM' });
   }
   private offset = 0;
   private lastAckMs = 0;
@@ -140,237 +150,14 @@ class Client {
   }
 }
 
-/** The cluster state pg_controldata gives a node's data directory ("in production": crashed primary). */
-async function clusterState(lab: PcmkLab, node: string): Promise<string> {
-  const bindir = String((await execa('pg_config', ['--bindir'])).stdout).trim();
-  const r = await lab.x(node, ['runuser', '-u', 'postgres', '--', join(bindir, 'pg_controldata'), '/srv/pglab/data'], 15_000);
-  return /^Database cluster state:\s+(.*)$/m.exec(String(r.stdout))?.[1] ?? 'unreadable';
-}
-
-/** Whether a node's PostgreSQL answers over its local socket. */
-async function pgUp(lab: PcmkLab, node: string): Promise<boolean> {
-  return (await lab.pgRole(node)) !== 'down';
-}
-
-/**
- * Brings a node back as a standby, the way an operator would after its fault: its cluster stack
- * stopped (a frozen or fenced node's leftovers killed: a power cycle), its link up, its data
- * rebuilt from the primary when it crashed as a primary (pgsr rebuild for pgsr; a base backup
- * through the kit for PAF), its stack started, failures cleaned up.
- */
-async function nodeBack(lab: PcmkLab, node: string, notes: string[], forceRebuild = false): Promise<void> {
-  await lab.kit(['stop', node], 90_000, { PCMK_LAB_STOP_TIMEOUT: '60' }).catch(async (err: Error) => {
-    notes.push(`${node}: cluster stop failed (${err.message.slice(0, 120)}): power-cycled`);
-    signalAll(lab.nodePids(node), 'SIGKILL');
-    await sleep(500);
-    await lab.kit(['stop', node], 30_000);
-  });
-  await lab.linkUp(node);
-  const state = await clusterState(lab, node);
-  if (forceRebuild || state === 'in production' || state === 'in crash recovery') {
-    notes.push(`${node}: ${forceRebuild ? `cannot follow the primary (${state})` : `crashed as a primary (${state})`}: rebuilt`);
-    await rebuild(lab, node);
-  } else {
-    notes.push(`${node}: restarted (${state})`);
-  }
-  await lab.kit(['start', node], 120_000);
-  await lab.x(node, ['crm_resource', '--cleanup', '--resource', lab.clone], 30_000);
-}
-
-async function rebuild(lab: PcmkLab, node: string): Promise<void> {
-  if (lab.agent === 'paf') {
-    await lab.kit(['reclone', node], 360_000);
-    return;
-  }
-  const bindir = String((await execa('pg_config', ['--bindir'])).stdout).trim();
-  const r = await lab.x(node, ['pgsr', 'rebuild', '-D', '/srv/pglab/data', '--bindir', bindir, '--from', 'host=10.77.0.100 user=postgres dbname=postgres', '--primary-conninfo', `host=10.77.0.100 port=5432 user=replicator application_name=${node}`, '--discard-old', '--format', 'json', '--timeout', '240'], 300_000);
-  if (r.exitCode !== 0) throw new Error(`pgsr rebuild on ${node} failed: ${String(r.stdout).slice(-300)}`);
-}
-
-/** Injects the fault; returns the node it hit and the instant (ms) the last part of it began. */
-async function inject(lab: PcmkLab, kind: FaultKind, primary: string, standbys: string[], rnd: () => number, notes: string[]): Promise<{ node: string; at: number }> {
-  const pick = (list: string[]) => list[Math.floor(rnd() * list.length)];
-  switch (kind) {
-    case 'primary-power-loss':
-      return { node: primary, at: (await lab.powerLoss(primary), Date.now()) };
-    case 'standby-power-loss': {
-      const n = pick(standbys);
-      return { node: n, at: (await lab.powerLoss(n), Date.now()) };
-    }
-    case 'postmaster-kill':
-      return { node: primary, at: (await lab.kit(['kill-primary', primary]), Date.now()) };
-    case 'clean-stop': {
-      const n = pick([primary, ...standbys]);
-      const at = Date.now();
-      await lab.kit(['stop', n], 240_000);
-      return { node: n, at };
-    }
-    case 'partition': {
-      const n = pick([primary, ...standbys]);
-      return { node: n, at: (await lab.cutLink(n), Date.now()) };
-    }
-    case 'partition-heals': {
-      const n = pick([primary, ...standbys]);
-      const at = Date.now();
-      await lab.cutLink(n);
-      await sleep(1500); // shorter than Corosync's token (3 s): healed before anyone is declared lost
-      await lab.linkUp(n);
-      return { node: n, at };
-    }
-    case 'standby-then-primary': {
-      const s = pick(standbys);
-      await lab.powerLoss(s);
-      await waitUntil(() => lab.nodePids(s).length === 0, 90_000);
-      await nodeBack(lab, s, notes);
-      await lab.waitRanked(120_000);
-      await lab.waitCaughtUp(60_000);
-      notes.push(`${s} lost, fenced and back as a standby; then the primary`);
-      return { node: `${s}>${primary}`, at: (await lab.powerLoss(primary), Date.now()) };
-    }
-  }
-}
-
-async function waitUntil(probe: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+/** Polls `probe` every 250 ms until it holds or `timeoutMs` pass; whether it held. */
+export async function waitUntil(probe: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   for (let i = 0; i < 10_000 && Date.now() < end; i++) {
     if (await probe()) return true;
     await sleep(250);
   }
   return false;
-}
-
-/** Why a node is not a healthy member. */
-type Unhealthy = { node: string; why: 'no process' | 'link down' | 'unranked' | 'PostgreSQL down'; score?: string };
-
-/**
- * The nodes that are not a healthy member: no process (fenced or stopped), link down, no
- * promotion score from the primary (not streaming), PostgreSQL not answering.
- */
-async function unhealthy(lab: PcmkLab, primary: string | undefined): Promise<Unhealthy[]> {
-  const attrs = await lab.attributes().catch(() => ({}) as Record<string, Record<string, string>>);
-  const score = lab.agent === 'pgsr' ? 'master-pgsql-sr' : 'master-pgsqld';
-  const out: Unhealthy[] = [];
-  for (const node of lab.names) {
-    if (node === primary) continue;
-    const linkUp = String((await execa('ip', ['-n', `pcmklab-${node}`, 'link', 'show', 'lab0'], { reject: false })).stdout).includes('state UP');
-    if (!lab.nodePids(node).length) out.push({ node, why: 'no process' });
-    else if (!linkUp) out.push({ node, why: 'link down' });
-    else if (!lab.ranked(attrs[node] ?? {}, score)) out.push({ node, why: 'unranked', score: attrs[node]?.[score] });
-    else if (!(await pgUp(lab, node))) out.push({ node, why: 'PostgreSQL down' });
-  }
-  return out;
-}
-
-const describeUnhealthy = (list: Unhealthy[]) => list.map((u) => `${u.node} (${u.why}${u.score ? ` ${u.score}` : ''})`).join(', ');
-
-/** Runs one round; never throws (a failure is a round that did not converge, with a note). */
-export async function runRound(lab: PcmkLab, round: number, kind: FaultKind, rnd: () => number, o: CampaignOptions): Promise<RoundReport> {
-  const notes: string[] = [];
-  const before = await roles(lab);
-  const table = `chaos_r${round}`;
-  const created = await lab.psql(before.primary, `CREATE TABLE ${table} (n bigint)`);
-  if (!created.ok) throw new Error(`CREATE TABLE ${table} on ${before.primary} failed`);
-  const client = new Client(lab);
-  client.start(table);
-  const started = await client.firstAckAfter(Date.now(), Date.now() + 30_000);
-  if (started === undefined) notes.push('the writer never wrote before the fault');
-  await sleep(2000);
-  const deadline = Date.now() + o.roundMs;
-  let hit = { node: '?', at: Date.now() };
-  let writableAt: number | undefined;
-  let converged = false;
-  let after: string | undefined;
-  const phase = (what: string) => o.log(`  round ${round} ${new Date().toISOString().slice(11, 19)} ${what}`);
-  try {
-    phase(`inject ${kind}`);
-    hit = await inject(lab, kind, before.primary, before.standbys, rnd, notes);
-    phase(`injected on ${hit.node}`);
-    // Writes may resume only once healed (a primary cut off whose standby was fenced): the
-    // first write after the fault is awaited beside the cluster's reaction and the heal.
-    const writable = client.firstAckAfter(hit.at, deadline);
-    await settle(lab, kind, before.primary, deadline, notes);
-    phase('settled; healing');
-    converged = await heal(lab, before.primary, deadline, notes);
-    writableAt = await writable;
-    await sleep(2000); // writes go on on the healed cluster
-    phase(`healed: converged ${converged}`);
-    after = await lab.promoted();
-  } catch (err) {
-    notes.push(`round aborted: ${(err as Error).message.slice(0, 300)}`);
-  }
-  const c = await client.stop();
-  const final = after ?? (await lab.writable().catch(() => []))[0];
-  const rows = final ? new Set((await lab.psql(final, `SELECT n FROM ${table}`)).out.split('\n').filter(Boolean).map(Number)) : new Set<number>();
-  const lost = final ? c.acked.filter(([, n]) => !rows.has(n)).length : c.acked.length;
-  // The next round's rebuilds copy the database: it must not grow by every round's rows.
-  if (final) await lab.psql(final, `DROP TABLE ${table}`);
-  o.log(`round ${round}: ${kind} on ${hit.node}: writable after ${writableAt === undefined ? '-' : ((writableAt - hit.at) / 1000).toFixed(2)} s, converged ${converged}, max primaries ${c.max_primaries}, ${c.acked.length} acked, ${lost} lost${notes.length ? ` (${notes.join('; ')})` : ''}`);
-  return { round, fault: kind, node: hit.node, primary_before: before.primary, primary_after: final ?? null, converged: converged && writableAt !== undefined, time_to_writable_s: writableAt === undefined ? null : Number(((writableAt - hit.at) / 1000).toFixed(2)), max_primaries: c.max_primaries, acked: c.acked.length, lost, notes };
-}
-
-/** Whether any process of the node's namespace is stopped (SIGSTOP: a power loss not yet fenced). */
-function frozen(lab: PcmkLab, node: string): boolean {
-  return lab.nodePids(node).some((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('T');
-    } catch {
-      return false;
-    }
-  });
-}
-
-/**
- * Lets the cluster finish its reaction to the fault before anything is healed: a frozen node
- * fenced, a held partition settled by fencing, a promoted instance, no pending actions
- * (`crm_resource --wait`). Bounded by `deadline`; returns what it saw as a note when a step timed out.
- */
-async function settle(lab: PcmkLab, kind: FaultKind, primary: string, deadline: number, notes: string[]): Promise<void> {
-  const left = (capMs: number) => Math.max(0, Math.min(capMs, deadline - Date.now()));
-  // A killed postmaster is noticed at the next monitor (its orphaned backends may go on
-  // committing until then); with fencing and migration-threshold=1 the primary moves.
-  if (kind === 'postmaster-kill' && !(await waitUntil(async () => ![primary, undefined].includes(await lab.promoted().catch(() => undefined)), left(90_000)))) notes.push('the killed primary did not move within 90 s');
-  if (!(await waitUntil(() => lab.names.every((n) => !frozen(lab, n)), left(90_000)))) notes.push('a frozen node was not fenced within 90 s');
-  if (kind === 'partition' && !(await waitUntil(() => lab.names.some((n) => lab.nodePids(n).length === 0), left(45_000)))) notes.push('nobody fenced within 45 s of the partition');
-  await waitUntil(async () => (await lab.promoted().catch(() => undefined)) !== undefined, left(90_000));
-  const live = lab.names.find((n) => lab.nodePids(n).length > 0 && !frozen(lab, n));
-  if (live) await lab.x(live, ['crm_resource', '--wait', '--timeout', '60'], 70_000);
-}
-
-/** Heals every node that is not a healthy member, then waits until all are (bounded by `deadline`). */
-async function heal(lab: PcmkLab, oldPrimary: string, deadline: number, notes: string[]): Promise<boolean> {
-  for (const n of lab.names) await lab.linkUp(n);
-  const primary = await lab.promoted().catch(() => undefined);
-  // A standby that is up but not yet ranked may only be re-pointing to the new primary (status
-  // reply 10 s + retry 5 s + the primary's next monitor 5 s): given 30 s before it is restarted.
-  let bad = await unhealthy(lab, primary);
-  await waitUntil(async () => (bad = await unhealthy(lab, primary)).every((u) => u.why !== 'unranked'), Math.min(30_000, Math.max(0, deadline - Date.now())));
-  if (bad.length) notes.push(`unhealthy after the fault: ${describeUnhealthy(bad)}`);
-  for (const u of bad) await nodeBack(lab, u.node, notes);
-  const ranked = (ms: number) =>
-    lab.waitRanked(Math.max(5000, ms)).then(
-      () => true,
-      (err: Error) => (notes.push(err.message), false),
-    );
-  let ok = await ranked(Math.min(60_000, deadline - Date.now()));
-  if (!ok) {
-    // Back but never ranked: it cannot follow the primary (it has WAL the primary never got,
-    // e.g. the shutdown checkpoint of a demote that quorum loss began and the fence cut off).
-    const stale = (await unhealthy(lab, await lab.promoted().catch(() => undefined))).filter((u) => u.why === 'unranked');
-    for (const u of stale) await nodeBack(lab, u.node, notes, true);
-    ok = await ranked(deadline - Date.now());
-  }
-  if (ok && primary === oldPrimary) notes.push('no failover');
-  // Every node a healthy member at once (a restarted instance may go through a probe failure,
-  // a stop and a start before it settles).
-  const all =
-    ok &&
-    (await waitUntil(async () => (bad = await unhealthy(lab, await lab.promoted().catch(() => undefined))).length === 0, Math.max(5000, deadline - Date.now()))) &&
-    (await lab.waitCaughtUp(Math.max(5000, deadline - Date.now())).then(
-      () => true,
-      (err: Error) => (notes.push(err.message), false),
-    ));
-  if (ok && !all) notes.push(`not back by the round's bound: ${describeUnhealthy(bad)}`);
-  return all;
 }
 
 /** Summary of a campaign: rounds, kinds, time to writable (median, max), rows, split-brain samples. */

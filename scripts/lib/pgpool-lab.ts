@@ -41,8 +41,21 @@ function standbyConf(pair: LabPair, node: LabNode, upstreamPort: number, name: s
   for (const f of [file, join(node.data, 'standby.signal')]) if (existsSync(f)) chownSync(f, uid, gid);
 }
 
-/** Brings up three servers and Pgpool; `pgsrArgs` are extra options for pgsr's pgpool commands. */
-export async function pgpoolLabUp(): Promise<PgpoolLab> {
+/**
+ * Pgpool's health check (pgpool.conf health_check_*, seconds). The lab's default (every second,
+ * 3 s, no retry) makes the tests quick; the fault campaign runs the Pgpool-II documentation's
+ * example configuration (5 s, 30 s, 3 retries 1 s apart) as operators copy it.
+ */
+export interface HealthCheck {
+  period: number;
+  timeout: number;
+  maxRetries: number;
+  retryDelay: number;
+}
+const LAB_HEALTH_CHECK: HealthCheck = { period: 1, timeout: 3, maxRetries: 0, retryDelay: 1 };
+
+/** Brings up three servers and Pgpool (health check: `healthCheck`, default the lab's quick one). */
+export async function pgpoolLabUp(healthCheck: HealthCheck = LAB_HEALTH_CHECK): Promise<PgpoolLab> {
   const pair = await labUp({ applicationName: nodeName(1) });
   const third: LabNode = { name: 'standby', data: join(pair.dir, 'standby2'), port: await freePort(), logFile: join(pair.dir, 'standby2.log') };
   await runServerCommand(pair.osUser, join(pair.clientBindir, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '-D', third.data, '-X', 'stream', '-c', 'fast', '--no-sync'], { timeout: 120_000 });
@@ -81,9 +94,10 @@ export async function pgpoolLabUp(): Promise<PgpoolLab> {
       "sr_check_user = 'postgres'",
       'sr_check_period = 1',
       "health_check_user = 'postgres'",
-      'health_check_period = 1',
-      'health_check_timeout = 3',
-      'health_check_max_retries = 0',
+      `health_check_period = ${healthCheck.period}`,
+      `health_check_timeout = ${healthCheck.timeout}`,
+      `health_check_max_retries = ${healthCheck.maxRetries}`,
+      `health_check_retry_delay = ${healthCheck.retryDelay}`,
       'failover_on_backend_error = on',
       'search_primary_node_timeout = 30',
       'load_balance_mode = off',

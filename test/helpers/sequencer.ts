@@ -16,6 +16,7 @@ const KNOWN_S: Record<string, number> = {
   'watch.test.ts': 51,
   'sync-watch.test.ts': 41,
   'pgpool.test.ts': 36,
+  'chaos-pgpool.test.ts': 40,
 };
 
 const weight = (s: TestSpecification) => KNOWN_S[s.moduleId.split('/').pop() ?? ''] ?? 0;
