@@ -1,7 +1,9 @@
 /**
  * `tsx scripts/chaos-table.ts REPORT.json...`: the fault campaigns' reports (npm run chaos) as one
  * markdown table per campaign plus a summary row each, written into docs/reliability.md between
- * the markers `<!-- chaos:start -->` and `<!-- chaos:end -->` (added at the end when missing).
+ * the markers of the reports' host: `<!-- chaos:start -->` / `<!-- chaos:end -->` for Pacemaker,
+ * `<!-- chaos-pgpool:start -->` / `<!-- chaos-pgpool:end -->` for Pgpool-II (added at the end
+ * when missing). A host without a report given keeps its section.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { REPO } from './lib/genw';
 import { summarize, type RoundReport } from './lib/chaos';
 
 interface Report {
+  host?: 'pacemaker' | 'pgpool';
   agent: string;
   nodes: number;
   rep_mode: string;
@@ -19,11 +22,18 @@ interface Report {
   invariant_breaks: string[];
 }
 
-const name = (r: Report) => `${r.agent === 'paf' ? 'PAF' : 'pgsr'}, ${r.nodes} nodes, ${r.rep_mode}`;
+const name = (r: Report) => `${r.agent === 'paf' ? 'PAF' : 'pgsr'}${r.host === 'pgpool' ? ' under Pgpool-II' : ''}, ${r.nodes} nodes, ${r.rep_mode}`;
+
+/** Each host's heading and how its campaigns were run. */
+const INTRO = {
+  pacemaker: (day: string) => ['## Fault campaigns (`npm run chaos`)', '', `Measured ${day} on this 2-core machine with \`npm run chaos -- --agent A --nodes N --rep-mode M --seed S --rounds R --report FILE\`, one campaign per configuration, the same seed for both agents; fencing on (fence_lab, migration-threshold 1; two nodes also priority-fencing-delay 3 s), PostgreSQL's default timeouts. Time to writable: fault to the first write the application (in the kit's hub namespace, through the service address) had acknowledged after it; 0 when writes never stopped. Two primaries: 100 ms samples of every node's pg_is_in_recovery() over its own socket in which more than one node was writable (goal: 0). Lost: acknowledged rows missing on the final primary.`],
+  pgpool: (day: string) => ['## Fault campaigns under Pgpool-II (`npm run chaos -- --host pgpool`)', '', `Measured ${day} on this 2-core machine with \`npm run chaos -- --host pgpool --seed S --rounds R --report FILE\`: a real Pgpool-II 4.3 (no watchdog) in front of three PostgreSQL servers on 127.0.0.1, failover_command and follow_primary_command pgsr's, the health check as the Pgpool-II documentation's example sets it (every 5 s, 30 s timeout, 3 retries 1 s apart), PostgreSQL's default timeouts. A power loss freezes every process of the server and drops its port's packets; a clean stop is timed from the end of the shutdown. The failed node comes back as an operator brings it: a crashed or stopped old primary through \`pgsr rebuild\`, a standby restarted, then \`pcp_attach_node\`. Time to writable: fault to the first write the application (through Pgpool) had acknowledged after it. Two primaries: 100 ms samples of every server's pg_is_in_recovery() over its own socket. Lost: acknowledged rows missing on the final primary. No partitions: without watchdog nothing fences a primary that only Pgpool has lost.`],
+};
+const MARKERS = { pacemaker: 'chaos', pgpool: 'chaos-pgpool' };
 const s = (v: number | null) => (v === null ? '-' : v.toFixed(2));
 
-function section(reports: Report[]): string {
-  const out = ['## Fault campaigns (`npm run chaos`)', '', `Measured ${new Date().toISOString().slice(0, 10)} on this 2-core machine with \`npm run chaos -- --agent A --nodes N --rep-mode M --seed S --rounds R --report FILE\`, one campaign per configuration, the same seed for both agents; fencing on (fence_lab, migration-threshold 1; two nodes also priority-fencing-delay 3 s), PostgreSQL's default timeouts. Time to writable: fault to the first write the application (in the kit's hub namespace, through the service address) had acknowledged after it; 0 when writes never stopped. Two primaries: 100 ms samples of every node's pg_is_in_recovery() over its own socket in which more than one node was writable (goal: 0). Lost: acknowledged rows missing on the final primary.`, ''];
+function section(host: 'pacemaker' | 'pgpool', reports: Report[]): string {
+  const out = [...INTRO[host](new Date().toISOString().slice(0, 10)), ''];
   out.push('| campaign | seed | rounds (converged) | faults | time to writable median / max (s) | failovers: median time to writable (s) | rows acknowledged | lost | rounds with two primaries | invariants |', '|---|---|---|---|---|---|---|---|---|---|');
   for (const r of reports) {
     const faults = Object.entries(r.summary.faults).map(([k, n]) => `${k} ${n}`).join(', ');
@@ -45,8 +55,15 @@ if (!files.length) {
 // The summary is computed again from the rounds, so a report of an older campaign has every column.
 const reports = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Report).map((r) => ({ ...r, summary: summarize(r.rounds) }));
 const doc = join(REPO, 'docs', 'reliability.md');
-const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
-const block = `<!-- chaos:start -->\n${section(reports)}\n<!-- chaos:end -->`;
-const next = /<!-- chaos:start -->[\s\S]*<!-- chaos:end -->/.test(text) ? text.replace(/<!-- chaos:start -->[\s\S]*<!-- chaos:end -->/, block) : `${text.trimEnd()}\n\n${block}\n`;
-writeFileSync(doc, next);
+let text = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+for (const host of ['pacemaker', 'pgpool'] as const) {
+  const mine = reports.filter((r) => (r.host ?? 'pacemaker') === host);
+  if (!mine.length) continue;
+  const [start, end] = [`<!-- ${MARKERS[host]}:start -->`, `<!-- ${MARKERS[host]}:end -->`];
+  const block = `${start}\n${section(host, mine)}\n${end}`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  text = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+}
+writeFileSync(doc, text);
 console.log(`wrote ${doc} (${reports.length} campaign(s))`);

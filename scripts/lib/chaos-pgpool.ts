@@ -19,7 +19,7 @@ import { Client, waitUntil, type CampaignOptions, type FaultKind, type RoundRepo
 import { BUNDLE } from './genw';
 import { signalAll } from './netns';
 import { psql, startNode, stopNode, type LabNode } from './lab';
-import { nodeName, poolNodes, poolQuery, type HealthCheck, type PgpoolLab } from './pgpool-lab';
+import { nodeName, poolQuery, type HealthCheck, type PgpoolLab } from './pgpool-lab';
 
 /** The faults a Pgpool-II cluster meets without watchdog: losses of nodes, alone and in sequence. */
 export const PGPOOL_FAULT_KINDS: readonly FaultKind[] = ['primary-power-loss', 'standby-power-loss', 'postmaster-kill', 'clean-stop', 'standby-then-primary'];
@@ -112,6 +112,22 @@ async function clusterState(lab: PgpoolLab, node: LabNode): Promise<string> {
 async function streamsFrom(lab: PgpoolLab, id: number, p: number): Promise<boolean> {
   const n = await psql(lab.pair, lab.nodes[p], `SELECT count(*) FROM pg_stat_replication WHERE application_name = '${nodeName(id)}' AND state = 'streaming'`, { timeoutMs: 5000 }).catch(() => '0');
   return n === '1';
+}
+
+/**
+ * Pgpool's view of every backend from PCP (pcp_node_info reads Pgpool's shared memory: unlike
+ * SHOW POOL_NODES, which waits on an unreachable backend for connect_timeout, it answers at once).
+ */
+async function poolNodes(lab: PgpoolLab): Promise<Array<{ id: number; status: string; role: string }>> {
+  return Promise.all(
+    [0, 1, 2].map(async (id) => {
+      const r = await execa('pcp_node_info', ['-h', '127.0.0.1', '-p', String(lab.pcpPort), '-U', 'pgpool', '-n', String(id), '-w'], { env: { PCPPASSFILE: lab.pcpPassFile }, reject: false, timeout: 15_000 });
+      // host port status_code weight status pg_status role pg_role ...
+      const f = String(r.stdout).trim().split(/\s+/);
+      if (r.exitCode !== 0 || f.length < 7) throw new Error(`pcp_node_info -n ${id}: ${String(r.stderr).trim()}`);
+      return { id, status: f[4], role: f[6] };
+    }),
+  );
 }
 
 async function attach(lab: PgpoolLab, id: number): Promise<void> {

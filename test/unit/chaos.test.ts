@@ -11,6 +11,13 @@ describe('fault campaign draw and invariants', () => {
     expect(drawFaults(8, 7)).not.toEqual(drawFaults(7, 7));
     expect(new Set(drawFaults(3, 2)).size).toBe(2);
   });
+  it('a host with fewer kinds (Pgpool-II: no partitions) draws only those, each once before any repeats', () => {
+    const kinds = ['primary-power-loss', 'clean-stop', 'standby-then-primary'] as const;
+    const a = drawFaults(4, 6, kinds);
+    expect(new Set(a.slice(0, 3))).toEqual(new Set(kinds));
+    expect(new Set(a.slice(3))).toEqual(new Set(kinds));
+    expect(a.every((k) => (kinds as readonly string[]).includes(k))).toBe(true);
+  });
   it('breaks: two primaries at one sample, a row lost under sync (not under async), a round that did not converge', () => {
     expect(invariantBreaks([round({})], 'sync')).toEqual([]);
     expect(invariantBreaks([round({ max_primaries: 2 })], 'async')).toHaveLength(1);
