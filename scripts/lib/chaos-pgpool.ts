@@ -166,9 +166,14 @@ async function nodeBack(lab: PgpoolLab, id: number, p: number, notes: string[]):
     notes.push(`node ${id}: was a primary (${state}): rebuilt`);
     await rebuild(lab, id, p);
   } else {
-    await startNode(lab.pair, node);
-    if (!(await waitUntil(() => streamsFrom(lab, id, p), 30_000))) {
-      notes.push(`node ${id}: restarted (${state}) but not streaming from node ${p}: rebuilt`);
+    // A standby that received WAL the new primary never had refuses to start ("requested
+    // timeline N does not contain minimum recovery point"): rebuilt like one that cannot stream.
+    const started = await startNode(lab.pair, node).then(
+      () => true,
+      () => false,
+    );
+    if (!started || !(await waitUntil(() => streamsFrom(lab, id, p), 30_000))) {
+      notes.push(`node ${id}: ${started ? 'restarted' : 'would not start'} (${state}) but not streaming from node ${p}: rebuilt`);
       await stopNode(lab.pair, node, 'fast');
       await rebuild(lab, id, p);
     } else notes.push(`node ${id}: restarted (${state})`);
