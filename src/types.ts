@@ -25,7 +25,7 @@ export type SyncState = 'async' | 'sync' | 'quorum' | 'potential';
 export const SYNC_STATES: readonly SyncState[] = ['async', 'sync', 'quorum', 'potential'];
 
 /**
- * PG-REX's replication mode (seed 002, `rep_mode`): `async` leaves synchronous_standby_names to
+ * PG-REX's replication mode (`rep_mode`): `async` leaves synchronous_standby_names to
  * the operator; `sync` lets pgsr set it to the streaming standby and empty it when none streams.
  */
 export type RepMode = 'async' | 'sync';

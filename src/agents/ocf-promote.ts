@@ -11,7 +11,7 @@
  * standby's walreceiver may go on saying `streaming` for wal_receiver_timeout (60 s by default),
  * so the walreceiver is no evidence against a promotion the cluster ordered. What is still
  * refused: a node whose own position cannot be read (fail closed), a node less advanced than
- * another standby of the transition (seed 002: promote the newest; PAF's election), and a
+ * another standby of the transition (PG-REX: promote the newest; PAF's election), and a
  * promotion while the cluster still reports the old primary's instance as promoted and neither
  * demotes nor stops it.
  */

@@ -8,7 +8,7 @@
  * server is down (PAF's approach); start = pgsr start --as standby; stop = pgsr stop; promote =
  * pgsr promote after comparing the LSNs the standbys published at pre-promote; demote = clean
  * stop + start as standby. The primary's monitor sets the promotion scores and the status
- * attributes of seed 002 (PRI / HS:sync / HS:async / HS:alone / STOP; LATEST / STREAMING|SYNC /
+ * attributes of PG-REX (PRI / HS:sync / HS:async / HS:alone / STOP; LATEST / STREAMING|SYNC /
  * STREAMING|ASYNC / DISCONNECT).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -153,7 +153,7 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
     const syncMode = cfg.common.sync.repMode === 'sync';
     const scores = syncMode ? syncPromotionScores(rows.map((r) => r.node), undefined) : promotionScores(rows, maxlag);
     for (const n of await partitionNodes()) if (n !== me && !scores.has(n)) scores.set(n, '-INFINITY');
-    // Scores and seed 002's status attributes, written only where they changed (one query per
+    // Scores and PG-REX's status attributes, written only where they changed (one query per
     // attribute name instead of a crm_attribute per value every monitor), within the operation's timeout.
     const score = new Map<string, string>();
     const status = new Map<string, string>();
@@ -221,7 +221,7 @@ async function ocfPromote(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: str
   const mine = own.position ?? published.get(me);
   const d = decideOcfPromote({ me, ctx, published, mine, walreceiverStatus: own.walStatus });
   if (d.kind === 'handover') {
-    // Another standby is more advanced: hand it the promotion (seed 002: promote the newest).
+    // Another standby is more advanced: hand it the promotion (as PG-REX: promote the newest).
     await handOver(d.to, me, rsc);
     return { code: OCF.ERR_GENERIC, reason: d.reason, log: [] };
   }

@@ -1,6 +1,6 @@
 /**
  * The Pgpool-II adapter: `pgsr pgpool failover` (failover_command) and `pgsr pgpool
- * follow-primary` (follow_primary_command), replacing seed 001's failover.sh / follow_master.sh.
+ * follow-primary` (follow_primary_command), replacing the usual failover.sh / follow_master.sh scripts.
  * Pgpool ignores the exit status of both, so every outcome is one line on stderr (Pgpool's log)
  * and in `--log-file`, and a failure also runs `--on-failure` (an alert hook).
  *

@@ -107,7 +107,7 @@ export function lifecycleCommands(run: Runner, only?: string): Command[] {
         .option('--fast-timeout <seconds>', 'fast shutdown time of the primary'),
     ),
     archive: () => {
-      const archiveCmd = new Command('archive').description('hold, resume or show WAL archiving on the primary (seed 000 7.3)').helpOption('--help', 'display help for command');
+      const archiveCmd = new Command('archive').description('hold, resume or show WAL archiving on the primary (e.g. while the standby is down)').helpOption('--help', 'display help for command');
       for (const sub of ['hold', 'resume', 'status'] as const) archiveCmd.addCommand(simple(sub, `${sub} archiving`, 30, run, (cfg) => archive(cfg, sub)));
       return archiveCmd;
     },

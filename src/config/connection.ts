@@ -42,7 +42,7 @@ export interface ConnectionSettings {
   /**
    * Password files to search, in order. libpq's single file (PGPASSFILE, or ~/.pgpass), then,
    * when pgsr runs as root, the OS user's ~/.pgpass: CLUSTERPRO runs monitors as root while the
-   * credentials belong to the postgres OS user (seed 000's genw wraps psql in `sudo -u postgres`).
+   * credentials belong to the postgres OS user (a hand-written genw script wraps psql in `sudo -u postgres`).
    */
   passfiles: string[];
   /** True when the single password file was named (PGPASSFILE or passfile=): server tools get it too. */

@@ -6,7 +6,7 @@
  * Sources: CLUSTERPRO X Reference Guide (custom monitor resource: "normal return value" 0;
  * clplogcmd: `-m` at most 511 bytes, 485 when syslog is a destination, `%` not usable,
  * `\ ! " & ' ( ) ~ | ; : * < > , .` must be escaped with a backslash, levels ERR/WARN/INFO);
- * seed 000 section 5.5.2.1 (genw_watchstandby).
+ * the CLUSTERPRO custom monitor genw_watchstandby.
  */
 import { SEVERITY_RANK, type Severity } from '../types';
 import { FINDING_CLASS, formatQuantity, roleLabel, type FindingClass, type FindingCode, type Verdict } from '../verdict/check';

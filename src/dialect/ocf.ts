@@ -122,7 +122,7 @@ ${OCF_ACTIONS.map((a) => `    <action name="${a.name}"${Object.entries(a.attrs).
 }
 
 /**
- * Promotion scores under rep_mode sync (seed 002: only `STREAMING|SYNC` may be promoted, score
+ * Promotion scores under rep_mode sync (as PG-REX: only `STREAMING|SYNC` may be promoted, score
  * 100 there; 1000 here, the same as the best async standby): the standby the synchronous
  * replication manager found promotable (sync, flushed past every acknowledged commit) gets 1000,
  * every other standby -INFINITY (it may lack acknowledged commits).
@@ -132,7 +132,7 @@ export function syncPromotionScores(nodes: string[], promotable: string | undefi
 }
 
 /**
- * Promotion scores from the primary's view (seed 002: the stale standby gets -INFINITY): streaming
+ * Promotion scores from the primary's view (as PG-REX: the stale standby gets -INFINITY): streaming
  * standbys ranked by the WAL they have received (write LSN), 1000 for the best, then 999...;
  * equal positions ranked by node name (byte order: node2 before node3), so a tie never depends
  * on the order of pg_stat_replication's rows; not streaming or lagging beyond `maxlagBytes`

@@ -1,7 +1,7 @@
 /**
  * Messages of the check: findings, summaries, role words (verdict/). English texts are the ones
  * pgsr always wrote; Japanese ones use the terms of the Japanese PostgreSQL documentation
- * (プライマリ, スタンバイ, WALレシーバ, タイムライン, レプリケーションスロット) and of the seeds.
+ * (プライマリ, スタンバイ, WALレシーバ, タイムライン, レプリケーションスロット) and of the Japanese operations documents.
  */
 export const CHECK_MESSAGES = {
   'role.primary': { en: 'primary', ja: 'プライマリ' },

@@ -4,8 +4,8 @@
  * then runs the steps with bounded child processes and SQL, recording every step. Server-side
  * programs run as the PostgreSQL OS user; files written in PGDATA get the data directory's owner.
  *
- * Procedures follow seed 000 chapter 7 (promote, failback with pg_basebackup, archive_command
- * while the standby is down), seed 002 chapters 4-6 (lock, stop order, rebuild) and seed 003
+ * Procedures follow the usual CLUSTERPRO runbook (promote, failback with pg_basebackup, archive_command
+ * while the standby is down), PG-REX's (lock, stop order, rebuild) and the standard SR
  * scenario 1 (stop fast then immediate, promote, rebuild, switch back).
  */
 export { archive, HELD_ARCHIVE_PREFIX, heldArchiveCommand, previousArchiveCommand } from './archive';

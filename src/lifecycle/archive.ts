@@ -1,4 +1,4 @@
-/** `pgsr archive hold|resume|status` on the primary (seed 000 7.3). */
+/** `pgsr archive hold|resume|status` on the primary. */
 import type { LifecycleConfig } from '../config/lifecycle';
 import { findBinaries, localFacts } from '../probe/local';
 import { withConnection, type SqlRunner } from '../probe/observe';
@@ -9,7 +9,7 @@ import { Run, guarded, localConnection, waitUntil } from './steps';
 import { t } from '../i18n';
 
 /**
- * Prefix of the archive_command pgsr sets while archiving is held (seed 000 7.3 uses `true`).
+ * Prefix of the archive_command pgsr sets while archiving is held (a no-op `true`, as runbooks use).
  * The previous value follows as a shell comment (base64 JSON), so the server's own
  * configuration remembers it: no file, no custom setting (ALTER SYSTEM refuses unknown ones).
  */
@@ -51,7 +51,7 @@ async function reloadAndWait(run: Run, q: SqlRunner, expected: string, archiving
 }
 
 /**
- * `pgsr archive hold|resume|status` on the primary (seed 000 7.3: while the standby is down,
+ * `pgsr archive hold|resume|status` on the primary (while the standby is down,
  * archive_command = 'true' so WAL does not pile up). hold sets a no-op archive_command that
  * carries the exact previous value (and whether it came from postgresql.auto.conf) in a shell
  * comment; resume restores it exactly (ALTER SYSTEM RESET when the value came from

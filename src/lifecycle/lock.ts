@@ -1,11 +1,11 @@
 /**
- * The primary lock (the role of PG-REX's PGSQL.lock, seed 002 4.2/4.3): a file in the data
+ * The primary lock (the role of PG-REX's PGSQL.lock): a file in the data
  * directory that says "this data directory runs, or last ran, as a primary and was not stopped
  * cleanly". Created when pgsr starts an instance as primary or promotes one; removed by a clean
  * `pgsr stop`, `pgsr rebuild` and `pgsr unlock`. While it exists, `pgsr start` refuses both
  * roles: a primary that crashed may hold WAL its promoted standby never received, and starting
  * it again as primary could split the brain. It lives inside PGDATA so that it travels with the
- * data (CLUSTERPRO mirror disk, seed 000).
+ * data (CLUSTERPRO mirror disk).
  */
 import { chownSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

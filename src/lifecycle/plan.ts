@@ -160,7 +160,7 @@ export function rebuildMethods(method: 'auto' | 'rewind' | 'basebackup', hasRewi
 
 /**
  * Reasons a switchover must not begin (empty = go): it needs a running primary and a running
- * standby that streams (seed 003: a planned swap of a healthy pair).
+ * standby that streams (a planned swap of a healthy pair).
  */
 export function switchoverBlockers(primaryDir: string, standbyDir: string, primaryRole: PgRole | null, standbyRole: PgRole | null, standbyStreaming: boolean): string[] {
   const reasons: string[] = [];

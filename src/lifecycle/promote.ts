@@ -22,7 +22,7 @@ import { t } from '../i18n';
  * check: under Pacemaker the old primary is demoted/stopped or fenced before promote, and
  * probing a floating IP nobody holds would only wait out its timeout). pg_promote() from 12, `pg_ctl promote` before; waits
  * (bounded) until pg_is_in_recovery() is false; creates the primary lock; runs
- * --post-promote-command (e.g. seed 000's `ip addr add` of the service address) with the
+ * --post-promote-command (e.g. `ip addr add` of the service address) with the
  * remaining time.
  */
 export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: boolean; clusterReleased?: boolean } = {}): Promise<ActionResult> {

@@ -63,7 +63,7 @@ async function sourceCheckpointCurrent(run: Run, source: ConnectionSettings): Pr
  * pg_basebackup -X stream -c fast into a new directory and moves the old one aside with a
  * timestamp (deleted only with --discard-old). The node's own top-level *.conf files
  * (postgresql.conf, pg_hba.conf, pg_ident.conf, postgresql.auto.conf, includes) are restored
- * over the copied ones, so its port and archive_command survive (seed 000 failback). Then the
+ * over the copied ones, so its port and archive_command survive a failback. Then the
  * standby configuration, start, and a bounded wait until it streams.
  */
 export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
@@ -253,7 +253,7 @@ async function toolMajor(path: string): Promise<number | null> {
 /**
  * The node's own configuration files, by name: every top-level *.conf (postgresql.conf,
  * pg_hba.conf, pg_ident.conf, postgresql.auto.conf, includes) and, up to 11, recovery.conf or
- * recovery.done (restore_command, archive_cleanup_command: seed 000's standby settings).
+ * recovery.done (restore_command, archive_cleanup_command: a standby's own settings).
  */
 function savedConf(pgdata: string): Record<string, string> {
   const out: Record<string, string> = {};

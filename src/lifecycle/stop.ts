@@ -8,7 +8,7 @@ import { t } from '../i18n';
 
 /**
  * `pgsr stop`: `pg_ctl stop -m fast`, then `-m immediate` if fast did not finish within
- * --fast-timeout (seed 003: stop leftovers fast then immediate). Already stopped = success; a
+ * --fast-timeout (leftovers stopped fast, then immediate). Already stopped = success; a
  * stale postmaster.pid is left for PostgreSQL itself to discard (never deleted by pgsr). A clean
  * (fast) stop removes the primary lock; an immediate stop keeps it.
  */

@@ -18,7 +18,7 @@ import { t } from '../i18n';
  * planned role swap of a healthy pair whose two data directories this host can reach (the lab,
  * or one host running both). Stop the primary cleanly (fast; never immediate: an unclean stop
  * aborts the switchover), wait until the standby has received the shutdown checkpoint, promote
- * the standby, restart the old primary as its standby. No rebuild needed (seed 003).
+ * the standby, restart the old primary as its standby. No rebuild needed.
  */
 export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
   const run = new Run('switchover', cfg);

@@ -1,5 +1,5 @@
 /**
- * The synchronous replication manager's pure decision (rep-mode sync, seed 002 PG-REX): which
+ * The synchronous replication manager's pure decision (rep-mode sync, as PG-REX): which
  * value synchronous_standby_names should have on the primary now, and which standby may be
  * promoted without losing an acknowledged commit. No I/O: lifecycle/syncrep.ts applies the value,
  * agents/watch.ts and agents/ocf.ts call both.

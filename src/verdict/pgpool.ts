@@ -1,6 +1,6 @@
 /**
  * The Pgpool-II check (`pgsr check --role pgpool`): Pgpool's view (SHOW POOL_NODES) against each
- * backend's real role and replication, as seed 001 warns (pcp_promote_node changes only Pgpool's
+ * backend's real role and replication, as Pgpool-II failover tests warn (pcp_promote_node changes only Pgpool's
  * idea of the primary). Pure.
  *
  * Critical: Pgpool's primary is not the real primary, or a real primary is not Pgpool's

@@ -1,6 +1,6 @@
 /**
  * The primary's rules: each expected standby streaming with the expected sync_state (PostgreSQL
- * docs pg_stat_replication; seed 000 5.5.2.1), every row judged, catching up, silence (reply_time),
+ * docs pg_stat_replication; the CLUSTERPRO genw_watchprimary setup), every row judged, catching up, silence (reply_time),
  * lag per standby, replication slots' wal_status. Pure.
  */
 import type { ReplicationRow } from '../observation';

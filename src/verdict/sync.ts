@@ -1,6 +1,6 @@
 /**
  * Synchronous replication rules on a primary (PostgreSQL docs 27.2.8 "Synchronous Replication"
- * and 20.6.2 synchronous_standby_names / synchronous_commit; seed 002 PG-REX rep_mode). Pure.
+ * and 20.6.2 synchronous_standby_names / synchronous_commit; PG-REX's rep_mode). Pure.
  *
  * - Names set, commits waiting (synchronous_commit on/remote_write/remote_apply) and no standby
  *   in sync_state sync/quorum: every commit hangs until one connects → critical.
