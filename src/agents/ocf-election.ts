@@ -8,32 +8,17 @@ import { privateAttributeAllNodes, setNodeAttribute } from '../host/pacemaker';
 import { localConnection } from '../lifecycle/actions';
 import { dataMajor, findBinaries, localFacts } from '../probe/local';
 import { withConnection } from '../probe/observe';
-import { SQL } from '../probe/statements';
-import { STANDBY_TIMELINE_SQL } from '../probe/versions';
+import { standbyPosition } from '../probe/position';
 import { decideOcfPromote, type NotifyContext } from './ocf-promote';
 
 /**
- * This standby's position ("tli/lsn", comparable across nodes: the greater of received and
- * replayed) and its walreceiver status, over one connection; undefined / null when it cannot
- * be asked. The timeline is the walreceiver's received_tli when it is newer than pg_control's:
- * a standby that followed a new primary says so only at its next restartpoint, and two standbys
- * streaming the same timeline must not be told apart by which of them had one.
+ * This standby's position ("tli/lsn", comparable across nodes, see standbyPosition) and its
+ * walreceiver status, over one local connection; undefined / null when it cannot be asked.
  */
 export async function standbyState(cfg: LifecycleConfig): Promise<{ position?: string; walStatus: string | null }> {
   const f = await localFacts(cfg.pgdata as string, findBinaries(cfg.bindir, dataMajor(cfg.pgdata)), cfg.common.osUser, 5000);
   if (f.state !== 'running') return { walStatus: null };
-  const r = await withConnection(localConnection(cfg, f.pidFile), Date.now() + 5000, async (q) => {
-    const lsn = (await q(SQL.standbyFurthestLsn))[0].l as string | null;
-    const wr = (await q(SQL.walReceiverTimeline)).at(0);
-    const walStatus = (wr?.status as string | undefined) ?? null;
-    let tli = Number(wr?.received_tli ?? 0) || 0;
-    try {
-      tli = Math.max(tli, Number((await q(STANDBY_TIMELINE_SQL))[0].timeline));
-    } catch {
-      // pg_control unreadable (privileges): the walreceiver's timeline alone
-    }
-    return { position: lsn ? `${tli}/${lsn}` : undefined, walStatus };
-  });
+  const r = await withConnection(localConnection(cfg, f.pidFile), Date.now() + 5000, standbyPosition);
   return r.ok ? r.value : { walStatus: null };
 }
 

@@ -16,6 +16,7 @@
  * demotes nor stops it.
  */
 import { t } from '../i18n';
+import { comparePositions } from '../probe/lsn';
 
 /** What a pre-promote notification said (node names). */
 export interface NotifyContext {
@@ -77,19 +78,6 @@ export interface OcfPromoteInput {
   mine?: string;
   /** This node's walreceiver status (null: no walreceiver). */
   walreceiverStatus: string | null;
-}
-
-/** Orders `tli/XXXXXXXX/YYYYYYYY` positions: timeline first, then LSN. Throws on malformed input. */
-export function comparePositions(a: string, b: string): number {
-  const parse = (s: string) => {
-    const m = /^(\d+)\/([0-9A-Fa-f]+)\/([0-9A-Fa-f]+)$/.exec(s);
-    if (!m) throw new Error(`malformed WAL position '${s}'`);
-    return { tli: Number(m[1]), lsn: (BigInt(`0x${m[2]}`) << 32n) + BigInt(`0x${m[3]}`) };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  if (x.tli !== y.tli) return x.tli - y.tli;
-  return x.lsn === y.lsn ? 0 : x.lsn > y.lsn ? 1 : -1;
 }
 
 /** Decides whether this node promotes, refuses, or hands the promotion to a more advanced standby. */

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../errors';
 import { t } from '../i18n';
+import { comparePositions } from '../probe/lsn';
 
 /** failover_command's `%d %h %p %D %m %H %M %P %r %R %N %S`. Node ids are -1 when Pgpool has none. */
 export interface FailoverArgs {
@@ -108,4 +109,46 @@ export function applicationNameOf(conninfo: string | null, nodeId: number): stri
   const m = /(?:^|\s)application_name\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/.exec(conninfo ?? '');
   const v = m?.[1].replace(/^'|'$/g, '').replace(/\\(.)/g, '$1');
   return v && v !== '' ? v : `node${nodeId}`;
+}
+
+/** A standby Pgpool-II still has in service when a primary fails, as pgsr found it. */
+export interface FailoverCandidate {
+  id: number;
+  host: string;
+  port: number;
+  /** `tli/LSN` (comparePositions), the greater of received and replayed; undefined: not a standby that answered. */
+  position?: string;
+  /** server_version_num; the promotion of another node than `%m` needs pg_promote() (12+). */
+  version?: number;
+}
+
+/** Which standby failover_command promotes, and why. */
+export interface CandidateChoice {
+  id: number;
+  host: string;
+  port: number;
+  /** Set when pgsr promotes another node than Pgpool's `%m`: the positions compared. */
+  overrides?: string;
+}
+
+/**
+ * The standby to promote when the primary fails: the one that received the most WAL (timeline,
+ * then LSN), as the pgsql-sr OCF agent elects, because a standby behind the new primary can follow
+ * it and one ahead cannot (it holds WAL the new primary never had). Ties go to Pgpool's `%m`, then
+ * to the lowest node id. Pgpool-II 4.x searches every backend for the primary after
+ * failover_command, so it takes whichever node pgsr promoted. Pgpool's `%m` is kept when its
+ * position is unknown (nothing to compare) or when the better node is older than 12 (no
+ * pg_promote(), and its data directory is not among the placeholders).
+ */
+export function chooseCandidate(a: FailoverArgs, candidates: FailoverCandidate[]): CandidateChoice {
+  const main: CandidateChoice = { id: a.newMainId, host: a.newMainHost, port: a.newMainPort };
+  const mine = candidates.find((c) => c.id === a.newMainId);
+  if (!mine?.position) return main;
+  let best = mine;
+  for (const c of [...candidates].sort((x, y) => x.id - y.id)) {
+    if (!c.position || c.id === a.failedId || (c.version ?? 0) < 120000) continue;
+    if (comparePositions(c.position, best.position as string) > 0) best = c;
+  }
+  if (best.id === mine.id) return main;
+  return { id: best.id, host: best.host, port: best.port, overrides: t('pgpool.more_advanced', { id: best.id, pos: best.position as string, main: mine.id, mainPos: mine.position }) };
 }

@@ -21,13 +21,15 @@ import { join } from 'node:path';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { oneLine } from '../errors';
 import { runAs, runHere, runShell } from '../host/exec';
-import { pcpAttachNode, type PcpSettings } from '../host/pcp';
+import { pcpAttachNode, pcpNodes, type PcpSettings } from '../host/pcp';
+import { releaseStuckSrCheckWorker } from '../host/pgpool-worker';
 import { rebuild, start, stop } from '../lifecycle/actions';
 import { binaries, remoteConnection, roleOf, sql } from '../lifecycle/steps';
 import { SQL, alterSystemSet } from '../probe/statements';
 import { PRIMARY_POSITION_SQL } from '../probe/versions';
 import type { CommandResult } from '../types';
-import { applicationNameOf, decideFailover, type FailoverArgs, type FollowArgs } from './pgpool-plan';
+import { standbyPosition } from '../probe/position';
+import { applicationNameOf, chooseCandidate, decideFailover, type CandidateChoice, type FailoverArgs, type FailoverCandidate, type FollowArgs } from './pgpool-plan';
 import { t } from '../i18n';
 
 /** Options of the pgpool commands besides the lifecycle ones. */
@@ -102,63 +104,120 @@ async function finish(event: string, outcome: Outcome, summary: string, notes: s
   return { exitCode: bad ? 1 : 0, stdout: [], stderr: [line] };
 }
 
-/** failover_command. Never throws. */
+/** A standby's position and version over SQL (bounded); position undefined when it is not a standby or does not answer. */
+async function candidateAt(cfg: LifecycleConfig, id: number, host: string, port: number, untilMs: number): Promise<FailoverCandidate> {
+  const conn = remoteConnection(cfg, conninfo(cfg, host, port));
+  const r = await sql(conn, untilMs, async (q) => {
+    const rv = (await q(SQL.roleAndVersion))[0];
+    return rv.r === true ? { version: Number(rv.v), position: (await standbyPosition(q)).position } : { version: Number(rv.v) };
+  }).catch(() => ({}));
+  return { id, host, port, ...r };
+}
+
+/**
+ * The standby to promote (chooseCandidate): every backend Pgpool still has in service (PCP)
+ * asked for its position in parallel, within 5 s. Pgpool's `%m` when PCP cannot list them.
+ */
+async function electCandidate(cfg: LifecycleConfig, opts: PgpoolOptions, a: FailoverArgs, deadline: number, notes: string[]): Promise<CandidateChoice> {
+  const until = Math.min(deadline - 2000, Date.now() + 5000);
+  const nodes = await pcpNodes(opts.pcp, [a.failedId], until - Date.now());
+  if (typeof nodes === 'string') {
+    notes.push(t('pgpool.not_compared', { detail: nodes }));
+    return { id: a.newMainId, host: a.newMainHost, port: a.newMainPort };
+  }
+  const inService = nodes.filter((n) => n.status === 'up' || n.status === 'waiting');
+  if (!inService.some((n) => n.id === a.newMainId)) inService.push({ id: a.newMainId, host: a.newMainHost, port: a.newMainPort, status: 'up', role: 'standby' });
+  return chooseCandidate(a, await Promise.all(inService.map((n) => candidateAt(cfg, n.id, n.host, n.port, until))));
+}
+
+/** A failed standby: its replication slot dropped on the primary when --slot-name names one. */
+async function standbyFailed(cfg: LifecycleConfig, opts: PgpoolOptions, a: FailoverArgs, deadline: number, notes: string[]): Promise<void> {
+  if (!opts.slotName || a.oldPrimaryId < 0) return;
+  const slot = opts.slotName.replace(/%d/g, String(a.failedId));
+  const primary = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
+  const dropped = await sql(primary, Math.min(deadline, Date.now() + 5000), async (q) => (await q(SQL.dropInactiveSlot, [slot])).length).catch((err: Error) => {
+    notes.push(t('pgpool.slot_not_dropped', { slot, detail: err.message }));
+    return 0;
+  });
+  if (dropped) notes.push(t('pgpool.slot_dropped', { slot }));
+}
+
+/** Never two primaries: the old primary must not answer as one (a local one is stopped). Why not, or undefined. */
+async function oldPrimaryGone(cfg: LifecycleConfig, a: FailoverArgs, deadline: number, notes: string[]): Promise<string | undefined> {
+  const oldConn = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
+  const oldRole = await roleOf(oldConn, Math.min(deadline, Date.now() + 3000));
+  if (oldRole !== 'primary') {
+    notes.push(t('pgpool.old_primary_state', { where: `${a.oldPrimaryHost}:${a.oldPrimaryPort}`, state: oldRole === null ? t('pgpool.does_not_answer') : t('pgpool.answers_standby') }));
+    return undefined;
+  }
+  if (!isNodeLocal(a.failedPgdata, a.oldPrimaryHost, a.oldPrimaryPort)) return t('pgpool.old_primary_remote', { where: `${a.oldPrimaryHost}:${a.oldPrimaryPort}`, id: a.newMainId });
+  const s = await stop({ ...cfg, pgdata: a.failedPgdata, hostGiven: false, portGiven: false });
+  if (s.outcome !== 'done' && s.outcome !== 'already') return t('pgpool.old_primary_unstoppable', { summary: s.summary });
+  notes.push(t('pgpool.old_primary_stopped', { summary: s.summary }));
+  return undefined;
+}
+
+/**
+ * Promotes node `b.newMainId`: pg_promote() from 12, pg_ctl promote on a local data directory
+ * (or through --remote-prefix) before; then waits until it leaves recovery.
+ */
+async function promote(cfg: LifecycleConfig, opts: PgpoolOptions, b: FailoverArgs, why: string, deadline: number, notes: string[]): Promise<CommandResult> {
+  const where = `${b.newMainHost}:${b.newMainPort}`;
+  const cand = remoteConnection(cfg, conninfo(cfg, b.newMainHost, b.newMainPort));
+  const info = await sql(cand, Math.min(deadline, Date.now() + 5000), async (q) => (await q(SQL.roleAndVersion))[0]).catch((err: Error) => err);
+  if (info instanceof Error) return finish('failover', 'refused', t('pgpool.candidate_unreachable', { id: b.newMainId, where, detail: info.message }), notes, opts);
+  if (info.r !== true) return finish('failover', 'already', t('pgpool.already_primary', { id: b.newMainId, where }), notes, opts);
+  const t0 = Date.now();
+  if (Number(info.v) >= 120000) {
+    await sql(cand, deadline, async (q) => {
+      if ((await q(SQL.promoteNoWait))[0].ok !== true) throw new Error(t('pgpool.promote_false'));
+    });
+  } else if (isNodeLocal(b.newMainPgdata, b.newMainHost, b.newMainPort)) {
+    const bin = binaries({ ...cfg, pgdata: b.newMainPgdata }, Math.floor(Number(info.v) / 10000));
+    const r = await runAs(cfg.common.osUser, bin.pg_ctl as string, ['promote', '-D', b.newMainPgdata], { timeoutMs: Math.max(1000, deadline - Date.now()) });
+    if (r.exitCode !== 0) return finish('failover', 'failed', t('pgpool.pg_ctl_failed', { id: b.newMainId, detail: String(r.stderr.trim().split('\n').at(-1) ?? r.exitCode) }), notes, opts);
+  } else if (opts.remotePrefix) {
+    const done = await onHost(opts, b.newMainHost, [cfg.bindir ? join(cfg.bindir, 'pg_ctl') : 'pg_ctl', 'promote', '-D', b.newMainPgdata], deadline - Date.now());
+    if (!done.ok) return finish('failover', 'failed', t('pgpool.remote_promote_failed', { id: b.newMainId, detail: done.detail }), notes, opts);
+  } else {
+    return finish('failover', 'refused', t('pgpool.old_remote_major', { id: b.newMainId, version: String(info.v), pgdata: b.newMainPgdata }), notes, opts);
+  }
+  const writable = await sql(cand, deadline, async (q) => {
+    for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
+      if ((await q(SQL.inRecovery))[0].r === false) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return false;
+  }).catch(() => false);
+  if (!writable) return finish('failover', 'failed', t('pgpool.still_recovery', { id: b.newMainId }), notes, opts);
+  return finish('failover', 'done', t('pgpool.promoted', { why, ms: Date.now() - t0 }), notes, opts);
+}
+
+/**
+ * failover_command. First Pgpool's replication check worker is released when it hangs on the
+ * failed node (host/pgpool-worker.ts); a failed standby needs nothing more; a failed primary:
+ * the old one must not answer as a primary, then the most advanced standby in service is
+ * promoted (chooseCandidate). Never throws.
+ */
 export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, a: FailoverArgs): Promise<CommandResult> {
   const deadline = Date.now() + cfg.common.timeoutMs;
   const notes: string[] = [];
   const d = decideFailover(a);
   try {
-    if (d.kind === 'no-candidate') return finish('failover', 'failed', d.why, notes, opts);
+    const worker = await releaseStuckSrCheckWorker(a.failedHost, a.failedPort);
+    if (worker) notes.push(t('pgpool.worker_released', { pid: worker }));
+    if (d.kind === 'no-candidate') return await finish('failover', 'failed', d.why, notes, opts);
     if (d.kind === 'standby-failed') {
-      if (opts.slotName && a.oldPrimaryId >= 0) {
-        const slot = opts.slotName.replace(/%d/g, String(a.failedId));
-        const primary = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
-        const dropped = await sql(primary, Math.min(deadline, Date.now() + 5000), async (q) => (await q(SQL.dropInactiveSlot, [slot])).length).catch((err: Error) => {
-          notes.push(t('pgpool.slot_not_dropped', { slot, detail: err.message }));
-          return 0;
-        });
-        if (dropped) notes.push(t('pgpool.slot_dropped', { slot }));
-      }
-      return finish('failover', 'done', d.why, notes, opts);
+      await standbyFailed(cfg, opts, a, deadline, notes);
+      return await finish('failover', 'done', d.why, notes, opts);
     }
-    // Never two primaries: the old primary must not answer as one.
-    const oldConn = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
-    const oldRole = await roleOf(oldConn, Math.min(deadline, Date.now() + 3000));
-    if (oldRole === 'primary') {
-      if (!isNodeLocal(a.failedPgdata, a.oldPrimaryHost, a.oldPrimaryPort)) return finish('failover', 'refused', t('pgpool.old_primary_remote', { where: `${a.oldPrimaryHost}:${a.oldPrimaryPort}`, id: a.newMainId }), notes, opts);
-      const s = await stop({ ...cfg, pgdata: a.failedPgdata, hostGiven: false, portGiven: false });
-      if (s.outcome !== 'done' && s.outcome !== 'already') return finish('failover', 'refused', t('pgpool.old_primary_unstoppable', { summary: s.summary }), notes, opts);
-      notes.push(t('pgpool.old_primary_stopped', { summary: s.summary }));
-    } else notes.push(t('pgpool.old_primary_state', { where: `${a.oldPrimaryHost}:${a.oldPrimaryPort}`, state: oldRole === null ? t('pgpool.does_not_answer') : t('pgpool.answers_standby') }));
-
-    const cand = remoteConnection(cfg, conninfo(cfg, a.newMainHost, a.newMainPort));
-    const info = await sql(cand, Math.min(deadline, Date.now() + 5000), async (q) => (await q(SQL.roleAndVersion))[0]).catch((err: Error) => err);
-    if (info instanceof Error) return finish('failover', 'refused', t('pgpool.candidate_unreachable', { id: a.newMainId, where: `${a.newMainHost}:${a.newMainPort}`, detail: info.message }), notes, opts);
-    if (info.r !== true) return finish('failover', 'already', t('pgpool.already_primary', { id: a.newMainId, where: `${a.newMainHost}:${a.newMainPort}` }), notes, opts);
-    const t0 = Date.now();
-    if (Number(info.v) >= 120000) {
-      await sql(cand, deadline, async (q) => {
-        if ((await q(SQL.promoteNoWait))[0].ok !== true) throw new Error(t('pgpool.promote_false'));
-      });
-    } else if (isNodeLocal(a.newMainPgdata, a.newMainHost, a.newMainPort)) {
-      const bin = binaries({ ...cfg, pgdata: a.newMainPgdata }, Math.floor(Number(info.v) / 10000));
-      const r = await runAs(cfg.common.osUser, bin.pg_ctl as string, ['promote', '-D', a.newMainPgdata], { timeoutMs: Math.max(1000, deadline - Date.now()) });
-      if (r.exitCode !== 0) return finish('failover', 'failed', t('pgpool.pg_ctl_failed', { id: a.newMainId, detail: String(r.stderr.trim().split('\n').at(-1) ?? r.exitCode) }), notes, opts);
-    } else if (opts.remotePrefix) {
-      const done = await onHost(opts, a.newMainHost, [cfg.bindir ? join(cfg.bindir, 'pg_ctl') : 'pg_ctl', 'promote', '-D', a.newMainPgdata], deadline - Date.now());
-      if (!done.ok) return finish('failover', 'failed', t('pgpool.remote_promote_failed', { id: a.newMainId, detail: done.detail }), notes, opts);
-    } else {
-      return finish('failover', 'refused', t('pgpool.old_remote_major', { id: a.newMainId, version: String(info.v), pgdata: a.newMainPgdata }), notes, opts);
-    }
-    const writable = await sql(cand, deadline, async (q) => {
-      for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
-        if ((await q(SQL.inRecovery))[0].r === false) return true;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return false;
-    }).catch(() => false);
-    if (!writable) return finish('failover', 'failed', t('pgpool.still_recovery', { id: a.newMainId }), notes, opts);
-    return finish('failover', 'done', t('pgpool.promoted', { why: d.why, ms: Date.now() - t0 }), notes, opts);
+    const refused = await oldPrimaryGone(cfg, a, deadline, notes);
+    if (refused) return await finish('failover', 'refused', refused, notes, opts);
+    const choice = await electCandidate(cfg, opts, a, deadline, notes);
+    if (!choice.overrides) return await promote(cfg, opts, a, d.why, deadline, notes);
+    const b: FailoverArgs = { ...a, newMainId: choice.id, newMainHost: choice.host, newMainPort: choice.port, newMainPgdata: '' };
+    notes.push(choice.overrides);
+    return await promote(cfg, opts, b, decideFailover(b).why, deadline, notes);
   } catch (err) {
     return finish('failover', 'failed', oneLine(err), notes, opts);
   }

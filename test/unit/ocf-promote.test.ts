@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { comparePositions, decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyContextFromEnv, type NotifyContext } from '../../src/agents/ocf-promote';
+import { comparePositions } from '../../src/probe/lsn';
+import { decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyContextFromEnv, type NotifyContext } from '../../src/agents/ocf-promote';
 import { promotionScores } from '../../src/dialect/ocf';
 
 const ctx = (c: Partial<NotifyContext>): NotifyContext => ({ promote: ['node2'], demote: [], stop: [], start: [], active: ['node1', 'node2'], promoted: ['node1'], ...c });

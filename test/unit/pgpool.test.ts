@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/observation';
-import { applicationNameOf, decideFailover, parseFailoverArgs, parseFollowArgs } from '../../src/agents/pgpool-plan';
+import { applicationNameOf, chooseCandidate, decideFailover, parseFailoverArgs, parseFollowArgs } from '../../src/agents/pgpool-plan';
+import { parsePcpNodeInfo } from '../../src/host/pcp';
+import { parseProcNetTcp } from '../../src/host/pgpool-worker';
 import { remoteArgv, shellQuote } from '../../src/agents/pgpool';
 import { judgePgpool, type PoolNodeView } from '../../src/verdict/pgpool';
 
@@ -26,6 +28,40 @@ describe('Pgpool-II placeholders', () => {
   it('builds the remote command as ssh wants it: the prefix words, then one quoted command', () => {
     expect(remoteArgv('ssh -T postgres@%h', 'db2', ['pgsr', 'rebuild', '-D', '/var/lib/pgsql/data', '--from', "host=db1 application_name=node2"])).toEqual(['ssh', '-T', 'postgres@db2', "pgsr rebuild -D /var/lib/pgsql/data --from 'host=db1 application_name=node2'"]);
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+  });
+});
+
+describe('the standby failover_command promotes', () => {
+  const c = (id: number, position?: string, version = 150000) => ({ id, host: '10.0.0.' + id, port: 5432, position, version });
+  it('promotes the standby that received the most WAL, not Pgpool\'s %m, and says why', () => {
+    const r = chooseCandidate(failover(0, 1, 0), [c(1, '1/0/5000000'), c(2, '1/0/5000100')]);
+    expect(r).toMatchObject({ id: 2, host: '10.0.0.2' });
+    expect(r.overrides).toMatch(/node 2 promoted instead of Pgpool's node 1: it received more WAL \(1\/0\/5000100 > 1\/0\/5000000\)/);
+  });
+  it('a newer timeline wins over a greater LSN; a tie goes to %m, then the lowest id', () => {
+    expect(chooseCandidate(failover(0, 1, 0), [c(1, '1/0/9000000'), c(2, '2/0/5000000')]).id).toBe(2);
+    expect(chooseCandidate(failover(0, 2, 0), [c(1, '1/0/5000000'), c(2, '1/0/5000000')])).toEqual({ id: 2, host: 'H', port: 5433 });
+    expect(chooseCandidate(failover(0, 1, 0), [c(1, '1/0/1'), c(3, '1/0/5'), c(2, '1/0/5')]).id).toBe(2);
+  });
+  it("keeps %m when its position is unknown, when the others did not answer, or when the better one is older than 12", () => {
+    expect(chooseCandidate(failover(0, 1, 0), [c(1), c(2, '1/0/5')]).id).toBe(1);
+    expect(chooseCandidate(failover(0, 1, 0), [c(1, '1/0/5'), c(2)]).overrides).toBeUndefined();
+    expect(chooseCandidate(failover(0, 1, 0), [c(1, '1/0/5'), c(2, '1/0/9', 110000)]).id).toBe(1);
+    expect(chooseCandidate(failover(0, 1, 0), [c(0, '1/0/9'), c(1, '1/0/5')]).id).toBe(1);
+  });
+  it('reads pcp_node_info, skipping warning lines', () => {
+    const out = 'WARNING: unable to get password\nh3 5434 1 0.333333 waiting up standby standby 0 streaming async 2026-12-03 11:00:00\n';
+    expect(parsePcpNodeInfo(out, 2)).toEqual({ id: 2, host: 'h3', port: 5434, status: 'waiting', role: 'standby' });
+    expect(parsePcpNodeInfo('ERROR: connection to socket failed', 0)).toBeUndefined();
+  });
+  it('reads /proc/net/tcp and tcp6 sockets: remote address, port, state, inode', () => {
+    const tcp = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 0100007F:9C40 0100007F:1538 01 00000000:00000000 00:00000000 00000000   104        0 123456 1 0000000000000000 20 4 0 10 -1\n';
+    expect(parseProcNetTcp(tcp)).toEqual([{ remote: '127.0.0.1', remotePort: 5432, state: '01', inode: '123456' }]);
+    const tcp6 = 'header\n   0: 00000000000000000000000001000000:9C40 00000000000000000000000001000000:1538 01 0:0 0:0 0 104 0 42 1\n   1: 0000000000000000FFFF00000100000A:9C41 0000000000000000FFFF00000200000A:1539 06 0:0 0:0 0 104 0 43 1\n';
+    expect(parseProcNetTcp(tcp6)).toEqual([
+      { remote: '::1', remotePort: 5432, state: '01', inode: '42' },
+      { remote: '10.0.0.2', remotePort: 5433, state: '06', inode: '43' },
+    ]);
   });
 });
 
