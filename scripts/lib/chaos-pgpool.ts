@@ -8,86 +8,27 @@
  * primary rebuilt with `pgsr rebuild`, `pcp_attach_node`) and waits until all three are back.
  *
  * The servers share the host's loopback: a power loss freezes every process of the server
- * (SIGSTOP: no FIN, no RST) and drops its port's packets (iptables on lo, chain PGSR_CHAOS),
+ * (SIGSTOP: no FIN, no RST) and drops its port's packets (iptables on lo, a chain of the campaign's own: scripts/lib/loopback-faults.ts),
  * which is the node's link going down for everyone who talks to it. No partitions: without
  * watchdog, Pgpool has no quorum and nothing fences a primary cut off from Pgpool alone.
  */
 import { execa } from 'execa';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, waitUntil, type CampaignOptions, type FaultKind, type RoundReport } from './chaos';
 import { BUNDLE } from './genw';
+import { frozen, linkUp, powerCycle, powerLoss, serverPids } from './loopback-faults';
 import { signalAll } from './netns';
 import { psql, startNode, stopNode, type LabNode } from './lab';
 import { nodeName, poolQuery, type HealthCheck, type PgpoolLab } from './pgpool-lab';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The faults a Pgpool-II cluster meets without watchdog: losses of nodes, alone and in sequence. */
 export const PGPOOL_FAULT_KINDS: readonly FaultKind[] = ['primary-power-loss', 'standby-power-loss', 'postmaster-kill', 'clean-stop', 'standby-then-primary'];
 
 /** The Pgpool-II documentation's example health check (pgpool.conf, seconds). */
 export const DOCUMENTED_HEALTH_CHECK: HealthCheck = { period: 5, timeout: 30, maxRetries: 3, retryDelay: 1 };
-
-const CHAIN = 'PGSR_CHAOS';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const iptables = (args: string[]) => execa('iptables', ['-w', '5', ...args], { reject: false, timeout: 15_000 });
-
-/** Creates the campaign's own iptables chain, hooked into INPUT (idempotent). */
-export async function firewallUp(): Promise<void> {
-  await iptables(['-N', CHAIN]);
-  if ((await iptables(['-C', 'INPUT', '-i', 'lo', '-j', CHAIN])).exitCode !== 0) await iptables(['-I', 'INPUT', '-i', 'lo', '-j', CHAIN]);
-}
-
-/** Removes the chain and its hook; nothing of the campaign stays in the host's firewall. */
-export async function firewallDown(): Promise<void> {
-  await iptables(['-D', 'INPUT', '-i', 'lo', '-j', CHAIN]);
-  await iptables(['-F', CHAIN]);
-  await iptables(['-X', CHAIN]);
-}
-
-/** The node's link down: every packet to or from its port on lo dropped. */
-async function cutLink(node: LabNode): Promise<void> {
-  for (const dir of ['--dport', '--sport']) await iptables(['-A', CHAIN, '-p', 'tcp', dir, String(node.port), '-j', 'DROP']);
-}
-
-async function linkUp(node: LabNode): Promise<void> {
-  for (const dir of ['--dport', '--sport']) for (let i = 0; i < 10 && (await iptables(['-D', CHAIN, '-p', 'tcp', dir, String(node.port), '-j', 'DROP'])).exitCode === 0; i++);
-}
-
-/** Every process of a server: those whose working directory is its data directory (postmaster, children, orphans). */
-export function serverPids(data: string): number[] {
-  const out: number[] = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      if (readlinkSync(`/proc/${e}/cwd`) === data) out.push(Number(e));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return out;
-}
-
-const frozen = (node: LabNode) =>
-  serverPids(node.data).some((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('T');
-    } catch {
-      return false;
-    }
-  });
-
-/** Power loss of a server's node: every process frozen at once, then its link down. */
-async function powerLoss(node: LabNode): Promise<void> {
-  signalAll(serverPids(node.data), 'SIGSTOP');
-  await cutLink(node);
-}
-
-/** Power cycle of a frozen node: its processes killed (the power comes back to a crashed server), its link up. */
-async function powerCycle(node: LabNode): Promise<void> {
-  signalAll(serverPids(node.data), 'SIGKILL');
-  await waitUntil(() => serverPids(node.data).length === 0, 15_000);
-  await linkUp(node);
-}
 
 type Role = 'primary' | 'standby' | 'down';
 async function role(lab: PgpoolLab, node: LabNode): Promise<Role> {
@@ -196,7 +137,12 @@ async function caughtUp(lab: PgpoolLab, p: number): Promise<boolean> {
   return lagging === '0';
 }
 
-/** Injects the fault; returns the node(s) it hit and the instant (ms) its last part began. */
+/**
+ * Injects the fault; returns the node(s) it hit and the instant (ms) it took effect: a power loss
+ * once the node is frozen and cut off (an acknowledgement the primary sent just before reaches
+ * the writer after the freeze began, and is not a write after the fault), a clean stop once the
+ * shutdown has ended.
+ */
 async function inject(lab: PgpoolLab, kind: FaultKind, p: number, rnd: () => number, notes: string[]): Promise<{ node: string; at: number; hit: number }> {
   const standbys = [0, 1, 2].filter((i) => i !== p);
   const pick = (list: number[]) => list[Math.floor(rnd() * list.length)];
@@ -204,7 +150,7 @@ async function inject(lab: PgpoolLab, kind: FaultKind, p: number, rnd: () => num
   switch (kind) {
     case 'primary-power-loss':
       await powerLoss(lab.nodes[p]);
-      return { node: nodeName(p), at, hit: p };
+      return { node: nodeName(p), at: Date.now(), hit: p };
     case 'standby-power-loss': {
       const s = pick(standbys);
       await powerLoss(lab.nodes[s]);
@@ -229,9 +175,8 @@ async function inject(lab: PgpoolLab, kind: FaultKind, p: number, rnd: () => num
       await nodeBack(lab, s, p, notes);
       if (!(await waitUntil(async () => (await whole(lab)) && (await caughtUp(lab, p)), 120_000))) notes.push(`node ${s} not back within 120 s`);
       notes.push(`node ${s} lost, detached and back; then the primary`);
-      const t = Date.now();
       await powerLoss(lab.nodes[p]);
-      return { node: `${nodeName(s)}>${nodeName(p)}`, at: t, hit: p };
+      return { node: `${nodeName(s)}>${nodeName(p)}`, at: Date.now(), hit: p };
     }
     default:
       throw new Error(`${kind}: not a fault of the Pgpool-II campaign`);

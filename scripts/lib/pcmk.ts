@@ -99,7 +99,15 @@ export class PcmkLab {
     // wait-ready wants every standby scored; under rep_mode sync with three nodes the potential
     // standby is -INFINITY by design (it may lack acknowledged commits).
     if (this.repMode === 'sync' && this.nodes > 2) await this.kit(['wait-promoted', 'node1', '90']);
-    else await this.kit(['wait-ready', '90']);
+    else {
+      // An agent may abort its first promotion for a standby with more WAL (PAF: "... is the best
+      // candidate to promote, aborting current promotion"): a failed action that, under
+      // migration-threshold 1, leaves that node unscored. Cleaned up once, as an operator would.
+      await this.kit(['wait-ready', '90']).catch(async () => {
+        await this.x('node1', ['crm_resource', '--cleanup', '--resource', this.clone]);
+        await this.kit(['wait-ready', '90']);
+      });
+    }
     await this.waitRanked(60_000);
   }
   /**

@@ -12,7 +12,7 @@
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverPids } from '../../scripts/lib/chaos-pgpool';
+import { serverPids } from '../../scripts/lib/loopback-faults';
 import { psql, stopNode, waitFor } from '../../scripts/lib/lab';
 import { signalAll } from '../../scripts/lib/netns';
 import { pgpoolLabDown, pgpoolLabUp, poolNodes, poolQuery, type PgpoolLab } from '../../scripts/lib/pgpool-lab';
