@@ -139,22 +139,44 @@ export interface PrimaryState {
   otherWalsenders: Array<ReplicationRow & { kind: Exclude<WalsenderKind, 'standby'> }>;
   /** The primary's `wal_sender_timeout`, ms (0 = disabled); null when unreadable. */
   walSenderTimeoutMs: number | null;
-  /** Physical replication slots; `walStatus` null before 13 (pg_replication_slots.wal_status). */
-  slots: Array<{ name: string; active: boolean; walStatus: string | null }>;
+  /** Physical replication slots (pg_replication_slots); see SlotState. */
+  slots: SlotState[];
   /** Synchronous replication as configured and as felt by committing sessions; absent when not read. */
   sync?: SyncReplicationState;
   /** pg_stat_archiver's counters since its last reset; absent when not read. */
   archiver?: ArchiverState;
 }
 
-/** pg_stat_archiver (PostgreSQL docs 28.2.13): counters since the statistics were last reset. */
+/** One physical replication slot (PostgreSQL docs 54.19 pg_replication_slots). */
+export interface SlotState {
+  name: string;
+  active: boolean;
+  /** wal_status (13+): reserved, extended, unreserved, lost; null before 13. */
+  walStatus: string | null;
+  /** Bytes of WAL the slot keeps (current LSN − restart_lsn); null when it never reserved any. */
+  retainedBytes?: number | null;
+  /** safe_wal_size (13+, bytes): WAL that may still be written before the slot would lose some; null without max_slot_wal_keep_size or before 13. */
+  safeWalSize?: number | null;
+}
+
+/** pg_stat_archiver (PostgreSQL docs 28.2.13): counters since the statistics were last reset, and archive_mode. */
 export interface ArchiverState {
+  /** archive_mode: off, on, always (absent from old reports). */
+  mode?: string;
   /** WAL files archived successfully. */
   archivedCount: number;
   /** Failed attempts to archive a WAL file. */
   failedCount: number;
   /** Seconds since the last failure; null when none. */
   lastFailedAgeS: number | null;
+  /** Seconds since the last success; null when none since the reset. */
+  lastArchivedAgeS?: number | null;
+  /** The WAL file of the last failure (a name, never the command). */
+  lastFailedWal?: string | null;
+  /** Seconds since the statistics were reset (stats_reset). */
+  statsResetAgeS?: number | null;
+  /** `.ready` files in pg_wal/archive_status; null when not measured (archive_mode off, or the role may not list it). */
+  readyCount?: number | null;
 }
 
 /**

@@ -27,8 +27,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The faults a Pgpool-II cluster meets without watchdog: losses of nodes, alone and in sequence. */
 export const PGPOOL_FAULT_KINDS: readonly FaultKind[] = ['primary-power-loss', 'standby-power-loss', 'postmaster-kill', 'clean-stop', 'standby-then-primary'];
 
-/** The Pgpool-II documentation's example health check (pgpool.conf, seconds). */
-export const DOCUMENTED_HEALTH_CHECK: HealthCheck = { period: 5, timeout: 30, maxRetries: 3, retryDelay: 1 };
+/** The Pgpool-II documentation's example health check and Pgpool's default sr_check_period (pgpool.conf, seconds). */
+export const DOCUMENTED_HEALTH_CHECK: HealthCheck = { period: 5, timeout: 30, maxRetries: 3, retryDelay: 1, srCheckPeriod: 10 };
 
 type Role = 'primary' | 'standby' | 'down';
 async function role(lab: PgpoolLab, node: LabNode): Promise<Role> {

@@ -43,16 +43,19 @@ function standbyConf(pair: LabPair, node: LabNode, upstreamPort: number, name: s
 
 /**
  * Pgpool's health check (pgpool.conf health_check_*, seconds). The lab's default (every second,
- * 3 s, no retry) makes the tests quick; the fault campaign runs the Pgpool-II documentation's
- * example configuration (5 s, 30 s, 3 retries 1 s apart) as operators copy it.
+ * 3 s, no retry; the replication check every second) makes the tests quick; the fault campaign
+ * runs the Pgpool-II documentation's example configuration (5 s, 30 s, 3 retries 1 s apart) and
+ * Pgpool's default sr_check_period (10 s), as operators copy them.
  */
 export interface HealthCheck {
   period: number;
   timeout: number;
   maxRetries: number;
   retryDelay: number;
+  /** sr_check_period: the streaming replication check worker's cycle (seconds). */
+  srCheckPeriod: number;
 }
-const LAB_HEALTH_CHECK: HealthCheck = { period: 1, timeout: 3, maxRetries: 0, retryDelay: 1 };
+const LAB_HEALTH_CHECK: HealthCheck = { period: 1, timeout: 3, maxRetries: 0, retryDelay: 1, srCheckPeriod: 1 };
 
 /** Brings up three servers and Pgpool (health check: `healthCheck`, default the lab's quick one). */
 export async function pgpoolLabUp(healthCheck: HealthCheck = LAB_HEALTH_CHECK): Promise<PgpoolLab> {
@@ -92,7 +95,7 @@ export async function pgpoolLabUp(healthCheck: HealthCheck = LAB_HEALTH_CHECK): 
       'enable_pool_hba = on',
       `pool_passwd = ''`,
       "sr_check_user = 'postgres'",
-      'sr_check_period = 1',
+      `sr_check_period = ${healthCheck.srCheckPeriod}`,
       "health_check_user = 'postgres'",
       `health_check_period = ${healthCheck.period}`,
       `health_check_timeout = ${healthCheck.timeout}`,

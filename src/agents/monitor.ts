@@ -30,6 +30,7 @@ export function policyOf(cfg: CheckConfig): CheckPolicy {
     minStandbys: cfg.minStandbys,
     thresholds: cfg.thresholds,
     replayPausedSeverity: cfg.replayPausedSeverity,
+    archiveFailingCriticalS: cfg.archiveFailingCriticalS,
     sync: cfg.sync,
   };
 }

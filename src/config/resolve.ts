@@ -66,6 +66,8 @@ export interface CheckConfig {
   senderProbe?: SenderProbePolicy;
   /** Severity of `pg_is_wal_replay_paused()` = true (default warning; `ok`: only lag thresholds judge). */
   replayPausedSeverity: 'ok' | 'warning' | 'critical';
+  /** Seconds without a successful archive, archive_command failing, after which archive_failing is critical (default 600). */
+  archiveFailingCriticalS: number;
   /** Deadline of the whole run, in milliseconds (`--timeout`, seconds; default 10). */
   timeoutMs: number;
   /** Nagios: the state a timeout is reported as (`-t N:STATE`; monitoring-plugins default CRITICAL). */
@@ -117,18 +119,11 @@ export const CHECK_SETTING_KEYS = [
   'rep-mode',
   'sync-wait-limit',
   'min-standbys',
-  'lag-bytes-warning',
-  'lag-bytes-critical',
-  'lag-seconds-warning',
-  'lag-seconds-critical',
-  'flush-lag-bytes-warning',
-  'flush-lag-bytes-critical',
-  'silence-seconds-warning',
-  'silence-seconds-critical',
+  // Every thresholded metric's range pair.
+  ...['lag-bytes', 'lag-seconds', 'flush-lag-bytes', 'silence-seconds', 'standbys', 'archive-ready', 'slot-retained'].flatMap((k) => [`${k}-warning`, `${k}-critical`]),
   'sender-probe-after',
   'sender-probe-timeout',
-  'standbys-warning',
-  'standbys-critical',
+  'archive-failing-critical',
   'warning',
   'critical',
   'replay-paused',
@@ -285,6 +280,7 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
   const senderProbe: SenderProbePolicy | undefined = probeAfterS === undefined ? undefined : { afterS: probeAfterS, timeoutMs: Math.round((spt ? positiveNumber(spt.value, 'seconds', spt.from, false) : 3) * 1000) };
 
   const rp = pick('replay-paused');
+  const afc = pick('archive-failing-critical');
   const to = pick('timeout');
   // monitoring-plugins `-t N:STATE` chooses the state a timeout is reported as.
   const [toValue, toState] = to ? splitTimeoutState(to.value, to.from) : ['10', 'critical' as Severity];
@@ -328,6 +324,7 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
     thresholds,
     senderProbe,
     replayPausedSeverity: rp ? oneOf(rp.value, ['ok', 'warning', 'critical'] as const, rp.from) : 'warning',
+    archiveFailingCriticalS: afc ? positiveNumber(afc.value, 'seconds', afc.from, true) : 600,
     timeoutMs: Math.round(timeoutS * 1000),
     timeoutState: toState,
     verbosity: typeof verboseRaw === 'number' ? Math.min(3, verboseRaw) : 0,

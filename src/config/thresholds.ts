@@ -21,7 +21,20 @@ export interface CheckThresholds {
   silenceSeconds: Thresholds;
   /** Number of streaming standbys on a primary (in addition to --min-standbys, which is critical). */
   standbys: Thresholds;
+  /** Primary: WAL segments waiting for archive_command (.ready files); default 32 / 128 (512 MiB / 2 GiB of 16 MiB segments). */
+  archiveReady: Thresholds;
+  /** Primary: WAL a physical slot keeps (current − restart_lsn), bytes; default 1 GB / 4 GB. */
+  slotRetainedBytes: Thresholds;
 }
+
+/**
+ * Defaults of the WAL health thresholds, chosen so that a healthy primary reports nothing: an
+ * archiver that keeps up has 0-2 segments ready (one is archived while the next fills); 32 ready
+ * segments are half a GiB of WAL it has not copied. A slot its standby streams from keeps less
+ * than a segment; 1 GB is max_wal_size's default, beyond which the slot makes pg_wal hold more
+ * than the server would keep by itself.
+ */
+export const WAL_HEALTH_DEFAULTS = { archiveReady: ['32', '128'], slotRetainedBytes: ['1GB', '4GB'] } as const;
 
 /**
  * The thresholds of every metric from the settings.
@@ -43,6 +56,8 @@ export function resolveThresholds(pick: Pick): CheckThresholds {
     flushLagBytes: { warning: range('flush-lag-bytes-warning', 'bytes'), critical: range('flush-lag-bytes-critical', 'bytes') },
     silenceSeconds: { warning: range('silence-seconds-warning', 'seconds'), critical: range('silence-seconds-critical', 'seconds') },
     standbys: { warning: range('standbys-warning', 'count'), critical: range('standbys-critical', 'count') },
+    archiveReady: { warning: range('archive-ready-warning', 'count') ?? parseRange(WAL_HEALTH_DEFAULTS.archiveReady[0], 'count'), critical: range('archive-ready-critical', 'count') ?? parseRange(WAL_HEALTH_DEFAULTS.archiveReady[1], 'count') },
+    slotRetainedBytes: { warning: range('slot-retained-warning', 'bytes') ?? parseRange(WAL_HEALTH_DEFAULTS.slotRetainedBytes[0], 'bytes'), critical: range('slot-retained-critical', 'bytes') ?? parseRange(WAL_HEALTH_DEFAULTS.slotRetainedBytes[1], 'bytes') },
   };
 }
 
@@ -53,6 +68,8 @@ const NAGIOS_METRICS: Record<string, { key: string; kind: UnitKind }> = {
   flush_lag_bytes: { key: 'flush-lag-bytes', kind: 'bytes' },
   silence_seconds: { key: 'silence-seconds', kind: 'seconds' },
   standbys: { key: 'standbys', kind: 'count' },
+  archive_ready: { key: 'archive-ready', kind: 'count' },
+  slot_retained_bytes: { key: 'slot-retained', kind: 'bytes' },
 };
 
 /**

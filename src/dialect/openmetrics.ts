@@ -14,13 +14,27 @@
  * pgsr_primary_silence_seconds; primary: pgsr_standbys_streaming, pgsr_standby_info{...},
  * pgsr_standby_{replay,flush}_lag_bytes, pgsr_standby_replay_lag_seconds,
  * pgsr_standby_reply_age_seconds, pgsr_slot_info{slot,wal_status,active},
- * pgsr_archiver_{archived,failed}_total, pgsr_sync_waiting_sessions; watch: pgsr_watch_checks_total,
+ * pgsr_slot_retained_wal_bytes{slot}, pgsr_slot_safe_wal_size_bytes{slot},
+ * pgsr_archiver_{archived,failed}_total, pgsr_archiver_ready_files,
+ * pgsr_archiver_last_{archived,failed}_age_seconds, pgsr_sync_waiting_sessions; watch: pgsr_watch_checks_total,
  * pgsr_watch_consecutive_failures, pgsr_watch_last_check_timestamp_seconds.
  */
 import type { Registry as RegistryT } from 'prom-client';
-import type { Observation } from '../observation';
+import type { ArchiverState, Observation } from '../observation';
 import { uniqueLabels, type Verdict } from '../verdict/check';
 import { NAGIOS_EXIT } from './nagios';
+
+type GaugeOf = (name: string, help: string) => { set: (v: number) => void };
+type CounterOf = (name: string, help: string) => { inc: (v: number) => void };
+
+/** The archiver's families: counters, the ready backlog when measured, ages of the last success and failure. */
+function archiverMetrics(a: ArchiverState, gauge: GaugeOf, counter: CounterOf): void {
+  counter('pgsr_archiver_archived', 'WAL files archived (pg_stat_archiver.archived_count).').inc(a.archivedCount);
+  counter('pgsr_archiver_failed', 'Failed archive attempts (pg_stat_archiver.failed_count).').inc(a.failedCount);
+  if (a.readyCount !== undefined && a.readyCount !== null) gauge('pgsr_archiver_ready_files', 'WAL segments waiting for archive_command (.ready files).').set(a.readyCount);
+  if (a.lastArchivedAgeS !== undefined && a.lastArchivedAgeS !== null) gauge('pgsr_archiver_last_archived_age_seconds', 'Seconds since the last WAL file was archived.').set(a.lastArchivedAgeS);
+  if (a.lastFailedAgeS !== null) gauge('pgsr_archiver_last_failed_age_seconds', 'Seconds since the last failed archive attempt.').set(a.lastFailedAgeS);
+}
 
 /** Which exposition: Prometheus text 0.0.4 or OpenMetrics 1.0 text. */
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
@@ -106,10 +120,13 @@ export async function renderMetrics(obs: Observation, v: Verdict, format: Exposi
     });
     const slot = gauge('pgsr_slot_info', 'One series per physical replication slot, value 1 (wal_status from 13).', ['slot', 'wal_status', 'active']);
     for (const s of p.slots ?? []) slot.set({ slot: s.name, wal_status: s.walStatus ?? '', active: String(s.active) }, 1);
-    if (p.archiver) {
-      counter('pgsr_archiver_archived', 'WAL files archived (pg_stat_archiver.archived_count).').inc(p.archiver.archivedCount);
-      counter('pgsr_archiver_failed', 'Failed archive attempts (pg_stat_archiver.failed_count).').inc(p.archiver.failedCount);
+    const retained = gauge('pgsr_slot_retained_wal_bytes', 'WAL a physical slot keeps in pg_wal (current LSN - restart_lsn).', ['slot']);
+    const safe = gauge('pgsr_slot_safe_wal_size_bytes', 'WAL that may still be written before the slot loses some (safe_wal_size, 13+).', ['slot']);
+    for (const s of p.slots ?? []) {
+      if (s.retainedBytes !== undefined && s.retainedBytes !== null) retained.set({ slot: s.name }, Math.max(0, s.retainedBytes));
+      if (s.safeWalSize !== undefined && s.safeWalSize !== null) safe.set({ slot: s.name }, s.safeWalSize);
     }
+    if (p.archiver) archiverMetrics(p.archiver, gauge, counter);
     if (p.sync) gauge('pgsr_sync_waiting_sessions', 'Sessions waiting for a synchronous standby (wait event SyncRep).').set(p.sync.waiting);
   }
   if (watch) {

@@ -67,6 +67,19 @@ export const CHECK_MESSAGES = {
   },
   'finding.slot_unreserved': { en: 'replication slot "{name}" no longer reserves the WAL its standby needs (lost at the next checkpoint)', ja: 'レプリケーションスロット「{name}」はスタンバイが必要とする WAL を確保していません（次のチェックポイントで失われます）' },
 
+  'finding.slot_retained_active': { en: 'replication slot "{name}" keeps {quantity} of WAL in pg_wal{safe}', ja: 'レプリケーションスロット「{name}」が pg_wal に {quantity} の WAL を保持しています{safe}' },
+  'finding.slot_retained_inactive': {
+    en: 'replication slot "{name}" keeps {quantity} of WAL in pg_wal and no standby uses it{safe}: start its standby, or drop the slot (pg_drop_replication_slot) if it is no longer needed',
+    ja: 'レプリケーションスロット「{name}」が pg_wal に {quantity} の WAL を保持しており、使っているスタンバイがありません{safe}：スタンバイを起動するか、不要ならスロットを削除してください（pg_drop_replication_slot）',
+  },
+  'finding.slot_safe': { en: ' ({quantity} more before it loses WAL)', ja: '（WAL を失うまで残り {quantity}）' },
+  'finding.archive_failing': {
+    en: 'archive_command is failing: {wal} failed {ago} ago, nothing archived for {since} ({count} failures since the statistics reset); WAL piles up in pg_wal until it succeeds',
+    ja: 'archive_command が失敗しています：{ago} 前に {wal} が失敗、{since} アーカイブされていません（統計リセット以降の失敗 {count} 回）。成功するまで pg_wal に WAL がたまります',
+  },
+  'finding.archive_never': { en: 'an unknown time', ja: '不明な時間' },
+  'finding.archive_backlog': { en: '{count} WAL segments waiting to be archived', ja: 'アーカイブ待ちの WAL セグメント {count} 個' },
+
   'finding.sync_standby_missing': { en: "synchronous_standby_names is '{names}' but no synchronous standby is streaming: every commit waits{waiting}{release}", ja: "synchronous_standby_names は '{names}' ですが同期スタンバイがストリーミングしていません：すべてのコミットが待たされます{waiting}{release}" },
   'finding.sync_waiting_now': { en: ' ({count} waiting now)', ja: '（現在 {count} 件待機中）' },
   'finding.sync_until_release': { en: ' until pgsr releases it', ja: '（pgsr が解除するまで）' },

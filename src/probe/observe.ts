@@ -15,7 +15,7 @@ import type { PgRole } from '../types';
 import { num, splitWalsenders, str, toArchiver, toSlots, toStandby, toSync, type Row } from './rows';
 import { SenderProbeSchedule } from './sender-schedule';
 import { lsnValue } from './lsn';
-import { PRIMARY_POSITION_SQL, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, primaryObservationSql, primarySql, slotsSql, standbyObservationSql, standbySql, unsupportedReason } from './versions';
+import { SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, primaryObservationSql, primaryPositionSql, primarySql, slotsSql, standbyObservationSql, standbySql, unsupportedReason } from './versions';
 import { TaggedError, classify, isServerError } from './classify';
 import { closeClient, connectClient, destroy, serverParameters } from './connect';
 
@@ -239,7 +239,7 @@ export class ProbeSession {
 
 /** The statements of one role (see versions.ts), run together in one round trip. */
 function roleStatements(role: PgRole, versionNum: number, timeline: boolean): string[] {
-  return role === 'standby' ? [standbySql(versionNum), ...(timeline ? [STANDBY_TIMELINE_SQL] : [])] : [PRIMARY_POSITION_SQL, primarySql(versionNum), slotsSql(versionNum)];
+  return role === 'standby' ? [standbySql(versionNum), ...(timeline ? [STANDBY_TIMELINE_SQL] : [])] : [primaryPositionSql(versionNum), primarySql(versionNum), slotsSql(versionNum)];
 }
 
 /**

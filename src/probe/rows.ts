@@ -22,12 +22,21 @@ export function str(v: unknown): string | null {
 
 /** The archiver's counters from the primary position row (PRIMARY_POSITION_SQL). */
 export function toArchiver(r: Row): ArchiverState {
-  return { archivedCount: num(r.archived_count) ?? 0, failedCount: num(r.archive_failed_count) ?? 0, lastFailedAgeS: num(r.archive_last_failed_age_s) };
+  return {
+    mode: str(r.archive_mode) ?? undefined,
+    archivedCount: num(r.archived_count) ?? 0,
+    failedCount: num(r.archive_failed_count) ?? 0,
+    lastFailedAgeS: num(r.archive_last_failed_age_s),
+    lastArchivedAgeS: num(r.archive_last_archived_age_s),
+    lastFailedWal: str(r.archive_last_failed_wal),
+    statsResetAgeS: num(r.archive_stats_reset_age_s),
+    readyCount: num(r.archive_ready),
+  };
 }
 
 /** The physical slots from slotsSql() rows. */
 export function toSlots(rows: Row[]): PrimaryState['slots'] {
-  return rows.map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status) }));
+  return rows.map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status), retainedBytes: num(r.retained_bytes), safeWalSize: num(r.safe_wal_size) }));
 }
 
 /** Synchronous replication facts from the primary position row (PRIMARY_POSITION_SQL). */

@@ -44,7 +44,8 @@ export const VERSION_DIFFERENCES = [
   { key: 'walreceiver.sender_host', since: 110000, note: 'pg_stat_wal_receiver.sender_host/sender_port added in 11; before, the host is read from conninfo' },
   { key: 'walreceiver.flushed_lsn', since: 130000, note: 'pg_stat_wal_receiver.received_lsn replaced by written_lsn + flushed_lsn in 13' },
   { key: 'slots.wal_status', since: 130000, note: 'pg_replication_slots.wal_status (reserved/extended/unreserved/lost) added in 13 with max_slot_wal_keep_size' },
-  { key: 'archive.status_dir_function', since: 120000, note: 'pg_ls_archive_statusdir() (pg_monitor) added in 12; before, pg_ls_dir() (superuser)' },
+  { key: 'archive.status_dir_function', since: 120000, note: 'pg_ls_archive_statusdir() (pg_monitor) added in 12; before, pg_ls_dir() (superuser): the archive backlog (archive_ready) is measured for superusers only on 10 and 11' },
+  { key: 'slots.safe_wal_size', since: 130000, note: 'pg_replication_slots.safe_wal_size (bytes left before the slot would lose WAL) added in 13' },
   { key: 'replication.reply_time', since: 120000, note: "pg_stat_replication.reply_time added in 12: before, a standby's silence is not visible from the primary (standby_silent needs 12+)" },
   { key: 'recovery.signal_files', since: 120000, note: 'recovery.conf replaced by standby.signal + postgresql.conf settings in 12' },
 ] as const;
@@ -168,17 +169,45 @@ ORDER BY r.application_name, r.pid`;
  * pg_stat_replication query, so a standby's flush_lsn ≥ this current_lsn means it holds every
  * commit acknowledged before this probe began (lifecycle/sync-plan.ts).
  */
-export const PRIMARY_POSITION_SQL = `SELECT pg_current_wal_lsn()::text AS current_lsn,
+const POSITION_COLUMNS = `pg_current_wal_lsn()::text AS current_lsn,
   ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline,
   ${msSetting('wal_sender_timeout')} AS wal_sender_timeout_ms,
   current_setting('synchronous_standby_names') AS sync_standby_names,
   current_setting('synchronous_commit') AS sync_commit,
   w.waiting, w.longest_wait_s,
+  current_setting('archive_mode') AS archive_mode,
   a.archived_count::float8 AS archived_count, a.failed_count::float8 AS archive_failed_count,
-  extract(epoch FROM now() - a.last_failed_time)::float8 AS archive_last_failed_age_s
-FROM (SELECT count(*)::int AS waiting, extract(epoch FROM max(now() - state_change))::float8 AS longest_wait_s
+  extract(epoch FROM now() - a.last_failed_time)::float8 AS archive_last_failed_age_s,
+  extract(epoch FROM now() - a.last_archived_time)::float8 AS archive_last_archived_age_s,
+  a.last_failed_wal AS archive_last_failed_wal,
+  extract(epoch FROM now() - a.stats_reset)::float8 AS archive_stats_reset_age_s`;
+const POSITION_FROM = `FROM (SELECT count(*)::int AS waiting, extract(epoch FROM max(now() - state_change))::float8 AS longest_wait_s
       FROM pg_stat_activity WHERE wait_event = 'SyncRep') AS w
   CROSS JOIN pg_stat_archiver AS a`;
+export const PRIMARY_POSITION_SQL = `SELECT ${POSITION_COLUMNS}
+${POSITION_FROM}`;
+
+/**
+ * WAL segments waiting for archive_command (`.ready` files in pg_wal/archive_status), as an
+ * expression: NULL when archive_mode is off or the role may not list the directory
+ * (pg_ls_archive_statusdir(), 12+, granted to pg_monitor; pg_ls_dir() before, superuser only).
+ * The listing runs only when allowed (CASE evaluates its branch lazily), so a monitoring role
+ * gets NULL ("not measured"), never an error that would fail the whole check.
+ */
+export function archiveReadyExpr(versionNum: number): string {
+  const [allowed, count] =
+    versionNum >= 120000
+      ? ["has_function_privilege('pg_ls_archive_statusdir()', 'EXECUTE')", "(SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready')"]
+      : ["current_setting('is_superuser') = 'on'", "(SELECT count(*) FROM pg_ls_dir('pg_wal/archive_status') AS name WHERE name LIKE '%.ready')"];
+  return `CASE WHEN current_setting('archive_mode') <> 'off' AND ${allowed} THEN ${count}::int END`;
+}
+
+/** PRIMARY_POSITION_SQL with the archive backlog (archiveReadyExpr) as `archive_ready`: what a check reads. */
+export function primaryPositionSql(versionNum: number): string {
+  return `SELECT ${POSITION_COLUMNS},
+  ${archiveReadyExpr(versionNum)} AS archive_ready
+${POSITION_FROM}`;
+}
 
 /**
  * A kept connection's whole primary observation as one statement, to be prepared like
@@ -193,7 +222,7 @@ export function primaryObservationSql(versionNum: number): string {
   return `SELECT info.*, pos.*,
   (SELECT coalesce(json_agg(ws ORDER BY ws.application_name, ws.pid), '[]') FROM (${primarySql(versionNum)}) AS ws) AS walsenders,
   (SELECT coalesce(json_agg(sl ORDER BY sl.slot_name), '[]') FROM (${slotsSql(versionNum)}) AS sl) AS slots
-FROM (${SERVER_INFO_SQL}) AS info, (${PRIMARY_POSITION_SQL} OFFSET 0) AS pos`;
+FROM (${SERVER_INFO_SQL}) AS info, (${primaryPositionSql(versionNum)} OFFSET 0) AS pos`;
 }
 
 /** Count of WAL segments waiting to be archived (.ready files in pg_wal/archive_status). */
@@ -209,9 +238,18 @@ export function walReceiverSenderSql(versionNum: number): string {
   return `SELECT ${select(cols, versionNum)} FROM pg_stat_wal_receiver AS w`;
 }
 
-/** Physical replication slots and, from 13, whether they still hold the WAL their standby needs. */
+/**
+ * Physical replication slots and, from 13, whether they still hold the WAL their standby needs
+ * (wal_status) and how much more WAL may be written before they would not (safe_wal_size, bytes;
+ * NULL without max_slot_wal_keep_size); `retained_bytes`: WAL between the current LSN and the
+ * slot's restart_lsn, what the slot keeps in pg_wal (NULL for a slot that never reserved WAL).
+ */
 export function slotsSql(versionNum: number): string {
-  return `SELECT slot_name, active, ${versionNum >= 130000 ? 'wal_status' : 'NULL::text AS wal_status'} FROM pg_replication_slots WHERE slot_type = 'physical' ORDER BY slot_name`;
+  const v13 = versionNum >= 130000;
+  return `SELECT slot_name, active, ${v13 ? 'wal_status' : 'NULL::text AS wal_status'},
+  pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::float8 AS retained_bytes,
+  ${v13 ? 'safe_wal_size::float8' : 'NULL::float8'} AS safe_wal_size
+FROM pg_replication_slots WHERE slot_type = 'physical' ORDER BY slot_name`;
 }
 
 /**

@@ -17,6 +17,7 @@ import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type PgRole, type Seve
 import type { Thresholds } from '../range';
 import { formatQuantity } from './findings';
 import { roleWord, t } from '../i18n';
+import { judgeArchiver, judgeSlotRetention } from './archive';
 import { judgePrimary, judgeSlots, silentStandbyLimitS, uniqueLabels } from './primary';
 import { judgeStandby, silenceThresholds } from './standby';
 import { judgeSync } from './sync';
@@ -50,6 +51,9 @@ export type FindingCode =
   | 'too_few_standbys'
   | 'slot_lost'
   | 'slot_unreserved'
+  | 'slot_retained_wal'
+  | 'archive_failing'
+  | 'archive_backlog'
   | 'sync_standby_missing'
   | 'sync_commits_waiting'
   | 'sync_degraded'
@@ -94,6 +98,9 @@ export const FINDING_CLASS: Record<FindingCode, FindingClass> = {
   too_few_standbys: 'replication',
   slot_lost: 'replication',
   slot_unreserved: 'replication',
+  slot_retained_wal: 'replication',
+  archive_failing: 'replication',
+  archive_backlog: 'replication',
   sync_standby_missing: 'replication',
   sync_commits_waiting: 'replication',
   sync_degraded: 'replication',
@@ -162,7 +169,9 @@ export interface CheckPolicy {
   applicationNames: string[];
   syncState?: SyncState;
   minStandbys: number;
-  thresholds: { lagBytes: Thresholds; lagSeconds: Thresholds; silenceSeconds: Thresholds; flushLagBytes?: Thresholds; standbys?: Thresholds };
+  thresholds: { lagBytes: Thresholds; lagSeconds: Thresholds; silenceSeconds: Thresholds; flushLagBytes?: Thresholds; standbys?: Thresholds; archiveReady?: Thresholds; slotRetainedBytes?: Thresholds };
+  /** Seconds without a successful archive while archive_command fails, after which archive_failing is critical; absent: never critical. */
+  archiveFailingCriticalS?: number;
   /** `ok` ignores a paused replay (check_pgactivity is_replay_paused: only the lag thresholds alert). */
   replayPausedSeverity: 'ok' | 'warning' | 'critical';
   /** Synchronous replication wanted (`--rep-mode`) and the commit wait limit; absent = async, 10 s. */
@@ -203,6 +212,8 @@ export function judge(obs: Observation, policy: CheckPolicy): Verdict {
     // WAL archivers, base backups and logical decoding are not standbys: shown, never counted.
     if (others.length) facts.other_walsenders = others.map((r) => `${r.applicationName || `pid${r.pid}`}:${r.kind}:${r.state ?? '?'}${r.clientAddr ? `@${r.clientAddr}` : ''}`).join(',');
     judgeSlots(obs.primary.slots ?? [], findings);
+    judgeSlotRetention(obs.primary.slots ?? [], policy.thresholds.slotRetainedBytes ?? {}, findings, metrics);
+    if (obs.primary.archiver) judgeArchiver(obs.primary.archiver, policy.thresholds.archiveReady ?? {}, policy.archiveFailingCriticalS, findings, metrics, facts);
     if (obs.primary.sync) judgeSync(obs.primary.sync, obs.primary.standbys, policy.sync, findings, metrics, facts);
   }
 

@@ -13,7 +13,7 @@ export function thresholdFinding(
   findings: Finding[],
   code: FindingCode,
   value: number,
-  unit: 'B' | 's',
+  unit: 'B' | 's' | '',
   th: Thresholds,
   describe: (v: string) => string,
   subject?: string,

@@ -90,37 +90,46 @@ export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findin
       findings.push({ code: 'too_few_standbys', severity: sev, message: t('threshold.crossed', { what: t(streaming.length === 1 ? 'finding.standbys_count_one' : 'finding.standbys_count_other', { count: streaming.length }), severity: sev, range: range.text }), value: streaming.length, unit: '', threshold: range.text });
     }
   }
-  const judged = policy.applicationNames.length ? rows.filter((r) => policy.applicationNames.includes(r.applicationName)) : rows;
+  // Perfdata covers every connected physical standby (as check_pgactivity's streaming_delta);
+  // with --application-name the findings judge only the named ones.
+  const judged = (r: ReplicationRow) => policy.applicationNames.length === 0 || policy.applicationNames.includes(r.applicationName);
   const silentAfter = silentStandbyLimitS(walSenderTimeoutMs);
-  const labels = uniqueLabels(judged);
-  for (const [i, r] of judged.entries()) {
+  const labels = uniqueLabels(rows);
+  for (const [i, r] of rows.entries()) {
     const name = labels[i];
-    if (silentAfter !== null && r.state === 'streaming' && r.replyAgeS !== null && r.replyAgeS > silentAfter) {
-      findings.push({
-        code: 'standby_silent',
-        severity: 'critical',
-        message: t('finding.standby_silent', { name, addr: r.clientAddr ? t('finding.addr', { addr: r.clientAddr }) : '', quantity: formatQuantity(r.replyAgeS, 's'), half: round3((walSenderTimeoutMs ?? 0) / 2000) }),
-        subject: name,
-        value: round3(r.replyAgeS),
-        unit: 's',
-        threshold: String(silentAfter),
-      });
-    }
-    if (r.replayLagBytes !== null) {
-      metrics.push(metric(`${name}_replay_lag_bytes`, r.replayLagBytes, 'B', policy.thresholds.lagBytes));
-      thresholdFinding(findings, 'standby_lag_bytes', r.replayLagBytes, 'B', policy.thresholds.lagBytes, (v) => t('finding.standby_replay_lag', { name, quantity: v }), name);
-    }
-    if (r.flushLagBytes !== null) {
-      const th = policy.thresholds.flushLagBytes ?? {};
-      metrics.push(metric(`${name}_flush_lag_bytes`, r.flushLagBytes, 'B', th));
-      thresholdFinding(findings, 'standby_flush_lag_bytes', r.flushLagBytes, 'B', th, (v) => t('finding.standby_flush_lag', { name, quantity: v }), name);
-    }
-    // replay_lag is NULL on an idle primary once the standby has caught up (docs 28.2.4): 0 s.
-    const lagS = r.replayLagS ?? (r.replayLagBytes === 0 ? 0 : null);
-    if (lagS !== null) {
-      metrics.push(metric(`${name}_replay_lag_seconds`, round3(lagS), 's', policy.thresholds.lagSeconds));
-      thresholdFinding(findings, 'standby_lag_seconds', lagS, 's', policy.thresholds.lagSeconds, (v) => t('finding.standby_replay_lag', { name, quantity: v }), name);
-    }
+    const mine: Finding[] = [];
+    judgeStandbyRow(r, name, policy, silentAfter, walSenderTimeoutMs, mine, metrics);
+    if (judged(r)) findings.push(...mine);
+  }
+}
+
+/** One standby row's perfdata and threshold findings (silence, replay and flush lag). */
+function judgeStandbyRow(r: ReplicationRow, name: string, policy: CheckPolicy, silentAfter: number | null, walSenderTimeoutMs: number | null, findings: Finding[], metrics: Metric[]): void {
+  if (silentAfter !== null && r.state === 'streaming' && r.replyAgeS !== null && r.replyAgeS > silentAfter) {
+    findings.push({
+      code: 'standby_silent',
+      severity: 'critical',
+      message: t('finding.standby_silent', { name, addr: r.clientAddr ? t('finding.addr', { addr: r.clientAddr }) : '', quantity: formatQuantity(r.replyAgeS, 's'), half: round3((walSenderTimeoutMs ?? 0) / 2000) }),
+      subject: name,
+      value: round3(r.replyAgeS),
+      unit: 's',
+      threshold: String(silentAfter),
+    });
+  }
+  if (r.replayLagBytes !== null) {
+    metrics.push(metric(`${name}_replay_lag_bytes`, r.replayLagBytes, 'B', policy.thresholds.lagBytes));
+    thresholdFinding(findings, 'standby_lag_bytes', r.replayLagBytes, 'B', policy.thresholds.lagBytes, (v) => t('finding.standby_replay_lag', { name, quantity: v }), name);
+  }
+  if (r.flushLagBytes !== null) {
+    const th = policy.thresholds.flushLagBytes ?? {};
+    metrics.push(metric(`${name}_flush_lag_bytes`, r.flushLagBytes, 'B', th));
+    thresholdFinding(findings, 'standby_flush_lag_bytes', r.flushLagBytes, 'B', th, (v) => t('finding.standby_flush_lag', { name, quantity: v }), name);
+  }
+  // replay_lag is NULL on an idle primary once the standby has caught up (docs 28.2.4): 0 s.
+  const lagS = r.replayLagS ?? (r.replayLagBytes === 0 ? 0 : null);
+  if (lagS !== null) {
+    metrics.push(metric(`${name}_replay_lag_seconds`, round3(lagS), 's', policy.thresholds.lagSeconds));
+    thresholdFinding(findings, 'standby_lag_seconds', lagS, 's', policy.thresholds.lagSeconds, (v) => t('finding.standby_replay_lag', { name, quantity: v }), name);
   }
 }
 

@@ -120,6 +120,12 @@ describe('judge: standby', () => {
 });
 
 describe('judge: primary', () => {
+  it('with --application-name, perfdata still covers every connected standby; only the named ones are judged', () => {
+    const lag = { warning: parseRange('1MB', 'bytes') };
+    const v = judge(primary([row({ applicationName: 'named', replayLagBytes: 10 }), row({ pid: 201, applicationName: 'other', replayLagBytes: 8 * 1024 * 1024 })]), policy({ applicationNames: ['missing', 'named'], thresholds: { lagBytes: lag, lagSeconds: {}, silenceSeconds: {} } }));
+    expect(v.metrics.map((m) => m.label)).toEqual(expect.arrayContaining(['named_replay_lag_bytes', 'other_replay_lag_bytes']));
+    expect(v.findings.map((f) => `${f.code}:${f.subject ?? ''}`)).toEqual(['standby_missing:missing']);
+  });
   it('healthy primary with the expected standby', () => {
     const v = judge(primary([row()]), policy({ applicationNames: ['slave'], syncState: 'async' }));
     expect(v.severity).toBe('ok');

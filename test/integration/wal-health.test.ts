@@ -1,0 +1,77 @@
+/**
+ * WAL health on a real primary (archive_mode on): archive_command failing (warning, then
+ * critical past --archive-failing-critical, cleared by the next success), the `.ready` backlog
+ * against its thresholds, and an unused physical slot keeping WAL. The check run as monitoring
+ * users run it: the bundle as a process, JSON, Nagios and CLUSTERPRO dialects.
+ */
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labDown, labUp, psql, waitFor, type LabPair } from '../../scripts/lib/lab';
+import { BASE_PATH, BUNDLE } from '../helpers/run';
+
+let pair: LabPair;
+beforeAll(async () => {
+  pair = await labUp({ extraConf: ['archive_mode = on', "archive_command = 'false'"] });
+}, 120_000);
+afterAll(async () => {
+  if (pair) await labDown(pair);
+});
+
+interface Json {
+  severity: string;
+  findings: Array<{ code: string; severity: string; message: string; subject?: string }>;
+  metrics: Array<{ label: string; value: number }>;
+  facts: Record<string, unknown>;
+}
+const check = async (extra: string[] = [], format = 'json') => {
+  const r = await execa(process.execPath, [BUNDLE, 'check', '--role', 'primary', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '--format', format, '--no-alert', ...extra], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+  return { code: r.exitCode, out: r.stdout, json: format === 'json' ? (JSON.parse(r.stdout) as Json) : undefined };
+};
+const codes = (j?: Json) => (j?.findings ?? []).map((f) => `${f.code}:${f.severity}`);
+const segments = async (n: number) => {
+  for (let i = 0; i < n; i++) await psql(pair, pair.primary, `CREATE TABLE IF NOT EXISTS wh (n int); INSERT INTO wh SELECT generate_series(1, 1000); SELECT pg_switch_wal()`);
+};
+
+describe('WAL and archive health on the primary', () => {
+  it('archive_command failing: warning naming the WAL file, critical past the bound, the backlog counted; never the command text', async () => {
+    await segments(3);
+    await waitFor('the archiver to fail', async () => Number(await psql(pair, pair.primary, 'SELECT failed_count FROM pg_stat_archiver')) > 0, 30_000);
+    const c = await check();
+    expect(codes(c.json)).toContain('archive_failing:warning');
+    const f = c.json?.findings.find((x) => x.code === 'archive_failing');
+    expect(f?.message).toMatch(/archive_command is failing: [0-9A-F]{24} failed .* ago, nothing archived for/);
+    expect(c.out).not.toContain("'false'");
+    expect(c.json?.metrics.find((m) => m.label === 'archive_ready')?.value).toBeGreaterThanOrEqual(3);
+    const crit = await check(['--archive-failing-critical', '1s', '--archive-ready-warning', '2']);
+    expect(codes(crit.json)).toEqual(expect.arrayContaining(['archive_failing:critical', 'archive_backlog:warning']));
+    const n = await check(['--archive-ready-warning', '2'], 'nagios');
+    expect(n.code).toBe(1);
+    expect(n.out).toMatch(/\barchive_ready=\d+;2;128;0\b/);
+    // CLUSTERPRO: a warning exits 0 unless --warning-is-error (exit 4: the replication class's warning).
+    expect((await check([], 'clusterpro')).code).toBe(0);
+  }, 90_000);
+
+  it('the next success clears it, and the backlog drains', async () => {
+    await psql(pair, pair.primary, "ALTER SYSTEM SET archive_command = 'true'");
+    await psql(pair, pair.primary, 'SELECT pg_reload_conf()');
+    await waitFor('the backlog archived', async () => {
+      const c = await check();
+      return !codes(c.json).some((x) => x.startsWith('archive_')) && c.json?.metrics.find((m) => m.label === 'archive_ready')?.value === 0;
+    }, 60_000);
+    expect((await check()).json?.severity).toBe('ok');
+  }, 90_000);
+
+  it('an unused physical slot keeping WAL past the threshold: named, with the remedy; dropped, it is gone', async () => {
+    await psql(pair, pair.primary, "SELECT pg_create_physical_replication_slot('forgotten', true)");
+    await segments(2);
+    const c = await check(['--slot-retained-warning', '1MB']);
+    const f = c.json?.findings.find((x) => x.code === 'slot_retained_wal');
+    expect(f).toMatchObject({ severity: 'warning', subject: 'forgotten' });
+    expect(f?.message).toMatch(/replication slot "forgotten" keeps .* of WAL in pg_wal and no standby uses it/);
+    expect(c.json?.metrics.find((m) => m.label === 'slot_forgotten_retained_bytes')?.value).toBeGreaterThan(1024 * 1024);
+    // The default (1 GB) reports nothing for a few MB.
+    expect(codes((await check()).json)).not.toContain('slot_retained_wal:warning');
+    await psql(pair, pair.primary, "SELECT pg_drop_replication_slot('forgotten')");
+    expect(codes((await check(['--slot-retained-warning', '1MB'])).json)).not.toContain('slot_retained_wal:warning');
+  }, 60_000);
+});
