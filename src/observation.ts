@@ -17,6 +17,10 @@ export interface ServerInfo {
   inRecovery: boolean;
   /** Role derived from `inRecovery`. */
   role: PgRole;
+  /** `data_directory`; null when this role may not read it (superuser or pg_read_all_settings). */
+  dataDirectory?: string | null;
+  /** Bytes in pg_wal (pg_ls_waldir()); null when this role may not list it (pg_monitor). */
+  walBytes?: number | null;
 }
 
 /**
@@ -213,6 +217,9 @@ export interface ProbeFailure {
  * The outcome of one probe of one server. `durationMs`: the observation's time in ms, to 0.1 ms
  * (the SQL, plus an inline sender probe's time when one ran).
  */
+/** The filesystem holding pg_wal, measured on the server's own host (bytes), or why it was not measured. */
+export type WalVolumeState = { path: string; totalBytes: number; freeBytes: number } | { notMeasured: string };
+
 export type Observation =
-  | { ok: true; target: Endpoint; server: ServerInfo; standby?: StandbyState; primary?: PrimaryState; durationMs: number }
+  | { ok: true; target: Endpoint; server: ServerInfo; standby?: StandbyState; primary?: PrimaryState; walVolume?: WalVolumeState; durationMs: number }
   | { ok: false; target: Endpoint; failure: ProbeFailure; server?: ServerInfo; durationMs: number };

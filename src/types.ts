@@ -81,3 +81,6 @@ export interface CommandResult {
   stdout: string[];
   stderr: string[];
 }
+
+/** A free-space limit of a filesystem (pg_wal's): a share of its size (percent) or an amount (bytes). */
+export type FreeLimit = { percent: number } | { bytes: number };

@@ -13,6 +13,7 @@ import { renderMetrics } from '../dialect/openmetrics';
 import { renderText } from '../dialect/text';
 import { sendAlert } from '../host/alert';
 import { makeLog } from '../host/log';
+import { measureWalVolume } from '../host/local-server';
 import { readState, stateFileName, writeFileAtomic, writeState } from '../host/state';
 import { observe } from '../probe/observe';
 import type { Observation } from '../observation';
@@ -31,8 +32,19 @@ export function policyOf(cfg: CheckConfig): CheckPolicy {
     thresholds: cfg.thresholds,
     replayPausedSeverity: cfg.replayPausedSeverity,
     archiveFailingCriticalS: cfg.archiveFailingCriticalS,
+    walFree: cfg.walFree,
     sync: cfg.sync,
   };
+}
+
+/**
+ * The observation with pg_wal's filesystem measured on this host when the server is this host's
+ * (host/local-server.ts), within 2 s and the deadline; a failed observation as it is.
+ */
+export async function withWalVolume(obs: Observation, conn: { host: string; port: number }, deadline: number): Promise<Observation> {
+  if (!obs.ok) return obs;
+  const walVolume = await measureWalVolume(obs.server.dataDirectory, conn.host, conn.port, Math.max(100, Math.min(2000, deadline - Date.now())));
+  return { ...obs, walVolume };
 }
 
 /**
@@ -104,7 +116,7 @@ export async function check(cfg: CheckConfig): Promise<CommandResult> {
   const alertReserveMs = alerting ? Math.min(2000, Math.floor(cfg.timeoutMs / 4)) : 0;
   log.debug({ host: cfg.connection.host, port: cfg.connection.port, user: cfg.connection.user, passfiles: cfg.connection.passfiles, timeoutMs: cfg.timeoutMs }, 'check starting');
 
-  const obs = await observe(cfg.connection, deadline - alertReserveMs, cfg.senderProbe, cfg.expectedRole === 'primary' || cfg.expectedRole === 'standby' ? cfg.expectedRole : undefined);
+  const obs = await withWalVolume(await observe(cfg.connection, deadline - alertReserveMs, cfg.senderProbe, cfg.expectedRole === 'primary' || cfg.expectedRole === 'standby' ? cfg.expectedRole : undefined), cfg.connection, deadline - alertReserveMs);
   log.debug({ ok: obs.ok, durationMs: obs.durationMs }, 'observed');
   const verdict = judge(obs, policyOf(cfg));
   const now = new Date();

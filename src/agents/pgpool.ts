@@ -15,13 +15,13 @@
  * new primary's timeline; a running standby that cannot (diverged) is rebuilt locally by
  * `pgsr rebuild` (pg_rewind first, pg_basebackup if that fails); then pcp_attach_node.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { hostname, networkInterfaces } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { oneLine } from '../errors';
 import { runAs, runHere, runShell } from '../host/exec';
 import { pcpAttachNode, pcpNodes, type PcpSettings } from '../host/pcp';
+import { isNodeLocal } from '../host/local-server';
 import { releaseStuckSrCheckWorker } from '../host/pgpool-worker';
 import { rebuild, start, stop } from '../lifecycle/actions';
 import { binaries, remoteConnection, roleOf, sql } from '../lifecycle/steps';
@@ -72,21 +72,6 @@ async function onHost(opts: PgpoolOptions, host: string, command: string[], time
 type Outcome = 'done' | 'already' | 'refused' | 'failed';
 
 const conninfo = (cfg: LifecycleConfig, host: string, port: number, extra = '') => `host=${host} port=${port} user=${cfg.common.connection.user} dbname=postgres${extra}`;
-/**
- * Whether a node's data directory is on this host. The same path exists on every node of a
- * typical cluster (/var/lib/pgsql/data), so the path alone proves nothing: the node's host must
- * be one of this machine's addresses, and a running server there must listen on the node's port
- * (postmaster.pid, line 4). Otherwise the node is another host's (--remote-prefix).
- */
-export function isNodeLocal(pgdata: string, host: string, port: number): boolean {
-  if (pgdata === '' || !existsSync(join(pgdata, 'PG_VERSION'))) return false;
-  const local = host.startsWith('/') || host === 'localhost' || host === hostname() || Object.values(networkInterfaces()).some((list) => (list ?? []).some((i) => i.address === host));
-  if (!local) return false;
-  const pid = join(pgdata, 'postmaster.pid');
-  if (!existsSync(pid)) return true;
-  return Number(readFileSync(pid, 'utf8').split('\n')[3]) === port;
-}
-
 async function finish(event: string, outcome: Outcome, summary: string, notes: string[], opts: PgpoolOptions): Promise<CommandResult> {
   const line = `pgsr pgpool ${event}: ${t(`outcome.${outcome}`)}: ${summary}${notes.length ? ` [${notes.join('; ')}]` : ''}`;
   if (opts.logFile) {

@@ -28,7 +28,7 @@ import type { CommandResult } from '../types';
 import { judge, type Verdict } from '../verdict/check';
 import type { Observation } from '../observation';
 import { renderMetrics } from '../dialect/openmetrics';
-import { alertStep, policyOf } from './monitor';
+import { alertStep, policyOf, withWalVolume } from './monitor';
 import { t } from '../i18n';
 
 /** Emits a line at once (stdout is captured by the genw log output path: one line per event). */
@@ -90,7 +90,7 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
       const t0 = Date.now();
       probeNews = false;
       const deadline = t0 + cfg.timeoutMs;
-      let obs = await session.observe(deadline - alertReserveMs);
+      let obs = await withWalVolume(await session.observe(deadline - alertReserveMs), cfg.connection, deadline - alertReserveMs);
       if (stopping) break;
       // rep-mode sync on a primary: keep synchronous_standby_names on the streaming standby (one
       // line and one alert per switch), then judge what is in effect after the switch.

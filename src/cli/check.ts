@@ -55,6 +55,8 @@ export function addCheckOptions(cmd: Command): Command {
     .option('--archive-ready-critical <range>', 'primary: WAL segments waiting to be archived, critical (default 128)')
     .option('--slot-retained-warning <range>', 'primary: WAL a physical replication slot keeps, bytes (default 1GB)')
     .option('--slot-retained-critical <range>', 'primary: WAL a physical replication slot keeps, bytes, critical (default 4GB)')
+    .option('--wal-free-warning <limit>', "free space of pg_wal's filesystem below which to warn: 20% or 5GB (default 20%; measured when the check runs on the server's host)")
+    .option('--wal-free-critical <limit>', "free space of pg_wal's filesystem, critical (default 10%)")
     .option('-w, --warning <list>', 'Nagios style: 16MB,30s or lag_bytes=16MB,flush_lag_bytes=8MB,lag_seconds=30s,silence_seconds=1min,standbys=2:,archive_ready=32,slot_retained_bytes=1GB (repeatable)', collect)
     .option('-c, --critical <list>', 'Nagios style critical thresholds, same forms as --warning (repeatable)', collect)
     .option('--replay-paused <severity>', 'severity of paused WAL replay: ok|warning|critical (default warning; ok = only lag thresholds judge)')

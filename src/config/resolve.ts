@@ -13,9 +13,9 @@ import { ConfigError } from '../errors';
 import type { SenderProbePolicy } from '../observation';
 import { findOnPath } from '../host/which';
 import { defaultStateDir, detectFormat } from './defaults';
-import { SYNC_STATES, type ExpectedRole, type Severity, type SyncSettings, type SyncState } from '../types';
+import { SYNC_STATES, type ExpectedRole, type FreeLimit, type Severity, type SyncSettings, type SyncState } from '../types';
 import { integer, listenAddress, nonEmpty, oneOf, parseBool, parsePort, positiveNumber, str } from './values';
-import { expandNagiosThresholds, resolveThresholds, splitTimeoutState } from './thresholds';
+import { expandNagiosThresholds, resolveThresholds, resolveWalFree, splitTimeoutState } from './thresholds';
 import { expandDbname, resolveConnection, type ConnectionSettings } from './connection';
 export { homeFromPasswd, type ConnectionSettings, type SslMode } from './connection';
 import { type Conninfo } from './conninfo';
@@ -66,8 +66,9 @@ export interface CheckConfig {
   senderProbe?: SenderProbePolicy;
   /** Severity of `pg_is_wal_replay_paused()` = true (default warning; `ok`: only lag thresholds judge). */
   replayPausedSeverity: 'ok' | 'warning' | 'critical';
-  /** Seconds without a successful archive, archive_command failing, after which archive_failing is critical (default 600). */
+  /** Seconds without a successful archive (archive_command failing) before archive_failing is critical (default 600); pg_wal's free-space limits (default 20 % / 10 %). */
   archiveFailingCriticalS: number;
+  walFree: { warning: FreeLimit; critical: FreeLimit };
   /** Deadline of the whole run, in milliseconds (`--timeout`, seconds; default 10). */
   timeoutMs: number;
   /** Nagios: the state a timeout is reported as (`-t N:STATE`; monitoring-plugins default CRITICAL). */
@@ -123,7 +124,7 @@ export const CHECK_SETTING_KEYS = [
   ...['lag-bytes', 'lag-seconds', 'flush-lag-bytes', 'silence-seconds', 'standbys', 'archive-ready', 'slot-retained'].flatMap((k) => [`${k}-warning`, `${k}-critical`]),
   'sender-probe-after',
   'sender-probe-timeout',
-  'archive-failing-critical',
+  ...['archive-failing-critical', 'wal-free-warning', 'wal-free-critical'],
   'warning',
   'critical',
   'replay-paused',
@@ -325,6 +326,7 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
     senderProbe,
     replayPausedSeverity: rp ? oneOf(rp.value, ['ok', 'warning', 'critical'] as const, rp.from) : 'warning',
     archiveFailingCriticalS: afc ? positiveNumber(afc.value, 'seconds', afc.from, true) : 600,
+    walFree: resolveWalFree(pick),
     timeoutMs: Math.round(timeoutS * 1000),
     timeoutState: toState,
     verbosity: typeof verboseRaw === 'number' ? Math.min(3, verboseRaw) : 0,

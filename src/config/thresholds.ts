@@ -3,7 +3,8 @@
  * the Nagios-style `-w/-c` lists that expand into them, and `-t N:STATE`.
  */
 import { ConfigError } from '../errors';
-import { parseRange, type Range, type Thresholds, type UnitKind } from '../range';
+import { parseQuantity, parseRange, type Range, type Thresholds, type UnitKind } from '../range';
+import type { FreeLimit } from '../types';
 import type { Severity } from '../types';
 import type { RawSettings } from './file';
 import type { Pick } from './connection';
@@ -111,3 +112,29 @@ export function splitTimeoutState(value: string, from: string): [string, Severit
   return [m[1], state as Severity];
 }
 
+
+/** Default free-space limits of pg_wal's filesystem: warning below 20 %, critical below 10 %. */
+export const WAL_FREE_DEFAULTS = { warning: { percent: 20 }, critical: { percent: 10 } } as const;
+
+/**
+ * A free-space limit: `20%` (of the filesystem) or an amount with a byte unit (`5GB`).
+ * @throws ConfigError naming the setting's source for anything else.
+ */
+export function parseFreeLimit(value: string, from: string): FreeLimit {
+  const pct = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+  if (pct && Number(pct[1]) <= 100) return { percent: Number(pct[1]) };
+  try {
+    return { bytes: parseQuantity(value, 'bytes') };
+  } catch {
+    throw new ConfigError(t('config.free_limit', { from, value }));
+  }
+}
+
+/** The free-space limits of pg_wal's filesystem from the settings (`wal-free-warning/critical`), else the defaults. */
+export function resolveWalFree(pick: Pick): { warning: FreeLimit; critical: FreeLimit } {
+  const free = (level: 'warning' | 'critical'): FreeLimit => {
+    const v = pick(`wal-free-${level}`);
+    return v ? parseFreeLimit(v.value, v.from) : WAL_FREE_DEFAULTS[level];
+  };
+  return { warning: free('warning'), critical: free('critical') };
+}

@@ -69,6 +69,7 @@ export const EVENT_ID: Record<FindingCode, number> & { recovered: number } = {
   slot_retained_wal: 11,
   archive_failing: 15,
   archive_backlog: 15,
+  wal_disk_space: 15,
   sync_standby_missing: 12,
   sync_commits_waiting: 12,
   sync_degraded: 12,

@@ -16,7 +16,8 @@
  * pgsr_standby_reply_age_seconds, pgsr_slot_info{slot,wal_status,active},
  * pgsr_slot_retained_wal_bytes{slot}, pgsr_slot_safe_wal_size_bytes{slot},
  * pgsr_archiver_{archived,failed}_total, pgsr_archiver_ready_files,
- * pgsr_archiver_last_{archived,failed}_age_seconds, pgsr_sync_waiting_sessions; watch: pgsr_watch_checks_total,
+ * pgsr_archiver_last_{archived,failed}_age_seconds, pgsr_sync_waiting_sessions; both roles:
+ * pgsr_wal_bytes, pgsr_wal_volume_{free,size}_bytes (measured on the server's host); watch: pgsr_watch_checks_total,
  * pgsr_watch_consecutive_failures, pgsr_watch_last_check_timestamp_seconds.
  */
 import type { Registry as RegistryT } from 'prom-client';
@@ -34,6 +35,15 @@ function archiverMetrics(a: ArchiverState, gauge: GaugeOf, counter: CounterOf): 
   if (a.readyCount !== undefined && a.readyCount !== null) gauge('pgsr_archiver_ready_files', 'WAL segments waiting for archive_command (.ready files).').set(a.readyCount);
   if (a.lastArchivedAgeS !== undefined && a.lastArchivedAgeS !== null) gauge('pgsr_archiver_last_archived_age_seconds', 'Seconds since the last WAL file was archived.').set(a.lastArchivedAgeS);
   if (a.lastFailedAgeS !== null) gauge('pgsr_archiver_last_failed_age_seconds', 'Seconds since the last failed archive attempt.').set(a.lastFailedAgeS);
+}
+
+/** pg_wal's filesystem when measured on this host, and pg_wal's size when the role may list it. */
+function walVolumeMetrics(obs: Extract<Observation, { ok: true }>, gauge: GaugeOf): void {
+  if (obs.server.walBytes !== undefined && obs.server.walBytes !== null) gauge('pgsr_wal_bytes', "Bytes in pg_wal (pg_ls_waldir()).").set(obs.server.walBytes);
+  const v = obs.walVolume;
+  if (!v || 'notMeasured' in v) return;
+  gauge('pgsr_wal_volume_free_bytes', "Free bytes of pg_wal's filesystem (statvfs f_bavail, on the server's host).").set(v.freeBytes);
+  gauge('pgsr_wal_volume_size_bytes', "Size of pg_wal's filesystem in bytes.").set(v.totalBytes);
 }
 
 /** Which exposition: Prometheus text 0.0.4 or OpenMetrics 1.0 text. */
@@ -88,6 +98,7 @@ export async function renderMetrics(obs: Observation, v: Verdict, format: Exposi
   gauge('pgsr_severity', 'The verdict as a Nagios state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.', ['role']).set({ role: roleLabel }, NAGIOS_EXIT[v.severity]);
   const finding = gauge('pgsr_finding', 'One series per non-OK finding of the verdict (finding codes: README "What it checks").', ['code', 'severity', 'standby']);
   for (const f of v.findings) finding.set({ code: f.code, severity: f.severity, standby: f.subject ?? '' }, 1);
+  if (obs.ok) walVolumeMetrics(obs, gauge);
   gauge('pgsr_check_duration_seconds', 'Duration of the probe.').set(v.durationMs / 1000);
   const tl = v.role === 'standby' ? v.facts.received_tli : v.facts.timeline;
   if (typeof tl === 'number') gauge('pgsr_timeline', 'Timeline: the primary current one, the standby the one it receives.').set(tl);

@@ -78,6 +78,7 @@ export const CHECK_MESSAGES = {
     ja: 'archive_command が失敗しています：{ago} 前に {wal} が失敗、{since} アーカイブされていません（統計リセット以降の失敗 {count} 回）。成功するまで pg_wal に WAL がたまります',
   },
   'finding.archive_never': { en: 'an unknown time', ja: '不明な時間' },
+  'finding.wal_disk_space': { en: "pg_wal's filesystem {path} has {free} free of {total} ({pct} %), below {limit}: when it fills, PostgreSQL stops", ja: 'pg_wal のファイルシステム {path} の空きは {total} 中 {free}（{pct} %）で、{limit} を下回っています：満杯になると PostgreSQL は停止します' },
   'finding.archive_backlog': { en: '{count} WAL segments waiting to be archived', ja: 'アーカイブ待ちの WAL セグメント {count} 個' },
 
   'finding.sync_standby_missing': { en: "synchronous_standby_names is '{names}' but no synchronous standby is streaming: every commit waits{waiting}{release}", ja: "synchronous_standby_names は '{names}' ですが同期スタンバイがストリーミングしていません：すべてのコミットが待たされます{waiting}{release}" },

@@ -1,5 +1,6 @@
 /** Messages of configuration and usage errors (config/, cli/): one line naming the setting and its source. */
 export const CONFIG_MESSAGES = {
+  'config.free_limit': { en: "{from}: '{value}' is not a free-space limit (a percentage such as 20%, or an amount such as 5GB)", ja: "{from}: '{value}' は空き容量の下限ではありません（20% のような割合か、5GB のような量）" },
   'config.bad_lang': { en: "config file {file}: lang: '{value}' is not one of en, ja", ja: "設定ファイル {file}: lang: '{value}' は en、ja のいずれでもありません" },
   'config.not_text': { en: '{source}: not a text file', ja: '{source}: テキストファイルではありません' },
   'config.expected_key_value': { en: '{where}: expected "key = value"', ja: '{where}: "key = value" の形式ではありません' },

@@ -175,7 +175,7 @@ export class ProbeSession {
           const versionNum = Number(info.version_num);
           // The statements depend on the major only (versions.ts): a minor upgrade keeps them.
           if (Math.floor(versionNum / 10000) === Math.floor(k.versionNum / 10000) && (info.in_recovery === true) === (k.role === 'standby') && !unsupportedReason(versionNum, String(info.version))) {
-            server = { versionNum, version: String(info.version), inRecovery: k.role === 'standby', role: k.role };
+            server = { versionNum, version: String(info.version), inRecovery: k.role === 'standby', role: k.role, ...walFacts(info) };
             this.known = { ...k, versionNum };
             return build(k.role, results.slice(1), k.timeline);
           }
@@ -189,7 +189,7 @@ export class ProbeSession {
       const versionNum = Number(info.version_num);
       const inRecovery = info.in_recovery === true;
       const role: PgRole = inRecovery ? 'standby' : 'primary';
-      server = { versionNum, version: String(info.version), inRecovery, role };
+      server = { versionNum, version: String(info.version), inRecovery, role, ...walFacts(info) };
       const refused = unsupportedReason(versionNum, server.version);
       if (refused) throw new TaggedError(refused, 'unsupported-version');
       let timeline = role === 'standby';
@@ -236,6 +236,9 @@ export class ProbeSession {
     if (c) await closeClient(c);
   }
 }
+
+/** Where the server keeps its WAL, from the SERVER_INFO_SQL row. */
+const walFacts = (info: Row) => ({ dataDirectory: str(info.data_directory), walBytes: num(info.wal_bytes) });
 
 /** The statements of one role (see versions.ts), run together in one round trip. */
 function roleStatements(role: PgRole, versionNum: number, timeline: boolean): string[] {

@@ -106,9 +106,14 @@ function msSetting(name: 'wal_receiver_timeout' | 'wal_sender_timeout'): string 
   return `(extract(epoch FROM current_setting('${name}')::interval) * 1000)::float8`;
 }
 
-/** First query of every probe: version and role. Same on every version. */
-export const SERVER_INFO_SQL =
-  "SELECT current_setting('server_version_num')::int AS version_num, current_setting('server_version') AS version, pg_is_in_recovery() AS in_recovery";
+/**
+ * First query of every probe: version and role, and where the server keeps its WAL: the data
+ * directory (superuser or pg_read_all_settings, else NULL) and pg_wal's size in bytes
+ * (pg_ls_waldir(), 10+, pg_monitor, else NULL). Same on every version.
+ */
+export const SERVER_INFO_SQL = `SELECT current_setting('server_version_num')::int AS version_num, current_setting('server_version') AS version, pg_is_in_recovery() AS in_recovery,
+  CASE WHEN current_setting('is_superuser') = 'on' OR pg_has_role(current_user, 'pg_read_all_settings', 'MEMBER') THEN current_setting('data_directory') END AS data_directory,
+  CASE WHEN has_function_privilege('pg_ls_waldir()', 'EXECUTE') THEN (SELECT sum(size) FROM pg_ls_waldir())::float8 END AS wal_bytes`;
 
 /** The standby query for a server version: one row, walreceiver columns NULL when it has no walreceiver. */
 export function standbySql(versionNum: number): string {

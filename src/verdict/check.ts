@@ -13,11 +13,11 @@
  *   Patroni convention).
  */
 import type { Observation, ProbeFailure } from '../observation';
-import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type PgRole, type Severity, type SyncSettings, type SyncState } from '../types';
+import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type FreeLimit, type PgRole, type Severity, type SyncSettings, type SyncState } from '../types';
 import type { Thresholds } from '../range';
 import { formatQuantity } from './findings';
 import { roleWord, t } from '../i18n';
-import { judgeArchiver, judgeSlotRetention } from './archive';
+import { judgeArchiver, judgeSlotRetention, judgeWalVolume } from './archive';
 import { judgePrimary, judgeSlots, silentStandbyLimitS, uniqueLabels } from './primary';
 import { judgeStandby, silenceThresholds } from './standby';
 import { judgeSync } from './sync';
@@ -54,6 +54,7 @@ export type FindingCode =
   | 'slot_retained_wal'
   | 'archive_failing'
   | 'archive_backlog'
+  | 'wal_disk_space'
   | 'sync_standby_missing'
   | 'sync_commits_waiting'
   | 'sync_degraded'
@@ -101,6 +102,7 @@ export const FINDING_CLASS: Record<FindingCode, FindingClass> = {
   slot_retained_wal: 'replication',
   archive_failing: 'replication',
   archive_backlog: 'replication',
+  wal_disk_space: 'replication',
   sync_standby_missing: 'replication',
   sync_commits_waiting: 'replication',
   sync_degraded: 'replication',
@@ -172,6 +174,8 @@ export interface CheckPolicy {
   thresholds: { lagBytes: Thresholds; lagSeconds: Thresholds; silenceSeconds: Thresholds; flushLagBytes?: Thresholds; standbys?: Thresholds; archiveReady?: Thresholds; slotRetainedBytes?: Thresholds };
   /** Seconds without a successful archive while archive_command fails, after which archive_failing is critical; absent: never critical. */
   archiveFailingCriticalS?: number;
+  /** Free-space limits of pg_wal's filesystem; absent: 20 % / 10 %. */
+  walFree?: { warning: FreeLimit; critical: FreeLimit };
   /** `ok` ignores a paused replay (check_pgactivity is_replay_paused: only the lag thresholds alert). */
   replayPausedSeverity: 'ok' | 'warning' | 'critical';
   /** Synchronous replication wanted (`--rep-mode`) and the commit wait limit; absent = async, 10 s. */
@@ -217,6 +221,7 @@ export function judge(obs: Observation, policy: CheckPolicy): Verdict {
     if (obs.primary.sync) judgeSync(obs.primary.sync, obs.primary.standbys, policy.sync, findings, metrics, facts);
   }
 
+  if (obs.ok) judgeWalVolume(obs.walVolume, obs.server.walBytes, policy.walFree ?? { warning: { percent: 20 }, critical: { percent: 10 } }, findings, metrics, facts);
   findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
   const severity = findings.reduce<Severity>((worst, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst] ? f.severity : worst), 'ok');
   const problems = findings.filter((f) => f.severity !== 'ok');

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultBindir, labDown, labUp, psql, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
 import { installMajor } from '../../scripts/lib/pgversions';
-import { VERSION_DIFFERENCES, primaryObservationSql, primarySql, slotsSql, standbyObservationSql, standbySql } from '../../src/probe/versions';
+import { SERVER_INFO_SQL, VERSION_DIFFERENCES, primaryObservationSql, primaryPositionSql, primarySql, slotsSql, standbyObservationSql, standbySql } from '../../src/probe/versions';
 import { parsePluginOutput } from '../helpers/perfdata';
 import { BUNDLE, runPgsr } from '../helpers/run';
 
@@ -76,9 +76,26 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
           expect(Object.keys(slot)).toContain('wal_status'); // the query runs; no slot in the lab pair
           break;
         }
-        case 'archive.status_dir_function':
+        case 'archive.status_dir_function': {
           expect((await json(['archive', 'status', '-h', '127.0.0.1', '-p', String(pair.primary.port)])).j.facts.ready_count).toBe(0);
+          // The check's backlog column runs on every major (NULL: archive_mode is off in the lab).
+          const pos = await columns(pair, pair.primary.port, primaryPositionSql(num));
+          expect(pos.archive_ready).toBe('');
+          expect(pos.archive_mode).toBe('off');
+          // Where the WAL is: readable by the superuser on every major.
+          const info = await columns(pair, pair.primary.port, SERVER_INFO_SQL);
+          expect(info.data_directory).toBe(pair.primary.data);
+          expect(Number(info.wal_bytes)).toBeGreaterThan(0);
           break;
+        }
+        case 'slots.safe_wal_size': {
+          const slot = await columns(pair, pair.primary.port, slotsSql(num), ["DO $$ BEGIN PERFORM pg_create_physical_replication_slot('matrix_probe', true); END $$"]);
+          expect(slot.slot_name).toBe('matrix_probe');
+          expect(Number(slot.retained_bytes)).toBeGreaterThanOrEqual(0);
+          expect(slot.safe_wal_size).toBe(''); // NULL: no max_slot_wal_keep_size (13+), or no such column before 13
+          await columns(pair, pair.primary.port, "SELECT pg_drop_replication_slot('matrix_probe')");
+          break;
+        }
         case 'replication.reply_time':
           // A streaming standby replies at least every wal_receiver_status_interval (10 s).
           expect(Object.keys(p)).toContain('reply_age_s');
