@@ -4,7 +4,8 @@
  * exec_database) that runs on server primary01 or primary02, and a streaming standby outside the
  * cluster that connects through the floating IP. pgsr's installed EXEC scripts (start.sh,
  * stop.sh) are run by the CLUSTERPRO simulator (`clpsim exec`) with the CLP_* variables
- * CLUSTERPRO gives them; this module plays the cluster around them with CLUSTERPRO's default
+ * CLUSTERPRO gives them, and its genw.sh watching the standby (genw_watchstandby, `clpsim genw`)
+ * must report a lost standby and be normal again once the round has healed; this module plays the cluster around them with CLUSTERPRO's default
  * timing: the heartbeat timeout (90 s) before the other server takes a lost one's group over,
  * and the PostgreSQL monitor (psqlw: every 60 s, one retry) whose error fails the group over.
  *
@@ -45,6 +46,8 @@ export interface ClusterproLab {
   active: 0 | 1;
   start: string;
   stop: string;
+  /** genw_watchstandby: the installed genw.sh watching the standby from the group's side. */
+  genw: string;
   runs: number;
   timing: ClusterTiming;
 }
@@ -75,6 +78,20 @@ async function clpExec(lab: ClusterproLab, action: 'start' | 'stop', env: { even
   }
 }
 
+/** One run of genw_watchstandby under clpsim genw (synchronous, final action none, as the reference setup): its exit code and alert levels. */
+async function genwRun(lab: ClusterproLab): Promise<ExecRun> {
+  const n = ++lab.runs;
+  const file = (what: string) => join(lab.pair.dir, `genw-${n}.${what}`);
+  const args = ['genw', '--script', lab.genw, '--name', 'genw_watchstandby', '--interval', '1', '--timeout', '30', '--retry', '0', '--runs', '1', '--recovery-action', 'final-only', '--final-action', 'none', '--log-path', file('log'), '--alert-log', file('alerts'), '--summary-json', file('json'), '--env', 'PATH=/usr/bin:/bin'];
+  await execa(join(CLPSIM_DIR, 'clpsim'), args, { reject: false, timeout: 60_000, env: { PATH: '/usr/bin:/bin' } });
+  try {
+    const s = JSON.parse(readFileSync(file('json'), 'utf8')) as { exit_codes: Record<string, number>; alerts?: Array<{ level: string }> };
+    return { exit: Number(Object.keys(s.exit_codes)[0] ?? -1), line: readFileSync(file('log'), 'utf8').trim().split('\n').at(-1) ?? '', levels: (s.alerts ?? []).map((a) => a.level) };
+  } catch (err) {
+    return { exit: -1, line: `clpsim wrote no summary: ${(err as Error).message}`, levels: [] };
+  }
+}
+
 const describeRun = (what: string, r: ExecRun) => `${what}: exit ${r.exit}${r.levels.length ? ` (alerts ${r.levels.join(',')})` : ''}`;
 
 /**
@@ -88,11 +105,14 @@ export async function clusterproLabUp(timing: ClusterTiming = CLUSTERPRO_DEFAULT
   const pair = await labUp({ applicationName: 'slave' });
   const conf = join(pair.dir, 'exec_database.conf');
   writeFileSync(conf, [`pgdata = ${pair.primary.data}`, `bindir = ${pair.bindir}`, 'host = 127.0.0.1', `port = ${pair.primary.port}`, `peer-conninfo = host=127.0.0.1 port=${pair.standby.port} user=postgres`, ''].join('\n'));
+  const watch = join(pair.dir, 'genw_watchstandby.conf');
+  writeFileSync(watch, ['host = 127.0.0.1', `port = ${pair.standby.port}`, 'username = postgres', 'role = standby', 'primary-host = 127.0.0.1', `primary-port = ${pair.primary.port}`, 'timeout = 10', `state-dir = ${join(pair.dir, 'genw-state')}`, ''].join('\n'));
   const lab: ClusterproLab = {
     pair,
     active: 0,
     start: installedCopy('clusterpro/exec/start.sh', pair.dir, { PGSR_CONFIG: conf }),
     stop: installedCopy('clusterpro/exec/stop.sh', pair.dir, { PGSR_CONFIG: conf }),
+    genw: installedCopy('clusterpro/genw.sh', pair.dir, { PGSR_CONFIG: watch }),
     runs: 0,
     timing,
   };
@@ -260,11 +280,19 @@ export async function runClusterproRound(lab: ClusterproLab, round: number, kind
     hit = await inject(lab, kind, rnd);
     const deadline = Date.now() + o.roundMs;
     await react(lab, hit, rnd, deadline, notes);
+    // The standby's monitor says so while it is down (an ERR alert, final action none: no failover).
+    if (hit.target === 'standby' || kind === 'standby-then-primary') notes.push(describeRun('genw_watchstandby while the standby is down', await genwRun(lab)));
     phase('reacted; healing');
     const writable = client.firstAckAfter(hit.at, deadline); // the acknowledged writes are kept: asked once the fault's instant is final
     await standbyBack(lab, notes);
     converged = await waitUntil(async () => (await whole(lab)) && (await caughtUp(lab)), Math.max(5000, deadline - Date.now()));
     if (!converged) notes.push("not back by the round's bound");
+    // Healed, the standby's monitor is normal again (exit 0).
+    const after = await genwRun(lab);
+    if (after.exit !== 0) {
+      converged = false;
+      notes.push(`${describeRun('genw_watchstandby after the heal', after)}: ${after.line.slice(0, 200)}`);
+    }
     writableAt = await writable;
     await sleep(2000); // writes go on on the healed cluster
     phase(`healed: converged ${converged}`);

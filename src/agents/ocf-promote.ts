@@ -16,7 +16,7 @@
  * demotes nor stops it.
  */
 import { t } from '../i18n';
-import { comparePositions } from '../probe/lsn';
+import { comparePositions } from '../lsn';
 
 /** What a pre-promote notification said (node names). */
 export interface NotifyContext {

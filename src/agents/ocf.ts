@@ -26,7 +26,7 @@ import { describeSyncSwitch, localConnection, manageSyncStandbyNames, promote, s
 import { writeFileAtomic } from '../host/state';
 import type { ActionResult } from '../lifecycle/plan';
 import { dataMajor, findBinaries, localFacts, parseControlData, walTimelines } from '../probe/local';
-import { lsnValue } from '../probe/lsn';
+import { lsnValue } from '../lsn';
 import type { StandbyState } from '../observation';
 import { timelineDivergence, type TimelineDivergence } from '../verdict/standby';
 import { observe } from '../probe/observe';

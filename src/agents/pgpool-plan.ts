@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors';
 import { t } from '../i18n';
-import { comparePositions } from '../probe/lsn';
+import { comparePositions } from '../lsn';
 
 /** failover_command's `%d %h %p %D %m %H %M %P %r %R %N %S`. Node ids are -1 when Pgpool has none. */
 export interface FailoverArgs {

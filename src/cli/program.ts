@@ -9,6 +9,7 @@ import { checkCommand } from './check';
 import { lifecycleCommands } from './lifecycle';
 import { ocfCommand } from './ocf';
 import { pgpoolCommand } from './pgpool';
+import { statusCommand } from './status';
 import { watchCommand } from './watch';
 
 /** How the tree reports: `asCheckPgsr` makes `check` default to the Nagios format. */
@@ -24,7 +25,7 @@ export interface ProgramOptions {
 }
 
 /** The top-level subcommands, in --help order. */
-export const COMMAND_NAMES = ['check', 'watch', 'start', 'stop', 'promote', 'rebuild', 'switchover', 'archive', 'unlock', 'exec', 'pgpool', 'ocf'] as const;
+export const COMMAND_NAMES = ['check', 'watch', 'status', 'start', 'stop', 'promote', 'rebuild', 'switchover', 'archive', 'unlock', 'exec', 'pgpool', 'ocf'] as const;
 
 /**
  * Builds the pgsr command tree. Each subcommand's action hands its pending result to `onPending`
@@ -43,6 +44,7 @@ export function buildProgram(onPending: (p: Promise<CommandResult>) => void, opt
   const wanted = (name: string) => only === undefined || only === name;
   if (wanted('check')) program.addCommand(checkCommand(onPending, opts.asCheckPgsr ? 'nagios' : undefined));
   if (wanted('watch')) program.addCommand(watchCommand(onPending));
+  if (wanted('status')) program.addCommand(statusCommand(onPending));
   for (const c of lifecycleCommands(onPending, only)) program.addCommand(c);
   if (wanted('pgpool')) program.addCommand(pgpoolCommand(onPending));
   if (wanted('ocf')) {

@@ -2,7 +2,8 @@
  * pgsr configuration file: `key = value` lines in the style of postgresql.conf, `#` comments,
  * values optionally in single quotes. Keys are the long option names of the command line
  * (`primary-host = 192.168.1.10`). A key that may repeat (application-name) may appear on
- * several lines or hold a comma-separated list.
+ * several lines or hold a comma-separated list. A family of keys (`node.NAME = conninfo`) is
+ * allowed when `node.*` is known; the name after the dot is kept as written.
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors';
@@ -30,11 +31,13 @@ export function parseConfigText(
     const where = t('config.line', { source, line: idx + 1 });
     const line = stripComment(raw).trim();
     if (line === '') return;
-    const m = /^([A-Za-z][A-Za-z0-9_-]*)\s*=?\s*(.*)$/.exec(line);
+    const m = /^([A-Za-z][A-Za-z0-9_-]*)(\.[A-Za-z0-9_.-]+)?\s*=?\s*(.*)$/.exec(line);
     if (!m || !line.includes('=')) throw new ConfigError(t('config.expected_key_value', { where }));
-    const key = m[1].toLowerCase().replace(/_/g, '-');
-    if (!known.has(key)) throw new ConfigError(t('config.unknown_setting', { where, key: m[1] }));
-    const value = unquote(m[2].trim(), where);
+    // `prefix.NAME = value` (e.g. `node.db1 = host=10.0.0.1`) when `prefix.*` is known; NAME is kept as written.
+    const base = m[1].toLowerCase().replace(/_/g, '-');
+    const key = m[2] ? `${base}${m[2]}` : base;
+    if (m[2] ? !known.has(`${base}.*`) : !known.has(key)) throw new ConfigError(t('config.unknown_setting', { where, key: `${m[1]}${m[2] ?? ''}` }));
+    const value = unquote(m[3].trim(), where);
     if (repeatable.has(key)) {
       const list = (out[key] as string[] | undefined) ?? [];
       list.push(...value.split(',').map((s) => s.trim()).filter((s) => s !== ''));

@@ -15,11 +15,14 @@ import { findOnPath } from '../host/which';
 import { defaultStateDir, detectFormat } from './defaults';
 import { SYNC_STATES, type ExpectedRole, type FreeLimit, type Severity, type SyncSettings, type SyncState } from '../types';
 import { integer, listenAddress, nonEmpty, oneOf, parseBool, parsePort, positiveNumber, str } from './values';
+import { CHECK_SETTING_KEYS, FILE_KEYS, REPEATABLE_KEYS } from './keys';
 import { expandNagiosThresholds, resolveThresholds, resolveWalFree, splitTimeoutState } from './thresholds';
 import { expandDbname, resolveConnection, type ConnectionSettings } from './connection';
 export { homeFromPasswd, type ConnectionSettings, type SslMode } from './connection';
 import { type Conninfo } from './conninfo';
 import { applyFileLang, readConfigFile, type RawSettings } from './file';
+
+export { CHECK_SETTING_KEYS, REPEATABLE_KEYS };
 
 /** Output renderings of a check. */
 export type OutputFormat = 'clusterpro' | 'nagios' | 'json' | 'text' | 'openmetrics';
@@ -102,79 +105,6 @@ export interface AlertSettings {
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 
-/** Keys of the check's settings (long option names), with their kind. */
-export const CHECK_SETTING_KEYS = [
-  'config',
-  'host',
-  'port',
-  'username',
-  'dbname',
-  'sslmode',
-  'connect-timeout',
-  'os-user',
-  'role',
-  'primary-host',
-  'primary-port',
-  'application-name',
-  'sync-state',
-  'rep-mode',
-  'sync-wait-limit',
-  'min-standbys',
-  // Every thresholded metric's range pair.
-  ...['lag-bytes', 'lag-seconds', 'flush-lag-bytes', 'silence-seconds', 'standbys', 'archive-ready', 'slot-retained'].flatMap((k) => [`${k}-warning`, `${k}-critical`]),
-  'sender-probe-after',
-  'sender-probe-timeout',
-  ...['archive-failing-critical', 'wal-free-warning', 'wal-free-critical'],
-  'warning',
-  'critical',
-  'replay-paused',
-  'timeout',
-  'format',
-  'warning-is-error',
-  'alert',
-  'alert-syslog',
-  'alert-reminder',
-  'clplogcmd',
-  'state-dir',
-  'log-level',
-  'verbose',
-  'interval',
-  'heartbeat',
-  'fail-after',
-  'status-file',
-  'textfile',
-  'metrics-listen',
-  // pgpool failover / follow-primary (cli/pgpool.ts)
-  'pcp-host',
-  'pcp-port',
-  'pcp-user',
-  'pcp-passfile',
-  'slot-name',
-  'log-file',
-  'on-failure',
-  'remote-prefix',
-  'remote-pgsr',
-  // lifecycle commands
-  'pgdata',
-  'bindir',
-  'primary-conninfo',
-  'peer-conninfo',
-  'as',
-  'force',
-  'dry-run',
-  'post-promote-command',
-  'discard-old',
-  'from',
-  'method',
-  'standby-pgdata',
-  'fast-timeout',
-  'server-log',
-  // message language (the command line's --lang is a program option: main.ts)
-  'lang',
-] as const;
-export const REPEATABLE_KEYS: ReadonlySet<string> = new Set(['application-name', 'warning', 'critical']);
-const FILE_KEYS: ReadonlySet<string> = new Set(CHECK_SETTING_KEYS.filter((k) => k !== 'config'));
-
 /** The process facts resolution depends on, injectable for tests. */
 export interface ResolveContext {
   env: NodeJS.ProcessEnv;
@@ -213,6 +143,8 @@ export interface Sources {
   /** A setting; with `conninfoKey`, a conninfo given as dbname at the same level counts too. */
   pick(key: string, conninfoKey?: keyof Conninfo): Picked | undefined;
   pickBool(key: string, dflt: boolean): boolean;
+  /** The cluster's nodes: `--node NAME=CONNINFO` flags, else the file's `node.NAME = conninfo` and `node = NAME=CONNINFO` lines. */
+  nodes(): Array<{ name: string; conninfo: string; from: string }>;
 }
 
 export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaults: { timeoutS?: number }): { config: CheckConfig; sources: Sources } {
@@ -259,6 +191,15 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
     return dflt;
   };
 
+  const nodes = () => {
+    for (const [name, layer] of layers) {
+      const listed = (Array.isArray(layer.node) ? layer.node : []).map((v) => ({ name: v.slice(0, Math.max(0, v.indexOf('='))), conninfo: v.slice(v.indexOf('=') + 1), from: `${name}: node` }));
+      const keyed = Object.entries(layer).flatMap(([k, v]) => (k.startsWith('node.') && typeof v === 'string' ? [{ name: k.slice(5), conninfo: v, from: `${name}: ${k}` }] : []));
+      const all = [...keyed, ...listed];
+      if (all.length) return all;
+    }
+    return [];
+  };
   const osUser = pick('os-user')?.value ?? 'postgres';
   if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(osUser)) throw new ConfigError(t('config.bad_os_user', { user: osUser }));
 
@@ -344,5 +285,5 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
     logLevel: ll ? oneOf(ll.value, LOG_LEVELS, ll.from) : 'silent',
     configFile: configPath,
   };
-  return { config, sources: { pick: (k, ck) => pick(k, ck), pickBool } };
+  return { config, sources: { pick: (k, ck) => pick(k, ck), pickBool, nodes } };
 }

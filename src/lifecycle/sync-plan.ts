@@ -22,7 +22,7 @@
  *   waits for it. Nobody else.
  */
 import type { PrimaryState, ReplicationRow } from '../observation';
-import { lsnValue } from '../probe/lsn';
+import { lsnValue } from '../lsn';
 
 /** A standby taken out of synchronous_standby_names because commits waited for it. */
 export interface SyncRelease {

@@ -14,7 +14,7 @@ import type { Observation, ProbeFailure, SenderProbe, SenderProbePolicy, ServerI
 import type { PgRole } from '../types';
 import { num, splitWalsenders, str, toArchiver, toSlots, toStandby, toSync, type Row } from './rows';
 import { SenderProbeSchedule } from './sender-schedule';
-import { lsnValue } from './lsn';
+import { lsnValue } from '../lsn';
 import { SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, primaryObservationSql, primaryPositionSql, primarySql, slotsSql, standbyObservationSql, standbySql, unsupportedReason } from './versions';
 import { TaggedError, classify, isServerError } from './classify';
 import { closeClient, connectClient, destroy, serverParameters } from './connect';

@@ -10,6 +10,16 @@ import { senderTarget } from './liveness';
 export type Row = Record<string, unknown>;
 
 /** A number, or null for NULL and what is not a finite number. */
+/**
+ * An age in seconds from `now() - <timestamp>`, never negative: now() is the transaction's start,
+ * so a message the walreceiver received while the query ran is "younger than now" (seen: a
+ * silence of -0.0 s judged outside the range 0..40, a false CRITICAL). Null stays null.
+ */
+const age = (v: unknown): number | null => {
+  const n = num(v);
+  return n === null ? null : Math.max(0, n);
+};
+
 export function num(v: unknown): number | null {
   if (v === null || v === undefined) return null;
   const n = Number(v);
@@ -65,14 +75,14 @@ export function toStandby(row: Row, timeline: number | null): StandbyState {
           flushedLsn: str(row.flushed_lsn),
           latestEndLsn: str(row.latest_end_lsn),
           slotName: str(row.slot_name),
-          lastMsgAgeS: num(row.last_msg_age_s),
+          lastMsgAgeS: age(row.last_msg_age_s),
         };
   return {
     walreceiver,
     receiveLsn: str(row.receive_lsn),
     replayLsn: str(row.replay_lsn),
     replayLagBytes: num(row.replay_lag_bytes),
-    lastReplayAgeS: num(row.last_replay_age_s),
+    lastReplayAgeS: age(row.last_replay_age_s),
     replayPaused: row.replay_paused === true,
     timeline,
     walReceiverTimeoutMs: num(row.wal_receiver_timeout_ms),
@@ -107,7 +117,7 @@ function toReplicationRow(row: Row): ReplicationRow {
     writeLagS: num(row.write_lag_s),
     flushLagS: num(row.flush_lag_s),
     replayLagS: num(row.replay_lag_s),
-    replyAgeS: num(row.reply_age_s),
+    replyAgeS: age(row.reply_age_s),
     slotName: str(row.slot_name),
   };
 }

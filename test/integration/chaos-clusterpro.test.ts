@@ -4,7 +4,7 @@
  * simulator) on two servers, the standby outside the cluster, CLUSTERPRO's default timing.
  * Seed 44 draws a clean shutdown of the group's server (the group fails over at once: EXEC stop,
  * then EXEC start with CLP_EVENT=FAILOVER on the other server) and a power loss of the standby
- * (no failover: the standby is power-cycled and streams again); the rounds that wait for the
+ * (no failover: genw_watchstandby alerts, the standby is power-cycled and streams again); the rounds that wait for the
  * 90 s heartbeat timeout or the PostgreSQL monitor run in the full campaign (docs/reliability.md).
  */
 import { execa } from 'execa';
@@ -32,5 +32,7 @@ describe('npm run chaos -- --host clusterpro: the seeded fault campaign, as a sh
     expect(move.time_to_writable_s).toBeGreaterThan(0);
     expect(move.time_to_writable_s).toBeLessThan(60);
     expect(standby).toMatchObject({ primary_before: 'primary02', primary_after: 'primary02', time_to_writable_s: 0 });
+    // genw_watchstandby (the installed genw.sh under clpsim genw) reports the lost standby with an ERR alert; healed, it is normal again (else the round would not have converged).
+    expect(standby.notes.join('; ')).toMatch(/genw_watchstandby while the standby is down: exit [12] \(alerts ERR\)/);
   }, 900_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparePositions } from '../../src/probe/lsn';
+import { comparePositions } from '../../src/lsn';
 import { decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyContextFromEnv, type NotifyContext } from '../../src/agents/ocf-promote';
 import { promotionScores } from '../../src/dialect/ocf';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation, PrimaryState, ReplicationRow, SyncReplicationState } from '../../src/observation';
 import { decideSyncNames, standbyNamesValue } from '../../src/lifecycle/sync-plan';
-import { lsnValue } from '../../src/probe/lsn';
+import { lsnValue } from '../../src/lsn';
 import { judge, type CheckPolicy } from '../../src/verdict/check';
 import { syncPromotionScores } from '../../src/dialect/ocf';
 import { replicationRow } from '../helpers/rows';

@@ -87,6 +87,13 @@ describe('judge: standby', () => {
     expect(judge(pg10, policy({ expectedPrimary: { host: '192.168.1.10', port: 5433 } })).severity).toBe('ok');
     expect(judge(pg10, policy({ expectedPrimary: { host: '192.168.1.10', port: 5432 } })).findings[0].code).toBe('sender_mismatch');
   });
+  it('a message received while the query ran (now() is the transaction start: a negative age) is silence 0, not a false critical', () => {
+    const s = toStandby({ pid: 100, status: 'streaming', sender_host: '192.168.1.10', sender_port: 5432, conninfo: 'host=192.168.1.10', last_msg_age_s: -0.004, last_replay_age_s: -0.002, replay_lag_bytes: 0 }, 1);
+    expect(s.walreceiver?.lastMsgAgeS).toBe(0);
+    expect(s.lastReplayAgeS).toBe(0);
+    const v = judge({ ok: true, target, server: standbyServer, durationMs: 1, standby: s }, policy({ thresholds: { lagBytes: {}, lagSeconds: {}, silenceSeconds: { critical: parseRange('40', 'seconds') } } }));
+    expect(v.findings.filter((f) => f.code === 'primary_silence')).toEqual([]);
+  });
   it('replay paused can be made critical', () => {
     expect(judge(standby({ replayPaused: true }), policy({ replayPausedSeverity: 'critical' })).severity).toBe('critical');
   });

@@ -1,4 +1,4 @@
-/** WAL positions (LSNs) as PostgreSQL prints them, `X/Y` in hex. Pure. */
+/** WAL positions (LSNs) as PostgreSQL prints them, `X/Y` in hex, and the elections' `tli/LSN` positions. Pure; shared by every layer. */
 
 /** `X/Y` LSN text to a comparable number (bigint: bytes since the start of WAL); null for null or malformed. */
 export function lsnValue(lsn: string | null | undefined): bigint | null {

@@ -1,0 +1,81 @@
+/**
+ * `pgsr status`: every node of the cluster asked in parallel (the check's own probe and verdict,
+ * each bounded by the run's timeout), one view rendered (verdict/status.ts, dialect/status.ts).
+ * `--watch`: again every N seconds until SIGINT or SIGTERM, redrawn in place on a terminal, one
+ * JSON line per round otherwise.
+ */
+import type { CheckConfig } from '../config/resolve';
+import { connectionTo } from '../config/connection';
+import { addressOf } from '../config/conninfo';
+import { ConfigError } from '../errors';
+import { NAGIOS_EXIT } from '../dialect/nagios';
+import { renderStatusText, statusJson } from '../dialect/status';
+import { observe } from '../probe/observe';
+import type { CommandResult } from '../types';
+import { judge } from '../verdict/check';
+import { clusterStatus, type ClusterStatus, type StatusInput } from '../verdict/status';
+import { policyOf, withWalVolume } from './monitor';
+import { t } from '../i18n';
+
+/** One node to ask: its name and where (a conninfo's host, port, user, dbname over the common settings). */
+export interface StatusNode {
+  name: string;
+  conninfo: string;
+}
+
+/** Asks every node once, in parallel, within the configured timeout. */
+export async function observeCluster(cfg: CheckConfig, nodes: StatusNode[]): Promise<ClusterStatus> {
+  const deadline = Date.now() + cfg.timeoutMs;
+  const policy = { ...policyOf(cfg), expectedRole: 'auto' as const, minStandbys: 0 };
+  const inputs = await Promise.all(
+    nodes.map(async (n): Promise<StatusInput> => {
+      const a = addressOf(n.conninfo);
+      const conn = connectionTo(cfg.connection, { host: a.host ?? cfg.connection.host, port: a.port ? Number(a.port) : cfg.connection.port, user: a.user, database: a.dbname });
+      const obs = await withWalVolume(await observe(conn, deadline, cfg.senderProbe), conn, deadline);
+      return { name: n.name, host: conn.host, port: conn.port, obs, verdict: judge(obs, policy) };
+    }),
+  );
+  return clusterStatus(inputs);
+}
+
+const render = (s: ClusterStatus, json: boolean): string => (json ? JSON.stringify(statusJson(s)) : renderStatusText(s).join('\n'));
+
+/**
+ * One view (exit 0/1/2/3 as Nagios by the worst node), or with `watchS` a view every `watchS`
+ * seconds until a signal (exit 0).
+ * @throws ConfigError when no node is given or two share a name.
+ */
+export async function status(cfg: CheckConfig, nodes: StatusNode[], json: boolean, watchS?: number): Promise<CommandResult> {
+  if (nodes.length === 0) throw new ConfigError(t('status.no_nodes'));
+  const dup = nodes.find((n, i) => n.name === '' || nodes.findIndex((m) => m.name === n.name) !== i);
+  if (dup) throw new ConfigError(t('status.bad_node', { name: dup.name }));
+  if (watchS === undefined) {
+    const s = await observeCluster(cfg, nodes);
+    return { exitCode: NAGIOS_EXIT[s.severity], stdout: render(s, json).split('\n'), stderr: [] };
+  }
+  let stopping = false;
+  let wake: () => void = () => {};
+  const stop = () => {
+    stopping = true;
+    wake();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const tty = !json && process.stdout.isTTY === true;
+  try {
+    while (!stopping) {
+      const t0 = Date.now();
+      const view = render(await observeCluster(cfg, nodes), json || !process.stdout.isTTY);
+      // On a terminal the view replaces the last one (cursor home, clear), as watch(1) does.
+      process.stdout.write(tty ? `\x1b[H\x1b[2J${new Date().toISOString()}\n${view}\n` : `${view}\n`);
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, Math.max(0, watchS * 1000 - (Date.now() - t0)));
+      });
+    }
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  }
+  return { exitCode: 0, stdout: [], stderr: [] };
+}

@@ -1,0 +1,78 @@
+/** The names of pgsr's settings: long option names, configuration file keys. */
+
+/** Keys of the check's settings (long option names), with their kind. */
+export const CHECK_SETTING_KEYS = [
+  'config',
+  'host',
+  'port',
+  'username',
+  'dbname',
+  'sslmode',
+  'connect-timeout',
+  'os-user',
+  'role',
+  'primary-host',
+  'primary-port',
+  'application-name',
+  'sync-state',
+  'rep-mode',
+  'sync-wait-limit',
+  'min-standbys',
+  // Every thresholded metric's range pair.
+  ...['lag-bytes', 'lag-seconds', 'flush-lag-bytes', 'silence-seconds', 'standbys', 'archive-ready', 'slot-retained'].flatMap((k) => [`${k}-warning`, `${k}-critical`]),
+  'sender-probe-after',
+  'sender-probe-timeout',
+  ...['archive-failing-critical', 'wal-free-warning', 'wal-free-critical'],
+  'warning',
+  'critical',
+  'replay-paused',
+  'timeout',
+  'format',
+  'warning-is-error',
+  'alert',
+  'alert-syslog',
+  'alert-reminder',
+  'clplogcmd',
+  'state-dir',
+  'log-level',
+  'verbose',
+  'interval',
+  'heartbeat',
+  'fail-after',
+  'status-file',
+  'textfile',
+  'metrics-listen',
+  // pgpool failover / follow-primary (cli/pgpool.ts)
+  'pcp-host',
+  'pcp-port',
+  'pcp-user',
+  'pcp-passfile',
+  'slot-name',
+  'log-file',
+  'on-failure',
+  'remote-prefix',
+  'remote-pgsr',
+  // lifecycle commands
+  'pgdata',
+  'bindir',
+  'primary-conninfo',
+  'peer-conninfo',
+  'as',
+  'force',
+  'dry-run',
+  'post-promote-command',
+  'discard-old',
+  'from',
+  'method',
+  'standby-pgdata',
+  'fast-timeout',
+  'server-log',
+  // pgsr status / preflight: the cluster's nodes, `NAME=CONNINFO` (repeatable)
+  'node',
+  // message language (the command line's --lang is a program option: main.ts)
+  'lang',
+] as const;
+export const REPEATABLE_KEYS: ReadonlySet<string> = new Set(['application-name', 'warning', 'critical', 'node']);
+/** Keys a configuration file may hold: every setting but `config`, and the node list of `pgsr status` (`node.NAME = conninfo`). */
+export const FILE_KEYS: ReadonlySet<string> = new Set([...CHECK_SETTING_KEYS.filter((k) => k !== 'config'), 'node.*']);
+
