@@ -5,7 +5,7 @@
  * several lines or hold a comma-separated list. A family of keys (`node.NAME = conninfo`) is
  * allowed when `node.*` is known; the name after the dot is kept as written.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../errors';
 import { parseLang, setLang, t } from '../i18n';
 
@@ -91,4 +91,22 @@ export function applyFileLang(file: RawSettings, path: string | undefined): void
   const lang = parseLang(file.lang);
   if (!lang) throw new ConfigError(t('config.bad_lang', { file: String(path), value: file.lang }));
   setLang(lang, 'config');
+}
+
+/** Keys whose value is a program or command line pgsr runs (hooks, the alert command, how to reach other hosts). */
+export const COMMAND_KEYS = ['post-promote-command', 'on-failure', 'remote-prefix', 'remote-pgsr', 'clplogcmd'] as const;
+
+/**
+ * A configuration file that names a command must not let anyone else choose what root runs:
+ * run as root, such a file must be owned by root (or the running user) and writable by nobody
+ * else, as OpenSSH and sudo require of their files.
+ * @throws ConfigError naming the file, its mode and owner, and the key, when it is not so.
+ */
+export function assertCommandFileSafe(path: string, settings: RawSettings, uid: number): void {
+  if (uid !== 0) return;
+  const key = COMMAND_KEYS.find((k) => settings[k] !== undefined);
+  if (!key) return;
+  const st = statSync(path);
+  const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
+  if ((st.mode & 0o022) !== 0 || (st.uid !== 0 && st.uid !== uid)) throw new ConfigError(t('config.unsafe_command_file', { path, mode, uid: st.uid, key }));
 }

@@ -20,7 +20,7 @@ import { expandNagiosThresholds, resolveThresholds, resolveWalFree, splitTimeout
 import { expandDbname, resolveConnection, type ConnectionSettings } from './connection';
 export { homeFromPasswd, type ConnectionSettings, type SslMode } from './connection';
 import { type Conninfo } from './conninfo';
-import { applyFileLang, readConfigFile, type RawSettings } from './file';
+import { applyFileLang, assertCommandFileSafe, readConfigFile, type RawSettings } from './file';
 
 export { CHECK_SETTING_KEYS, REPEATABLE_KEYS };
 
@@ -151,6 +151,7 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
   const env = ctx.env;
   const configPath = str(cli.config) ?? nonEmpty(env.PGSR_CONFIG);
   const file = configPath ? readConfigFile(configPath, FILE_KEYS, REPEATABLE_KEYS) : {};
+  if (configPath) assertCommandFileSafe(configPath, file, ctx.uid);
   applyFileLang(file, configPath);
 
   // Expand a conninfo given as dbname at its own precedence level (libpq docs 34.1.2).

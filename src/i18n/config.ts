@@ -1,6 +1,7 @@
 /** Messages of configuration and usage errors (config/, cli/): one line naming the setting and its source. */
 export const CONFIG_MESSAGES = {
   'config.free_limit': { en: "{from}: '{value}' is not a free-space limit (a percentage such as 20%, or an amount such as 5GB)", ja: "{from}: '{value}' は空き容量の下限ではありません（20% のような割合か、5GB のような量）" },
+  'config.unsafe_command_file': { en: 'config file {path} (mode {mode}, owner uid {uid}) sets {key}, a command pgsr runs as root: it must be owned by root and writable by root alone (chown root {path}; chmod go-w {path})', ja: '設定ファイル {path}（モード {mode}、所有者 uid {uid}）は {key} を設定しています。pgsr が root で実行するコマンドのため、root が所有し root だけが書き込めるファイルにしてください（chown root {path}; chmod go-w {path}）' },
   'config.bad_lang': { en: "config file {file}: lang: '{value}' is not one of en, ja", ja: "設定ファイル {file}: lang: '{value}' は en、ja のいずれでもありません" },
   'config.not_text': { en: '{source}: not a text file', ja: '{source}: テキストファイルではありません' },
   'config.expected_key_value': { en: '{where}: expected "key = value"', ja: '{where}: "key = value" の形式ではありません' },
