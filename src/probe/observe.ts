@@ -15,7 +15,7 @@ import type { PgRole } from '../types';
 import { num, splitWalsenders, str, toArchiver, toSlots, toStandby, toSync, type Row } from './rows';
 import { SenderProbeSchedule } from './sender-schedule';
 import { lsnValue } from '../lsn';
-import { SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, primaryObservationSql, primaryPositionSql, primarySql, slotsSql, standbyObservationSql, standbySql, unsupportedReason } from './versions';
+import { NO_LISTING, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, type WalListing, archiveReadyExpr, primaryObservationSql, primaryPositionSql, primarySql, slotsSql, standbyObservationSql, standbySql, unsupportedReason } from './versions';
 import { TaggedError, classify, isServerError } from './classify';
 import { closeClient, connectClient, destroy, serverParameters } from './connect';
 
@@ -50,7 +50,7 @@ export interface ProbeSessionOptions {
 export class ProbeSession {
   private client: PgClient | undefined;
   /** Role, version and whether pg_control_* is readable, from the previous observation. */
-  private known: { role: PgRole; versionNum: number; timeline: boolean } | undefined;
+  private known: { role: PgRole; versionNum: number; timeline: boolean; listing?: WalListing } | undefined;
   /** The client of the observation under way (also while connecting), for abort(). */
   private active: PgClient | undefined;
   private passNotes: string[] = [];
@@ -159,10 +159,12 @@ export class ProbeSession {
       timer = setTimeout(abort, remaining());
       const c = client;
       /** The observation from the rows of the role's statements (roleStatements order). */
-      const build = (role: PgRole, results: Row[][], hasTimeline: boolean): Observation =>
-        role === 'standby'
+      const build = (role: PgRole, results: Row[][], hasTimeline: boolean): Observation => {
+        (server as ServerInfo).walBytes = num(results[0][0]?.wal_bytes);
+        return role === 'standby'
           ? { ok: true, target, server: server as ServerInfo, standby: toStandby(results[0][0], hasTimeline ? num(results[1]?.[0]?.timeline) : null), durationMs: elapsed() }
           : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms), sync: toSync(results[0][0]), archiver: toArchiver(results[0][0]), ...splitWalsenders(results[1]), slots: toSlots(results[2] ?? []) }, durationMs: elapsed() };
+      };
 
       // Role and version known from the previous observation (a kept connection): everything in
       // one round trip. A changed role fails the role's statements or shows in the first row:
@@ -170,13 +172,17 @@ export class ProbeSession {
       if (this.known) {
         const k = this.known;
         try {
-          const results = this.resident ? await prepared(c, k.role, k.versionNum, k.timeline) : await multi(c, [SERVER_INFO_SQL, ...roleStatements(k.role, k.versionNum, k.timeline)]);
+          const listing = k.listing ?? NO_LISTING;
+          const results = this.resident ? await prepared(c, k.role, k.versionNum, k.timeline, listing) : await multi(c, [SERVER_INFO_SQL, ...roleStatements(k.role, k.versionNum, k.timeline, listing)]);
           const info = results[0][0];
           const versionNum = Number(info.version_num);
           // The statements depend on the major only (versions.ts): a minor upgrade keeps them.
           if (Math.floor(versionNum / 10000) === Math.floor(k.versionNum / 10000) && (info.in_recovery === true) === (k.role === 'standby') && !unsupportedReason(versionNum, String(info.version))) {
             server = { versionNum, version: String(info.version), inRecovery: k.role === 'standby', role: k.role, ...walFacts(info) };
-            this.known = { ...k, versionNum };
+            const allowed = listingOf(info);
+            this.known = { ...k, versionNum, listing: allowed };
+            // A guessed first observation did not know the role's rights: what it may list is read now.
+            if ((allowed.waldir && !listing.waldir) || (allowed.archive && !listing.archive)) Object.assign(results[1][0], (await c.query(walListingSql(k.role, versionNum, allowed))).rows[0]);
             return build(k.role, results.slice(1), k.timeline);
           }
         } catch (err) {
@@ -190,19 +196,20 @@ export class ProbeSession {
       const inRecovery = info.in_recovery === true;
       const role: PgRole = inRecovery ? 'standby' : 'primary';
       server = { versionNum, version: String(info.version), inRecovery, role, ...walFacts(info) };
+      const listing = listingOf(info);
       const refused = unsupportedReason(versionNum, server.version);
       if (refused) throw new TaggedError(refused, 'unsupported-version');
       let timeline = role === 'standby';
       let results: Row[][];
       try {
-        results = await multi(c, roleStatements(role, versionNum, timeline));
+        results = await multi(c, roleStatements(role, versionNum, timeline, listing));
       } catch (err) {
         // pg_control_* may be denied to a non-superuser monitor: the timeline stays unknown.
         if (!(role === 'standby' && isServerError(err) && (err as { code?: string }).code === '42501')) throw err;
         timeline = false;
-        results = await multi(c, roleStatements(role, versionNum, false));
+        results = await multi(c, roleStatements(role, versionNum, false, listing));
       }
-      this.known = { role, versionNum, timeline };
+      this.known = { role, versionNum, timeline, listing };
       return build(role, results, timeline);
     } catch (err) {
       const failure = classify(err, phase, timedOut, deadline - started, this.passNotes);
@@ -237,12 +244,16 @@ export class ProbeSession {
   }
 }
 
-/** Where the server keeps its WAL, from the SERVER_INFO_SQL row. */
-const walFacts = (info: Row) => ({ dataDirectory: str(info.data_directory), walBytes: num(info.wal_bytes) });
+/** Where the server keeps its WAL, from the SERVER_INFO_SQL row (pg_wal's size comes with the role's row). */
+const walFacts = (info: Row) => ({ dataDirectory: str(info.data_directory) });
+/** The listings this role may make, from the SERVER_INFO_SQL row. */
+const listingOf = (info: Row): WalListing => ({ waldir: info.can_ls_waldir === true, archive: info.can_ls_archive === true });
+/** The listings alone (archive_ready, wal_bytes), for a first observation that could not include them. */
+const walListingSql = (role: PgRole, versionNum: number, l: WalListing) => `SELECT ${[l.archive && role === 'primary' ? `${archiveReadyExpr(versionNum)} AS archive_ready` : '', l.waldir ? '(SELECT sum(size) FROM pg_ls_waldir())::float8 AS wal_bytes' : ''].filter(Boolean).join(', ') || '1 AS none'}`;
 
 /** The statements of one role (see versions.ts), run together in one round trip. */
-function roleStatements(role: PgRole, versionNum: number, timeline: boolean): string[] {
-  return role === 'standby' ? [standbySql(versionNum), ...(timeline ? [STANDBY_TIMELINE_SQL] : [])] : [primaryPositionSql(versionNum), primarySql(versionNum), slotsSql(versionNum)];
+function roleStatements(role: PgRole, versionNum: number, timeline: boolean, listing: WalListing): string[] {
+  return role === 'standby' ? [standbySql(versionNum, listing), ...(timeline ? [STANDBY_TIMELINE_SQL] : [])] : [primaryPositionSql(versionNum, listing), primarySql(versionNum), slotsSql(versionNum)];
 }
 
 /**
@@ -260,12 +271,13 @@ async function multi(c: PgClient, statements: string[]): Promise<Row[][]> {
  * [SERVER_INFO_SQL, ...roleStatements()]. The name holds the role, the major and the timeline
  * choice, all the text depends on; node-postgres parses it on first use on a connection.
  */
-async function prepared(c: PgClient, role: PgRole, versionNum: number, timeline: boolean): Promise<Row[][]> {
+async function prepared(c: PgClient, role: PgRole, versionNum: number, timeline: boolean, listing: WalListing): Promise<Row[][]> {
   const major = Math.floor(versionNum / 10000);
-  const name = role === 'standby' ? `pgsr_standby_${major}${timeline ? '_tl' : ''}` : `pgsr_primary_${major}`;
+  const lists = `${listing.waldir ? '_w' : ''}${listing.archive ? '_a' : ''}`;
+  const name = role === 'standby' ? `pgsr_standby_${major}${timeline ? '_tl' : ''}${lists}` : `pgsr_primary_${major}${lists}`;
   // Built once per name, not every interval (node-postgres compares it with what it parsed).
   let text = preparedTexts.get(name);
-  if (text === undefined) preparedTexts.set(name, (text = role === 'standby' ? standbyObservationSql(versionNum, timeline) : primaryObservationSql(versionNum)));
+  if (text === undefined) preparedTexts.set(name, (text = role === 'standby' ? standbyObservationSql(versionNum, timeline, listing) : primaryObservationSql(versionNum, listing)));
   const row = (await c.query({ name, text })).rows[0] as Row;
   return role === 'standby' ? [[row], [row], [row]] : [[row], [row], (row.walsenders ?? []) as Row[], (row.slots ?? []) as Row[]];
 }

@@ -107,16 +107,31 @@ function msSetting(name: 'wal_receiver_timeout' | 'wal_sender_timeout'): string 
 }
 
 /**
- * First query of every probe: version and role, and where the server keeps its WAL: the data
- * directory (superuser or pg_read_all_settings, else NULL) and pg_wal's size in bytes
- * (pg_ls_waldir(), 10+, pg_monitor, else NULL). Same on every version.
+ * First query of every probe: version and role, the data directory (superuser or
+ * pg_read_all_settings, else NULL: current_setting() raises at run time, so the CASE guards it),
+ * and whether this role may list pg_wal (pg_ls_waldir(), pg_monitor) and the archive status
+ * directory (pg_ls_archive_statusdir() from 12, a superuser's pg_ls_dir() before). A function the
+ * role may not execute fails a statement at its start even in an untaken CASE branch (its
+ * EXECUTE right is checked when the expression is set up), so the listings are only put into the
+ * role's statements once these flags allow them (WalListing). Same on every version.
  */
 export const SERVER_INFO_SQL = `SELECT current_setting('server_version_num')::int AS version_num, current_setting('server_version') AS version, pg_is_in_recovery() AS in_recovery,
   CASE WHEN current_setting('is_superuser') = 'on' OR pg_has_role(current_user, 'pg_read_all_settings', 'MEMBER') THEN current_setting('data_directory') END AS data_directory,
-  CASE WHEN has_function_privilege('pg_ls_waldir()', 'EXECUTE') THEN (SELECT sum(size) FROM pg_ls_waldir())::float8 END AS wal_bytes`;
+  has_function_privilege('pg_ls_waldir()', 'EXECUTE') AS can_ls_waldir,
+  CASE WHEN to_regprocedure('pg_ls_archive_statusdir()') IS NOT NULL THEN has_function_privilege(to_regprocedure('pg_ls_archive_statusdir()'), 'EXECUTE') ELSE current_setting('is_superuser') = 'on' END AS can_ls_archive`;
+
+/** Which directory listings the role's statements include (SERVER_INFO_SQL's can_ls_* flags). */
+export interface WalListing {
+  waldir: boolean;
+  archive: boolean;
+}
+export const NO_LISTING: WalListing = { waldir: false, archive: false };
+
+/** pg_wal's size in bytes as a column, when the role may list it. */
+const walBytesColumn = (l: WalListing) => (l.waldir ? ',\n  (SELECT sum(size) FROM pg_ls_waldir())::float8 AS wal_bytes' : '');
 
 /** The standby query for a server version: one row, walreceiver columns NULL when it has no walreceiver. */
-export function standbySql(versionNum: number): string {
+export function standbySql(versionNum: number, listing: WalListing = NO_LISTING): string {
   return `SELECT
   ${select(WALRECEIVER_COLUMNS, versionNum)},
   pg_last_wal_receive_lsn()::text AS receive_lsn,
@@ -124,7 +139,7 @@ export function standbySql(versionNum: number): string {
   pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::float8 AS replay_lag_bytes,
   extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS last_replay_age_s,
   pg_is_wal_replay_paused() AS replay_paused,
-  ${msSetting('wal_receiver_timeout')} AS wal_receiver_timeout_ms
+  ${msSetting('wal_receiver_timeout')} AS wal_receiver_timeout_ms${walBytesColumn(listing)}
 FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS w ON true`;
 }
 
@@ -151,8 +166,8 @@ export const STANDBY_TIMELINE_SQL =
  * 0.41 ms for the three as one simple query, 0.15 ms for this prepared; from Node at a 1 s
  * cadence, median 1.7 → 1.2 ms, p99 4.9 → 2.7 ms (docs/benchmarks.md).
  */
-export function standbyObservationSql(versionNum: number, timeline: boolean): string {
-  return `SELECT * FROM (${SERVER_INFO_SQL}) AS info, (${standbySql(versionNum)}) AS standby${timeline ? `, (${STANDBY_TIMELINE_SQL}) AS tl` : ''}`;
+export function standbyObservationSql(versionNum: number, timeline: boolean, listing: WalListing = NO_LISTING): string {
+  return `SELECT * FROM (${SERVER_INFO_SQL}) AS info, (${standbySql(versionNum, listing)}) AS standby${timeline ? `, (${STANDBY_TIMELINE_SQL}) AS tl` : ''}`;
 }
 
 /** The primary query for a server version: one row per walsender (physical replication only). */
@@ -194,23 +209,17 @@ ${POSITION_FROM}`;
 
 /**
  * WAL segments waiting for archive_command (`.ready` files in pg_wal/archive_status), as an
- * expression: NULL when archive_mode is off or the role may not list the directory
- * (pg_ls_archive_statusdir(), 12+, granted to pg_monitor; pg_ls_dir() before, superuser only).
- * The listing runs only when allowed (CASE evaluates its branch lazily), so a monitoring role
- * gets NULL ("not measured"), never an error that would fail the whole check.
+ * expression for a role allowed to list them (WalListing.archive): pg_ls_archive_statusdir()
+ * from 12, pg_ls_dir() before; NULL when archive_mode is off.
  */
 export function archiveReadyExpr(versionNum: number): string {
-  const [allowed, count] =
-    versionNum >= 120000
-      ? ["has_function_privilege('pg_ls_archive_statusdir()', 'EXECUTE')", "(SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready')"]
-      : ["current_setting('is_superuser') = 'on'", "(SELECT count(*) FROM pg_ls_dir('pg_wal/archive_status') AS name WHERE name LIKE '%.ready')"];
-  return `CASE WHEN current_setting('archive_mode') <> 'off' AND ${allowed} THEN ${count}::int END`;
+  const count = versionNum >= 120000 ? "(SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready')" : "(SELECT count(*) FROM pg_ls_dir('pg_wal/archive_status') AS name WHERE name LIKE '%.ready')";
+  return `CASE WHEN current_setting('archive_mode') <> 'off' THEN ${count}::int END`;
 }
 
-/** PRIMARY_POSITION_SQL with the archive backlog (archiveReadyExpr) as `archive_ready`: what a check reads. */
-export function primaryPositionSql(versionNum: number): string {
-  return `SELECT ${POSITION_COLUMNS},
-  ${archiveReadyExpr(versionNum)} AS archive_ready
+/** PRIMARY_POSITION_SQL with the listings the role may make: the archive backlog (`archive_ready`), pg_wal's size (`wal_bytes`). */
+export function primaryPositionSql(versionNum: number, listing: WalListing = NO_LISTING): string {
+  return `SELECT ${POSITION_COLUMNS}${listing.archive ? `,\n  ${archiveReadyExpr(versionNum)} AS archive_ready` : ''}${walBytesColumn(listing)}
 ${POSITION_FROM}`;
 }
 
@@ -223,11 +232,11 @@ ${POSITION_FROM}`;
  * and its row is produced before the select list's subqueries run, so a standby's flush_lsn ≥
  * current_lsn keeps its meaning (lifecycle/sync-plan.ts).
  */
-export function primaryObservationSql(versionNum: number): string {
+export function primaryObservationSql(versionNum: number, listing: WalListing = NO_LISTING): string {
   return `SELECT info.*, pos.*,
   (SELECT coalesce(json_agg(ws ORDER BY ws.application_name, ws.pid), '[]') FROM (${primarySql(versionNum)}) AS ws) AS walsenders,
   (SELECT coalesce(json_agg(sl ORDER BY sl.slot_name), '[]') FROM (${slotsSql(versionNum)}) AS sl) AS slots
-FROM (${SERVER_INFO_SQL}) AS info, (${primaryPositionSql(versionNum)} OFFSET 0) AS pos`;
+FROM (${SERVER_INFO_SQL}) AS info, (${primaryPositionSql(versionNum, listing)} OFFSET 0) AS pos`;
 }
 
 /** Count of WAL segments waiting to be archived (.ready files in pg_wal/archive_status). */

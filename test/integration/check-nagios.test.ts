@@ -11,6 +11,9 @@ import { freePort, labDown, labUp, osUserIds, psql, runServerCommand, startNode,
 import { parsePluginOutput } from '../helpers/perfdata';
 import { BUNDLE, runPgsr } from '../helpers/run';
 
+/** pg_wal's size and its filesystem's free space: the check runs on the servers' host, as root (README wal_disk_space). */
+const WAL_PERF = ['wal_bytes', 'wal_free_bytes', 'wal_free_percent'];
+
 let pair: LabPair;
 let linkDir: string;
 beforeAll(async () => {
@@ -45,7 +48,7 @@ describe('nagios states', () => {
     const r = await nagios(pair.primary.port, '--role', 'primary', '--application-name', 'slave');
     expect(r.exitCode).toBe(0);
     const labels = parsePluginOutput(r.stdout).perf.map((p) => p.label);
-    expect(labels).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds']);
+    expect(labels).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds', ...WAL_PERF]);
   });
 
   // Replay lag on an idle, caught-up standby is 0 bytes: each range form decides on that value.
@@ -181,7 +184,7 @@ describe('what counts as a standby on a real primary', () => {
       const r = await nagios(pair.primary.port, '--role', 'primary', '--application-name', 'slave', '--min-standbys', '2');
       expect(r.exitCode, r.stdout).toBe(0);
       const labels = parsePluginOutput(r.stdout).perf.map((p) => p.label);
-      expect(labels).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds', 'slave_2_replay_lag_bytes', 'slave_2_flush_lag_bytes', 'slave_2_replay_lag_seconds']);
+      expect(labels).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds', 'slave_2_replay_lag_bytes', 'slave_2_flush_lag_bytes', 'slave_2_replay_lag_seconds', ...WAL_PERF]);
       expect(Number(parsePluginOutput(r.stdout).perf.find((p) => p.label === 'standbys')?.value)).toBe(2);
       // One of the two goes down: the one still streaming under the same name does not hide it.
       await stopNode(pair, node, 'fast');
@@ -189,7 +192,7 @@ describe('what counts as a standby on a real primary', () => {
       const down = await nagios(pair.primary.port, '--role', 'primary', '--application-name', 'slave', '--min-standbys', '2');
       expect(down.exitCode, down.stdout).toBe(2);
       expect(down.stdout.split('\n')[0]).toMatch(/^PGSR CRITICAL - primary 127\.0\.0\.1:\d+: 1 streaming standby, at least 2 expected/);
-      expect(parsePluginOutput(down.stdout).perf.map((p) => p.label)).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds']);
+      expect(parsePluginOutput(down.stdout).perf.map((p) => p.label)).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds', ...WAL_PERF]);
     } finally {
       await stopNode(pair, node, 'immediate');
     }

@@ -87,7 +87,8 @@ describe('Nagios plugin (installed check_pgsr) in Japanese', () => {
     const r = await checkPgsr(['-H', '127.0.0.1', '-p', String(pair.primary.port), '--role', 'primary', '--application-name', 'nosuch']);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toMatch(/^PGSR CRITICAL - プライマリ 127\.0\.0\.1:\d+: スタンバイ「nosuch」が接続していません/);
-    expect(r.stdout.trim()).toMatch(/ \| standbys=1;;1:;0$/);
+    // Perfdata covers every connected standby, the named one missing or not, then pg_wal's figures.
+    expect(r.stdout.trim()).toMatch(/ \| standbys=1;;1:;0 slave_replay_lag_bytes=\d+B;.* wal_free_percent=[\d.]+;;;0$/);
     const u = await checkPgsr(['--bogus']);
     expect(u.exitCode).toBe(3);
     expect(u.stdout.trim()).toBe("PGSR UNKNOWN - 使用法の誤り：不明なオプション '--bogus'");

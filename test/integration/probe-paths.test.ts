@@ -27,7 +27,7 @@ const conn = (port: number): ConnectionSettings => ({ host: '127.0.0.1', port, u
  */
 function stable(o: Observation): unknown {
   return JSON.parse(
-    JSON.stringify(o, (k, v) => (k === 'pendingAtMostS' ? undefined : ['durationMs', 'lastMsgAgeS', 'replyAgeS', 'lastReplayAgeS', 'longestWaitS', 'currentLsn', 'sentLsn', 'writeLsn', 'flushLsn', 'replayLsn', 'receiveLsn', 'writtenLsn', 'flushedLsn', 'latestEndLsn', 'replayLagBytes', 'flushLagBytes', 'writeLagS', 'flushLagS', 'replayLagS'].includes(k) ? (v === null ? null : typeof v) : v)),
+    JSON.stringify(o, (k, v) => (k === 'pendingAtMostS' ? undefined : ['durationMs', 'lastMsgAgeS', 'replyAgeS', 'lastReplayAgeS', 'longestWaitS', 'statsResetAgeS', 'lastArchivedAgeS', 'lastFailedAgeS', 'walBytes', 'retainedBytes', 'currentLsn', 'sentLsn', 'writeLsn', 'flushLsn', 'replayLsn', 'receiveLsn', 'writtenLsn', 'flushedLsn', 'latestEndLsn', 'replayLagBytes', 'flushLagBytes', 'writeLagS', 'flushLagS', 'replayLagS'].includes(k) ? (v === null ? null : typeof v) : v)),
   );
 }
 

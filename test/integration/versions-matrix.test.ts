@@ -78,14 +78,15 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
         }
         case 'archive.status_dir_function': {
           expect((await json(['archive', 'status', '-h', '127.0.0.1', '-p', String(pair.primary.port)])).j.facts.ready_count).toBe(0);
-          // The check's backlog column runs on every major (NULL: archive_mode is off in the lab).
-          const pos = await columns(pair, pair.primary.port, primaryPositionSql(num));
-          expect(pos.archive_ready).toBe('');
-          expect(pos.archive_mode).toBe('off');
-          // Where the WAL is: readable by the superuser on every major.
+          // Where the WAL is, and what the superuser may list, on every major.
           const info = await columns(pair, pair.primary.port, SERVER_INFO_SQL);
           expect(info.data_directory).toBe(pair.primary.data);
-          expect(Number(info.wal_bytes)).toBeGreaterThan(0);
+          expect([info.can_ls_waldir, info.can_ls_archive]).toEqual(['t', 't']);
+          // The check's listing columns run on every major (archive_ready NULL: archive_mode is off in the lab).
+          const pos = await columns(pair, pair.primary.port, primaryPositionSql(num, { waldir: true, archive: true }));
+          expect(pos.archive_ready).toBe('');
+          expect(pos.archive_mode).toBe('off');
+          expect(Number(pos.wal_bytes)).toBeGreaterThan(0);
           break;
         }
         case 'slots.safe_wal_size': {

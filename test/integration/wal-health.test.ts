@@ -60,6 +60,15 @@ describe('WAL and archive health on the primary', () => {
     expect((await check([], 'clusterpro')).code).toBe(0);
   }, 90_000);
 
+  it('a role without pg_monitor: the check still answers (no listing it may not make), the backlog not measured', async () => {
+    await psql(pair, pair.primary, 'CREATE ROLE plainmon LOGIN');
+    const r = await execa(process.execPath, [BUNDLE, 'check', '--role', 'primary', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'plainmon', '--format', 'json', '--no-alert'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    const j = JSON.parse(r.stdout) as Json;
+    expect(codes(j)).not.toContain('query_failed:critical');
+    expect(j.facts.archive_ready).toBe('not measured');
+    expect(j.metrics.find((m) => m.label === 'wal_bytes')).toBeUndefined();
+  }, 30_000);
+
   it('the next success clears it, and the backlog drains', async () => {
     await psql(pair, pair.primary, "ALTER SYSTEM SET archive_command = 'true'");
     await psql(pair, pair.primary, 'SELECT pg_reload_conf()');
