@@ -13,7 +13,7 @@ import { renderMetrics } from '../dialect/openmetrics';
 import { renderText } from '../dialect/text';
 import { sendAlert } from '../host/alert';
 import { makeLog } from '../host/log';
-import { measureWalVolume } from '../host/local-server';
+import { countReadyLocally, measureWalVolume } from '../host/local-server';
 import { readState, stateFileName, writeFileAtomic, writeState } from '../host/state';
 import { observe } from '../probe/observe';
 import type { Observation } from '../observation';
@@ -39,11 +39,19 @@ export function policyOf(cfg: CheckConfig): CheckPolicy {
 
 /**
  * The observation with pg_wal's filesystem measured on this host when the server is this host's
- * (host/local-server.ts), within 2 s and the deadline; a failed observation as it is.
+ * (host/local-server.ts), and the archive backlog read from the disk when SQL could not list it;
+ * each within 2 s and the deadline; a failed observation as it is.
  */
 export async function withWalVolume(obs: Observation, conn: { host: string; port: number }, deadline: number): Promise<Observation> {
   if (!obs.ok) return obs;
-  const walVolume = await measureWalVolume(obs.server.dataDirectory, conn.host, conn.port, Math.max(100, Math.min(2000, deadline - Date.now())));
+  const bound = () => Math.max(100, Math.min(2000, deadline - Date.now()));
+  const walVolume = await measureWalVolume(obs.server.dataDirectory, conn.host, conn.port, bound());
+  const a = obs.primary?.archiver;
+  // The archive backlog from the disk when SQL may not list it (10/11 without superuser).
+  if (obs.primary && a && a.mode && a.mode !== 'off' && (a.readyCount === null || a.readyCount === undefined)) {
+    const ready = await countReadyLocally(obs.server.dataDirectory, conn.host, conn.port, bound());
+    if (ready !== undefined) return { ...obs, walVolume, primary: { ...obs.primary, archiver: { ...a, readyCount: ready } } };
+  }
   return { ...obs, walVolume };
 }
 

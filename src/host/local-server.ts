@@ -6,7 +6,7 @@
  * port (postmaster.pid, line 4: PostgreSQL docs 19.2 / miscinit.c).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { realpath, statfs } from 'node:fs/promises';
+import { readdir, realpath, statfs } from 'node:fs/promises';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 
@@ -58,6 +58,26 @@ export async function measureWalVolume(dataDirectory: string | null | undefined,
   };
   try {
     return await Promise.race([measure(), bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `.ready` files in `<dataDirectory>/pg_wal/archive_status`, read from the disk when the server
+ * is this host's and the directory can be read here (root, or the server's OS user): the archive
+ * backlog for a role that may not list it over SQL. Undefined when not readable. Bounded; never throws.
+ */
+export async function countReadyLocally(dataDirectory: string | null | undefined, host: string, port: number, timeoutMs: number): Promise<number | undefined> {
+  if (!dataDirectory || !isNodeLocal(dataDirectory, host, port)) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+  const count = readdir(join(dataDirectory, 'pg_wal', 'archive_status')).then(
+    (names) => names.filter((n) => n.endsWith('.ready')).length,
+    () => undefined,
+  );
+  try {
+    return await Promise.race([count, bound]);
   } finally {
     clearTimeout(timer);
   }

@@ -60,6 +60,14 @@ describe('WAL and archive health on the primary', () => {
     expect((await check([], 'clusterpro')).code).toBe(0);
   }, 90_000);
 
+  it('a role that may read data_directory but not list archive_status (pg_read_all_settings): the backlog read from the disk here', async () => {
+    await psql(pair, pair.primary, 'CREATE ROLE settingsmon LOGIN IN ROLE pg_read_all_settings');
+    const r = await execa(process.execPath, [BUNDLE, 'check', '--role', 'primary', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'settingsmon', '--format', 'json', '--no-alert'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    const j = JSON.parse(r.stdout) as Json;
+    expect(j.metrics.find((m) => m.label === 'archive_ready')?.value).toBeGreaterThanOrEqual(3);
+    expect(codes(j)).toContain('archive_failing:warning');
+  }, 30_000);
+
   it('a role without pg_monitor: the check still answers (no listing it may not make), the backlog not measured', async () => {
     await psql(pair, pair.primary, 'CREATE ROLE plainmon LOGIN');
     const r = await execa(process.execPath, [BUNDLE, 'check', '--role', 'primary', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'plainmon', '--format', 'json', '--no-alert'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
