@@ -136,6 +136,8 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
         const problem = writeFileAtomic(
           cfg.watch.statusFile,
           renderJson(verdict, exitCode, now, { watch: { pid: process.pid, started: startedAt.toISOString(), checks: iterations, consecutive_failures: failures, interval_s: cfg.watch.intervalS, rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed } }) + '\n',
+          // Its directory (the shipped configs' /run/pgsr, a tmpfs emptied at boot) is made when missing, mode 0750.
+          true,
         );
         if (problem && changed) emit(`${localTimestamp(now)} pgsr watch: ${t('watch.status_file', { file: String(cfg.watch.statusFile), problem })}`);
       }

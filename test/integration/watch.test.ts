@@ -5,7 +5,7 @@
  * connection over thousands of checks while the server goes away and comes back.
  */
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, isStreaming, labDown, labUp, psql, startNode, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
@@ -46,7 +46,8 @@ const status = (file: string) => (existsSync(file) ? (JSON.parse(readFileSync(fi
 describe('pgsr watch', () => {
   it('stays up, heartbeats, logs one line per transition, alerts, exits 0 on SIGTERM within a second', async () => {
     const sb = sandbox();
-    const statusFile = join(dir, 'status1.json');
+    // In a directory that does not exist yet (the shipped configs' /run/pgsr after a boot): the watch makes it.
+    const statusFile = join(dir, 'run-pgsr', 'status1.json');
     const w = startWatch(['-h', '127.0.0.1', '-p', String(pair.standby.port), '--role', 'standby', '--interval', '0.2', '--heartbeat', '1', '--fail-after', '0', '--status-file', statusFile], { CLPSIM_ALERT_LOG: sb.alertLog, PGSR_STATE_DIR: sb.stateDir });
     try {
       await waitFor('first line', async () => w.out().some((l) => l.includes('pgsr OK exit=0 standby')), 15_000);
@@ -54,6 +55,7 @@ describe('pgsr watch', () => {
       expect(w.out()[0]).toMatch(/pgsr watch started pid=\d+ target=127\.0\.0\.1:\d+ interval=0\.2s heartbeat=1s fail-after=0/);
       expect(w.out().filter((l) => l.includes('event=change'))).toHaveLength(1);
       expect(status(statusFile)).toMatchObject({ schema: 'pgsr.check/1', severity: 'ok' });
+      expect(statSync(join(dir, 'run-pgsr')).mode & 0o777).toBe(0o750);
 
       await stopNode(pair, pair.primary, 'fast');
       await waitFor('the break logged', async () => w.out().some((l) => l.includes('CRITICAL exit=1')), 15_000);
