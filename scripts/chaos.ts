@@ -123,7 +123,7 @@ const PGPOOL: LoopbackHost<PgpoolLab> = {
 const clusterpro = (timing: ClusterTiming): LoopbackHost<ClusterproLab> => ({
   up: () => clusterproLabUp(timing),
   round: runClusterproRound,
-  logs: (lab) => [[join(lab.pair.primary.data, 'pgsr-postmaster.log'), 'group-postgresql.log'], [lab.pair.standby.logFile, 'standby-postgresql.log'], ...Array.from({ length: lab.runs }, (_, i): [string, string] => [join(lab.pair.dir, `exec-${i + 1}.log`), `exec-${i + 1}.log`])],
+  logs: (lab) => [[join(lab.pair.primary.data, 'pgsr-postmaster.log'), 'group-postgresql.log'], [lab.pair.standby.logFile, 'standby-postgresql.log'], ...Array.from({ length: lab.runs }, (_, i): [string, string] => [join(lab.pair.dir, `clpsim-${i + 1}.log`), `clpsim-${i + 1}.log`])],
   down: clusterproLabDown,
 });
 

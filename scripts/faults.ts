@@ -526,6 +526,9 @@ async function main(): Promise<void> {
     await splitBrain();
     // PostgreSQL's default timeouts from here on, a fresh pair per scenario.
     // The network faults and the partition again, as users run them; then the power losses.
+    // The process faults above run with the 3 s timers only: a stopped or killed server is seen
+    // through a refused connection or the FIN of its exiting processes, never through a
+    // replication timeout, so the timers do not change what they detect or when.
     const networkWithDefaults = async () => {
       await networkFault('link down');
       await networkFault('blackhole');

@@ -41,6 +41,8 @@ export interface WalReceiverInfo {
   latestEndLsn: string | null;
   slotName: string | null;
   /** Seconds since the last message from the sender arrived (now() − last_msg_receipt_time). */
+  /** application_name in the walreceiver's conninfo (how the primary names this standby); null when none. */
+  applicationName?: string | null;
   lastMsgAgeS: number | null;
 }
 

@@ -59,37 +59,36 @@ interface ExecRun {
   levels: string[];
 }
 
-/** Runs exec_database's start or stop script as CLUSTERPRO does (clpsim exec, its PATH without /usr/sbin). */
-async function clpExec(lab: ClusterproLab, action: 'start' | 'stop', env: { event?: string; factor?: string }): Promise<ExecRun> {
+/**
+ * Runs clpsim as CLUSTERPRO runs scripts (its PATH without /usr/sbin), `args` followed by the
+ * output options (`clpsim-<n>.log/.alerts/.json` in the lab's directory): the summary's exit code
+ * (`pick`), the alert levels and the log's last line matching `line`.
+ */
+async function clpsim(lab: ClusterproLab, args: string[], timeoutMs: number, pick: (summary: Record<string, unknown>) => number, line = /./): Promise<ExecRun> {
   const n = ++lab.runs;
-  const file = (what: string) => join(lab.pair.dir, `exec-${n}.${what}`);
-  const server = lab.active === 0 ? 'HOME' : 'OTHER';
-  const args = ['exec', action, '--script', action === 'start' ? lab.start : lab.stop, '--name', 'exec_database', '--group', 'failover_primary', '--server', server, '--timeout', '360'];
-  if (env.event) args.push('--event', env.event);
-  if (env.factor) args.push('--factor', env.factor);
-  args.push('--log-path', file('log'), '--alert-log', file('alerts'), '--summary-json', file('json'), '--env', 'PATH=/usr/bin:/bin');
-  await execa(join(CLPSIM_DIR, 'clpsim'), args, { reject: false, timeout: 420_000, env: { PATH: '/usr/bin:/bin' } });
+  const file = (what: string) => join(lab.pair.dir, `clpsim-${n}.${what}`);
+  await execa(join(CLPSIM_DIR, 'clpsim'), [...args, '--log-path', file('log'), '--alert-log', file('alerts'), '--summary-json', file('json'), '--env', 'PATH=/usr/bin:/bin'], { reject: false, timeout: timeoutMs, env: { PATH: '/usr/bin:/bin' } });
   try {
-    const s = JSON.parse(readFileSync(file('json'), 'utf8')) as { exit_code: number; alerts: Array<{ level: string }> };
-    const line = readFileSync(file('log'), 'utf8').split('\n').filter((l) => /^pgsr exec \w+ [A-Z]+/.test(l)).at(-1) ?? '';
-    return { exit: s.exit_code, line, levels: s.alerts.map((a) => a.level) };
+    const summary = JSON.parse(readFileSync(file('json'), 'utf8')) as Record<string, unknown> & { alerts?: Array<{ level: string }> };
+    const last = readFileSync(file('log'), 'utf8').split('\n').filter((l) => line.test(l)).at(-1) ?? '';
+    return { exit: pick(summary), line: last, levels: (summary.alerts ?? []).map((a) => a.level) };
   } catch (err) {
     return { exit: -1, line: `clpsim wrote no summary: ${(err as Error).message}`, levels: [] };
   }
 }
 
-/** One run of genw_watchstandby under clpsim genw (synchronous, final action none, as the reference setup): its exit code and alert levels. */
-async function genwRun(lab: ClusterproLab): Promise<ExecRun> {
-  const n = ++lab.runs;
-  const file = (what: string) => join(lab.pair.dir, `genw-${n}.${what}`);
-  const args = ['genw', '--script', lab.genw, '--name', 'genw_watchstandby', '--interval', '1', '--timeout', '30', '--retry', '0', '--runs', '1', '--recovery-action', 'final-only', '--final-action', 'none', '--log-path', file('log'), '--alert-log', file('alerts'), '--summary-json', file('json'), '--env', 'PATH=/usr/bin:/bin'];
-  await execa(join(CLPSIM_DIR, 'clpsim'), args, { reject: false, timeout: 60_000, env: { PATH: '/usr/bin:/bin' } });
-  try {
-    const s = JSON.parse(readFileSync(file('json'), 'utf8')) as { exit_codes: Record<string, number>; alerts?: Array<{ level: string }> };
-    return { exit: Number(Object.keys(s.exit_codes)[0] ?? -1), line: readFileSync(file('log'), 'utf8').trim().split('\n').at(-1) ?? '', levels: (s.alerts ?? []).map((a) => a.level) };
-  } catch (err) {
-    return { exit: -1, line: `clpsim wrote no summary: ${(err as Error).message}`, levels: [] };
-  }
+/** Runs exec_database's start or stop script as CLUSTERPRO does (clpsim exec). */
+function clpExec(lab: ClusterproLab, action: 'start' | 'stop', env: { event?: string; factor?: string }): Promise<ExecRun> {
+  const args = ['exec', action, '--script', action === 'start' ? lab.start : lab.stop, '--name', 'exec_database', '--group', 'failover_primary', '--server', lab.active === 0 ? 'HOME' : 'OTHER', '--timeout', '360'];
+  if (env.event) args.push('--event', env.event);
+  if (env.factor) args.push('--factor', env.factor);
+  return clpsim(lab, args, 420_000, (s) => Number(s.exit_code), /^pgsr exec \w+ [A-Z]+/);
+}
+
+/** One run of genw_watchstandby under clpsim genw (synchronous, final action none, as the reference setup). */
+function genwRun(lab: ClusterproLab): Promise<ExecRun> {
+  const args = ['genw', '--script', lab.genw, '--name', 'genw_watchstandby', '--interval', '1', '--timeout', '30', '--retry', '0', '--runs', '1', '--recovery-action', 'final-only', '--final-action', 'none'];
+  return clpsim(lab, args, 60_000, (s) => Number(Object.keys((s.exit_codes ?? {}) as Record<string, number>)[0] ?? -1));
 }
 
 const describeRun = (what: string, r: ExecRun) => `${what}: exit ${r.exit}${r.levels.length ? ` (alerts ${r.levels.join(',')})` : ''}`;

@@ -3,6 +3,7 @@
  * (Pgpool-II 4.2+ docs "failover_command", "follow_primary_command"; the order of the sample
  * scripts failover.sh.sample / follow_primary.sh.sample) and what each call means.
  */
+import { addressOf } from '../config/conninfo';
 import { ConfigError } from '../errors';
 import { t } from '../i18n';
 import { comparePositions } from '../lsn';
@@ -106,8 +107,7 @@ export function decideFailover(a: FailoverArgs): FailoverDecision {
 
 /** The application_name to keep when re-pointing a standby: from its current conninfo, else `node<id>`. */
 export function applicationNameOf(conninfo: string | null, nodeId: number): string {
-  const m = /(?:^|\s)application_name\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/.exec(conninfo ?? '');
-  const v = m?.[1].replace(/^'|'$/g, '').replace(/\\(.)/g, '$1');
+  const v = addressOf(conninfo ?? '').application_name;
   return v && v !== '' ? v : `node${nodeId}`;
 }
 

@@ -173,23 +173,23 @@ function parseUri(text: string): Conninfo {
 
 
 /**
- * Reads host, port, user and dbname out of a conninfo written by someone else (a server's
- * primary_conninfo, pg_stat_wal_receiver.conninfo): unknown keywords and any password are
- * ignored instead of refused, and malformed text gives an empty result. Never throws.
+ * Reads host, port, user, dbname and application_name out of a conninfo written by someone else
+ * (a server's primary_conninfo, pg_stat_wal_receiver.conninfo): unknown keywords and any password
+ * are ignored instead of refused, and malformed text gives an empty result. Never throws.
  */
-export function addressOf(text: string): Pick<Conninfo, 'host' | 'port' | 'user' | 'dbname'> {
-  const out: Pick<Conninfo, 'host' | 'port' | 'user' | 'dbname'> = {};
+export function addressOf(text: string): Pick<Conninfo, 'host' | 'port' | 'user' | 'dbname' | 'application_name'> {
+  const out: Pick<Conninfo, 'host' | 'port' | 'user' | 'dbname' | 'application_name'> = {};
   try {
     if (/^postgres(ql)?:\/\//.test(text)) {
       const safe = text.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, '$1@');
       const parsed = parseUri(safe.replace(/([?&])(password|[a-z_]+)=[^&]*/g, (m, sep: string, k: string) => ((LIBPQ_KEYWORDS as readonly string[]).includes(k) ? m : sep)));
-      return { host: parsed.host, port: parsed.port, user: parsed.user, dbname: parsed.dbname };
+      return { host: parsed.host, port: parsed.port, user: parsed.user, dbname: parsed.dbname, application_name: parsed.application_name };
     }
     const re = /([A-Za-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const key = m[1];
       const value = m[2].startsWith("'") ? m[2].slice(1, -1).replace(/\\(.)/g, '$1') : m[2];
-      if (key === 'host' || key === 'port' || key === 'user' || key === 'dbname') out[key] = value;
+      if (key === 'host' || key === 'port' || key === 'user' || key === 'dbname' || key === 'application_name') out[key] = value;
       if (key === 'hostaddr' && out.host === undefined) out.host = value;
     }
   } catch {

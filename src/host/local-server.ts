@@ -10,6 +10,17 @@ import { readdir, realpath, statfs } from 'node:fs/promises';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 
+/** `work`'s value, or `fallback` once `ms` have passed (a hung filesystem call is left behind, not waited for). */
+async function within<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  try {
+    return await Promise.race([work, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Whether `host` names this machine: a socket directory, localhost, its host name or one of its addresses. */
 export function isLocalHost(host: string): boolean {
   if (host.startsWith('/') || host === 'localhost' || host === hostname()) return true;
@@ -44,8 +55,6 @@ export interface WalVolume {
 export async function measureWalVolume(dataDirectory: string | null | undefined, host: string, port: number, timeoutMs: number): Promise<WalVolume | { notMeasured: string }> {
   if (!dataDirectory) return { notMeasured: 'data_directory not readable by this role' };
   if (!isLocalHost(host)) return { notMeasured: 'the server is on another host' };
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<{ notMeasured: string }>((resolve) => (timer = setTimeout(() => resolve({ notMeasured: `no answer from the filesystem within ${timeoutMs} ms` }), timeoutMs)));
   const measure = async (): Promise<WalVolume | { notMeasured: string }> => {
     try {
       if (!isNodeLocal(dataDirectory, host, port)) return { notMeasured: `${dataDirectory} here is not this server's data directory` };
@@ -56,11 +65,7 @@ export async function measureWalVolume(dataDirectory: string | null | undefined,
       return { notMeasured: `${dataDirectory}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
     }
   };
-  try {
-    return await Promise.race([measure(), bound]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return within(measure(), timeoutMs, { notMeasured: `no answer from the filesystem within ${timeoutMs} ms` });
 }
 
 /**
@@ -70,15 +75,9 @@ export async function measureWalVolume(dataDirectory: string | null | undefined,
  */
 export async function countReadyLocally(dataDirectory: string | null | undefined, host: string, port: number, timeoutMs: number): Promise<number | undefined> {
   if (!dataDirectory || !isNodeLocal(dataDirectory, host, port)) return undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
   const count = readdir(join(dataDirectory, 'pg_wal', 'archive_status')).then(
     (names) => names.filter((n) => n.endsWith('.ready')).length,
     () => undefined,
   );
-  try {
-    return await Promise.race([count, bound]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return within(count, timeoutMs, undefined);
 }

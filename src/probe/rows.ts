@@ -3,6 +3,7 @@
  * Columns arrive as node-postgres gives them (text types as strings, float8 and int as numbers,
  * NULL as null); the shapes are in observation.ts.
  */
+import { addressOf } from '../config/conninfo';
 import type { ArchiverState, PrimaryState, ReplicationRow, StandbyState, SyncReplicationState, WalReceiverInfo, WalsenderKind } from '../observation';
 import { senderTarget } from './liveness';
 
@@ -75,6 +76,7 @@ export function toStandby(row: Row, timeline: number | null): StandbyState {
           flushedLsn: str(row.flushed_lsn),
           latestEndLsn: str(row.latest_end_lsn),
           slotName: str(row.slot_name),
+          applicationName: addressOf(str(row.conninfo) ?? '').application_name ?? null,
           lastMsgAgeS: age(row.last_msg_age_s),
         };
   return {

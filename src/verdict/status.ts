@@ -57,10 +57,6 @@ export interface ClusterStatus {
   severity: Severity;
 }
 
-const appNameOf = (conninfo: string | null | undefined): string | null => /(?:^|\s)application_name\s*=\s*'?([^'\s]+)'?/.exec(conninfo ?? '')?.[1] ?? null;
-const portOf = (conninfo: string | null | undefined): number | null => Number(/(?:^|\s)port\s*=\s*'?(\d+)/.exec(conninfo ?? '')?.[1] ?? NaN) || null;
-const hostOf = (conninfo: string | null | undefined): string | null => /(?:^|\s)host\s*=\s*'?([^'\s]+)'?/.exec(conninfo ?? '')?.[1] ?? null;
-
 /** One node's row, before the cross-node columns (upstream role, lag against the primary). */
 function rowOf(n: StatusInput): StatusRow {
   const worst = n.verdict.findings[0];
@@ -89,15 +85,16 @@ export function clusterStatus(inputs: StatusInput[]): ClusterStatus {
   inputs.forEach((n, i) => {
     const r = rows[i];
     if (!n.obs.ok || !n.obs.standby) return;
+    // The probe reads the sender from the walreceiver's conninfo where sender_host is missing (10).
     const w = n.obs.standby.walreceiver;
-    const host = w?.senderHost ?? hostOf(w?.conninfo);
-    const port = w?.senderPort ?? portOf(w?.conninfo);
+    const host = w?.senderHost ?? null;
+    const port = w?.senderPort ?? null;
     const up = inputs.find((m) => m.host === host && m.port === port);
     r.upstream = up ? up.name : host ? `${host}:${port ?? '?'}` : null;
     if (up && rows[inputs.indexOf(up)].role !== 'primary') r.role = 'cascading standby';
     const replayed = lsnValue(n.obs.standby.replayLsn);
     if (current !== null && replayed !== null) r.lagBytes = Math.max(0, Number(current - replayed));
-    const app = appNameOf(w?.conninfo);
+    const app = w?.applicationName ?? null;
     const seen = primary?.obs.ok ? primary.obs.primary?.standbys.find((x) => x.applicationName === app) : undefined;
     r.syncState = seen?.syncState ?? null;
     if (seen && (seen.replayLagS !== null || seen.replayLagBytes === 0)) r.lagSeconds = seen.replayLagS ?? 0;

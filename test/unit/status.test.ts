@@ -13,7 +13,7 @@ const standbyObs = (senderPort: number, s: Partial<StandbyState> = {}): Observat
   target: { host: '10.0.0.2', port: 5432 },
   server: server(true),
   durationMs: 1,
-  standby: { walreceiver: { pid: 1, status: 'streaming', senderHost: '10.0.0.1', senderPort, conninfo: `host=10.0.0.1 port=${senderPort} application_name=db2`, receivedTli: 2, flushedLsn: '0/3000000', writtenLsn: null, lastMsgAgeS: 1 }, receiveLsn: '0/3000000', replayLsn: '0/3000000', replayLagBytes: 0, lastReplayAgeS: 0, replayPaused: false, timeline: 2, ...s } as StandbyState,
+  standby: { walreceiver: { pid: 1, status: 'streaming', senderHost: '10.0.0.1', senderPort, conninfo: `host=10.0.0.1 port=${senderPort} application_name=db2`, applicationName: 'db2', receivedTli: 2, flushedLsn: '0/3000000', writtenLsn: null, lastMsgAgeS: 1 }, receiveLsn: '0/3000000', replayLsn: '0/3000000', replayLagBytes: 0, lastReplayAgeS: 0, replayPaused: false, timeline: 2, ...s } as StandbyState,
 });
 const node = (name: string, host: string, port: number, obs: Observation): StatusInput => ({ name, host, port, obs, verdict: judge(obs, policy) });
 
