@@ -3,9 +3,12 @@
 // markdown table and writes it to docs/pacemaker-failover.md. Run as root (network namespaces).
 // ONLY=writer runs only the power loss with a writer (pgsr async, pgsr rep_mode=sync, PAF) and
 // replaces that section of the document; NODES=3 runs the four scenarios on a three-node kit and
-// replaces the three-node section (a two-node run keeps it).
+// replaces the three-node section (a two-node run keeps it). ONLY=partition (with NODES=3 or not)
+// runs the partition scenario alone and prints its timings without touching the document;
+// KEEP_LOGS=DIR copies every round's Pacemaker and fence_lab logs to DIR/<agent>-<scenario>-<round>.
 import { execa } from 'execa';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { PRIORITY_FENCING_DELAY_S, PcmkLab, cleanFailover, crashFailover, installAgent, partitionFailover, powerLossFailover, powerLossWriterFailover, type FailoverTiming } from './lib/pcmk';
 
@@ -89,6 +92,33 @@ async function writerSection(): Promise<string> {
 
 const SCENARIOS = ['clean failover (stop the primary node)', 'primary crash (kill -9, fencing on)', "power loss of the primary's node (freeze + link down, fencing on)", "network partition of the primary's node (link down, fencing on)"];
 
+/** Copies the kit's Pacemaker logs and fence_lab.log of one scenario round to KEEP_LOGS (when set). */
+function keepLogs(lab: PcmkLab, label: string): void {
+  const into = process.env.KEEP_LOGS;
+  if (!into) return;
+  const dest = join(into, label);
+  mkdirSync(dest, { recursive: true });
+  for (const n of lab.names) {
+    const from = join(lab.dir, n, 'log-pacemaker');
+    if (existsSync(from)) cpSync(from, join(dest, n), { recursive: true });
+  }
+  const fence = join(lab.dir, 'fence_lab.log');
+  if (existsSync(fence)) cpSync(fence, join(dest, 'fence_lab.log'));
+}
+
+/** One partition round on a fenced kit: the timing and a one-line outcome. */
+async function partitionRound(lab: PcmkLab, round: number): Promise<{ timing: FailoverTiming; outcome: string }> {
+  await lab.setUp(true);
+  const before = (await lab.promoted()) ?? '?';
+  const n = await partitionFailover(lab);
+  keepLogs(lab, `${lab.agent}-partition-${round + 1}`);
+  const writable = Object.entries(n.roles).filter(([, r]) => r === 'f').map(([x]) => x);
+  const ok = writable.length === 1 && writable[0] === n.survivor && n.roles[n.fenced] === 'down';
+  console.error(`${lab.agent} partition: ${n.fenced} fenced, ${n.survivor} writable ${n.writableS.toFixed(2)} s${ok ? '' : ' (UNEXPECTED OUTCOME)'}`);
+  const outcome = `${lab.agent} round ${round + 1}: ${before} was primary; ${n.fenced} fenced; ${Object.entries(n.roles).map(([x, r]) => `${x} ${r === 'f' ? 'primary' : r === 't' ? 'standby' : r}`).join(', ')}`;
+  return { timing: n, outcome };
+}
+
 /** The four scenarios for both agents on a kit of `nodes` nodes, interleaved: table rows and partition outcomes. */
 async function measure(nodes: 2 | 3): Promise<{ rows: string[]; outcomes: string[] }> {
   const results: FailoverTiming[] = [];
@@ -98,6 +128,12 @@ async function measure(nodes: 2 | 3): Promise<{ rows: string[]; outcomes: string
       const lab = new PcmkLab(agent, undefined, nodes);
       try {
         await lab.setUp(false);
+        if (process.env.ONLY === 'partition') {
+          const n = await partitionRound(lab, round);
+          outcomes.push(n.outcome);
+          results.push(n.timing);
+          continue;
+        }
         const c = await cleanFailover(lab);
         console.error(`${agent} clean: writable ${c.writableS.toFixed(2)} s`);
         results.push(c);
@@ -109,14 +145,9 @@ async function measure(nodes: 2 | 3): Promise<{ rows: string[]; outcomes: string
         const p = await powerLossFailover(lab);
         console.error(`${agent} power loss: ${p.from} -> ${p.to} writable ${p.writableS.toFixed(2)} s`);
         results.push(p);
-        await lab.setUp(true);
-        const before = (await lab.promoted()) ?? '?';
-        const n = await partitionFailover(lab);
-        const writable = Object.entries(n.roles).filter(([, r]) => r === 'f').map(([x]) => x);
-        const ok = writable.length === 1 && writable[0] === n.survivor && n.roles[n.fenced] === 'down';
-        console.error(`${agent} partition: ${n.fenced} fenced, ${n.survivor} writable ${n.writableS.toFixed(2)} s${ok ? '' : ' (UNEXPECTED OUTCOME)'}`);
-        outcomes.push(`${agent} round ${round + 1}: ${before} was primary; ${n.fenced} fenced; ${Object.entries(n.roles).map(([x, r]) => `${x} ${r === 'f' ? 'primary' : r === 't' ? 'standby' : r}`).join(', ')}`);
-        results.push(n);
+        const n = await partitionRound(lab, round);
+        outcomes.push(n.outcome);
+        results.push(n.timing);
       } finally {
         await lab.down();
       }
@@ -139,6 +170,11 @@ async function main(): Promise<void> {
     const i = doc.indexOf(WRITER_START);
     const j = doc.indexOf(WRITER_END);
     writeFileSync(DOC, i >= 0 && j > i ? doc.slice(0, i) + section + doc.slice(j + WRITER_END.length) : `${doc.trimEnd()}\n\n${section}\n`);
+    return;
+  }
+  if (process.env.ONLY === 'partition') {
+    const m = await measure(NODES);
+    console.log([...m.rows.filter((r) => r.includes('partition')), '', ...m.outcomes].join('\n'));
     return;
   }
   if (NODES === 3) {
