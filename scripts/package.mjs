@@ -223,6 +223,9 @@ async function stage(root, family) {
   put(root, 'usr/share/pgsr/nagios/services.cfg', join(repo, 'packaging/nagios/services.cfg'), 0o644);
   if (family === 'deb') putText(root, 'etc/nagios-plugins/config/pgsr.cfg', commands);
   for (const f of readdirSync(join(repo, 'packaging/prometheus'))) put(root, `usr/share/pgsr/prometheus/${f}`, join(repo, 'packaging/prometheus', f), 0o644);
+  // systemd: the watch unit (Debian 12 keeps units in /lib, RHEL in /usr/lib) and /run/pgsr.
+  put(root, `${family === 'deb' ? 'lib' : 'usr/lib'}/systemd/system/pgsr-watch@.service`, join(repo, 'packaging/systemd/pgsr-watch@.service'), 0o644);
+  put(root, 'usr/lib/tmpfiles.d/pgsr.conf', join(repo, 'packaging/systemd/pgsr.tmpfiles'), 0o644);
   mkdirSync(join(root, 'var/lib/pgsr'), { recursive: true });
   chmodSync(join(root, 'var/lib/pgsr'), 0o750);
   const date = changelogFor(VERSION)[0].date;

@@ -21,6 +21,9 @@ export const INSTALLED = {
   nagiosCommands: '/etc/nagios-plugins/config/pgsr.cfg',
   etc: '/etc/pgsr',
   state: '/var/lib/pgsr',
+  /** The watch's systemd unit template (Debian 12 keeps units in /lib) and the /run/pgsr entry. */
+  watchUnit: '/lib/systemd/system/pgsr-watch@.service',
+  tmpfiles: '/usr/lib/tmpfiles.d/pgsr.conf',
 } as const;
 
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;

@@ -109,7 +109,7 @@ describe('the packages', () => {
     expect(list).toMatch(/^lrwxrwxrwx root\/root .* \.\/usr\/lib\/nagios\/plugins\/check_pgsr -> \.\.\/\.\.\/\.\.\/bin\/pgsr$/m);
     expect(list).toMatch(/^-rwxr-xr-x root\/root .* \.\/usr\/lib\/ocf\/resource\.d\/pgsr\/pgsql-sr$/m);
     expect(list).toMatch(/^drwxr-x--- root\/root .* \.\/var\/lib\/pgsr\/$/m);
-    for (const f of ['usr/share/pgsr/clusterpro/genw.sh', 'usr/share/pgsr/clusterpro/exec/start.sh', 'usr/share/man/man1/pgsr.1.gz', 'usr/share/man/man7/ocf_pgsr_pgsql-sr.7.gz', 'usr/share/doc/pgsr/copyright', 'usr/share/doc/pgsr/changelog.gz', 'etc/nagios-plugins/config/pgsr.cfg']) expect(list).toContain(`./${f}`);
+    for (const f of ['usr/share/pgsr/clusterpro/genw.sh', 'usr/share/pgsr/clusterpro/exec/start.sh', 'usr/share/man/man1/pgsr.1.gz', 'usr/share/man/man7/ocf_pgsr_pgsql-sr.7.gz', 'usr/share/doc/pgsr/copyright', 'usr/share/doc/pgsr/changelog.gz', 'etc/nagios-plugins/config/pgsr.cfg', 'lib/systemd/system/pgsr-watch@.service', 'usr/lib/tmpfiles.d/pgsr.conf']) expect(list).toContain(`./${f}`);
     const conffiles = (await run('dpkg-deb', ['-f', DIST.deb, 'Package'])).stdout && (await run('sh', ['-c', `dpkg-deb --ctrl-tarfile ${DIST.deb} | tar -xOf - ./conffiles`])).stdout;
     expect(conffiles.split('\n').sort()).toEqual(['/etc/nagios-plugins/config/pgsr.cfg', '/etc/pgsr/exec_database.conf', '/etc/pgsr/genw_watchprimary.conf', '/etc/pgsr/genw_watchstandby.conf']);
     // The machine's install (global setup) matches its md5sums.
@@ -127,7 +127,7 @@ describe('the packages', () => {
     const q = (args: string[]) => run('rpm', ['-qp', ...args, DIST.rpm]).then((r) => r.stdout);
     expect(await q(['--qf', '%{NAME} %{VERSION} %{RELEASE} %{ARCH} %{LICENSE}'])).toBe(`pgsr ${DIST.version} 1 x86_64 MIT`);
     const files = (await q(['-l'])).split('\n');
-    for (const f of ['/usr/bin/pgsr', '/usr/lib64/nagios/plugins/check_pgsr', '/usr/lib/ocf/resource.d/pgsr/pgsql-sr', '/usr/share/pgsr/clusterpro/genw.sh', '/etc/pgsr/genw_watchstandby.conf', '/var/lib/pgsr', '/usr/share/man/man1/pgsr.1.gz']) expect(files).toContain(f);
+    for (const f of ['/usr/bin/pgsr', '/usr/lib64/nagios/plugins/check_pgsr', '/usr/lib/ocf/resource.d/pgsr/pgsql-sr', '/usr/share/pgsr/clusterpro/genw.sh', '/etc/pgsr/genw_watchstandby.conf', '/var/lib/pgsr', '/usr/share/man/man1/pgsr.1.gz', '/usr/lib/systemd/system/pgsr-watch@.service', '/usr/lib/tmpfiles.d/pgsr.conf']) expect(files).toContain(f);
     expect((await q(['-c'])).split('\n').sort()).toEqual(['/etc/pgsr/exec_database.conf', '/etc/pgsr/genw_watchprimary.conf', '/etc/pgsr/genw_watchstandby.conf']);
     const requires = await q(['-R']);
     expect(requires).toMatch(/^libc\.so\.6\(GLIBC_2\.\d+\)\(64bit\)$/m);
