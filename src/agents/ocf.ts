@@ -14,7 +14,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { resolveLifecycleConfig, type LifecycleConfig } from '../config/lifecycle';
+import type { LifecycleConfig } from '../config/lifecycle';
+import { namedStandby, ocfConfig, resourceName } from './ocf-config';
 import { ConfigError, oneLine } from '../errors';
 import { decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyContextFromEnv } from './ocf-promote';
 import { electAtPrePromote, handOver, standbyState } from './ocf-election';
@@ -36,39 +37,6 @@ import { langFromLocale, parseLang, setLang, t } from '../i18n';
 /** The monitor judges what it cannot query with the check's verdict (no expectations of its own). */
 const MONITOR_POLICY: CheckPolicy = { expectedRole: 'auto', expectedPrimary: {}, applicationNames: [], minStandbys: 0, thresholds: { lagBytes: {}, lagSeconds: {}, silenceSeconds: {} }, replayPausedSeverity: 'ok' };
 
-/** Resource name without the clone suffix (`pgsql-sr:1` → `pgsql-sr`). */
-function resourceName(env: NodeJS.ProcessEnv): string {
-  return (env.OCF_RESOURCE_INSTANCE ?? 'pgsql-sr').replace(/:\d+$/, '');
-}
-
-/** The agent's configuration from OCF_RESKEY_* (defaults as in meta-data). */
-export function ocfConfig(env: NodeJS.ProcessEnv, action: string): LifecycleConfig {
-  const k = (n: string, d: string) => (env[`OCF_RESKEY_${n}`] !== undefined && env[`OCF_RESKEY_${n}`] !== '' ? (env[`OCF_RESKEY_${n}`] as string) : d);
-  const metaTimeoutMs = Number(env.OCF_RESKEY_CRM_meta_timeout);
-  const dflt = { start: 60, stop: 60, promote: 30, demote: 120, monitor: 10, notify: 60 }[action] ?? 20;
-  // Finish before Pacemaker's own timeout: 90% of it, at least 2 s.
-  const timeoutS = Number.isFinite(metaTimeoutMs) && metaTimeoutMs > 0 ? Math.max(2, (metaTimeoutMs / 1000) * 0.9) : dflt;
-  const raw = {
-    pgdata: k('pgdata', '/var/lib/postgresql/15/main'),
-    bindir: k('bindir', '') || undefined,
-    host: k('pghost', '/var/run/postgresql'),
-    port: k('pgport', '5432'),
-    username: k('pguser', 'postgres'),
-    dbname: k('pgdatabase', 'postgres'),
-    'os-user': k('system_user', 'postgres'),
-    'primary-conninfo': env.OCF_RESKEY_primary_conninfo || undefined,
-    'fast-timeout': k('fast_timeout', '30'),
-    'rep-mode': k('rep_mode', 'async'),
-    'sync-wait-limit': k('sync_wait_limit', '10'),
-    timeout: String(timeoutS),
-    format: 'text',
-    alert: false,
-  };
-  // Pacemaker's environment carries no libpq variables worth honouring; ignore any.
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [key, v] of Object.entries(env)) if (!/^PG/.test(key)) clean[key] = v;
-  return resolveLifecycleConfig(raw, { env: clean, uid: process.getuid?.() ?? -1 }, { timeoutS });
-}
 
 /** The manager's releases kept between monitors ($HA_RSCTMP, emptied at boot); [] when none or unreadable. */
 function readReleases(file: string): SyncRelease[] {
@@ -103,7 +71,8 @@ async function controlState(cfg: LifecycleConfig, pgdata: string, timeoutMs: num
 /**
  * validate-all and the checks before each action. ERR_CONFIGURED (fatal: Pacemaker stops the
  * resource on every node) only for what is wrong everywhere: a clone without notify=true (the
- * promotion election needs the notifications; checked when Pacemaker runs the agent as a clone).
+ * promotion election needs the notifications; checked when Pacemaker runs the agent as a clone),
+ * no pgdata parameter.
  * What is missing on this node only (binaries, OS user, PGDATA) is ERR_INSTALLED: the resource
  * moves away from this node and runs elsewhere (Pacemaker Explained, "OCF Return Codes").
  */
@@ -111,6 +80,8 @@ async function validate(cfg: LifecycleConfig, probe: boolean, env: NodeJS.Proces
   if (env.OCF_RESKEY_CRM_meta_clone_max !== undefined && env.OCF_RESKEY_CRM_meta_notify !== 'true') {
     return { code: OCF.ERR_CONFIGURED, reason: t('ocf.needs_notify'), log: [] };
   }
+  // pgdata has no default: each family keeps it elsewhere (Debian /var/lib/postgresql/N/main, PGDG /var/lib/pgsql/N/data).
+  if (!cfg.pgdata) return { code: OCF.ERR_CONFIGURED, reason: t('ocf.no_pgdata'), log: [] };
   const bin = findBinaries(cfg.bindir, dataMajor(cfg.pgdata));
   if (!bin.pg_ctl || !bin.postgres) return { code: OCF.ERR_INSTALLED, reason: t('ocf.no_binaries', { bindir: String(bin.bindir) }), log: [] };
   if (!passwdEntry(cfg.common.osUser)) {
@@ -280,9 +251,10 @@ export async function ocfAction(action: string, env: NodeJS.ProcessEnv, version:
     const lang = env.OCF_RESKEY_lang ? parseLang(env.OCF_RESKEY_lang) : langFromLocale(env);
     if (!lang) throw new ConfigError(t('ocf.bad_lang', { value: String(env.OCF_RESKEY_lang) }));
     setLang(lang);
-    const cfg = ocfConfig(env, action);
+    const base = ocfConfig(env, action);
     // Every crm_attribute/attrd_updater/crm_node call of this operation ends within it.
-    boundPacemakerCalls(Date.now() + cfg.common.timeoutMs);
+    boundPacemakerCalls(Date.now() + base.common.timeoutMs);
+    const cfg = await namedStandby(base, env, action);
     switch (action) {
       case 'validate-all':
         out = (await validate(cfg, false, env)) ?? { code: OCF.SUCCESS, log: [] };

@@ -197,3 +197,17 @@ export function addressOf(text: string): Pick<Conninfo, 'host' | 'port' | 'user'
   }
   return out;
 }
+
+/**
+ * A standby's primary_conninfo with `application_name` set to `name` when it has none (an
+ * explicit one is kept): the primary names its standbys by application_name in
+ * pg_stat_replication and synchronous_standby_names (PostgreSQL docs 27.2.5, 20.6.2). Keyword
+ * form gets ` application_name='name'` (quoted by libpq's rules, 34.1.1: `\` and `'` escaped);
+ * a URI gets `?application_name=` / `&application_name=` percent-encoded (34.1.1.2).
+ * @throws Error (one line) when `text` is not a valid conninfo (parseConninfo's errors).
+ */
+export function withApplicationName(text: string, name: string): string {
+  if (parseConninfo(text).application_name !== undefined) return text;
+  if (/^postgres(ql)?:\/\//.test(text)) return `${text}${text.includes('?') ? '&' : '?'}application_name=${encodeURIComponent(name)}`;
+  return `${text.trimEnd()} application_name='${name.replace(/[\\']/g, '\\$&')}'`;
+}

@@ -61,7 +61,7 @@ interface Param {
 /** Parameters of the agent (OCF_RESKEY_<name>). */
 export const OCF_PARAMS: Param[] = [
   { name: 'bindir', type: 'string', dflt: '', short: 'PostgreSQL bin directory', long: 'Directory of pg_ctl, postgres and pg_controldata of the data directory\'s major version. Empty: found from PG_VERSION (Debian /usr/lib/postgresql/N/bin, PGDG /usr/pgsql-N/bin, else pg_config --bindir of that major).' },
-  { name: 'pgdata', type: 'string', dflt: '/var/lib/postgresql/15/main', short: 'data directory', long: 'The PostgreSQL data directory (PGDATA).' },
+  { name: 'pgdata', required: true, type: 'string', short: 'data directory', long: 'The PostgreSQL data directory (PGDATA), e.g. /var/lib/postgresql/15/main (Debian) or /var/lib/pgsql/15/data (PGDG RPMs). Required: there is no default.' },
   { name: 'pghost', type: 'string', dflt: '/var/run/postgresql', short: 'host or socket directory', long: 'Where the agent reaches the local instance over SQL: a unix-socket directory or an address.' },
   { name: 'pgport', type: 'integer', dflt: '5432', short: 'port', long: 'Port of the local instance.' },
   { name: 'pguser', type: 'string', dflt: 'postgres', short: 'database user', long: 'Database user for the monitoring queries (superuser or pg_monitor; the password, if any, from ~system_user/.pgpass).' },

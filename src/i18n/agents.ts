@@ -15,6 +15,7 @@ export const AGENT_MESSAGES = {
   'ocf.needs_notify': { en: 'the clone needs notify=true (the promotion election uses the pre-promote notification)', ja: 'クローンには notify=true が必要です（昇格ノードの選出に pre-promote 通知を使います）' },
   'ocf.no_binaries': { en: 'no pg_ctl/postgres in {bindir}', ja: '{bindir} に pg_ctl/postgres がありません' },
   'ocf.no_user': { en: 'OS user {user} does not exist', ja: 'OS ユーザ {user} が存在しません' },
+  'ocf.no_pgdata': { en: 'the pgdata parameter is not set: give the data directory (e.g. pgdata=/var/lib/postgresql/15/main)', ja: 'pgdata パラメータが未設定です：データディレクトリを指定してください（例 pgdata=/var/lib/postgresql/15/main）' },
   'ocf.no_data_dir': { en: '{pgdata} is not a PostgreSQL data directory on this node', ja: '{pgdata} はこのノードの PostgreSQL データディレクトリではありません' },
   'ocf.not_running_state': { en: 'instance not running, pg_controldata says "{state}"', ja: 'インスタンスは停止中で、pg_controldata の状態は "{state}" です' },
   'ocf.not_answering': { en: 'running but not answering: {detail}', ja: '稼働中ですが応答しません：{detail}' },

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultBindir, labDown, labUp, psql, runServerCommand, startNode, stopNode, type LabPair } from '../../scripts/lib/lab';
+import { defaultBindir, labDown, labUp, psql, runServerCommand, startNode, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
 import { AGENT_PATH, installAgent } from '../../scripts/lib/pcmk';
 
 let pair: LabPair;
@@ -57,6 +57,10 @@ describe('OCF agent driven like Pacemaker', () => {
     const noBin = await agent('validate-all', envFor('primary', { OCF_RESKEY_bindir: '/nonexistent' }));
     expect(noBin.code).toBe(5);
     expect(noBin.stderr).toMatch(/^ocf-exit-reason:no pg_ctl\/postgres in \/nonexistent$/m);
+    // pgdata has no default: unset, it is a configuration error (6) naming the parameter.
+    const unset = await agent('validate-all', envFor('primary', { OCF_RESKEY_pgdata: '' }));
+    expect(unset.code).toBe(6);
+    expect(unset.stderr).toMatch(/^ocf-exit-reason:the pgdata parameter is not set/m);
     const noData = await agent('validate-all', envFor('primary', { OCF_RESKEY_pgdata: '/nonexistent' }));
     expect(noData.code).toBe(5);
     expect(noData.stderr).toMatch(/^ocf-exit-reason:\/nonexistent is not a PostgreSQL data directory on this node$/m);
@@ -89,7 +93,10 @@ describe('OCF agent driven like Pacemaker', () => {
     const crashed = await agent('monitor', envFor('standby'));
     expect(crashed.code).toBe(1);
     expect(crashed.stderr).toContain('ocf-exit-reason:instance not running, pg_controldata says "in archive recovery"');
-    expect((await agent('start', envFor('standby'))).code).toBe(0);
+    // The clone's one primary_conninfo without application_name: the node's name is added.
+    const upstream = { OCF_RESKEY_primary_conninfo: `host=127.0.0.1 port=${pair.primary.port} user=postgres`, OCF_RESKEY_CRM_meta_on_node: 'node2' };
+    expect((await agent('start', envFor('standby', upstream))).code).toBe(0);
+    await waitFor('the primary sees the standby as node2', async () => (await psql(pair, pair.primary, "SELECT state FROM pg_stat_replication WHERE application_name = 'node2'")) === 'streaming', 30_000);
     expect((await agent('start', envFor('standby'))).code).toBe(0);
     // The old primary is gone; Pacemaker notifies the promotion, then promotes.
     await stopNode(pair, pair.primary, 'fast');

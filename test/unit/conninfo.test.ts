@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeConninfo, ownConnectionProblem, parseConninfo } from '../../src/config/conninfo';
+import { looksLikeConninfo, ownConnectionProblem, parseConninfo, withApplicationName } from '../../src/config/conninfo';
 import { sslOption } from '../../src/probe/observe';
 
 describe('parseConninfo', () => {
@@ -97,5 +97,16 @@ describe('sslmode as libpq: prefer tries TLS first, allow plain first; never TLS
   ] as const)('%s on %s', (mode, host, [first, second]) => {
     expect(sslOption(c(mode, host), 0)).toEqual(first);
     expect(sslOption(c(mode, host), 1)).toEqual(second);
+  });
+});
+
+describe('withApplicationName', () => {
+  it('adds the name when the conninfo has none, quoted by libpq rules, and keeps an explicit one', () => {
+    expect(withApplicationName('host=10.0.0.1 user=repl', 'node2')).toBe("host=10.0.0.1 user=repl application_name='node2'");
+    expect(parseConninfo(withApplicationName('host=h', "o'dd\\name")).application_name).toBe("o'dd\\name");
+    expect(withApplicationName("host=h application_name='db2'", 'node2')).toBe("host=h application_name='db2'");
+    expect(withApplicationName('postgresql://h:5432/postgres', 'node 2')).toBe('postgresql://h:5432/postgres?application_name=node%202');
+    expect(parseConninfo(withApplicationName('postgresql://h/?sslmode=require', 'n&2')).application_name).toBe('n&2');
+    expect(withApplicationName('postgresql://h/?application_name=x', 'node2')).toBe('postgresql://h/?application_name=x');
   });
 });
