@@ -16,8 +16,9 @@ import { removeLock } from './lock';
 import { rebuildMethods, type ActionResult } from './plan';
 import { loadExeca } from '../host/execa';
 import { clearSyncStandbyNamesFile } from './syncrep';
-import { Run, facts, guarded, localConnection, pgCtlStart, remoteConnection, requirePgdata, waitStreaming, writeOwned, writeStandbyConfig } from './steps';
+import { Run, facts, guarded, localConnection, pgCtlStart, remoteConnection, requirePgdata, writeOwned, writeStandbyConfig } from './steps';
 import { stop } from './stop';
+import { waitStreaming } from './wait-streaming';
 import { t } from '../i18n';
 
 /** How long the source's checkpoint may take to reach its new timeline before pg_rewind (ms). */
@@ -217,7 +218,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     if (cfg.common.sync.repMode === 'sync') await run.step('synchronous_standby_names (rep-mode sync)', () => clearSyncStandbyNamesFile(nf), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, nf, bin), (v) => v);
     const conn = localConnection(cfg, (await localFacts(pgdata, bin, osUser, run.remaining())).pidFile);
-    await run.step('wait until streaming', () => waitStreaming(run, conn));
+    await run.step('wait until streaming', () => waitStreaming(run, conn, { log: cfg.serverLog ?? join(pgdata, 'pgsr-postmaster.log'), pgdata }));
     return run.result('done', t('rebuild.done', { method: used, where: `${source.host}:${source.port}`, kept: oldDir ? t('rebuild.kept', { dir: oldDir }) : '' }));
   });
 }

@@ -214,26 +214,33 @@ function lastLines(file: string, n: number): string[] {
 }
 
 /**
- * What the server said before it stopped: the last lines of pg_ctl's log, or, when the server
- * redirected its output to the logging collector ("Future log output will appear in directory
- * D", PostgreSQL's logging_collector), the last lines of the newest file in D (relative to the
- * data directory unless absolute), where the FATAL line is.
+ * The file the server writes its log to now: pg_ctl's log, or, when the server redirected its
+ * output to the logging collector ("Future log output will appear in directory D", PostgreSQL's
+ * logging_collector), the newest file in D (relative to the data directory unless absolute).
  */
-export function serverLogTail(log: string, pgdata: string): string {
+export function currentServerLog(log: string, pgdata: string): string {
   const own = existsSync(log) ? lastLines(log, 2) : [];
   const dir = /Future log output will appear in directory "([^"]+)"/.exec(own.join('\n'))?.[1];
-  if (!dir) return own.join(' / ');
+  if (!dir) return log;
   const abs = dir.startsWith('/') ? dir : join(pgdata, dir);
   try {
     const newest = readdirSync(abs)
       .map((name) => ({ name, mtime: statSync(join(abs, name)).mtimeMs }))
       .sort((a, b) => b.mtime - a.mtime)[0];
-    const lines = newest ? lastLines(join(abs, newest.name), 20) : [];
-    const serious = lines.filter((l) => /\b(FATAL|PANIC|ERROR):/.test(l));
-    return (serious.length ? serious.slice(-2) : lines.slice(-2)).join(' / ') || own.join(' / ');
+    return newest ? join(abs, newest.name) : log;
   } catch {
-    return own.join(' / ');
+    return log;
   }
+}
+
+/** What the server said before it stopped: pg_ctl's log's last two lines, or the last serious lines of the logging collector's file (currentServerLog). */
+export function serverLogTail(log: string, pgdata: string): string {
+  const own = existsSync(log) ? lastLines(log, 2) : [];
+  const file = currentServerLog(log, pgdata);
+  if (file === log) return own.join(' / ');
+  const lines = lastLines(file, 20);
+  const serious = lines.filter((l) => /\b(FATAL|PANIC|ERROR):/.test(l));
+  return (serious.length ? serious.slice(-2) : lines.slice(-2)).join(' / ') || own.join(' / ');
 }
 
 /**
@@ -272,10 +279,6 @@ export async function isStreaming(run: Run, conn: ConnectionSettings): Promise<b
   return (await sql(conn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming';
 }
 
-/** Waits (bounded by the run) until the server's walreceiver streams. */
-export function waitStreaming(run: Run, conn: ConnectionSettings): Promise<void> {
-  return waitUntil(run, t('wait.streaming'), () => isStreaming(run, conn));
-}
 
 /**
  * How another server given by a conninfo answers: primary, standby, refused (its host has no

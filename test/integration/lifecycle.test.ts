@@ -256,6 +256,33 @@ describe('switchover never leaves the pair without a primary (PostgreSQL 15)', (
     }
   }, 200_000);
 
+  it('rebuild whose primary_conninfo cannot authenticate fails within seconds naming the walreceiver\'s error, not at its timeout', async () => {
+    const role = 'pgsr_repl_nopass';
+    await psql(pair, pair.primary, `CREATE ROLE ${role} LOGIN REPLICATION PASSWORD 'not-given-${Math.random().toString(36).slice(2, 8)}'`);
+    const hba = join(pair.primary.data, 'pg_hba.conf');
+    const before = readFileSync(hba, 'utf8');
+    writeFileSync(hba, `host replication ${role} 127.0.0.1/32 scram-sha-256\n${before}`);
+    await psql(pair, pair.primary, 'SELECT pg_reload_conf()');
+    try {
+      expect((await pgsr(['stop', '-D', pair.standby.data, '--bindir', bindir])).outcome).toBe('done');
+      const t0 = Date.now();
+      const bad = `host=127.0.0.1 port=${pair.primary.port} user=${role} application_name=${pair.applicationName}`;
+      const r = await pgsr(['rebuild', '-D', pair.standby.data, '--bindir', bindir, '--method', 'basebackup', '--discard-old', '--from', conninfo(pair.primary.port), '--primary-conninfo', bad, '--timeout', '120'], 180_000);
+      const took = (Date.now() - t0) / 1000;
+      expect(r).toMatchObject({ code: 1, outcome: 'failed' });
+      expect(r.summary).toMatch(/walreceiver failed 3 times in a row: .*(no password supplied|password authentication failed)/);
+      expect(r.summary).toContain('.pgpass');
+      // Three attempts 5 s apart (wal_retrieve_retry_interval's default) and the copy: far below the 120 s timeout.
+      expect(took).toBeLessThan(60);
+    } finally {
+      writeFileSync(hba, before);
+      await psql(pair, pair.primary, 'SELECT pg_reload_conf()');
+    }
+    expect((await pgsr(['stop', '-D', pair.standby.data, '--bindir', bindir])).outcome).toBe('done');
+    expect((await pgsr(['start', '-D', pair.standby.data, '--bindir', bindir, '--as', 'standby', '--primary-conninfo', conninfo(pair.primary.port)])).outcome).toBe('done');
+    await waitFor('the standby streaming again', async () => (await psql(pair, pair.standby, 'SELECT status FROM pg_stat_wal_receiver')) === 'streaming', 30_000);
+  }, 200_000);
+
   it('the promote fails after the clean stop (a role that may not run pg_promote): rolled back, the old primary is primary again', async () => {
     // pg_monitor but not superuser: everything else works, pg_promote() is refused by the server.
     const r = await pgsr(args(['-U', pair.passwordRole.name, '--timeout', '90']), 120_000, { PGPASSWORD: pair.passwordRole.password });

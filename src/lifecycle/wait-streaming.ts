@@ -1,0 +1,54 @@
+/**
+ * The wait for a standby to stream (after rebuild, after switchover's restart of the old
+ * primary), which watches why it cannot: the walreceiver's failures in the server log
+ * (probe/server-log.ts). A walreceiver that failed the same way on three attempts in a row
+ * (PostgreSQL retries every wal_retrieve_retry_interval, 5 s by default) ends the wait at once
+ * with PostgreSQL's reason and the fix, instead of at the command's timeout.
+ */
+import type { ConnectionSettings } from '../config/resolve';
+import { readLogSince, walreceiverFailures, type WalreceiverFailure } from '../probe/server-log';
+import { currentServerLog, isStreaming, waitUntil, type Run } from './steps';
+import { statSync } from 'node:fs';
+import { t } from '../i18n';
+
+/** Failed walreceiver attempts in a row that end the wait. */
+export const FAILED_ATTEMPTS = 3;
+
+/** Where the standby's server writes its log: pg_ctl's -l file and the data directory (for a logging collector's relative directory). */
+export interface ServerLogPlace {
+  log: string;
+  pgdata: string;
+}
+
+const sizeOf = (file: string): number => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+};
+
+/** The fix for a failure: credentials and pg_hba for a connection, a rebuild for another cluster or timeline. */
+function fixFor(f: WalreceiverFailure, osUser: string): string {
+  return f.kind === 'connect' ? t('wait.fix_connect', { user: osUser }) : t('wait.fix_identity');
+}
+
+/**
+ * Waits (bounded by the run) until the server's walreceiver streams.
+ * @throws Error naming PostgreSQL's reason and the fix when the walreceiver failed
+ *   FAILED_ATTEMPTS times in a row since the wait began; the run's timeout error otherwise.
+ */
+export async function waitStreaming(run: Run, conn: ConnectionSettings, place?: ServerLogPlace): Promise<void> {
+  const file = place ? currentServerLog(place.log, place.pgdata) : undefined;
+  const offset = file ? sizeOf(file) : 0;
+  let failed: WalreceiverFailure | undefined;
+  await waitUntil(run, t('wait.streaming'), async () => {
+    if (await isStreaming(run, conn).catch(() => false)) return true;
+    if (!file) return false;
+    const seen = walreceiverFailures(readLogSince(file, offset));
+    const last = seen.slice(-FAILED_ATTEMPTS);
+    if (last.length === FAILED_ATTEMPTS && last.every((f) => f.kind === last[0].kind)) failed = last[last.length - 1];
+    return failed !== undefined;
+  }, 250);
+  if (failed) throw new Error(t('wait.walreceiver_failing', { count: FAILED_ATTEMPTS, reason: failed.reason, fix: fixFor(failed, run.cfg.common.osUser) }));
+}
