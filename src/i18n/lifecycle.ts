@@ -134,6 +134,7 @@ export const LIFECYCLE_MESSAGES = {
   'wait.shutdown_checkpoint': { en: 'the shutdown checkpoint on the standby', ja: 'スタンバイでのシャットダウンチェックポイント受信' },
   'wait.old_primary_stop': { en: 'the old primary to finish its shutdown', ja: '旧プライマリの停止完了' },
   'wait.streaming': { en: 'streaming', ja: 'ストリーミング開始' },
+  'rebuild.passfile_present': { en: "the OS user's password file has an entry for the upstream already", ja: 'OS ユーザーのパスワードファイルに上流サーバーの行がすでにあります' },
   'wait.walreceiver_failing': { en: 'the standby cannot stream: its walreceiver failed {count} times in a row: {reason}; {fix}', ja: 'スタンバイがストリーミングできません：walreceiver が {count} 回続けて失敗しました：{reason}。{fix}' },
   'wait.fix_connect': { en: "fix: give the OS user {user} a password file entry for the upstream (~{user}/.pgpass, mode 0600, or passfile= in primary_conninfo) and check the upstream's pg_hba.conf for a replication line", ja: '対処：OS ユーザー {user} に上流サーバー用のパスワードファイルの行を用意し（~{user}/.pgpass、モード 0600、または primary_conninfo の passfile=）、上流の pg_hba.conf に replication の行があるか確認してください' },
   'wait.fix_identity': { en: 'fix: this data directory cannot follow that upstream (another cluster, or a timeline it never had): rebuild it from the primary (pgsr rebuild)', ja: '対処：このデータディレクトリはその上流に追従できません（別クラスタ、または持たないタイムライン）：プライマリから再構築してください（pgsr rebuild）' },

@@ -19,6 +19,7 @@ import { clearSyncStandbyNamesFile } from './syncrep';
 import { Run, facts, guarded, localConnection, pgCtlStart, remoteConnection, requirePgdata, writeOwned, writeStandbyConfig } from './steps';
 import { stop } from './stop';
 import { waitStreaming } from './wait-streaming';
+import { ensureWalreceiverPassword, upstreamOf } from './walreceiver-pass';
 import { t } from '../i18n';
 
 /** How long the source's checkpoint may take to reach its new timeline before pg_rewind (ms). */
@@ -214,6 +215,11 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
       for (const [name, text] of Object.entries(kept)) writeOwned(nf, join(pgdata, name), text);
       return Object.keys(kept).length;
     });
+    // The walreceiver authenticates as the rebuild did (same role): its OS user's ~/.pgpass gets the password.
+    const upstream = upstreamOf(cfg.primaryConninfo ?? from, osUser);
+    const owner = passwdEntry(osUser);
+    const password = handover.password;
+    if (password !== undefined && upstream?.user === source.user && owner) await run.step('password file entry for the walreceiver', () => ensureWalreceiverPassword(owner, upstream, password) ?? t('rebuild.passfile_present'), (v) => v);
     await run.step('standby configuration', () => writeStandbyConfig({ ...nf, standbySignal: false, recoveryConf: false }, cfg.primaryConninfo ?? from), (v) => v);
     if (cfg.common.sync.repMode === 'sync') await run.step('synchronous_standby_names (rep-mode sync)', () => clearSyncStandbyNamesFile(nf), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, nf, bin), (v) => v);
@@ -229,7 +235,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
  * the source, named by PGPASSFILE. No password found: the tools search their own ~/.pgpass, or
  * the named PGPASSFILE when one was given.
  */
-function credentialHandover(cfg: LifecycleConfig, source: ConnectionSettings, owner: { uid: number; gid: number } | undefined): { env: Record<string, string>; remove: () => void } {
+function credentialHandover(cfg: LifecycleConfig, source: ConnectionSettings, owner: { uid: number; gid: number } | undefined): { env: Record<string, string>; remove: () => void; password?: string } {
   const c = cfg.common.connection;
   const password = c.envPassword ?? lookupPassword(c.passfiles, { host: source.host, port: source.port, database: 'replication', user: source.user }).password ?? lookupPassword(c.passfiles, { host: source.host, port: source.port, database: source.database, user: source.user }).password;
   if (password === undefined) return { env: c.passfileExplicit ? { PGPASSFILE: c.passfiles[0] } : {}, remove: () => {} };
@@ -241,7 +247,7 @@ function credentialHandover(cfg: LifecycleConfig, source: ConnectionSettings, ow
     chownSync(dir, owner.uid, owner.gid);
     chownSync(file, owner.uid, owner.gid);
   }
-  return { env: { PGPASSFILE: file }, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { env: { PGPASSFILE: file }, remove: () => rmSync(dir, { recursive: true, force: true }), password };
 }
 
 /** Major version of a PostgreSQL program from `--version` ("pg_basebackup (PostgreSQL) 15.18"); null if unknown. */

@@ -7,7 +7,8 @@
  * archive hold/resume round trip, wrong --pgdata and missing binaries.
  */
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultBindir, labDown, labUp, psql, runServerCommand, waitFor, type LabPair } from '../../scripts/lib/lab';
@@ -237,6 +238,8 @@ describe('switchover never leaves the pair without a primary (PostgreSQL 15)', (
     const role = 'pgsr_repl';
     const password = `repl-${Math.random().toString(36).slice(2, 10)}`;
     await psql(pair, pair.primary, `CREATE ROLE ${role} LOGIN REPLICATION PASSWORD '${password}'`);
+    const pgpass = join(String(execFileSync('getent', ['passwd', pair.osUser], { encoding: 'utf8' })).split(':')[5], '.pgpass');
+    const pgpassBefore = existsSync(pgpass) ? readFileSync(pgpass, 'utf8') : undefined;
     const hba = join(pair.primary.data, 'pg_hba.conf');
     const before = readFileSync(hba, 'utf8');
     writeFileSync(hba, `host replication ${role} 127.0.0.1/32 scram-sha-256\nhost all ${role} 127.0.0.1/32 scram-sha-256\n${before}`);
@@ -245,12 +248,21 @@ describe('switchover never leaves the pair without a primary (PostgreSQL 15)', (
       const from = `host=127.0.0.1 port=${pair.primary.port} user=${role} dbname=postgres`;
       // A stopped standby (a streaming one would already be what rebuild makes).
       expect((await pgsr(['stop', '-D', pair.standby.data, '--bindir', bindir])).outcome).toBe('done');
-      const r = await pgsr(['rebuild', '-D', pair.standby.data, '--bindir', bindir, '--method', 'basebackup', '--discard-old', '--from', from, '--primary-conninfo', conninfo(pair.primary.port), '--timeout', '120'], 180_000, { PGPASSWORD: password });
+      // The walreceiver authenticates as that role too (scram): the password reaches it through
+      // the OS user's ~/.pgpass (added, mode 0600), never postgresql.auto.conf.
+      const upstream = `host=127.0.0.1 port=${pair.primary.port} user=${role} application_name=${pair.applicationName}`;
+      const r = await pgsr(['rebuild', '-D', pair.standby.data, '--bindir', bindir, '--method', 'basebackup', '--discard-old', '--from', from, '--primary-conninfo', upstream, '--timeout', '120'], 180_000, { PGPASSWORD: password });
       expect(r).toMatchObject({ code: 0, outcome: 'done', facts: { method: 'pg_basebackup' } });
+      expect(r.steps.find((x) => x.step === 'password file entry for the walreceiver')).toMatchObject({ status: 'done', detail: pgpass });
       expect(await psql(pair, pair.standby, 'SELECT status FROM pg_stat_wal_receiver')).toBe('streaming');
+      expect(readFileSync(pgpass, 'utf8')).toContain(`127.0.0.1:${pair.primary.port}:*:${role}:${password}\n`);
+      expect(statSync(pgpass).mode & 0o777).toBe(0o600);
+      expect(readFileSync(join(pair.standby.data, 'postgresql.auto.conf'), 'utf8')).not.toContain(password);
       // The private password file is gone afterwards.
       expect(readdirSync('/tmp').filter((d) => d.startsWith('pgsr-pass-'))).toEqual([]);
     } finally {
+      if (pgpassBefore === undefined) rmSync(pgpass, { force: true });
+      else writeFileSync(pgpass, pgpassBefore);
       writeFileSync(hba, before);
       await psql(pair, pair.primary, 'SELECT pg_reload_conf()');
     }
