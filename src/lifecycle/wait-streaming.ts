@@ -2,7 +2,8 @@
  * The wait for a standby to stream (after rebuild, after switchover's restart of the old
  * primary), which watches why it cannot: the walreceiver's failures in the server log
  * (probe/server-log.ts). A walreceiver that failed the same way on three attempts in a row
- * (PostgreSQL retries every wal_retrieve_retry_interval, 5 s by default) ends the wait at once
+ * (PostgreSQL retries every wal_retrieve_retry_interval, 5 s by default) for a reason that
+ * does not mend by waiting (authentication, pg_hba, another cluster; probe/server-log.ts) ends the wait at once
  * with PostgreSQL's reason and the fix, instead of at the command's timeout.
  */
 import type { ConnectionSettings } from '../config/resolve';

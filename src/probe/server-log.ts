@@ -22,14 +22,25 @@ const PATTERNS: Array<{ kind: WalreceiverFailure['kind']; re: RegExp }> = [
   { kind: 'identity', re: /(requested starting point \S+ on timeline \d+ is not in this server's history.*)$/ },
 ];
 
-/** The walreceiver failures in log text, oldest first (one per failed attempt). */
+/**
+ * Connection failures that may pass by themselves (the upstream restarting, an address moving
+ * to another node, a network blip): not counted, the wait goes on to its bound (libpq's and the
+ * server's texts).
+ */
+const TRANSIENT = /Connection refused|timeout expired|timed out|No route to host|Network is unreachable|could not translate host name|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|too many clients|remaining connection slots|server closed the connection/i;
+
+/**
+ * The walreceiver failures in log text, oldest first (one per failed attempt), leaving out
+ * connection failures that may pass by themselves (TRANSIENT): what is left (authentication,
+ * pg_hba, a missing role, another cluster, a timeline) does not mend by waiting.
+ */
 export function walreceiverFailures(text: string): WalreceiverFailure[] {
   const out: WalreceiverFailure[] = [];
   for (const line of text.split('\n')) {
     for (const p of PATTERNS) {
       const m = p.re.exec(line);
       if (m) {
-        out.push({ kind: p.kind, reason: m[1].trim() });
+        if (!(p.kind === 'connect' && TRANSIENT.test(m[1]))) out.push({ kind: p.kind, reason: m[1].trim() });
         break;
       }
     }

@@ -19,5 +19,12 @@ describe('walreceiverFailures', () => {
       { kind: 'identity', reason: 'highest timeline 1 of the primary is behind recovery timeline 2' },
     ]);
     expect(walreceiverFailures('LOG:  started streaming WAL from primary at 0/3000000 on timeline 1\n')).toEqual([]);
+    // What may pass by itself is not counted: the wait goes on.
+    const transient = [
+      'FATAL:  could not connect to the primary server: connection to server at "10.0.0.1", port 5432 failed: Connection refused',
+      'FATAL:  could not connect to the primary server: connection to server at "10.0.0.1", port 5432 failed: timeout expired',
+      'FATAL:  could not connect to the primary server: connection to server at "10.0.0.1", port 5432 failed: FATAL:  the database system is starting up',
+    ].join('\n');
+    expect(walreceiverFailures(transient)).toEqual([]);
   });
 });
