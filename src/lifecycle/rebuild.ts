@@ -7,7 +7,7 @@ import type { LifecycleConfig } from '../config/lifecycle';
 import { ConfigError } from '../errors';
 import { lastLine, runAs } from '../host/exec';
 import { passwdEntry } from '../host/passwd';
-import { lookupPassword } from '../probe/pgpass';
+import { lookupPassword, passfileLine } from '../probe/pgpass';
 import { localFacts } from '../probe/local';
 import { withConnection } from '../probe/observe';
 import { SQL } from '../probe/statements';
@@ -241,8 +241,7 @@ function credentialHandover(cfg: LifecycleConfig, source: ConnectionSettings, ow
   if (password === undefined) return { env: c.passfileExplicit ? { PGPASSFILE: c.passfiles[0] } : {}, remove: () => {} };
   const dir = mkdtempSync(join(tmpdir(), 'pgsr-pass-'));
   const file = join(dir, 'pgpass');
-  const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
-  writeFileSync(file, `${esc(source.host.startsWith('/') ? 'localhost' : source.host)}:${source.port}:*:${esc(source.user)}:${esc(password)}\n`, { mode: 0o600 });
+  writeFileSync(file, passfileLine(source.host, source.port, source.user, password), { mode: 0o600 });
   if (owner && process.getuid?.() === 0) {
     chownSync(dir, owner.uid, owner.gid);
     chownSync(file, owner.uid, owner.gid);

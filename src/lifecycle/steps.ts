@@ -4,7 +4,7 @@
  * configuration files, pg_ctl start, orphan clean-up and bounded waits. Server-side programs run
  * as the PostgreSQL OS user; files written in PGDATA get the data directory's owner.
  */
-import { chownSync, closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { connectionTo } from '../config/connection';
 import { addressOf } from '../config/conninfo';
@@ -14,6 +14,7 @@ import { ConfigError } from '../errors';
 import { lastLine, runAs } from '../host/exec';
 import { findBinaries, localFacts, orphanBackends, type Binaries, type LocalFacts } from '../probe/local';
 import { withConnection, type SqlRunner } from '../probe/observe';
+import { readLogSince } from '../probe/server-log';
 import { SQL } from '../probe/statements';
 import type { PgRole } from '../types';
 import { readConfSetting, setConfSettings, standbySettings } from './conf';
@@ -199,18 +200,8 @@ export async function pgCtlStart(run: Run, f: LocalFacts, bin: Binaries): Promis
 
 /** The last `n` lines of a file (at most its last 64 KiB read); [] when unreadable. */
 function lastLines(file: string, n: number): string[] {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const size = fstatSync(fd).size;
-    const buf = Buffer.alloc(Math.min(size, 65536));
-    readSync(fd, buf, 0, buf.length, size - buf.length);
-    return buf.toString('utf8').trim().split('\n').slice(-n);
-  } catch {
-    return [];
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const { text } = readLogSince(file, 0, 65_536);
+  return text === '' ? [] : text.trim().split('\n').slice(-n);
 }
 
 /**
@@ -219,25 +210,29 @@ function lastLines(file: string, n: number): string[] {
  * logging_collector), the newest file in D (relative to the data directory unless absolute).
  */
 export function currentServerLog(log: string, pgdata: string): string {
-  const own = existsSync(log) ? lastLines(log, 2) : [];
-  const dir = /Future log output will appear in directory "([^"]+)"/.exec(own.join('\n'))?.[1];
-  if (!dir) return log;
+  return collectorFile(existsSync(log) ? lastLines(log, 2) : [], pgdata) ?? log;
+}
+
+/** The logging collector's newest file, when pg_ctl's last log lines say output moved there. */
+function collectorFile(ownLines: string[], pgdata: string): string | undefined {
+  const dir = /Future log output will appear in directory "([^"]+)"/.exec(ownLines.join('\n'))?.[1];
+  if (!dir) return undefined;
   const abs = dir.startsWith('/') ? dir : join(pgdata, dir);
   try {
     const newest = readdirSync(abs)
       .map((name) => ({ name, mtime: statSync(join(abs, name)).mtimeMs }))
       .sort((a, b) => b.mtime - a.mtime)[0];
-    return newest ? join(abs, newest.name) : log;
+    return newest ? join(abs, newest.name) : undefined;
   } catch {
-    return log;
+    return undefined;
   }
 }
 
 /** What the server said before it stopped: pg_ctl's log's last two lines, or the last serious lines of the logging collector's file (currentServerLog). */
 export function serverLogTail(log: string, pgdata: string): string {
   const own = existsSync(log) ? lastLines(log, 2) : [];
-  const file = currentServerLog(log, pgdata);
-  if (file === log) return own.join(' / ');
+  const file = collectorFile(own, pgdata);
+  if (!file) return own.join(' / ');
   const lines = lastLines(file, 20);
   const serious = lines.filter((l) => /\b(FATAL|PANIC|ERROR):/.test(l));
   return (serious.length ? serious.slice(-2) : lines.slice(-2)).join(' / ') || own.join(' / ');

@@ -41,14 +41,22 @@ function fixFor(f: WalreceiverFailure, osUser: string): string {
  */
 export async function waitStreaming(run: Run, conn: ConnectionSettings, place?: ServerLogPlace): Promise<void> {
   const file = place ? currentServerLog(place.log, place.pgdata) : undefined;
-  const offset = file ? sizeOf(file) : 0;
+  // The log is read on from where the last poll stopped; a line still being written waits for its end.
+  let pos = file ? sizeOf(file) : 0;
+  let partial = '';
+  const recent: WalreceiverFailure[] = [];
   let failed: WalreceiverFailure | undefined;
   await waitUntil(run, t('wait.streaming'), async () => {
     if (await isStreaming(run, conn).catch(() => false)) return true;
     if (!file) return false;
-    const seen = walreceiverFailures(readLogSince(file, offset));
-    const last = seen.slice(-FAILED_ATTEMPTS);
-    if (last.length === FAILED_ATTEMPTS && last.every((f) => f.kind === last[0].kind)) failed = last[last.length - 1];
+    const chunk = readLogSince(file, pos);
+    pos = chunk.end;
+    const text = partial + chunk.text;
+    const cut = text.lastIndexOf('\n') + 1;
+    partial = text.slice(cut);
+    recent.push(...walreceiverFailures(text.slice(0, cut)));
+    recent.splice(0, Math.max(0, recent.length - FAILED_ATTEMPTS));
+    if (recent.length === FAILED_ATTEMPTS && recent.every((f) => f.kind === recent[0].kind)) failed = recent[recent.length - 1];
     return failed !== undefined;
   }, 250);
   if (failed) throw new Error(t('wait.walreceiver_failing', { count: FAILED_ATTEMPTS, reason: failed.reason, fix: fixFor(failed, run.cfg.common.osUser) }));

@@ -6,11 +6,11 @@
  * entry goes there: one line `host:port:*:user:password` (`:` and `\` escaped), mode 0600, owned
  * by the OS user, added only when no line already matches (an operator's entry wins).
  */
-import { appendFileSync, chmodSync, chownSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addressOf } from '../config/conninfo';
+import { parseConninfo } from '../config/conninfo';
 import type { PasswdEntry } from '../host/passwd';
-import { lookupPassword } from '../probe/pgpass';
+import { lookupPassword, passfileLine } from '../probe/pgpass';
 
 /** Where the walreceiver connects, as libpq reads primary_conninfo (user defaults to the OS user). */
 export interface Upstream {
@@ -20,14 +20,15 @@ export interface Upstream {
 }
 
 /**
- * The upstream of a primary_conninfo, or undefined when its credentials are the operator's
- * business already (a `passfile=` of its own) or it names no host.
+ * The upstream of a primary_conninfo (validated already: config/lifecycle.ts), or undefined when
+ * its credentials are the operator's business already (a `passfile=` of its own) or it names no host.
+ * @throws Error from parseConninfo when the text is not a conninfo.
  */
 export function upstreamOf(conninfo: string, osUser: string): Upstream | undefined {
-  if (/(^|\s|[?&])passfile\s*=/.test(conninfo)) return undefined;
-  const a = addressOf(conninfo);
-  if (!a.host) return undefined;
-  return { host: a.host, port: a.port ? Number(a.port) : 5432, user: a.user ?? osUser };
+  const c = parseConninfo(conninfo);
+  const host = c.host ?? c.hostaddr;
+  if (c.passfile !== undefined || !host) return undefined;
+  return { host, port: c.port ? Number(c.port) : 5432, user: c.user ?? osUser };
 }
 
 /**
@@ -37,12 +38,10 @@ export function upstreamOf(conninfo: string, osUser: string): Upstream | undefin
  */
 export function ensureWalreceiverPassword(owner: PasswdEntry, up: Upstream, password: string): string | undefined {
   const file = join(owner.home, '.pgpass');
-  const host = up.host.startsWith('/') ? 'localhost' : up.host;
-  if (lookupPassword([file], { host, port: up.port, database: 'replication', user: up.user }).password !== undefined) return undefined;
-  const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+  if (lookupPassword([file], { host: up.host, port: up.port, database: 'replication', user: up.user }).password !== undefined) return undefined;
   const fresh = !existsSync(file);
-  const sep = !fresh && !readFileSync(file, 'utf8').endsWith('\n') && statSync(file).size > 0 ? '\n' : '';
-  appendFileSync(file, `${sep}${esc(host)}:${up.port}:*:${esc(up.user)}:${esc(password)}\n`, { mode: 0o600 });
+  const text = fresh ? '' : readFileSync(file, 'utf8');
+  appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}${passfileLine(up.host, up.port, up.user, password)}`, { mode: 0o600 });
   chmodSync(file, 0o600);
   if (fresh && process.getuid?.() === 0) chownSync(file, owner.uid, owner.gid);
   return file;

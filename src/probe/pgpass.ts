@@ -64,3 +64,13 @@ export function lookupPassword(files: string[], conn: { host: string; port: numb
   }
   return { notes };
 }
+
+/**
+ * One password-file line for a server, any database: `host:port:*:user:password`, `:` and `\`
+ * escaped (PostgreSQL docs 34.16); a unix-socket directory is written `localhost`, as libpq
+ * matches it. Ends with a newline.
+ */
+export function passfileLine(host: string, port: number, user: string, password: string): string {
+  const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+  return `${esc(host.startsWith('/') ? 'localhost' : host)}:${port}:*:${esc(user)}:${esc(password)}\n`;
+}

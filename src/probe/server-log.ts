@@ -48,19 +48,22 @@ export function walreceiverFailures(text: string): WalreceiverFailure[] {
   return out;
 }
 
-/** At most the last 256 KiB of `file` after byte `offset`, as text; '' when unreadable. */
-export function readLogSince(file: string, offset: number): string {
+/**
+ * The text of `file` from byte `offset` to its end, at most its last `maxBytes`, and where it
+ * ended (the offset to read on from); '' and `offset` when unreadable. Never throws.
+ */
+export function readLogSince(file: string, offset: number, maxBytes = 262_144): { text: string; end: number } {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
     const size = fstatSync(fd).size;
-    const from = Math.max(offset, size - 262_144);
-    if (size <= from) return '';
+    const from = Math.max(offset, size - maxBytes);
+    if (size <= from) return { text: '', end: Math.max(offset, size) };
     const buf = Buffer.alloc(size - from);
     readSync(fd, buf, 0, buf.length, from);
-    return buf.toString('utf8');
+    return { text: buf.toString('utf8'), end: size };
   } catch {
-    return '';
+    return { text: '', end: offset };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
