@@ -13,7 +13,7 @@ import { execStart, execStop } from '../agents/exec';
 import type { ActionResult } from '../lifecycle/plan';
 import type { CommandResult } from './check';
 import { addConnectionOptions } from './check';
-import { typedSettings } from './settings';
+import { collect, typedSettings } from './settings';
 import { t } from '../i18n';
 
 type Runner = (result: Promise<CommandResult>) => void;
@@ -95,7 +95,8 @@ export function lifecycleCommands(run: Runner, only?: string): Command[] {
         .requiredOption('--from <conninfo>', 'the current primary to copy from (replication connection)')
         .option('--primary-conninfo <conninfo>', 'primary_conninfo to write (default: --from)')
         .addOption(new Option('--method <method>', 'auto|rewind|basebackup (default auto: pg_rewind, then pg_basebackup)').choices(['auto', 'rewind', 'basebackup']))
-        .option('--discard-old', 'delete the old data directory instead of keeping it aside')
+        .option('--discard-old', "delete the old data directory (and this node's old tablespace contents in the way) instead of keeping it aside")
+        .option('--tablespace-mapping <olddir=newdir>', "pg_basebackup: keep the source's tablespace at OLDDIR in NEWDIR on this node (repeatable)", collect)
         .option('--force', 'rebuild even a running primary (what it wrote that the source lacks is discarded)')
         .option('--fast-timeout <seconds>', 'stop: fast shutdown time before immediate')
         .option('--server-log <file>', 'pg_ctl -l file'),

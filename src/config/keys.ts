@@ -67,12 +67,13 @@ export const CHECK_SETTING_KEYS = [
   'standby-pgdata',
   'fast-timeout',
   'server-log',
+  'tablespace-mapping',
   // pgsr status / preflight: the cluster's nodes, `NAME=CONNINFO` (repeatable)
   'node',
   // message language (the command line's --lang is a program option: main.ts)
   'lang',
 ] as const;
-export const REPEATABLE_KEYS: ReadonlySet<string> = new Set(['application-name', 'warning', 'critical', 'node']);
+export const REPEATABLE_KEYS: ReadonlySet<string> = new Set(['application-name', 'warning', 'critical', 'node', 'tablespace-mapping']);
 /** Keys a configuration file may hold: every setting but `config`, and the node list of `pgsr status` (`node.NAME = conninfo`). */
 export const FILE_KEYS: ReadonlySet<string> = new Set([...CHECK_SETTING_KEYS.filter((k) => k !== 'config'), 'node.*']);
 

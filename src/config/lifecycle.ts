@@ -3,10 +3,11 @@
  * data directory, bin dir, conninfos and options, with the same precedence.
  */
 import { ConfigError } from '../errors';
+import { t } from '../i18n';
 import type { RawSettings } from './file';
 import { parseConninfo } from './conninfo';
 import { resolveWithSources, type CheckConfig, type ResolveContext } from './resolve';
-import { oneOf, positiveNumber } from './values';
+import { oneOf, positiveNumber, tablespaceMapping, type TablespaceMapping } from './values';
 
 /** How `pgsr rebuild` copies the data: pg_rewind when possible, else pg_basebackup (auto). */
 export type RebuildMethod = 'auto' | 'rewind' | 'basebackup';
@@ -36,6 +37,8 @@ export interface LifecycleConfig {
   fastTimeoutMs: number;
   /** pg_ctl -l file (default <pgdata>/pgsr-postmaster.log). */
   serverLog?: string;
+  /** rebuild by pg_basebackup: where this node keeps each of the source's tablespaces (`--tablespace-mapping`, repeatable). */
+  tablespaceMappings: TablespaceMapping[];
 }
 
 /**
@@ -79,6 +82,15 @@ export function resolveLifecycleConfig(cli: RawSettings, ctx: ResolveContext, de
     standbyPgdata: get('standby-pgdata'),
     fastTimeoutMs: Math.round(fastS * 1000),
     serverLog: get('server-log'),
+    tablespaceMappings: tablespaceMappings(sources.pickList('tablespace-mapping')),
   };
 }
 
+
+/** The validated `--tablespace-mapping` values. @throws ConfigError for a bad form or an old directory mapped twice. */
+function tablespaceMappings(list: { values: string[]; from: string }): TablespaceMapping[] {
+  const out = list.values.map((v) => tablespaceMapping(v, list.from));
+  const twice = out.find((m, i) => out.findIndex((o) => o.old === m.old) !== i);
+  if (twice) throw new ConfigError(t('config.tablespace_mapped_twice', { from: list.from, dir: twice.old }));
+  return out;
+}

@@ -143,6 +143,8 @@ export interface Sources {
   /** A setting; with `conninfoKey`, a conninfo given as dbname at the same level counts too. */
   pick(key: string, conninfoKey?: keyof Conninfo): Picked | undefined;
   pickBool(key: string, dflt: boolean): boolean;
+  /** A repeatable setting's values (comma-separated lists split) from the first level that has any, with that level's name. */
+  pickList(key: string): { values: string[]; from: string };
   /** The cluster's nodes: `--node NAME=CONNINFO` flags, else the file's `node.NAME = conninfo` and `node = NAME=CONNINFO` lines. */
   nodes(): Array<{ name: string; conninfo: string; from: string }>;
 }
@@ -175,14 +177,16 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
     }
     return undefined;
   };
-  const pickList = (key: string): string[] => {
-    for (const [, layer] of layers) {
+  const pickListFrom = (key: string): { values: string[]; from: string } => {
+    const split = (v: string[]) => v.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+    for (const [name, layer] of layers) {
       const v = layer[key];
-      if (Array.isArray(v) && v.length > 0) return v.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
-      if (typeof v === 'string' && v !== '') return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      if (Array.isArray(v) && v.length > 0) return { values: split(v), from: `${name}: ${key}` };
+      if (typeof v === 'string' && v !== '') return { values: split([v]), from: `${name}: ${key}` };
     }
-    return [];
+    return { values: [], from: key };
   };
+  const pickList = (key: string): string[] => pickListFrom(key).values;
   const pickBool = (key: string, dflt: boolean): boolean => {
     for (const [name, layer] of layers) {
       const v = layer[key];
@@ -286,5 +290,5 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
     logLevel: ll ? oneOf(ll.value, LOG_LEVELS, ll.from) : 'silent',
     configFile: configPath,
   };
-  return { config, sources: { pick: (k, ck) => pick(k, ck), pickBool, nodes } };
+  return { config, sources: { pick: (k, ck) => pick(k, ck), pickBool, pickList: pickListFrom, nodes } };
 }

@@ -2,6 +2,7 @@
  * The small value parsers of the configuration: each validates one setting and throws a
  * ConfigError naming the setting and where it came from (`command line: --port`, ...).
  */
+import { resolve } from 'node:path';
 import { ConfigError } from '../errors';
 import { parseQuantity, type UnitKind } from '../range';
 import { t } from '../i18n';
@@ -66,4 +67,29 @@ export function parseBool(value: string, from: string): boolean {
   if (['on', 'true', 'yes', '1'].includes(v)) return true;
   if (['off', 'false', 'no', '0'].includes(v)) return false;
   throw new ConfigError(t('config.not_boolean', { from, value }));
+}
+
+/** One `--tablespace-mapping OLD=NEW`: the source's tablespace location and where this node keeps it (absolute paths). */
+export interface TablespaceMapping {
+  old: string;
+  new: string;
+}
+
+/**
+ * `OLDDIR=NEWDIR` as pg_basebackup's `--tablespace-mapping` reads it (pg_basebackup docs): `\=`
+ * is an `=` inside a path, one unescaped `=` separates the two, both absolute. Both are
+ * normalized (trailing slashes, `..`) as pg_basebackup's canonicalize_path does.
+ * @throws ConfigError naming the setting for another form.
+ */
+export function tablespaceMapping(value: string, from: string): TablespaceMapping {
+  const parts: string[] = [''];
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] === '\\' && value[i + 1] === '=') continue;
+    if (value[i] === '=' && value[i - 1] !== '\\') parts.push('');
+    else parts[parts.length - 1] += value[i];
+  }
+  const canon = (p: string) => (p.startsWith('/') ? resolve(p) : p);
+  const [old, neu] = parts.map(canon);
+  if (parts.length !== 2 || !old.startsWith('/') || !neu.startsWith('/')) throw new ConfigError(t('config.not_tablespace_mapping', { from, value }));
+  return { old, new: neu };
 }

@@ -8,7 +8,7 @@ import { ConfigError } from '../errors';
 import { lastLine, runAs } from '../host/exec';
 import { passwdEntry } from '../host/passwd';
 import { lookupPassword, passfileLine } from '../probe/pgpass';
-import { localFacts } from '../probe/local';
+import { localFacts, type Binaries } from '../probe/local';
 import { withConnection } from '../probe/observe';
 import { SQL } from '../probe/statements';
 import { PRIMARY_POSITION_SQL, SOURCE_TIMELINES_SQL, walReceiverSenderSql } from '../probe/versions';
@@ -19,6 +19,7 @@ import { clearSyncStandbyNamesFile } from './syncrep';
 import { Run, facts, guarded, localConnection, pgCtlStart, remoteConnection, requirePgdata, writeOwned, writeStandbyConfig } from './steps';
 import { stop } from './stop';
 import { waitStreaming } from './wait-streaming';
+import { clearTablespaceDirs, planTablespaces, type TablespacePlan } from './tablespaces';
 import { ensureWalreceiverPassword, upstreamOf } from './walreceiver-pass';
 import { t } from '../i18n';
 
@@ -119,10 +120,12 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
         return run.result('refused', t('rebuild.install_tools', { why, source: String(srcMajor) }), [why]);
       }
     }
+    const tsPlan = methods.includes('basebackup') ? await tablespacePlan(run, cfg, source, pgdata) : undefined;
+    if (tsPlan?.refusal && methods.length === 1) return run.result('refused', tsPlan.refusal, [tsPlan.refusal]);
     if (cfg.dryRun) {
       if (f.state === 'running') run.steps.push({ step: 'stop the local server (fast, then immediate)', status: 'planned' });
       run.steps.push({ step: 'keep the local *.conf files', status: 'planned' });
-      for (const m of methods) run.steps.push({ step: m === 'rewind' ? 'pg_rewind from the source' : 'pg_basebackup -X stream -c fast into a new directory, old one moved aside', status: 'planned' });
+      for (const m of methods) run.steps.push({ step: m === 'rewind' ? 'pg_rewind from the source' : 'pg_basebackup -X stream -c fast into a new directory, old one moved aside', status: 'planned', detail: m === 'basebackup' ? tsPlan?.args.join(' ') || undefined : undefined });
       run.steps.push({ step: 'write the standby configuration, start, wait for streaming', status: 'planned' });
       return run.result('planned', t('rebuild.planned', { where: `${source.host}:${source.port}`, methods: methods.join(t('rebuild.then')) }));
     }
@@ -142,64 +145,18 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     let used: string | undefined;
     let oldDir: string | undefined;
     try {
-    for (const m of methods) {
-      if (m === 'rewind') {
-        const unready = await sourceCheckpointCurrent(run, source);
-        if (unready) {
-          run.steps.push({ step: 'pg_rewind', status: 'skipped', detail: unready });
-          continue;
-        }
-        const t0 = Date.now();
-        const r = await runAs(osUser, bin.pg_rewind as string, [`--target-pgdata=${pgdata}`, `--source-server=${from}`], { timeoutMs: run.remaining(), env: passEnv });
-        const ok = r.exitCode === 0;
-        run.steps.push({ step: 'pg_rewind', status: ok ? 'done' : 'failed', detail: ok ? undefined : lastLine(r), ms: Date.now() - t0 });
-        if (ok) {
+      for (const m of methods) {
+        if (m === 'rewind' && (await tryRewind(run, { bin, pgdata, from, source, env: passEnv }))) {
           used = 'pg_rewind';
           break;
         }
-      } else {
-        const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-        // A data directory that is a mount point cannot be renamed (EBUSY): its contents are
-        // discarded (--discard-old only) and the copy goes into it directly.
-        if (isMountPoint(pgdata)) {
-          if (!cfg.discardOld) {
-            run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: t('rebuild.mount_point', { pgdata }) });
-            continue;
-          }
-          const t0 = Date.now();
-          for (const e of readdirSync(pgdata)) rmSync(join(pgdata, e), { recursive: true, force: true });
-          const r = await runAs(osUser, bin.pg_basebackup as string, ['-D', pgdata, '-d', from, '-X', 'stream', '-c', 'fast', '-w'], { timeoutMs: run.remaining(), env: passEnv });
-          run.steps.push({ step: 'pg_basebackup -X stream -c fast (into the mount point, old data discarded)', status: r.exitCode === 0 ? 'done' : 'failed', detail: r.exitCode === 0 ? pgdata : lastLine(r), ms: Date.now() - t0 });
-          if (r.exitCode !== 0) continue;
+        const copied = m === 'basebackup' ? await tryBasebackup(run, cfg, { bin, pgdata, from, owner: f.owner ?? passwdEntry(osUser), env: passEnv, tablespaces: tsPlan }) : undefined;
+        if (copied) {
           used = 'pg_basebackup';
+          oldDir = copied.oldDir;
           break;
         }
-        const newDir = `${pgdata}.pgsr-new-${stamp}`;
-        const t0 = Date.now();
-        mkdirSync(newDir, { mode: 0o700 });
-        const owner = f.owner ?? passwdEntry(osUser);
-        if (owner && process.getuid?.() === 0) chownSync(newDir, owner.uid, owner.gid);
-        const r = await runAs(osUser, bin.pg_basebackup as string, ['-D', newDir, '-d', from, '-X', 'stream', '-c', 'fast', '-w'], { timeoutMs: run.remaining(), env: passEnv });
-        if (r.exitCode !== 0) {
-          rmSync(newDir, { recursive: true, force: true });
-          run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: lastLine(r), ms: Date.now() - t0 });
-          continue;
-        }
-        run.steps.push({ step: 'pg_basebackup -X stream -c fast', status: 'done', detail: newDir, ms: Date.now() - t0 });
-        if (existsSync(pgdata)) {
-          oldDir = `${pgdata}.pgsr-old-${stamp}`;
-          renameSync(pgdata, oldDir);
-        }
-        renameSync(newDir, pgdata);
-        if (oldDir && cfg.discardOld) {
-          rmSync(oldDir, { recursive: true, force: true });
-          run.steps.push({ step: 'discard the old data directory', status: 'done', detail: oldDir });
-          oldDir = undefined;
-        } else if (oldDir) run.steps.push({ step: 'move the old data directory aside', status: 'done', detail: oldDir });
-        used = 'pg_basebackup';
-        break;
       }
-    }
     } finally {
       handover.remove();
     }
@@ -227,6 +184,91 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     await run.step('wait until streaming', () => waitStreaming(run, conn, { log: cfg.serverLog ?? join(pgdata, 'pgsr-postmaster.log'), pgdata }));
     return run.result('done', t('rebuild.done', { method: used, where: `${source.host}:${source.port}`, kept: oldDir ? t('rebuild.kept', { dir: oldDir }) : '' }));
   });
+}
+
+/** The facts a copy attempt needs. */
+interface CopyInput {
+  bin: Binaries;
+  pgdata: string;
+  /** The source's conninfo, as the tools take it. */
+  from: string;
+  /** Environment of the tools (PGPASSFILE of the credential hand-over). */
+  env: Record<string, string>;
+}
+
+/** pg_rewind from the source once its checkpoint is on its current timeline. @returns true when it rewound the data directory. */
+async function tryRewind(run: Run, c: CopyInput & { source: ConnectionSettings }): Promise<boolean> {
+  const unready = await sourceCheckpointCurrent(run, c.source);
+  if (unready) {
+    run.steps.push({ step: 'pg_rewind', status: 'skipped', detail: unready });
+    return false;
+  }
+  const t0 = Date.now();
+  const r = await runAs(run.cfg.common.osUser, c.bin.pg_rewind as string, [`--target-pgdata=${c.pgdata}`, `--source-server=${c.from}`], { timeoutMs: run.remaining(), env: c.env });
+  const ok = r.exitCode === 0;
+  run.steps.push({ step: 'pg_rewind', status: ok ? 'done' : 'failed', detail: ok ? undefined : lastLine(r), ms: Date.now() - t0 });
+  return ok;
+}
+
+/** The source's tablespaces and where this node keeps them (--tablespace-mapping); a refusal when the source cannot be asked. */
+async function tablespacePlan(run: Run, cfg: LifecycleConfig, source: ConnectionSettings, pgdata: string): Promise<TablespacePlan> {
+  const r = await withConnection(source, Math.min(run.deadline, Date.now() + 10_000), async (q) => (await q(SQL.tablespaces)).map((x) => ({ name: String(x.name), location: String(x.location) })));
+  if (!r.ok) return { args: [], clear: [], refusal: t('rebuild.source_unreachable', { where: `${source.host}:${source.port}`, detail: r.failure.detail }) };
+  return planTablespaces(r.value, cfg.tablespaceMappings, pgdata, cfg.discardOld);
+}
+
+/**
+ * pg_basebackup -X stream -c fast into a new directory beside the data directory, then the old
+ * one moved aside (or discarded with --discard-old); into the data directory itself when it is
+ * a mount point (--discard-old only). Tablespaces go where `tablespaces` says.
+ * @returns the old directory kept aside (if any) when the copy succeeded; undefined when it failed.
+ */
+async function tryBasebackup(run: Run, cfg: LifecycleConfig, c: CopyInput & { owner?: { uid: number; gid: number }; tablespaces?: TablespacePlan }): Promise<{ oldDir?: string } | undefined> {
+  const { pgdata } = c;
+  if (c.tablespaces?.refusal) {
+    run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: c.tablespaces.refusal });
+    return undefined;
+  }
+  const copy = (dir: string) => runAs(cfg.common.osUser, c.bin.pg_basebackup as string, ['-D', dir, '-d', c.from, '-X', 'stream', '-c', 'fast', '-w', ...(c.tablespaces?.args ?? [])], { timeoutMs: run.remaining(), env: c.env });
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  if (c.tablespaces?.clear.length) await run.step("empty this node's old tablespace directories (--discard-old)", () => clearTablespaceDirs(c.tablespaces as TablespacePlan), () => c.tablespaces?.clear.join(', '));
+  // A data directory that is a mount point cannot be renamed (EBUSY): its contents are
+  // discarded (--discard-old only) and the copy goes into it directly.
+  if (isMountPoint(pgdata)) {
+    if (!cfg.discardOld) {
+      run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: t('rebuild.mount_point', { pgdata }) });
+      return undefined;
+    }
+    const t0 = Date.now();
+    for (const e of readdirSync(pgdata)) rmSync(join(pgdata, e), { recursive: true, force: true });
+    const r = await copy(pgdata);
+    run.steps.push({ step: 'pg_basebackup -X stream -c fast (into the mount point, old data discarded)', status: r.exitCode === 0 ? 'done' : 'failed', detail: r.exitCode === 0 ? pgdata : lastLine(r), ms: Date.now() - t0 });
+    return r.exitCode === 0 ? {} : undefined;
+  }
+  const newDir = `${pgdata}.pgsr-new-${stamp}`;
+  const t0 = Date.now();
+  mkdirSync(newDir, { mode: 0o700 });
+  if (c.owner && process.getuid?.() === 0) chownSync(newDir, c.owner.uid, c.owner.gid);
+  const r = await copy(newDir);
+  if (r.exitCode !== 0) {
+    rmSync(newDir, { recursive: true, force: true });
+    run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: lastLine(r), ms: Date.now() - t0 });
+    return undefined;
+  }
+  run.steps.push({ step: 'pg_basebackup -X stream -c fast', status: 'done', detail: newDir, ms: Date.now() - t0 });
+  let oldDir: string | undefined;
+  if (existsSync(pgdata)) {
+    oldDir = `${pgdata}.pgsr-old-${stamp}`;
+    renameSync(pgdata, oldDir);
+  }
+  renameSync(newDir, pgdata);
+  if (oldDir && cfg.discardOld) {
+    rmSync(oldDir, { recursive: true, force: true });
+    run.steps.push({ step: 'discard the old data directory', status: 'done', detail: oldDir });
+    return {};
+  }
+  if (oldDir) run.steps.push({ step: 'move the old data directory aside', status: 'done', detail: oldDir });
+  return { oldDir };
 }
 
 /**

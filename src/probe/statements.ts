@@ -9,6 +9,11 @@ export const SQL = {
   inRecovery: 'SELECT pg_is_in_recovery() AS r',
   /** r: in recovery; v: server_version_num. */
   roleAndVersion: "SELECT pg_is_in_recovery() AS r, current_setting('server_version_num')::int AS v",
+  /**
+   * name, location: the tablespaces kept outside the data directory (an absolute
+   * pg_tablespace_location; in-place tablespaces, 15+, are inside it and copied with it).
+   */
+  tablespaces: "SELECT spcname AS name, pg_tablespace_location(oid) AS location FROM pg_tablespace WHERE pg_tablespace_location(oid) LIKE '/%' ORDER BY spcname",
   /** v: server_version_num. */
   versionNum: "SELECT current_setting('server_version_num')::int AS v",
   /** status, received_tli and the conninfo (password obfuscated) of the walreceiver (no row: none). */

@@ -105,3 +105,23 @@ describe('resolveLifecycleConfig: where the local server is', () => {
     expect(resolveLifecycleConfig({ host: 'h' }, ctx(), { timeoutS: 60 }).common.timeoutMs).toBe(60_000);
   });
 });
+
+import { tablespaceMapping } from '../../src/config/values';
+describe('--tablespace-mapping OLDDIR=NEWDIR (pg_basebackup rules)', () => {
+  it('splits on the one unescaped "=", unescapes "\\=", normalizes both paths', () => {
+    expect(tablespaceMapping('/srv/ts1=/srv/ts1b', 'x')).toEqual({ old: '/srv/ts1', new: '/srv/ts1b' });
+    expect(tablespaceMapping('/srv/a\\=b/=/srv//c/../d/', 'x')).toEqual({ old: '/srv/a=b', new: '/srv/d' });
+  });
+  it.each(['/a', '/a=/b=/c', 'a=/b', '/a=b', '=/b', '/a='])('refuses %s naming the setting', (v) => {
+    expect(() => tablespaceMapping(v, 'command line: --tablespace-mapping')).toThrow(ConfigError);
+    expect(() => tablespaceMapping(v, 'command line: --tablespace-mapping')).toThrow(/^command line: --tablespace-mapping: '.*' is not OLDDIR=NEWDIR/);
+  });
+  it('a config file lists several; the same old directory twice is refused', () => {
+    const ctx = { env: {}, uid: 0 };
+    expect(resolveLifecycleConfig({ 'tablespace-mapping': ['/a=/b', '/c=/d'] }, ctx, { timeoutS: 10 }).tablespaceMappings).toEqual([
+      { old: '/a', new: '/b' },
+      { old: '/c', new: '/d' },
+    ]);
+    expect(() => resolveLifecycleConfig({ 'tablespace-mapping': ['/a=/b', '/a/=/d'] }, ctx, { timeoutS: 10 })).toThrow(/the tablespace directory \/a is mapped twice/);
+  });
+});
