@@ -6,6 +6,8 @@
  * CLP_FACTOR (stop), CLP_GROUPNAME, CLP_RESOURCENAME. Then execStart/execStop carry them out
  * with the lifecycle actions, the decision line first (what CLUSTERPRO asked).
  */
+import { hostname } from 'node:os';
+import { withApplicationName } from '../config/conninfo';
 import { localTimestamp } from '../dialect/clusterpro';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { start, stop } from '../lifecycle/actions';
@@ -59,6 +61,16 @@ export function execLockOverride(event: string | undefined, as: 'primary' | 'sta
   return t('exec.lock_peer', { event: String(event), where: peer.where, answer: peer.answer === 'unknown' ? t('exec.unreachable') : roleWord(peer.answer) });
 }
 
+/**
+ * This server's CLUSTERPRO server name: CLUSTERPRO names each server by its host name (the
+ * short name; no CLP_* variable carries it). A standby started by `exec start --as standby`
+ * whose primary_conninfo has no application_name is named so, as the primary's checks and
+ * synchronous_standby_names expect.
+ */
+export function clusterproServerName(): string {
+  return hostname().split('.')[0];
+}
+
 function execLine(what: string): string {
   return `${localTimestamp(new Date())} pgsr ${what}`;
 }
@@ -74,7 +86,8 @@ export async function execStart(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, em
   const blockers = execStartBlockers(e);
   if (blockers.length) return { action: 'exec start', outcome: 'refused', summary: blockers[0], reasons: blockers, steps: [], facts: { event: e.event ?? null }, durationMs: Date.now() - t0 };
   const as = cfg.as ?? 'primary';
-  const r = await start({ ...cfg, as }, (_f, peer) => execLockOverride(e.event, as, peer));
+  const named = as === 'standby' && cfg.primaryConninfo ? { ...cfg, primaryConninfo: withApplicationName(cfg.primaryConninfo, clusterproServerName()) } : cfg;
+  const r = await start({ ...named, as }, (_f, peer) => execLockOverride(e.event, as, peer));
   return { ...r, action: 'exec start', facts: { ...r.facts, event: e.event ?? null } };
 }
 

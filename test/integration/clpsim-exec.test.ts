@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultBindir, labDown, labUp, psql, runServerCommand, type LabPair } from '../../scripts/lib/lab';
+import { defaultBindir, labDown, labUp, psql, runServerCommand, waitFor, type LabPair } from '../../scripts/lib/lab';
 import { installedCopy } from '../../scripts/lib/installed';
 import { CLPSIM_DIR } from '../helpers/run';
 
@@ -97,6 +97,19 @@ describe('EXEC resource start.sh / stop.sh under clpsim', () => {
     expect(s).toMatchObject({ result: 'success', exit_code: 0 });
     expect(s.log).toMatch(/remove the primary lock: CLUSTERPRO FAILOVER: peer 127\.0\.0\.1:\d+ is standby, not a primary=done/);
     expect(await running()).toBe('f');
+  });
+
+  it('a standby EXEC resource whose primary_conninfo has no application_name: the standby is named after its CLUSTERPRO server (host) name', async () => {
+    const conf = join(dir, 'exec_standby.conf');
+    writeFileSync(conf, [`pgdata = ${pair.standby.data}`, `bindir = ${bindir}`, 'as = standby', 'host = 127.0.0.1', `port = ${pair.standby.port}`, `primary-conninfo = host=127.0.0.1 port=${pair.primary.port} user=postgres`, 'timeout = 60', ''].join('\n'));
+    const script = installedCopy('clusterpro/exec/start.sh', dir, { PGSR_CONFIG: conf }, 'start-standby.sh');
+    await runServerCommand(pair.osUser, join(bindir, 'pg_ctl'), ['stop', '-D', pair.standby.data, '-m', 'fast']);
+    const summary = join(dir, 'summary-standby.json');
+    const log = join(dir, 'exec-standby.log');
+    await execa(join(CLPSIM_DIR, 'clpsim'), ['exec', 'start', '--script', script, '--name', 'exec_standby', '--group', 'failover_standby', '--server-name', 'primary02', '--timeout', '120', '--log-path', log, '--alert-log', join(dir, 'alerts-standby.jsonl'), '--summary-json', summary], { reject: false, timeout: 180_000, env: { PATH: '/usr/bin:/bin' } });
+    expect(JSON.parse(readFileSync(summary, 'utf8'))).toMatchObject({ result: 'success', exit_code: 0 });
+    expect(readFileSync(join(pair.standby.data, 'postgresql.auto.conf'), 'utf8')).toContain(`primary_conninfo = 'host=127.0.0.1 port=${pair.primary.port} user=postgres application_name=''primary02'''`);
+    await waitFor('primary02 streaming', async () => (await psql(pair, pair.primary, "SELECT state FROM pg_stat_replication WHERE application_name = 'primary02'")) === 'streaming');
   });
 
   it('FAILOVER after a crash when the standby was promoted meanwhile: refused (split brain)', async () => {
