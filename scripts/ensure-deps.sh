@@ -7,6 +7,7 @@ set -euo pipefail
 
 missing=()
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing+=(postgresql); fi
+command -v pg_createcluster >/dev/null 2>&1 || missing+=(postgresql-common)  # Debian cluster test
 command -v python3 >/dev/null 2>&1 || missing+=(python3)        # clpsim kit
 command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)       # TLS test: a self-signed server certificate

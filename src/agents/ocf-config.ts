@@ -22,6 +22,7 @@ export function ocfConfig(env: NodeJS.ProcessEnv, action: string): LifecycleConf
   const raw = {
     pgdata: k('pgdata', '') || undefined,
     bindir: k('bindir', '') || undefined,
+    'config-dir': k('pgconfdir', '') || undefined,
     host: k('pghost', '/var/run/postgresql'),
     port: k('pgport', '5432'),
     username: k('pguser', 'postgres'),

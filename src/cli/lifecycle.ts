@@ -27,6 +27,7 @@ const emitLine = (line: string): void => {
 function addLifecycleOptions(cmd: Command, timeoutDefault: number): Command {
   return addConnectionOptions(cmd)
     .option('-D, --pgdata <dir>', 'data directory (PGDATA)')
+    .option('--config-dir <dir>', 'directory of postgresql.conf, pg_hba.conf, pg_ident.conf when not the data directory (default: found for Debian clusters in /etc/postgresql)')
     .option('--bindir <dir>', "PostgreSQL bin directory of the data directory's major (default: the major's /usr/lib/postgresql/<major>/bin or /usr/pgsql-<major>/bin)")
     .option('-t, --timeout <seconds>', `bound of the whole command (default ${timeoutDefault})`)
     .option('--dry-run', 'print the plan, change nothing')

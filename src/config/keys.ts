@@ -54,6 +54,7 @@ export const CHECK_SETTING_KEYS = [
   'remote-pgsr',
   // lifecycle commands
   'pgdata',
+  'config-dir',
   'bindir',
   'primary-conninfo',
   'peer-conninfo',

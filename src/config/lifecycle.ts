@@ -20,6 +20,8 @@ export interface LifecycleConfig {
   hostGiven: boolean;
   portGiven: boolean;
   pgdata?: string;
+  /** Where postgresql.conf, pg_hba.conf and pg_ident.conf are when not in the data directory (default: found for Debian clusters). */
+  configDir?: string;
   bindir?: string;
   /** Conninfo the standby configuration points at (written as primary_conninfo). */
   primaryConninfo?: string;
@@ -69,6 +71,7 @@ export function resolveLifecycleConfig(cli: RawSettings, ctx: ResolveContext, de
     hostGiven: sources.pick('host', 'host') !== undefined || sources.pick('host', 'hostaddr') !== undefined,
     portGiven: sources.pick('port', 'port') !== undefined,
     pgdata: get('pgdata'),
+    configDir: get('config-dir'),
     bindir: get('bindir'),
     primaryConninfo: conninfo('primary-conninfo'),
     peerConninfo: conninfo('peer-conninfo'),

@@ -23,6 +23,7 @@ export const LIFECYCLE_MESSAGES = {
   'start.locked': { en: 'this data directory ran as primary and was not stopped cleanly (lock {how} since {since}): rebuild it from the current primary (`pgsr rebuild --from ...`), or `pgsr unlock` if it holds the latest data', ja: 'このデータディレクトリはプライマリとして稼働し、正常に停止されていません（ロック {how}、{since} から）：現在のプライマリから再構築するか（`pgsr rebuild --from ...`）、最新のデータを持っているなら `pgsr unlock` を実行してください' },
   'start.no_upstream': { en: 'no --primary-conninfo and no existing standby configuration: cannot start as standby', ja: '--primary-conninfo も既存のスタンバイ設定もありません：スタンバイとして起動できません' },
   'start.planned': { en: 'would start as {role}', ja: '{role}として起動します（予定）' },
+  'start.role_unreadable': { en: "the server is up, but pgsr could not ask its role at {where}: {detail} (pgsr's own connection: --host/--port/--username and a password pgsr can read)", ja: 'サーバは起動しましたが、{where} でロールを確認できません：{detail}（pgsr 自身の接続：--host/--port/--username と pgsr が読めるパスワードを確認してください）' },
   'start.wrong_role': { en: 'the server came up as {actual}, not {wanted}', ja: 'サーバは{wanted}ではなく{actual}として起動しました' },
   'start.done': { en: 'started as {role} (PostgreSQL {major}){note}', ja: '{role}として起動しました（PostgreSQL {major}）{note}' },
   'start.note': { en: '; {note}', ja: '。{note}' },
@@ -128,6 +129,7 @@ export const LIFECYCLE_MESSAGES = {
 
   'steps.pgdata_required': { en: '--pgdata (or PGDATA) is required', ja: '--pgdata（または PGDATA）が必要です' },
   'steps.no_parent': { en: 'the parent directory of {pgdata} does not exist', ja: '{pgdata} の親ディレクトリがありません' },
+  'steps.no_config_file': { en: 'the configuration directory {dir} has no postgresql.conf (--config-dir: where postgresql.conf, pg_hba.conf and pg_ident.conf are)', ja: '設定ディレクトリ {dir} に postgresql.conf がありません（--config-dir には postgresql.conf、pg_hba.conf、pg_ident.conf のあるディレクトリを指定します）' },
   'steps.no_binaries': { en: 'no pg_ctl/postgres in {bindir} (set --bindir to the PostgreSQL {major} bin directory)', ja: '{bindir} に pg_ctl/postgres がありません（--bindir に PostgreSQL {major} の bin ディレクトリを指定してください）' },
   'steps.start_failed': { en: 'pg_ctl start failed ({line}){log}', ja: 'pg_ctl start が失敗しました（{line}）{log}' },
   'steps.server_log': { en: '; server log: {tail}', ja: '。サーバログ：{tail}' },

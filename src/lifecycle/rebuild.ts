@@ -11,12 +11,12 @@ import { lookupPassword, passfileLine } from '../probe/pgpass';
 import { localFacts, type Binaries } from '../probe/local';
 import { withConnection } from '../probe/observe';
 import { SQL } from '../probe/statements';
-import { PRIMARY_POSITION_SQL, SOURCE_TIMELINES_SQL, walReceiverSenderSql } from '../probe/versions';
+import { PRIMARY_POSITION_SQL, SOURCE_TIMELINES_SQL, toolHas, walReceiverSenderSql } from '../probe/versions';
 import { removeLock } from './lock';
 import { rebuildMethods, type ActionResult } from './plan';
 import { loadExeca } from '../host/execa';
 import { clearSyncStandbyNamesFile } from './syncrep';
-import { Run, facts, guarded, localConnection, pgCtlStart, remoteConnection, requirePgdata, writeOwned, writeStandbyConfig } from './steps';
+import { Run, facts, guarded, localConnection, pgCtlStart, remoteConnection, configOf, requirePgdata, serverLogOf, writeOwned, writeStandbyConfig } from './steps';
 import { stop } from './stop';
 import { waitStreaming } from './wait-streaming';
 import { clearTablespaceDirs, planTablespaces, type TablespacePlan } from './tablespaces';
@@ -146,11 +146,11 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     let oldDir: string | undefined;
     try {
       for (const m of methods) {
-        if (m === 'rewind' && (await tryRewind(run, { bin, pgdata, from, source, env: passEnv }))) {
+        if (m === 'rewind' && (await tryRewind(run, { bin, pgdata, from, source, env: passEnv, major: f.major ?? srcMajor }))) {
           used = 'pg_rewind';
           break;
         }
-        const copied = m === 'basebackup' ? await tryBasebackup(run, cfg, { bin, pgdata, from, owner: f.owner ?? passwdEntry(osUser), env: passEnv, tablespaces: tsPlan }) : undefined;
+        const copied = m === 'basebackup' ? await tryBasebackup(run, cfg, { bin, pgdata, from, owner: f.owner ?? passwdEntry(osUser), env: passEnv, major: f.major ?? srcMajor, tablespaces: tsPlan }) : undefined;
         if (copied) {
           used = 'pg_basebackup';
           oldDir = copied.oldDir;
@@ -170,6 +170,9 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     });
     await run.step('restore the local configuration files', () => {
       for (const [name, text] of Object.entries(kept)) writeOwned(nf, join(pgdata, name), text);
+      // The configuration directory is elsewhere: the source's postgresql.conf, pg_hba.conf and
+      // pg_ident.conf that the copy brought would only mislead whoever reads the data directory.
+      if (configOf(cfg, pgdata)) for (const name of ['postgresql.conf', 'pg_hba.conf', 'pg_ident.conf']) if (!(name in kept)) rmSync(join(pgdata, name), { force: true });
       return Object.keys(kept).length;
     });
     // The walreceiver authenticates as the rebuild did (same role): its OS user's ~/.pgpass gets the password.
@@ -181,7 +184,7 @@ export async function rebuild(cfg: LifecycleConfig): Promise<ActionResult> {
     if (cfg.common.sync.repMode === 'sync') await run.step('synchronous_standby_names (rep-mode sync)', () => clearSyncStandbyNamesFile(nf), (v) => v);
     await run.step('pg_ctl start -w', () => pgCtlStart(run, nf, bin), (v) => v);
     const conn = localConnection(cfg, (await localFacts(pgdata, bin, osUser, run.remaining())).pidFile);
-    await run.step('wait until streaming', () => waitStreaming(run, conn, { log: cfg.serverLog ?? join(pgdata, 'pgsr-postmaster.log'), pgdata }));
+    await run.step('wait until streaming', () => waitStreaming(run, conn, { log: serverLogOf(cfg, pgdata), pgdata }));
     return run.result('done', t('rebuild.done', { method: used, where: `${source.host}:${source.port}`, kept: oldDir ? t('rebuild.kept', { dir: oldDir }) : '' }));
   });
 }
@@ -194,6 +197,8 @@ interface CopyInput {
   from: string;
   /** Environment of the tools (PGPASSFILE of the credential hand-over). */
   env: Record<string, string>;
+  /** The data directory's major (null when it has none yet). */
+  major: number | null;
 }
 
 /** pg_rewind from the source once its checkpoint is on its current timeline. @returns true when it rewound the data directory. */
@@ -204,7 +209,9 @@ async function tryRewind(run: Run, c: CopyInput & { source: ConnectionSettings }
     return false;
   }
   const t0 = Date.now();
-  const r = await runAs(run.cfg.common.osUser, c.bin.pg_rewind as string, [`--target-pgdata=${c.pgdata}`, `--source-server=${c.from}`], { timeoutMs: run.remaining(), env: c.env });
+  const loc = configOf(run.cfg, c.pgdata);
+  const configFile = loc && toolHas('pgRewindConfigFile', c.major) ? [`--config-file=${loc.file}`] : [];
+  const r = await runAs(run.cfg.common.osUser, c.bin.pg_rewind as string, [`--target-pgdata=${c.pgdata}`, `--source-server=${c.from}`, ...configFile], { timeoutMs: run.remaining(), env: c.env });
   const ok = r.exitCode === 0;
   run.steps.push({ step: 'pg_rewind', status: ok ? 'done' : 'failed', detail: ok ? undefined : lastLine(r), ms: Date.now() - t0 });
   return ok;

@@ -2,6 +2,8 @@
 import { hostname } from 'node:os';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { localFacts, type LocalFacts } from '../probe/local';
+import { withConnection } from '../probe/observe';
+import { SQL } from '../probe/statements';
 import { PRIMARY_POSITION_SQL } from '../probe/versions';
 import type { PgRole } from '../types';
 import { removeLock, writeLock } from './lock';
@@ -57,8 +59,10 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
     await run.step('pg_ctl start -w', () => pgCtlStart(run, f, bin), (v) => v);
     const started = localConnection(cfg, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
     const role = await run.step('check role', async () => {
-      const r = await roleOf(started, run.deadline);
-      if (r !== wanted) throw new Error(t('start.wrong_role', { actual: r ? roleWord(r) : t('word.unknown'), wanted: roleWord(wanted) }));
+      const asked = await withConnection(started, run.deadline, async (q) => (await q(SQL.inRecovery))[0].r === true);
+      if (!asked.ok) throw new Error(t('start.role_unreadable', { where: `${started.host}:${started.port}`, detail: asked.failure.detail }));
+      const r: PgRole = asked.value ? 'standby' : 'primary';
+      if (r !== wanted) throw new Error(t('start.wrong_role', { actual: roleWord(r), wanted: roleWord(wanted) }));
       return r;
     });
     if (role === 'primary') {

@@ -18,6 +18,7 @@ import { readLogSince } from '../probe/server-log';
 import { SQL } from '../probe/statements';
 import type { PgRole } from '../types';
 import { readConfSetting, setConfSettings, standbySettings } from './conf';
+import { configFileOption, configLocation, defaultServerLog, type ConfigLocation } from './config-dir';
 import { type ActionResult, type Outcome, type PeerAnswer, type StepReport } from './plan';
 import { t } from '../i18n';
 
@@ -81,6 +82,7 @@ export function requirePgdata(cfg: LifecycleConfig, mayBeEmpty = false): string 
     if (!mayBeEmpty) throw new ConfigError(t('start.not_data_dir', { pgdata }));
     if (!existsSync(dirname(pgdata))) throw new ConfigError(t('steps.no_parent', { pgdata }));
   }
+  configOf(cfg, pgdata);
   return pgdata;
 }
 
@@ -101,6 +103,8 @@ export async function facts(run: Run, pgdata: string): Promise<{ f: LocalFacts; 
   const bin = binaries(run.cfg, major);
   const f = await localFacts(pgdata, bin, run.cfg.common.osUser, run.remaining());
   run.facts.pgdata = pgdata;
+  const loc = configOf(run.cfg, pgdata);
+  if (loc) run.facts.config_file = loc.file;
   run.facts.major = f.major;
   run.facts.state = f.state;
   return { f, bin };
@@ -187,15 +191,30 @@ export function clearStandbyConfig(f: LocalFacts): string {
   return 'no recovery.conf';
 }
 
+/**
+ * The configuration directory of a data directory: `--config-dir` for the command's own data
+ * directory, else found (a Debian cluster); undefined when postgresql.conf is in the data directory.
+ */
+export function configOf(cfg: LifecycleConfig, pgdata: string): ConfigLocation | undefined {
+  return configLocation(pgdata, cfg.pgdata !== undefined && cfg.pgdata.replace(/\/+$/, '') === pgdata ? cfg.configDir : undefined);
+}
+
+/** The file pg_ctl logs the server's output to: `--server-log`, else defaultServerLog (Debian's, or <pgdata>/pgsr-postmaster.log). */
+export function serverLogOf(cfg: LifecycleConfig, pgdata: string): string {
+  return cfg.serverLog ?? defaultServerLog(pgdata, configOf(cfg, pgdata));
+}
+
+/** `pg_ctl start -w` of the data directory, with its configuration file when that is elsewhere. @returns the log file, for the step's detail. @throws Error with pg_ctl's last line and the server log's. */
 export async function pgCtlStart(run: Run, f: LocalFacts, bin: Binaries): Promise<string> {
-  const log = run.cfg.serverLog ?? join(f.pgdata, 'pgsr-postmaster.log');
+  const log = serverLogOf(run.cfg, f.pgdata);
+  const loc = configOf(run.cfg, f.pgdata);
   const secs = Math.max(1, Math.floor(run.remaining() / 1000) - 1);
-  const r = await runAs(run.cfg.common.osUser, bin.pg_ctl as string, ['start', '-D', f.pgdata, '-l', log, '-w', '-t', String(secs)], { timeoutMs: run.remaining() });
+  const r = await runAs(run.cfg.common.osUser, bin.pg_ctl as string, ['start', '-D', f.pgdata, ...configFileOption(loc), '-l', log, '-w', '-t', String(secs)], { timeoutMs: run.remaining() });
   if (r.exitCode !== 0) {
     const tail = serverLogTail(log, f.pgdata);
     throw new Error(t('steps.start_failed', { line: lastLine(r), log: tail ? t('steps.server_log', { tail }) : '' }));
   }
-  return `log ${log}`;
+  return loc ? `log ${log}, configuration ${loc.file}` : `log ${log}`;
 }
 
 /** The last `n` lines of a file (at most its last 64 KiB read); [] when unreadable. */

@@ -1,5 +1,4 @@
 /** `pgsr switchover`: a planned role swap that never leaves the pair without a primary. */
-import { join } from 'node:path';
 import type { LifecycleConfig } from '../config/lifecycle';
 import { ConfigError } from '../errors';
 import { runAs } from '../host/exec';
@@ -7,7 +6,7 @@ import { localFacts, parseControlData, type Binaries } from '../probe/local';
 import { SQL } from '../probe/statements';
 import { removeLock } from './lock';
 import { type ActionResult } from './plan';
-import { Run, facts, guarded, isStreaming, localConnection, requirePgdata, roleOf, sql, waitUntil } from './steps';
+import { Run, facts, guarded, isStreaming, localConnection, requirePgdata, roleOf, serverLogOf, sql, waitUntil } from './steps';
 import { stop } from './stop';
 import { start } from './start';
 import { promote } from './promote';
@@ -86,7 +85,7 @@ export async function switchover(cfg: LifecycleConfig): Promise<ActionResult> {
     run.steps.push({ step: 'start the old primary as standby', status: restarted.outcome === 'done' ? 'done' : 'failed', detail: restarted.summary });
     if (restarted.outcome !== 'done') return run.result('failed', t('switchover.not_restarted', { summary: restarted.summary }));
     const nconn = localConnection({ ...cfg, hostGiven: false, portGiven: false }, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
-    await run.step('wait until streaming', () => waitStreaming(run, nconn, { log: cfg.serverLog ?? join(pgdata, 'pgsr-postmaster.log'), pgdata }));
+    await run.step('wait until streaming', () => waitStreaming(run, nconn, { log: serverLogOf(cfg, pgdata), pgdata }));
     return run.result('done', t('switchover.done', { standby: cfg.standbyPgdata, timeline: String(promoted.facts.timeline_after), pgdata }));
   });
 }

@@ -50,6 +50,20 @@ export const VERSION_DIFFERENCES = [
   { key: 'recovery.signal_files', since: 120000, note: 'recovery.conf replaced by standby.signal + postgresql.conf settings in 12' },
 ] as const;
 
+/**
+ * Options of PostgreSQL's own programs that pgsr passes on some majors only, with the first
+ * major that has each (the programs' documentation, per release).
+ */
+export const TOOL_OPTIONS = {
+  /** pg_rewind --config-file (15): the target's postgresql.conf when it is not in its data directory (pg_rewind runs the target in single-user mode to finish crash recovery). */
+  pgRewindConfigFile: 15,
+} as const;
+
+/** True when the programs of `major` take the option. */
+export function toolHas(option: keyof typeof TOOL_OPTIONS, major: number | null): boolean {
+  return major !== null && major >= TOOL_OPTIONS[option];
+}
+
 const WALRECEIVER_COLUMNS: VersionedColumn[] = [
   { name: 'pid', expr: 'w.pid' },
   { name: 'status', expr: 'w.status' },
