@@ -31,7 +31,9 @@ describe('npm run chaos -- --host clusterpro: the seeded fault campaign, as a sh
     // Timed from the end of EXEC stop: EXEC start on the other server, not a heartbeat timeout.
     expect(move.time_to_writable_s).toBeGreaterThan(0);
     expect(move.time_to_writable_s).toBeLessThan(60);
-    expect(standby).toMatchObject({ primary_before: 'primary02', primary_after: 'primary02', time_to_writable_s: 0 });
+    expect(standby).toMatchObject({ primary_before: 'primary02', primary_after: 'primary02' });
+    // The primary stays writable while its standby is lost: the first write after the fault is acked at once (a slow write can take a few ms, hence the bound rather than 0).
+    expect(standby.time_to_writable_s).toBeLessThan(5);
     // genw_watchstandby (the installed genw.sh under clpsim genw) reports the lost standby with an ERR alert; healed, it is normal again (else the round would not have converged).
     expect(standby.notes.join('; ')).toMatch(/genw_watchstandby while the standby is down: exit [12] \(alerts ERR\)/);
   }, 900_000);
