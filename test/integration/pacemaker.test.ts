@@ -286,6 +286,10 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
       const a = (await lab3.attributes()).node3;
       return a?.['pgsql-sr-status'] === 'HS:diverged' && a?.[S] === '-INFINITY';
     }, 60_000);
+    // The agent sets the attributes during its monitor; its log lines reach pacemaker.log when
+    // the operation ends (execd writes them then): wait for the line, bounded, then read it.
+    const diverged = /this standby cannot follow the primary/;
+    await waitFor('the monitor\'s log line', async () => diverged.test(readFileSync(logFile, 'utf8').slice(logFrom)), 15_000).catch(() => undefined);
     expect(readFileSync(logFile, 'utf8').slice(logFrom)).toMatch(/this standby cannot follow the primary: timeline \d+ forked off its timeline at [0-9A-F]+\/[0-9A-F]+ and it is at \d+\/[0-9A-F]+\/[0-9A-F]+ .*rebuild it: crm node standby node3, then pgsr rebuild -D \/srv\/pglab\/data/);
     // Still so after the primary's next monitors: never a score that could promote it.
     await new Promise((r) => setTimeout(r, 12_000));
