@@ -225,3 +225,34 @@ export type WalVolumeState = { path: string; totalBytes: number; freeBytes: numb
 export type Observation =
   | { ok: true; target: Endpoint; server: ServerInfo; standby?: StandbyState; primary?: PrimaryState; walVolume?: WalVolumeState; durationMs: number }
   | { ok: false; target: Endpoint; failure: ProbeFailure; server?: ServerInfo; durationMs: number };
+
+/**
+ * What `pgsr preflight` reads of one server beyond the check's observation (probe/preflight.ts):
+ * settings by name as pg_settings shows them (text; a name is absent when the server has no
+ * such setting, e.g. archive_library before 15, or hides it from the role), and the cluster's
+ * system identifier (pg_control_system(), a 64-bit number as decimal text; null when unreadable).
+ */
+export interface PreflightFacts {
+  settings: Readonly<Record<string, string>>;
+  systemIdentifier: string | null;
+}
+
+/**
+ * A replication connection from where pgsr runs to the primary, as a standby's walreceiver makes
+ * it (streaming replication protocol, IDENTIFY_SYSTEM: the cluster's systemid as decimal text
+ * and the server's timeline), with the user it tried; or why it failed.
+ */
+export type ReplicationAttempt = { ok: true; user: string; systemIdentifier: string; timeline: number } | { ok: false; user: string; failure: ProbeFailure };
+
+/**
+ * A password file pgsr or the walreceiver reads (libpq ignores one with any group or world
+ * permission, PostgreSQL docs 32.16): its permission bits, its owner's uid, and whose it should
+ * be (the OS user whose home holds it, else the user running pgsr).
+ */
+export interface PassfileFact {
+  path: string;
+  mode: number;
+  ownerUid: number;
+  expectedUid: number;
+  expectedUser: string;
+}

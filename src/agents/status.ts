@@ -5,7 +5,7 @@
  * JSON line per round otherwise.
  */
 import type { CheckConfig } from '../config/resolve';
-import { connectionTo } from '../config/connection';
+import { connectionTo, type ConnectionSettings } from '../config/connection';
 import { addressOf } from '../config/conninfo';
 import { ConfigError } from '../errors';
 import { NAGIOS_EXIT } from '../dialect/nagios';
@@ -23,14 +23,29 @@ export interface StatusNode {
   conninfo: string;
 }
 
+/** A node's connection: its conninfo's host, port, user and dbname over the common settings. */
+export function nodeConnection(cfg: CheckConfig, n: StatusNode): ConnectionSettings {
+  const a = addressOf(n.conninfo);
+  return connectionTo(cfg.connection, { host: a.host ?? cfg.connection.host, port: a.port ? Number(a.port) : cfg.connection.port, user: a.user, database: a.dbname });
+}
+
+/**
+ * The node list of `status` and `preflight`, checked.
+ * @throws ConfigError when no node is given, or a name is empty or given twice.
+ */
+export function assertNodes(nodes: StatusNode[]): void {
+  if (nodes.length === 0) throw new ConfigError(t('status.no_nodes'));
+  const dup = nodes.find((n, i) => n.name === '' || nodes.findIndex((m) => m.name === n.name) !== i);
+  if (dup) throw new ConfigError(t('status.bad_node', { name: dup.name }));
+}
+
 /** Asks every node once, in parallel, within the configured timeout. */
 export async function observeCluster(cfg: CheckConfig, nodes: StatusNode[]): Promise<ClusterStatus> {
   const deadline = Date.now() + cfg.timeoutMs;
   const policy = { ...policyOf(cfg), expectedRole: 'auto' as const, minStandbys: 0 };
   const inputs = await Promise.all(
     nodes.map(async (n): Promise<StatusInput> => {
-      const a = addressOf(n.conninfo);
-      const conn = connectionTo(cfg.connection, { host: a.host ?? cfg.connection.host, port: a.port ? Number(a.port) : cfg.connection.port, user: a.user, database: a.dbname });
+      const conn = nodeConnection(cfg, n);
       const obs = await withWalVolume(await observe(conn, deadline, cfg.senderProbe), conn, deadline);
       return { name: n.name, host: conn.host, port: conn.port, obs, verdict: judge(obs, policy) };
     }),
@@ -46,9 +61,7 @@ const render = (s: ClusterStatus, json: boolean): string => (json ? JSON.stringi
  * @throws ConfigError when no node is given or two share a name.
  */
 export async function status(cfg: CheckConfig, nodes: StatusNode[], json: boolean, watchS?: number): Promise<CommandResult> {
-  if (nodes.length === 0) throw new ConfigError(t('status.no_nodes'));
-  const dup = nodes.find((n, i) => n.name === '' || nodes.findIndex((m) => m.name === n.name) !== i);
-  if (dup) throw new ConfigError(t('status.bad_node', { name: dup.name }));
+  assertNodes(nodes);
   if (watchS === undefined) {
     const s = await observeCluster(cfg, nodes);
     return { exitCode: NAGIOS_EXIT[s.severity], stdout: render(s, json).split('\n'), stderr: [] };

@@ -9,6 +9,7 @@ import { checkCommand } from './check';
 import { lifecycleCommands } from './lifecycle';
 import { ocfCommand } from './ocf';
 import { pgpoolCommand } from './pgpool';
+import { preflightCommand } from './preflight';
 import { statusCommand } from './status';
 import { watchCommand } from './watch';
 
@@ -25,7 +26,7 @@ export interface ProgramOptions {
 }
 
 /** The top-level subcommands, in --help order. */
-export const COMMAND_NAMES = ['check', 'watch', 'status', 'start', 'stop', 'promote', 'rebuild', 'switchover', 'archive', 'unlock', 'exec', 'pgpool', 'ocf'] as const;
+export const COMMAND_NAMES = ['check', 'watch', 'status', 'preflight', 'start', 'stop', 'promote', 'rebuild', 'switchover', 'archive', 'unlock', 'exec', 'pgpool', 'ocf'] as const;
 
 /**
  * Builds the pgsr command tree. Each subcommand's action hands its pending result to `onPending`
@@ -45,6 +46,7 @@ export function buildProgram(onPending: (p: Promise<CommandResult>) => void, opt
   if (wanted('check')) program.addCommand(checkCommand(onPending, opts.asCheckPgsr ? 'nagios' : undefined));
   if (wanted('watch')) program.addCommand(watchCommand(onPending));
   if (wanted('status')) program.addCommand(statusCommand(onPending));
+  if (wanted('preflight')) program.addCommand(preflightCommand(onPending));
   for (const c of lifecycleCommands(onPending, only)) program.addCommand(c);
   if (wanted('pgpool')) program.addCommand(pgpoolCommand(onPending));
   if (wanted('ocf')) {

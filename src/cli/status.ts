@@ -1,20 +1,38 @@
 /** `pgsr status`: commander wiring of the cluster view (src/agents/status.ts). */
 import { Command, Option } from 'commander';
-import { status } from '../agents/status';
-import { resolveWithSources } from '../config/resolve';
+import { status, type StatusNode } from '../agents/status';
+import { resolveWithSources, type CheckConfig } from '../config/resolve';
 import { ConfigError } from '../errors';
 import type { CommandResult } from '../types';
 import { addConnectionOptions } from './check';
 import { typedSettings } from './settings';
 import { t } from '../i18n';
 
-const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+/** Commander's collector of a repeatable option. */
+export const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+/** `--node NAME=CONNINFO` (repeatable), shared by `status` and `preflight`. */
+export const NODE_OPTION_HELP = "a node of the cluster, e.g. db1='host=10.0.0.1 port=5432' (repeatable; config file: node.NAME = conninfo); -U, --sslmode and the password file apply to every node";
+
+/**
+ * The settings of a cluster-wide command (`status`, `preflight`) from its parsed options, the
+ * environment and the config file; `watch` is left to the caller.
+ * @throws ConfigError for a password on the command line or a bad setting.
+ */
+export function clusterSettings(command: Command): { config: CheckConfig; nodes: StatusNode[]; json: boolean; watch: string | boolean | undefined } {
+  const raw = typedSettings(command);
+  if (raw.password !== undefined) throw new ConfigError(t('config.password_flag'));
+  const watch = command.opts().watch as string | boolean | undefined;
+  delete raw.watch;
+  const { config, sources } = resolveWithSources({ ...raw, format: 'text', alert: false }, { env: process.env, uid: process.getuid?.() ?? -1 }, {});
+  return { config, nodes: sources.nodes(), json: raw.format === 'json', watch };
+}
 
 /** The `status` subcommand. */
 export function statusCommand(run: (result: Promise<CommandResult>) => void): Command {
   const cmd = new Command('status').description('one view of the whole cluster: who is primary, who streams from whom, how far behind').helpOption('--help', 'display help for command');
   return addConnectionOptions(cmd)
-    .option('--node <name=conninfo>', "a node of the cluster, e.g. db1='host=10.0.0.1 port=5432' (repeatable; config file: node.NAME = conninfo); -U, --sslmode and the password file apply to every node", collect)
+    .option('--node <name=conninfo>', NODE_OPTION_HELP, collect)
     .option('-t, --timeout <seconds>', 'bound of each round: every node is asked in parallel (default 10)')
     .addOption(new Option('--format <format>', 'text (a table) or json').choices(['text', 'json']))
     .addOption(new Option('--watch [seconds]', 'again every N seconds until interrupted (default 2): redrawn in place on a terminal, one JSON line per round otherwise').argParser((v) => v))
@@ -22,15 +40,10 @@ export function statusCommand(run: (result: Promise<CommandResult>) => void): Co
     .action((_o, command: Command) => {
       run(
         Promise.resolve().then(() => {
-          const raw = typedSettings(command);
-          if (raw.password !== undefined) throw new ConfigError(t('config.password_flag'));
-          const watch = command.opts().watch as string | boolean | undefined;
-          delete raw.watch;
-          const json = raw.format === 'json';
-          const { config, sources } = resolveWithSources({ ...raw, format: 'text', alert: false }, { env: process.env, uid: process.getuid?.() ?? -1 }, {});
+          const { config, nodes, json, watch } = clusterSettings(command);
           const watchS = watch === undefined ? undefined : watch === true ? 2 : Number(watch);
           if (watchS !== undefined && !(watchS >= 0.5 && watchS <= 3600)) throw new ConfigError(t('status.bad_watch', { value: String(watch) }));
-          return status(config, sources.nodes(), json, watchS);
+          return status(config, nodes, json, watchS);
         }),
       );
     });

@@ -49,6 +49,13 @@ export interface ConnectionSettings {
   passfileExplicit: boolean;
   /** PGPASSWORD, when set (libpq honours it; discouraged but supported). Never logged. */
   envPassword?: string;
+  /**
+   * A physical replication connection (startup parameter replication=true, as a walreceiver or
+   * pg_basebackup opens): only replication commands (IDENTIFY_SYSTEM) run on it; pg_hba.conf
+   * matches it against the `replication` database and the password files with database
+   * `replication`, as libpq does (set database to 'replication').
+   */
+  replication?: boolean;
 }
 
 /**

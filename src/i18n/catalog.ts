@@ -8,6 +8,7 @@ import { HOST_MESSAGES } from './hosts';
 import { CONFIG_MESSAGES } from './config';
 import { LIFECYCLE_MESSAGES } from './lifecycle';
 import { AGENT_MESSAGES } from './agents';
+import { PREFLIGHT_MESSAGES } from './preflight';
 
 export const CATALOG = {
   ...CHECK_MESSAGES,
@@ -15,7 +16,8 @@ export const CATALOG = {
   ...CONFIG_MESSAGES,
   ...LIFECYCLE_MESSAGES,
   ...AGENT_MESSAGES,
+  ...PREFLIGHT_MESSAGES,
 } as const;
 
 /** Every part, for the test that no id is defined twice (a spread would hide it). */
-export const CATALOG_PARTS: ReadonlyArray<Record<string, { en: string; ja: string }>> = [CHECK_MESSAGES, HOST_MESSAGES, CONFIG_MESSAGES, LIFECYCLE_MESSAGES, AGENT_MESSAGES];
+export const CATALOG_PARTS: ReadonlyArray<Record<string, { en: string; ja: string }>> = [CHECK_MESSAGES, HOST_MESSAGES, CONFIG_MESSAGES, LIFECYCLE_MESSAGES, AGENT_MESSAGES, PREFLIGHT_MESSAGES];

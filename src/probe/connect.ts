@@ -151,6 +151,7 @@ export async function makeClient(conn: ConnectionSettings, budgetMs: number, onN
     user: conn.user,
     database: conn.database,
     application_name: conn.applicationName,
+    ...(conn.replication ? { replication: 'true' } : {}),
     password: async () => {
       if (conn.envPassword !== undefined) return conn.envPassword;
       const found = lookupPassword(conn.passfiles, { host: conn.host, port: conn.port, database: conn.database, user: conn.user });

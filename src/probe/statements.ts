@@ -42,6 +42,12 @@ export const SQL = {
    */
   syncStandbyNamesInFiles:
     "SELECT current_setting('synchronous_standby_names') AS n, (SELECT setting FROM pg_file_settings WHERE name = 'synchronous_standby_names' AND error IS NULL ORDER BY seqno DESC LIMIT 1) AS f",
+  /** name, setting: the pg_settings rows named in $1 (text[]; absent names have no row). */
+  settingsNamed: 'SELECT name, setting FROM pg_settings WHERE name = ANY($1::text[])',
+  /** id: the cluster's system identifier as decimal text (pg_control_system(), 9.6+). */
+  systemIdentifier: 'SELECT system_identifier::text AS id FROM pg_control_system()',
+  /** Replication protocol (a replication connection only): systemid, timeline, xlogpos, dbname. */
+  identifySystem: 'IDENTIFY_SYSTEM',
   /** l: pg_current_wal_lsn(). */
   currentLsn: 'SELECT pg_current_wal_lsn()::text AS l',
   /** ok: the standby has received WAL past $1 (an LSN). */
