@@ -97,6 +97,7 @@ export function lifecycleCommands(run: Runner, only?: string): Command[] {
         .option('--primary-conninfo <conninfo>', 'primary_conninfo to write (default: --from)')
         .addOption(new Option('--method <method>', 'auto|rewind|basebackup (default auto: pg_rewind, then pg_basebackup)').choices(['auto', 'rewind', 'basebackup']))
         .option('--discard-old', "delete the old data directory (and this node's old tablespace contents in the way) instead of keeping it aside")
+        .option('--max-rate <rate>', 'pg_basebackup: transfer rate limit in kB/s, suffix k or M (e.g. 100M), 32k to 1024M; default unlimited')
         .option('--tablespace-mapping <olddir=newdir>', "pg_basebackup: keep the source's tablespace at OLDDIR in NEWDIR on this node (repeatable)", collect)
         .option('--force', 'rebuild even a running primary (what it wrote that the source lacks is discarded)')
         .option('--fast-timeout <seconds>', 'stop: fast shutdown time before immediate')

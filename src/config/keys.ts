@@ -69,6 +69,7 @@ export const CHECK_SETTING_KEYS = [
   'fast-timeout',
   'server-log',
   'tablespace-mapping',
+  'max-rate',
   // pgsr status / preflight: the cluster's nodes, `NAME=CONNINFO` (repeatable)
   'node',
   // message language (the command line's --lang is a program option: main.ts)

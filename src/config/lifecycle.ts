@@ -41,6 +41,12 @@ export interface LifecycleConfig {
   serverLog?: string;
   /** rebuild by pg_basebackup: where this node keeps each of the source's tablespaces (`--tablespace-mapping`, repeatable). */
   tablespaceMappings: TablespaceMapping[];
+  /**
+   * rebuild by pg_basebackup: the transfer rate limit, as pg_basebackup's --max-rate takes it
+   * (kB/s; suffix k or M; 32 kB/s to 1024 MB/s), so that a copy does not take the source's whole
+   * disk and network; undefined: unlimited.
+   */
+  maxRate?: string;
 }
 
 /**
@@ -86,9 +92,19 @@ export function resolveLifecycleConfig(cli: RawSettings, ctx: ResolveContext, de
     fastTimeoutMs: Math.round(fastS * 1000),
     serverLog: get('server-log'),
     tablespaceMappings: tablespaceMappings(sources.pickList('tablespace-mapping')),
+    maxRate: maxRate(sources.pick('max-rate')),
   };
 }
 
+
+/** `--max-rate` checked against pg_basebackup's range (32 kB/s to 1024 MB/s). @throws ConfigError naming its source. */
+function maxRate(p: { value: string; from: string } | undefined): string | undefined {
+  if (!p) return undefined;
+  const m = /^(\d+)([kM]?)$/.exec(p.value.trim());
+  const kbps = m ? Number(m[1]) * (m[2] === 'M' ? 1024 : 1) : NaN;
+  if (!(kbps >= 32 && kbps <= 1024 * 1024)) throw new ConfigError(t('config.bad_max_rate', { from: p.from, value: p.value }));
+  return p.value.trim();
+}
 
 /** The validated `--tablespace-mapping` values. @throws ConfigError for a bad form or an old directory mapped twice. */
 function tablespaceMappings(list: { values: string[]; from: string }): TablespaceMapping[] {

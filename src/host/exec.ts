@@ -28,6 +28,8 @@ export interface RunAsOptions {
   /** Extra environment (e.g. PGPASSFILE for pg_basebackup); never a password. */
   env?: Record<string, string>;
   input?: string;
+  /** Receives each line of the tool's stderr as it comes (split at \n and \r: progress lines), besides the buffered result. */
+  onStderrLine?: (line: string) => void;
 }
 
 /** Environment for server tools: the caller's without libpq variables, plus `extra`. */
@@ -58,7 +60,7 @@ export async function runAs(osUser: string, file: string, args: string[], opts: 
     cmd = runuser;
     argv = ['-u', osUser, '--', program, ...args];
   }
-  const r = await (await loadExeca())(cmd, argv, {
+  const sub = (await loadExeca())(cmd, argv, {
     reject: false,
     timeout: Math.max(100, opts.timeoutMs),
     forceKillAfterDelay: 1000,
@@ -69,6 +71,8 @@ export async function runAs(osUser: string, file: string, args: string[], opts: 
     input: opts.input,
     cleanup: true,
   });
+  if (opts.onStderrLine) followLines(sub.stderr, opts.onStderrLine);
+  const r = await sub;
   return {
     exitCode: r.exitCode,
     stdout: String(r.stdout ?? ''),
@@ -79,9 +83,22 @@ export async function runAs(osUser: string, file: string, args: string[], opts: 
   };
 }
 
+/** Calls `f` with each complete line of `stream` (at \n or \r), the rest at its end. */
+function followLines(stream: NodeJS.ReadableStream | null | undefined, f: (line: string) => void): void {
+  if (!stream) return;
+  let rest = '';
+  stream.on('data', (b: Buffer | string) => {
+    const parts = (rest + b.toString()).split(/[\r\n]/);
+    rest = parts.pop() ?? '';
+    for (const l of parts) if (l !== '') f(l);
+  });
+  stream.on('end', () => rest !== '' && f(rest));
+}
+
 /** The last non-empty line of a tool's output, for one-line reports. */
 export function lastLine(r: ExecResult): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  // Progress lines (pg_basebackup/pg_rewind --progress, "DONE/TOTAL kB (P%)") are not the reason.
+  const lines = `${r.stderr}\n${r.stdout}`.split(/[\r\n]/).map((l) => l.trim()).filter((l) => l !== '' && !/^\d+\/\d+ kB \(\d+%\)/.test(l));
   if (r.spawnError?.startsWith('not found:')) return r.spawnError;
   return lines.at(-1) ?? (r.timedOut ? 'timed out' : r.spawnError ?? `exit ${r.exitCode}`);
 }

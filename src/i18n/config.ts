@@ -2,6 +2,7 @@
 export const CONFIG_MESSAGES = {
   'config.free_limit': { en: "{from}: '{value}' is not a free-space limit (a percentage such as 20%, or an amount such as 5GB)", ja: "{from}: '{value}' は空き容量の下限ではありません（20% のような割合か、5GB のような量）" },
   'config.unsafe_command_file': { en: 'config file {path} (mode {mode}, owner uid {uid}) sets {key}, a command pgsr runs as root: it must be owned by root and writable by root alone (chown root {path}; chmod go-w {path})', ja: '設定ファイル {path}（モード {mode}、所有者 uid {uid}）は {key} を設定しています。pgsr が root で実行するコマンドのため、root が所有し root だけが書き込めるファイルにしてください（chown root {path}; chmod go-w {path}）' },
+  'config.bad_max_rate': { en: "{from}: '{value}' is not a transfer rate pg_basebackup takes (kB/s, suffix k or M, 32k to 1024M, e.g. 100M)", ja: "{from}: '{value}' は pg_basebackup の転送レートではありません（kB/s、接尾辞 k または M、32k〜1024M、例 100M）" },
   'config.bad_lang': { en: "config file {file}: lang: '{value}' is not one of en, ja", ja: "設定ファイル {file}: lang: '{value}' は en、ja のいずれでもありません" },
   'config.not_text': { en: '{source}: not a text file', ja: '{source}: テキストファイルではありません' },
   'config.expected_key_value': { en: '{where}: expected "key = value"', ja: '{where}: "key = value" の形式ではありません' },

@@ -15,6 +15,7 @@ import { PRIMARY_POSITION_SQL, SOURCE_TIMELINES_SQL, toolHas, walReceiverSenderS
 import { removeLock } from './lock';
 import { rebuildMethods, type ActionResult } from './plan';
 import { loadExeca } from '../host/execa';
+import { ProgressReporter } from './progress';
 import { clearSyncStandbyNamesFile } from './syncrep';
 import { Run, facts, guarded, localConnection, pgCtlStart, remoteConnection, configOf, requirePgdata, serverLogOf, writeOwned, writeStandbyConfig } from './steps';
 import { stop } from './stop';
@@ -201,6 +202,9 @@ interface CopyInput {
   major: number | null;
 }
 
+/** Progress of a copy on pgsr's stderr: redrawn in place on a terminal, a line every 10 s and each 10 % otherwise. */
+const reporter = (label: string): ProgressReporter => new ProgressReporter(label, { tty: process.stderr.isTTY === true, write: (s) => process.stderr.write(s) });
+
 /** pg_rewind from the source once its checkpoint is on its current timeline. @returns true when it rewound the data directory. */
 async function tryRewind(run: Run, c: CopyInput & { source: ConnectionSettings }): Promise<boolean> {
   const unready = await sourceCheckpointCurrent(run, c.source);
@@ -211,7 +215,9 @@ async function tryRewind(run: Run, c: CopyInput & { source: ConnectionSettings }
   const t0 = Date.now();
   const loc = configOf(run.cfg, c.pgdata);
   const configFile = loc && toolHas('pgRewindConfigFile', c.major) ? [`--config-file=${loc.file}`] : [];
-  const r = await runAs(run.cfg.common.osUser, c.bin.pg_rewind as string, [`--target-pgdata=${c.pgdata}`, `--source-server=${c.from}`, ...configFile], { timeoutMs: run.remaining(), env: c.env });
+  const progress = reporter('pg_rewind');
+  const r = await runAs(run.cfg.common.osUser, c.bin.pg_rewind as string, [`--target-pgdata=${c.pgdata}`, `--source-server=${c.from}`, '--progress', ...configFile], { timeoutMs: run.remaining(), env: c.env, onStderrLine: (l) => progress.line(l) });
+  progress.end();
   const ok = r.exitCode === 0;
   run.steps.push({ step: 'pg_rewind', status: ok ? 'done' : 'failed', detail: ok ? undefined : lastLine(r), ms: Date.now() - t0 });
   return ok;
@@ -236,7 +242,12 @@ async function tryBasebackup(run: Run, cfg: LifecycleConfig, c: CopyInput & { ow
     run.steps.push({ step: 'pg_basebackup', status: 'failed', detail: c.tablespaces.refusal });
     return undefined;
   }
-  const copy = (dir: string) => runAs(cfg.common.osUser, c.bin.pg_basebackup as string, ['-D', dir, '-d', c.from, '-X', 'stream', '-c', 'fast', '-w', ...(c.tablespaces?.args ?? [])], { timeoutMs: run.remaining(), env: c.env });
+  const copy = async (dir: string) => {
+    const progress = reporter('pg_basebackup');
+    const r = await runAs(cfg.common.osUser, c.bin.pg_basebackup as string, ['-D', dir, '-d', c.from, '-X', 'stream', '-c', 'fast', '-w', '--progress', ...(cfg.maxRate ? [`--max-rate=${cfg.maxRate}`] : []), ...(c.tablespaces?.args ?? [])], { timeoutMs: run.remaining(), env: c.env, onStderrLine: (l) => progress.line(l) });
+    progress.end();
+    return r;
+  };
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   if (c.tablespaces?.clear.length) await run.step("empty this node's old tablespace directories (--discard-old)", () => clearTablespaceDirs(c.tablespaces as TablespacePlan), () => c.tablespaces?.clear.join(', '));
   // A data directory that is a mount point cannot be renamed (EBUSY): its contents are
