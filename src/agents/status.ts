@@ -11,6 +11,7 @@ import { ConfigError } from '../errors';
 import { NAGIOS_EXIT } from '../dialect/nagios';
 import { renderStatusText, statusJson } from '../dialect/status';
 import { observe } from '../probe/observe';
+import { showPoolNodes } from '../probe/pgpool';
 import type { CommandResult } from '../types';
 import { judge } from '../verdict/check';
 import { clusterStatus, type ClusterStatus, type StatusInput } from '../verdict/status';
@@ -37,6 +38,22 @@ export function assertNodes(nodes: StatusNode[]): void {
   if (nodes.length === 0) throw new ConfigError(t('status.no_nodes'));
   const dup = nodes.find((n, i) => n.name === '' || nodes.findIndex((m) => m.name === n.name) !== i);
   if (dup) throw new ConfigError(t('status.bad_node', { name: dup.name }));
+}
+
+/**
+ * The nodes Pgpool-II at `address` (HOST:PORT) knows: its backends (SHOW POOL_NODES), named
+ * `node<backend id>` as Pgpool's own logs and pcp commands number them, asked with pgsr's
+ * connection settings within half the run's timeout (the other half is the nodes').
+ * @returns the nodes, or the one-line reason Pgpool-II could not be asked.
+ * @throws ConfigError for an address that is not HOST:PORT.
+ */
+export async function poolBackends(cfg: CheckConfig, address: string): Promise<{ ok: true; nodes: StatusNode[] } | { ok: false; message: string }> {
+  const m = /^(.+):(\d{1,5})$/.exec(address.trim());
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new ConfigError(t('status.bad_pgpool', { value: address }));
+  const host = m[1].replace(/^\[(.*)\]$/, '$1');
+  const r = await showPoolNodes(connectionTo(cfg.connection, { host, port: Number(m[2]) }), Date.now() + cfg.timeoutMs / 2);
+  if (!r.ok) return { ok: false, message: t('status.pgpool_failed', { where: address, detail: r.failure.detail }) };
+  return { ok: true, nodes: r.nodes.map((n) => ({ name: `node${n.id}`, conninfo: `host=${n.host} port=${n.port}` })) };
 }
 
 /** Asks every node once, in parallel, within the configured timeout. */

@@ -26,6 +26,8 @@ export const HOST_MESSAGES = {
   'status.no_primary': { en: 'no node answers as a primary', ja: 'プライマリとして応答するノードがありません' },
   'status.header': { en: 'node|host:port|role|state|upstream|TL|LSN|lag|sync|health', ja: 'ノード|ホスト:ポート|ロール|状態|上流|TL|LSN|遅延|同期|状態判定' },
   'status.no_nodes': { en: 'no node to ask: give --node NAME=CONNINFO (repeatable) or node.NAME = conninfo lines in the config file', ja: '問い合わせるノードがありません：--node 名前=接続文字列（複数可）か、設定ファイルの node.名前 = 接続文字列 を指定してください' },
+  'status.bad_pgpool': { en: "--pgpool '{value}' is not HOST:PORT (Pgpool-II's address, e.g. 10.0.0.10:9999)", ja: "--pgpool '{value}' は ホスト:ポート ではありません（Pgpool-II のアドレス、例 10.0.0.10:9999）" },
+  'status.pgpool_failed': { en: 'Pgpool-II at {where} could not be asked for its backends (SHOW POOL_NODES): {detail}', ja: 'Pgpool-II（{where}）にバックエンドを問い合わせられません（SHOW POOL_NODES）：{detail}' },
   'status.bad_node': { en: "node name '{name}' is empty or given twice (--node NAME=CONNINFO)", ja: "ノード名 '{name}' が空か重複しています（--node 名前=接続文字列）" },
   'status.bad_watch': { en: "--watch {value}: seconds from 0.5 to 3600", ja: '--watch {value}: 0.5 から 3600 までの秒数' },
   'text.exit': { en: 'exit code {code}, {ms} ms', ja: '終了コード {code}、{ms} ms' },

@@ -48,6 +48,19 @@ describe('Pgpool-II with three backends', () => {
     expect(n.out).toMatch(/^PGSR OK - pgpool 127\.0\.0\.1:\d+: /);
   });
 
+  it('pgsr status --pgpool: the nodes are Pgpool\'s backends (node0, node1, node2), each asked itself; a Pgpool that does not answer: UNKNOWN, exit 3', async () => {
+    const r = await execa(process.execPath, [BUNDLE, 'status', '--pgpool', `127.0.0.1:${lab.port}`, '-U', 'postgres', '--format', 'json', '--timeout', '10'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { primary: string; nodes: Array<{ name: string; role: string; port: number; upstream: string | null }> };
+    expect(j.primary).toBe('node0');
+    expect(j.nodes.map((n) => `${n.name}:${n.role}:${n.port}:${n.upstream}`)).toEqual(lab.nodes.map((n, i) => `node${i}:${i === 0 ? 'primary' : 'standby'}:${n.port}:${i === 0 ? null : 'node0'}`));
+    const pf = await execa(process.execPath, [BUNDLE, 'preflight', '--pgpool', `127.0.0.1:${lab.port}`, '-U', 'postgres', '--format', 'json'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    expect((JSON.parse(pf.stdout) as { checks: Array<{ id: string; node: string }> }).checks.filter((c) => c.id === 'hot_standby').map((c) => c.node)).toEqual(['node0', 'node1', 'node2']);
+    const gone = await execa(process.execPath, [BUNDLE, 'status', '--pgpool', '127.0.0.1:1', '-U', 'postgres', '--timeout', '4'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    expect(gone.exitCode).toBe(3);
+    expect(gone.stderr.trim()).toMatch(/^(pgsr status: )?Pgpool-II at 127\.0\.0\.1:1 could not be asked for its backends \(SHOW POOL_NODES\): .*refused/i);
+  });
+
   it('1. a standby stops: Pgpool detaches it, failover promotes nothing, the check reports it; back and attached', async () => {
     // A slot kept for node 2 on the primary (--slot-name node%d in the lab's failover_command).
     await psql(lab.pair, lab.nodes[0], "SELECT pg_create_physical_replication_slot('node2')");
