@@ -127,6 +127,8 @@ export const LIFECYCLE_MESSAGES = {
   'rebuild.done': { en: 'rebuilt by {method} from {where}; streaming{kept}', ja: '{where} から {method} で再構築しました。ストリーミング中{kept}' },
   'rebuild.kept': { en: '; old data kept in {dir}', ja: '（古いデータは {dir} に保存）' },
 
+  'steps.start_waiting': { en: 'pg_ctl start: waiting for the server to accept connections', ja: 'pg_ctl start：サーバが接続を受け付けるのを待っています' },
+  'steps.start_waiting_log': { en: 'server log: {line}', ja: 'サーバログ：{line}' },
   'steps.pgdata_required': { en: '--pgdata (or PGDATA) is required', ja: '--pgdata（または PGDATA）が必要です' },
   'steps.no_parent': { en: 'the parent directory of {pgdata} does not exist', ja: '{pgdata} の親ディレクトリがありません' },
   'steps.no_config_file': { en: 'the configuration directory {dir} has no postgresql.conf (--config-dir: where postgresql.conf, pg_hba.conf and pg_ident.conf are)', ja: '設定ディレクトリ {dir} に postgresql.conf がありません（--config-dir には postgresql.conf、pg_hba.conf、pg_ident.conf のあるディレクトリを指定します）' },

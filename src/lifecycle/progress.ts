@@ -83,3 +83,26 @@ export class ProgressReporter {
     return `${this.label}: ${p.percent}% ${formatQuantity(p.doneKb * 1024, 'B')} / ${formatQuantity(p.totalKb * 1024, 'B')}, ${formatQuantity(Math.round(rate), 'B')}/s${eta}`;
   }
 }
+
+/**
+ * Says, while a wait goes on, that it goes on and why: every `intervalS` seconds `describe()`
+ * (e.g. the server log's last line) with the seconds waited, as a line redrawn in place on a
+ * terminal and a plain line otherwise. `stop()` ends it (and the redrawn line).
+ */
+export function reportWhileWaiting(label: string, sink: ProgressSink, describe: () => string, intervalS = LOG_INTERVAL_S): { stop(): void } {
+  const t0 = Date.now();
+  let drawn = false;
+  const timer = setInterval(() => {
+    const text = `${label}: ${Math.round((Date.now() - t0) / 1000)} s; ${describe()}`;
+    sink.write(sink.tty ? `\r\x1b[K${text}` : `${text}\n`);
+    drawn = sink.tty;
+  }, intervalS * 1000);
+  // The wait itself holds the process; this timer only reports on it.
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      if (drawn) sink.write('\n');
+    },
+  };
+}

@@ -21,6 +21,7 @@ import { readConfSetting, setConfSettings, standbySettings } from './conf';
 import { configFileOption, configLocation, defaultServerLog, type ConfigLocation } from './config-dir';
 import { type ActionResult, type Outcome, type PeerAnswer, type StepReport } from './plan';
 import { t } from '../i18n';
+import { reportWhileWaiting } from './progress';
 
 /** One running command: deadline, steps, facts. */
 export class Run {
@@ -209,7 +210,9 @@ export async function pgCtlStart(run: Run, f: LocalFacts, bin: Binaries): Promis
   const log = serverLogOf(run.cfg, f.pgdata);
   const loc = configOf(run.cfg, f.pgdata);
   const secs = Math.max(1, Math.floor(run.remaining() / 1000) - 1);
-  const r = await runAs(run.cfg.common.osUser, bin.pg_ctl as string, ['start', '-D', f.pgdata, ...configFileOption(loc), '-l', log, '-w', '-t', String(secs)], { timeoutMs: run.remaining() });
+  // A start can wait minutes (crash or archive recovery, WAL that does not come): say so, and why.
+  const waiting = reportWhileWaiting(t('steps.start_waiting'), { tty: process.stderr.isTTY === true, write: (x) => process.stderr.write(x) }, () => t('steps.start_waiting_log', { line: lastLines(currentServerLog(log, f.pgdata), 1)[0] ?? '-' }));
+  const r = await runAs(run.cfg.common.osUser, bin.pg_ctl as string, ['start', '-D', f.pgdata, ...configFileOption(loc), '-l', log, '-w', '-t', String(secs)], { timeoutMs: run.remaining() }).finally(() => waiting.stop());
   if (r.exitCode !== 0) {
     const tail = serverLogTail(log, f.pgdata);
     throw new Error(t('steps.start_failed', { line: lastLine(r), log: tail ? t('steps.server_log', { tail }) : '' }));

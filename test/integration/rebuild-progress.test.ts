@@ -5,10 +5,10 @@
  * (`script`: one line redrawn in place).
  */
 import { execa } from 'execa';
-import { readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labDown, labUp, psql, stopNode, type LabPair } from '../../scripts/lib/lab';
+import { freePort, labDown, labUp, psql, runServerCommand, stopNode, type LabPair } from '../../scripts/lib/lab';
 import { BASE_PATH, BUNDLE } from '../helpers/run';
 
 let pair: LabPair;
@@ -54,4 +54,18 @@ describe('rebuild progress', () => {
     expect(redraws.length, r.stdout).toBeGreaterThanOrEqual(2);
     expect(redraws.at(-1)).toMatch(/^pg_basebackup: 100% /);
   }, 300_000);
+
+  it('a start that waits (a copy without its WAL, the primary unreachable): every 10 s it says it waits and the server log\'s last line', async () => {
+    const dir = join(pair.dir, 'nowal');
+    await runServerCommand(pair.osUser, join(pair.bindir, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '-D', dir, '-X', 'none', '-c', 'fast', '--no-sync']);
+    const port = await freePort();
+    appendFileSync(join(dir, 'postgresql.auto.conf'), `port = ${port}\n`);
+    const nobody = await freePort();
+    const r = await execa(process.execPath, [BUNDLE, 'start', '-D', dir, '--bindir', pair.bindir, '--as', 'standby', '--primary-conninfo', `host=127.0.0.1 port=${nobody} user=postgres application_name=nowal`, '--timeout', '24', '--format', 'text'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 60_000 });
+    await runServerCommand(pair.osUser, join(pair.bindir, 'pg_ctl'), ['-D', dir, '-m', 'immediate', 'stop'], { reject: false });
+    expect(r.exitCode, r.stdout).toBe(1);
+    const waits = r.stderr.split('\n').filter((l) => l.startsWith('pg_ctl start: waiting'));
+    expect(waits.length, r.stderr).toBeGreaterThanOrEqual(1);
+    expect(waits[0]).toMatch(/^pg_ctl start: waiting for the server to accept connections: 1\d s; server log: .*(could not connect|Connection refused|WAL)/);
+  }, 90_000);
 });
