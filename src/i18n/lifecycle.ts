@@ -127,6 +127,8 @@ export const LIFECYCLE_MESSAGES = {
   'rebuild.done': { en: 'rebuilt by {method} from {where}; streaming{kept}', ja: '{where} から {method} で再構築しました。ストリーミング中{kept}' },
   'rebuild.kept': { en: '; old data kept in {dir}', ja: '（古いデータは {dir} に保存）' },
 
+  'steps.waiting_for': { en: 'waiting for {what}', ja: '{what} を待っています' },
+  'steps.waiting_bound': { en: 'at most {seconds} s more', ja: '残り最大 {seconds} s' },
   'steps.start_waiting': { en: 'pg_ctl start: waiting for the server to accept connections', ja: 'pg_ctl start：サーバが接続を受け付けるのを待っています' },
   'steps.start_waiting_log': { en: 'server log: {line}', ja: 'サーバログ：{line}' },
   'steps.pgdata_required': { en: '--pgdata (or PGDATA) is required', ja: '--pgdata（または PGDATA）が必要です' },
@@ -141,6 +143,8 @@ export const LIFECYCLE_MESSAGES = {
   'wait.orphans': { en: 'the orphaned backends to exit', ja: '残ったバックエンドの終了' },
   'wait.shutdown_checkpoint': { en: 'the shutdown checkpoint on the standby', ja: 'スタンバイでのシャットダウンチェックポイント受信' },
   'wait.old_primary_stop': { en: 'the old primary to finish its shutdown', ja: '旧プライマリの停止完了' },
+  'wait.last_failure': { en: "the walreceiver's last failure: {reason}", ja: 'walreceiver の直近の失敗：{reason}' },
+  'wait.no_failure_yet': { en: 'no walreceiver failure in the server log yet', ja: 'サーバログに walreceiver の失敗はまだありません' },
   'wait.streaming': { en: 'streaming', ja: 'ストリーミング開始' },
   'rebuild.passfile_present': { en: "the OS user's password file has an entry for the upstream already", ja: 'OS ユーザーのパスワードファイルに上流サーバーの行がすでにあります' },
   'wait.walreceiver_failing': { en: 'the standby cannot stream: its walreceiver failed {count} times in a row: {reason}; {fix}', ja: 'スタンバイがストリーミングできません：walreceiver が {count} 回続けて失敗しました：{reason}。{fix}' },

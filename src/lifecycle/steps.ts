@@ -282,12 +282,18 @@ export async function killOrphans(run: Run, pgdata: string): Promise<boolean> {
 }
 
 /** Polls `probe` every `everyMs` (default 100 ms) until true or the deadline (the run's, or an earlier `until`). */
-export async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>, everyMs = 100, until = run.deadline): Promise<void> {
+export async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>, everyMs = 100, until = run.deadline, why?: () => string): Promise<void> {
   const end = Math.min(until, run.deadline);
-  for (let i = 0; i < 1_000_000; i++) {
-    if (await probe().catch(() => false)) return;
-    if (Date.now() + everyMs >= end) throw new Error(t('steps.timed_out_waiting', { what }));
-    await new Promise((r) => setTimeout(r, everyMs));
+  // A wait longer than 10 s says so on stderr, with what it waits on (`why`) or its bound.
+  const said = reportWhileWaiting(t('steps.waiting_for', { what }), { tty: process.stderr.isTTY === true, write: (x) => process.stderr.write(x) }, () => why?.() ?? t('steps.waiting_bound', { seconds: Math.max(0, Math.round((end - Date.now()) / 1000)) }));
+  try {
+    for (let i = 0; i < 1_000_000; i++) {
+      if (await probe().catch(() => false)) return;
+      if (Date.now() + everyMs >= end) throw new Error(t('steps.timed_out_waiting', { what }));
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  } finally {
+    said.stop();
   }
 }
 

@@ -58,6 +58,6 @@ export async function waitStreaming(run: Run, conn: ConnectionSettings, place?: 
     recent.splice(0, Math.max(0, recent.length - FAILED_ATTEMPTS));
     if (recent.length === FAILED_ATTEMPTS && recent.every((f) => f.kind === recent[0].kind)) failed = recent[recent.length - 1];
     return failed !== undefined;
-  }, 250);
+  }, 250, run.deadline, () => (recent.length ? t('wait.last_failure', { reason: recent[recent.length - 1].reason }) : t('wait.no_failure_yet')));
   if (failed) throw new Error(t('wait.walreceiver_failing', { count: FAILED_ATTEMPTS, reason: failed.reason, fix: fixFor(failed, run.cfg.common.osUser) }));
 }

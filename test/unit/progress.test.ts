@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { parseToolProgress, ProgressReporter } from '../../src/lifecycle/progress';
+import { describe, expect, it, vi } from 'vitest';
+import { parseToolProgress, ProgressReporter, reportWhileWaiting } from '../../src/lifecycle/progress';
 import { lastLine } from '../../src/host/exec';
 
 describe('copy progress (pure)', () => {
@@ -37,5 +37,23 @@ describe('copy progress (pure)', () => {
   });
   it("a failed copy's reason is its error, not its last progress line", () => {
     expect(lastLine({ exitCode: 1, stdout: '', stderr: 'pg_basebackup: error: could not read COPY data: server closed the connection\n300/1000 kB (30%), 0/1 tablespace\n', timedOut: false, ms: 1 })).toMatch(/could not read COPY data/);
+  });
+  it('a wait says every 10 s that it goes on, and why; nothing once stopped', () => {
+    vi.useFakeTimers();
+    try {
+      const out: string[] = [];
+      let why = 'server log: redo starts at 0/3000028';
+      const w = reportWhileWaiting('waiting for the end of recovery', { tty: false, write: (s) => out.push(s) }, () => why);
+      vi.advanceTimersByTime(9_999);
+      expect(out).toEqual([]);
+      vi.advanceTimersByTime(1);
+      why = 'server log: redo done at 0/9000000';
+      vi.advanceTimersByTime(10_000);
+      w.stop();
+      vi.advanceTimersByTime(30_000);
+      expect(out).toEqual(['waiting for the end of recovery: 10 s; server log: redo starts at 0/3000028\n', 'waiting for the end of recovery: 20 s; server log: redo done at 0/9000000\n']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
