@@ -38,7 +38,7 @@ export const CONFIG_MESSAGES = {
   'config.not_port': { en: "{from}: '{value}' is not a port number (1-65535)", ja: "{from}: '{value}' はポート番号（1-65535）ではありません" },
   'config.not_tablespace_mapping': { en: "{from}: '{value}' is not OLDDIR=NEWDIR with two absolute paths (an '=' inside a path is written \\=)", ja: "{from}: '{value}' は 2 つの絶対パスによる OLDDIR=NEWDIR の形式ではありません（パス中の '=' は \\= と書きます）" },
   'config.tablespace_mapped_twice': { en: '{from}: the tablespace directory {dir} is mapped twice', ja: '{from}: テーブル空間ディレクトリ {dir} が 2 回マップされています' },
-  'config.not_listen': { en: "{from}: '{value}' is not ADDR:PORT (e.g. 127.0.0.1:9187; an address is required)", ja: "{from}: '{value}' は ADDR:PORT の形式ではありません（例 127.0.0.1:9187。アドレスは必須）" },
+  'config.not_listen': { en: "{from}: '{value}' is not ADDR:PORT (e.g. 127.0.0.1:9630; an address is required)", ja: "{from}: '{value}' は ADDR:PORT の形式ではありません（例 127.0.0.1:9630。アドレスは必須）" },
   'config.not_whole': { en: "{from}: '{value}' is not a whole number >= {min}", ja: "{from}: '{value}' は {min} 以上の整数ではありません" },
   'config.not_positive': { en: "{from}: '{value}' must be {bound}", ja: "{from}: '{value}' は {bound} にしてください" },
   'config.not_boolean': { en: "{from}: '{value}' is not a boolean (on/off)", ja: "{from}: '{value}' は真偽値（on/off）ではありません" },

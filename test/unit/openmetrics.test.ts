@@ -50,7 +50,7 @@ describe('listenAddress', () => {
     expect(p('127.0.0.1:9187')).toEqual({ host: '127.0.0.1', port: 9187 });
     expect(p('[::1]:9187')).toEqual({ host: '::1', port: 9187 });
     expect(listenAddress(undefined)).toBeUndefined();
-    expect(() => p('9187')).toThrow("--metrics-listen: '9187' is not ADDR:PORT (e.g. 127.0.0.1:9187; an address is required)");
+    expect(() => p('9187')).toThrow("--metrics-listen: '9187' is not ADDR:PORT (e.g. 127.0.0.1:9630; an address is required)");
     expect(() => p('127.0.0.1:99999')).toThrow('not a port number');
   });
 });
