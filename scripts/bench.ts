@@ -35,7 +35,11 @@ const median = (v: number[]) => quantile(v, 0.5);
 const f1 = (n: number) => n.toFixed(1);
 
 async function measure(cmd: string[], env: Record<string, string> = {}): Promise<Sample> {
-  const r = await execa('python3', [join(REPO, 'scripts', 'bench', 'rusage.py'), ...cmd], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, extendEnv: false, timeout: 60_000 });
+  const r = await execa('python3', [join(REPO, 'scripts', 'bench', 'rusage.py'), ...cmd], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    extendEnv: false,
+    timeout: 60_000,
+  });
   return JSON.parse(r.stdout) as Sample;
 }
 
@@ -43,13 +47,36 @@ async function oneShot(pair: LabPair, statusFile: string, conf: string): Promise
   const p = String(pair.primary.port);
   const s = String(pair.standby.port);
   // The installed genw-status.sh (the .deb's, running /usr/bin/pgsr), with its two paths set.
-  const statusScript = installedCopy('clusterpro/genw-status.sh', mkdtempSync('/tmp/pgsr-bench-'), { PGSR_CONFIG: conf, PGSR_STATUS: statusFile });
-  const checkArgs = ['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', s, '--role', 'standby', '--primary-host', '127.0.0.1', '--primary-port', p, '--state-dir', '/tmp/pgsr-bench-state'];
+  const statusScript = installedCopy('clusterpro/genw-status.sh', mkdtempSync('/tmp/pgsr-bench-'), {
+    PGSR_CONFIG: conf,
+    PGSR_STATUS: statusFile,
+  });
+  const checkArgs = [
+    'check',
+    '--format',
+    'clusterpro',
+    '-h',
+    '127.0.0.1',
+    '-p',
+    s,
+    '--role',
+    'standby',
+    '--primary-host',
+    '127.0.0.1',
+    '--primary-port',
+    p,
+    '--state-dir',
+    '/tmp/pgsr-bench-state',
+  ];
   const major = process.versions.node.split('.')[0];
   // [name, command, the runtime whose `node -e 0` is its floor]
   const subjects: Array<[string, string[], 'machine' | 'node24']> = [
     [`node -e 0 (Node ${major} floor)`, [process.execPath, '-e', '0'], 'machine'],
-    ["seed genw.sh (bash + psql + grep)", [join(REPO, 'scripts', 'bench', 'genw-seed.sh'), '127.0.0.1', '127.0.0.1', s], 'machine'],
+    [
+      'seed genw.sh (bash + psql + grep)',
+      [join(REPO, 'scripts', 'bench', 'genw-seed.sh'), '127.0.0.1', '127.0.0.1', s],
+      'machine',
+    ],
     [`pgsr check (CLUSTERPRO), bundle on Node ${major}`, [process.execPath, BUNDLE, ...checkArgs], 'machine'],
     ['node -e 0 (Node 24 floor, the packaged runtime)', [NODE24, '-e', '0'], 'node24'],
     ['pgsr check (CLUSTERPRO), bundle on Node 24', [NODE24, BUNDLE, ...checkArgs], 'node24'],
@@ -65,34 +92,74 @@ async function oneShot(pair: LabPair, statusFile: string, conf: string): Promise
       samples.get(name)?.push(r);
     }
   }
-  const floors = { machine: median((samples.get(subjects[0][0]) ?? []).map((x) => x.wall_ms)), node24: median((samples.get(subjects[3][0]) ?? []).map((x) => x.wall_ms)) };
+  const floors = {
+    machine: median((samples.get(subjects[0][0]) ?? []).map((x) => x.wall_ms)),
+    node24: median((samples.get(subjects[3][0]) ?? []).map((x) => x.wall_ms)),
+  };
   const shell = median((samples.get(subjects[1][0]) ?? []).map((x) => x.wall_ms));
-  const rows = ['| command | wall median (ms) | wall p95 (ms) | CPU median (ms) | peak RSS median (MiB) | wall / same runtime\'s node -e 0 | wall / seed script |', '|---|---|---|---|---|---|---|'];
+  const rows = [
+    "| command | wall median (ms) | wall p95 (ms) | CPU median (ms) | peak RSS median (MiB) | wall / same runtime's node -e 0 | wall / seed script |",
+    '|---|---|---|---|---|---|---|',
+  ];
   for (const [name, , runtime] of subjects) {
     const floor = floors[runtime];
     const v = samples.get(name) ?? [];
     const w = v.map((x) => x.wall_ms);
-    rows.push(`| ${name} | ${f1(median(w))} | ${f1(quantile(w, 0.95))} | ${f1(median(v.map((x) => x.cpu_ms)))} | ${f1(median(v.map((x) => x.maxrss_kib)) / 1024)} | ${(median(w) / floor).toFixed(2)} | ${(median(w) / shell).toFixed(2)} |`);
+    rows.push(
+      `| ${name} | ${f1(median(w))} | ${f1(quantile(w, 0.95))} | ${f1(median(v.map((x) => x.cpu_ms)))} | ${f1(median(v.map((x) => x.maxrss_kib)) / 1024)} | ${(median(w) / floor).toFixed(2)} | ${(median(w) / shell).toFixed(2)} |`,
+    );
   }
   return rows;
 }
 
-async function watchCost(pair: LabPair, statusFile: string): Promise<{ rows: string[]; proc: ReturnType<typeof execa> }> {
+async function watchCost(
+  pair: LabPair,
+  statusFile: string,
+): Promise<{ rows: string[]; proc: ReturnType<typeof execa> }> {
   // What CLUSTERPRO's asynchronous genw runs: the installed executable.
-  const proc = execa(INSTALLED.pgsr, ['watch', '-h', '127.0.0.1', '-p', String(pair.standby.port), '--role', 'standby', '--interval', '1', '--heartbeat', '0', '--fail-after', '0', '--no-alert', '--status-file', statusFile], { reject: false, stdin: 'ignore' });
-  await waitFor('the first status', async () => {
-    try {
-      return statSync(statusFile).size > 0;
-    } catch {
-      return false;
-    }
-  }, 20_000);
+  const proc = execa(
+    INSTALLED.pgsr,
+    [
+      'watch',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pair.standby.port),
+      '--role',
+      'standby',
+      '--interval',
+      '1',
+      '--heartbeat',
+      '0',
+      '--fail-after',
+      '0',
+      '--no-alert',
+      '--status-file',
+      statusFile,
+    ],
+    { reject: false, stdin: 'ignore' },
+  );
+  await waitFor(
+    'the first status',
+    async () => {
+      try {
+        return statSync(statusFile).size > 0;
+      } catch {
+        return false;
+      }
+    },
+    20_000,
+  );
   const ticks = () => {
     const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return Number(f[11]) + Number(f[12]); // utime + stime, clock ticks (1/100 s)
   };
   // The floor, side by side: node-postgres SELECT 1 on a kept connection at the same cadence.
-  const floor = execa(NODE24, [join(REPO, 'scripts', 'bench', 'select1-cadence.mjs'), String(pair.standby.port), String(WATCH_S), '1'], { reject: false, stdin: 'ignore', timeout: (WATCH_S + 30) * 1000 });
+  const floor = execa(
+    NODE24,
+    [join(REPO, 'scripts', 'bench', 'select1-cadence.mjs'), String(pair.standby.port), String(WATCH_S), '1'],
+    { reject: false, stdin: 'ignore', timeout: (WATCH_S + 30) * 1000 },
+  );
   let firstCheck: number | undefined;
   const lat: number[] = [];
   /** Latencies of the checks that carried a sender probe's result (the watch probes beside its checks, at most every 5 s). */
@@ -105,7 +172,11 @@ async function watchCost(pair: LabPair, statusFile: string): Promise<{ rows: str
   for (let first = true; Date.now() - t0 < WATCH_S * 1000; first = false) {
     // The first read at once: the status of the first check (which connected) is there now.
     if (!first) await new Promise((r) => setTimeout(r, 500));
-    const st = JSON.parse(readFileSync(statusFile, 'utf8')) as { duration_ms: number; facts: { sender_probe?: string }; watch: { checks: number; rss_bytes: number; heap_used_bytes: number } };
+    const st = JSON.parse(readFileSync(statusFile, 'utf8')) as {
+      duration_ms: number;
+      facts: { sender_probe?: string };
+      watch: { checks: number; rss_bytes: number; heap_used_bytes: number };
+    };
     if (st.watch.checks !== last) {
       last = st.watch.checks;
       // The first check connects (backend fork, authentication): shown apart, not a steady check.
@@ -140,19 +211,35 @@ async function promoteCost(): Promise<string[]> {
         const t0 = Date.now();
         if (how === 'pgsr') {
           // What a cluster manager runs: the installed executable.
-          const r = await execa(INSTALLED.pgsr, ['promote', '-D', pair.standby.data, '--format', 'json'], { reject: false, timeout: 60_000 });
+          const r = await execa(INSTALLED.pgsr, ['promote', '-D', pair.standby.data, '--format', 'json'], {
+            reject: false,
+            timeout: 60_000,
+          });
           if (r.exitCode !== 0) throw new Error(`pgsr promote: ${r.stdout}`);
         } else {
-          await runServerCommand(pair.osUser, join(bindir, 'pg_ctl'), ['promote', '-D', pair.standby.data, '-w', '-t', '60']);
+          await runServerCommand(pair.osUser, join(bindir, 'pg_ctl'), [
+            'promote',
+            '-D',
+            pair.standby.data,
+            '-w',
+            '-t',
+            '60',
+          ]);
         }
-        await waitFor('a write', async () => (await psql(pair, pair.standby, 'CREATE TABLE w (i int); SELECT 1')) === '1', 30_000);
+        await waitFor(
+          'a write',
+          async () => (await psql(pair, pair.standby, 'CREATE TABLE w (i int); SELECT 1')) === '1',
+          30_000,
+        );
         res[how].push(Date.now() - t0);
       } finally {
         await labDown(pair);
       }
     }
   }
-  return [`| promote until the new primary accepts a write | pgsr promote (installed /usr/bin/pgsr): median ${median(res.pgsr)} ms | pg_ctl promote -w: median ${median(res.pg_ctl)} ms | difference ${median(res.pgsr) - median(res.pg_ctl)} ms | ${PROMOTE_ROUNDS} rounds each, interleaved, a fresh pair each |`];
+  return [
+    `| promote until the new primary accepts a write | pgsr promote (installed /usr/bin/pgsr): median ${median(res.pgsr)} ms | pg_ctl promote -w: median ${median(res.pg_ctl)} ms | difference ${median(res.pgsr) - median(res.pg_ctl)} ms | ${PROMOTE_ROUNDS} rounds each, interleaved, a fresh pair each |`,
+  ];
 }
 
 async function main(): Promise<void> {

@@ -27,19 +27,39 @@ const startupPatches = {
         if (!src.includes(from)) throw new Error(`${what} changed: ${JSON.stringify(from)} not found`);
         return { contents: src.replace(from, to), loader: 'js' };
       });
-    patch(/[\\/]pg[\\/]lib[\\/]stream\.js$/, 'function isCloudflareRuntime() {', 'function isCloudflareRuntime() {\n  return false;', 'pg/lib/stream.js');
+    patch(
+      /[\\/]pg[\\/]lib[\\/]stream\.js$/,
+      'function isCloudflareRuntime() {',
+      'function isCloudflareRuntime() {\n  return false;',
+      'pg/lib/stream.js',
+    );
     // The module's whole body becomes a function run on first use; its exports are forwarders.
     b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/ }, async (args) => {
       const src = await readFile(args.path, 'utf8');
       const head = "const nodeCrypto = require('crypto')\n\nmodule.exports = {";
-      const names = /module\.exports = \{([^}]*)\}/.exec(src)?.[1].split(',').map((n) => n.trim()).filter(Boolean);
-      if (!src.startsWith(head) || !names?.length) throw new Error('pg/lib/crypto/utils.js changed: its head or export list not found');
+      const names = /module\.exports = \{([^}]*)\}/
+        .exec(src)?.[1]
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean);
+      if (!src.startsWith(head) || !names?.length)
+        throw new Error('pg/lib/crypto/utils.js changed: its head or export list not found');
       const body = src.replace(head, "const nodeCrypto = require('crypto')\nconst exported = {");
       const forwarders = `let loaded\nconst load = () => (loaded ??= realUtils())\nmodule.exports = {${names.map((n) => `\n  ${n}: (...a) => load().${n}(...a),`).join('')}\n}\n`;
       return { contents: `${forwarders}function realUtils() {\n${body}\nreturn exported\n}\n`, loader: 'js' };
     });
-    patch(/[\\/]pg[\\/]lib[\\/]connection-parameters\.js$/, "const dns = require('dns')", "const dns = { lookup: (...a) => require('dns').lookup(...a) }", 'pg/lib/connection-parameters.js');
-    patch(/[\\/]commander[\\/]lib[\\/]command\.js$/, "const childProcess = require('node:child_process');", "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };", 'commander/lib/command.js');
+    patch(
+      /[\\/]pg[\\/]lib[\\/]connection-parameters\.js$/,
+      "const dns = require('dns')",
+      "const dns = { lookup: (...a) => require('dns').lookup(...a) }",
+      'pg/lib/connection-parameters.js',
+    );
+    patch(
+      /[\\/]commander[\\/]lib[\\/]command\.js$/,
+      "const childProcess = require('node:child_process');",
+      "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };",
+      'commander/lib/command.js',
+    );
   },
 };
 
@@ -56,7 +76,11 @@ const targets = [
   { outfile: 'dist/pgsr.cjs', banner: { js: '#!/usr/bin/env node' }, external: ['pg-native'], charset: 'utf8' },
   // ASCII (\u escapes): the launcher makes a one-byte string of it without decoding UTF-8, and
   // V8 keeps half the bytes of source for it.
-  { outfile: 'dist/sea/pgsr-sea.cjs', alias: { 'pg-native': new URL('./sea/pg-native-stub.cjs', import.meta.url).pathname }, charset: 'ascii' },
+  {
+    outfile: 'dist/sea/pgsr-sea.cjs',
+    alias: { 'pg-native': new URL('./sea/pg-native-stub.cjs', import.meta.url).pathname },
+    charset: 'ascii',
+  },
 ];
 // PGSR_BUILD_OUT: another output directory (the package script's second version for the upgrade
 // test must not overwrite the bundle the tests run).
@@ -88,7 +112,8 @@ for (const t of targets) {
   // Written to a temporary file and renamed into place: an agent or monitor running the bundle
   // while it is rebuilt (or upgraded) reads either the old file or the new one, never half of one.
   const bytes = result.outputFiles[0].contents;
-  if (t.charset === 'ascii' && bytes.some((b) => b > 0x7f)) throw new Error(`${outfile}: not ASCII, the launcher would read it wrongly`);
+  if (t.charset === 'ascii' && bytes.some((b) => b > 0x7f))
+    throw new Error(`${outfile}: not ASCII, the launcher would read it wrongly`);
   const tmp = `${outfile}.tmp-${process.pid}`;
   mkdirSync(dirname(outfile), { recursive: true });
   writeFileSync(tmp, bytes, { mode: 0o755 });

@@ -11,11 +11,27 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { drawFaults, invariantBreaks, prng, summarize, type CampaignOptions, type FaultKind, type RoundReport } from './lib/chaos';
+import {
+  drawFaults,
+  invariantBreaks,
+  prng,
+  summarize,
+  type CampaignOptions,
+  type FaultKind,
+  type RoundReport,
+} from './lib/chaos';
 import { runRound } from './lib/chaos-pcmk';
 import { DOCUMENTED_HEALTH_CHECK, PGPOOL_FAULT_KINDS, runPgpoolRound } from './lib/chaos-pgpool';
 import { firewallDown, firewallUp } from './lib/loopback-faults';
-import { CLUSTERPRO_DEFAULT_TIMING, CLUSTERPRO_FAULT_KINDS, clusterproLabDown, clusterproLabUp, runClusterproRound, type ClusterTiming, type ClusterproLab } from './lib/chaos-clusterpro';
+import {
+  CLUSTERPRO_DEFAULT_TIMING,
+  CLUSTERPRO_FAULT_KINDS,
+  clusterproLabDown,
+  clusterproLabUp,
+  runClusterproRound,
+  type ClusterTiming,
+  type ClusterproLab,
+} from './lib/chaos-clusterpro';
 import { PcmkLab, installAgent, type Agent } from './lib/pcmk';
 import { pgpoolLabDown, pgpoolLabUp, type PgpoolLab } from './lib/pgpool-lab';
 
@@ -40,16 +56,29 @@ function options(): CampaignOptions & { report?: string; host: Host; timing: Clu
     console.error(`chaos: ${msg}`);
     process.exit(2);
   };
-  if (v.host !== 'pacemaker' && v.host !== 'pgpool' && v.host !== 'clusterpro') fail(`--host ${v.host}: must be pacemaker, pgpool or clusterpro`);
+  if (v.host !== 'pacemaker' && v.host !== 'pgpool' && v.host !== 'clusterpro')
+    fail(`--host ${v.host}: must be pacemaker, pgpool or clusterpro`);
   // CLUSTERPRO's layout: two servers sharing the group, the standby outside the cluster.
-  if (v.host === 'clusterpro' && (v.agent !== 'pgsr' || v['rep-mode'] !== 'async')) fail('--host clusterpro: pgsr\'s EXEC scripts, asynchronous replication to the standby outside the cluster (--agent pgsr --rep-mode async)');
+  if (v.host === 'clusterpro' && (v.agent !== 'pgsr' || v['rep-mode'] !== 'async'))
+    fail(
+      "--host clusterpro: pgsr's EXEC scripts, asynchronous replication to the standby outside the cluster (--agent pgsr --rep-mode async)",
+    );
   if (v.host === 'clusterpro') v.nodes = '2';
-  if (v.host === 'pgpool' && (v.agent !== 'pgsr' || v.nodes !== '3' || v['rep-mode'] !== 'async')) fail('--host pgpool: the Pgpool-II lab runs pgsr on three backends, asynchronous (--agent pgsr --nodes 3 --rep-mode async)');
+  if (v.host === 'pgpool' && (v.agent !== 'pgsr' || v.nodes !== '3' || v['rep-mode'] !== 'async'))
+    fail(
+      '--host pgpool: the Pgpool-II lab runs pgsr on three backends, asynchronous (--agent pgsr --nodes 3 --rep-mode async)',
+    );
   if (v.agent !== 'pgsr' && v.agent !== 'paf') fail('--agent must be pgsr or paf');
   if (v.nodes !== '2' && v.nodes !== '3') fail('--nodes must be 2 or 3');
   if (v['rep-mode'] !== 'async' && v['rep-mode'] !== 'sync') fail('--rep-mode must be async or sync');
-  if (v.agent === 'paf' && v['rep-mode'] === 'sync') fail('--rep-mode sync: PAF leaves synchronous_standby_names to the operator; the campaign runs PAF asynchronous only');
-  const int = (name: string, s: string, min: number, max: number) => (/^\d+$/.test(s) && Number(s) >= min && Number(s) <= max ? Number(s) : fail(`--${name} must be an integer from ${min} to ${max}`));
+  if (v.agent === 'paf' && v['rep-mode'] === 'sync')
+    fail(
+      '--rep-mode sync: PAF leaves synchronous_standby_names to the operator; the campaign runs PAF asynchronous only',
+    );
+  const int = (name: string, s: string, min: number, max: number) =>
+    /^\d+$/.test(s) && Number(s) >= min && Number(s) <= max
+      ? Number(s)
+      : fail(`--${name} must be an integer from ${min} to ${max}`);
   return {
     agent: v.agent as Agent,
     nodes: Number(v.nodes) as 2 | 3,
@@ -58,12 +87,23 @@ function options(): CampaignOptions & { report?: string; host: Host; timing: Clu
     rounds: int('rounds', String(v.rounds), 1, 50),
     // Pgpool's documented health check needs up to 5 + 4 x 31 s to detach a frozen node.
     // CLUSTERPRO: a 90 s heartbeat timeout, or psqlw's two failed checks 60 s apart, before a failover.
-    roundMs: int('round-timeout', String(v['round-timeout'] ?? (v.host === 'pacemaker' ? '300' : '420')), 60, 900) * 1000,
+    roundMs:
+      int('round-timeout', String(v['round-timeout'] ?? (v.host === 'pacemaker' ? '300' : '420')), 60, 900) * 1000,
     report: v.report,
     host: v.host as Host,
     timing: {
-      heartbeatTimeout: int('heartbeat-timeout', String(v['heartbeat-timeout'] ?? CLUSTERPRO_DEFAULT_TIMING.heartbeatTimeout), 5, 600),
-      psqlwInterval: int('psqlw-interval', String(v['psqlw-interval'] ?? CLUSTERPRO_DEFAULT_TIMING.psqlwInterval), 1, 600),
+      heartbeatTimeout: int(
+        'heartbeat-timeout',
+        String(v['heartbeat-timeout'] ?? CLUSTERPRO_DEFAULT_TIMING.heartbeatTimeout),
+        5,
+        600,
+      ),
+      psqlwInterval: int(
+        'psqlw-interval',
+        String(v['psqlw-interval'] ?? CLUSTERPRO_DEFAULT_TIMING.psqlwInterval),
+        1,
+        600,
+      ),
       psqlwRetries: CLUSTERPRO_DEFAULT_TIMING.psqlwRetries,
     },
     log: (line: string) => console.log(line),
@@ -81,12 +121,20 @@ function keepLogFiles(report: string, files: Array<[string, string]>): void {
 /** Each node's Pacemaker and PostgreSQL logs and fence_lab's: [path, name]. */
 function pacemakerLogs(lab: PcmkLab): Array<[string, string]> {
   const files: Array<[string, string]> = [[join(lab.dir, 'fence_lab.log'), 'fence_lab.log']];
-  for (const n of lab.names) files.push([join(lab.dir, n, 'log-pacemaker', 'pacemaker.log'), `${n}-pacemaker.log`], [join(lab.dir, n, 'pglab', 'log', 'postgresql.log'), `${n}-postgresql.log`]);
+  for (const n of lab.names)
+    files.push(
+      [join(lab.dir, n, 'log-pacemaker', 'pacemaker.log'), `${n}-pacemaker.log`],
+      [join(lab.dir, n, 'pglab', 'log', 'postgresql.log'), `${n}-postgresql.log`],
+    );
   return files;
 }
 
 /** The Pacemaker campaign's rounds (the kit set up and torn down around them). */
-async function pacemakerRounds(o: ReturnType<typeof options>, kinds: FaultKind[], rounds: RoundReport[]): Promise<void> {
+async function pacemakerRounds(
+  o: ReturnType<typeof options>,
+  kinds: FaultKind[],
+  rounds: RoundReport[],
+): Promise<void> {
   installAgent();
   const lab = new PcmkLab(o.agent, undefined, o.nodes);
   const rnd = prng(o.seed ^ 0x5eed);
@@ -99,7 +147,8 @@ async function pacemakerRounds(o: ReturnType<typeof options>, kinds: FaultKind[]
     }
   } finally {
     // A round that did not converge: the nodes' logs are kept beside the report before tear-down.
-    if (rounds.some((r) => !r.converged) || rounds.length < kinds.length) keepLogFiles(o.report ?? '/tmp/pgsr-chaos-report', pacemakerLogs(lab));
+    if (rounds.some((r) => !r.converged) || rounds.length < kinds.length)
+      keepLogFiles(o.report ?? '/tmp/pgsr-chaos-report', pacemakerLogs(lab));
     await lab.down();
   }
 }
@@ -116,14 +165,25 @@ interface LoopbackHost<L> {
 const PGPOOL: LoopbackHost<PgpoolLab> = {
   up: () => pgpoolLabUp(DOCUMENTED_HEALTH_CHECK),
   round: runPgpoolRound,
-  logs: (lab) => [[lab.log, 'pgpool.log'], [lab.pgsrLog, 'pgsr-pgpool.log'], ...lab.nodes.map((n, i): [string, string] => [n.logFile, `node${i}-postgresql.log`])],
+  logs: (lab) => [
+    [lab.log, 'pgpool.log'],
+    [lab.pgsrLog, 'pgsr-pgpool.log'],
+    ...lab.nodes.map((n, i): [string, string] => [n.logFile, `node${i}-postgresql.log`]),
+  ],
   down: pgpoolLabDown,
 };
 
 const clusterpro = (timing: ClusterTiming): LoopbackHost<ClusterproLab> => ({
   up: () => clusterproLabUp(timing),
   round: runClusterproRound,
-  logs: (lab) => [[join(lab.pair.primary.data, 'pgsr-postmaster.log'), 'group-postgresql.log'], [lab.pair.standby.logFile, 'standby-postgresql.log'], ...Array.from({ length: lab.runs }, (_, i): [string, string] => [join(lab.pair.dir, `clpsim-${i + 1}.log`), `clpsim-${i + 1}.log`])],
+  logs: (lab) => [
+    [join(lab.pair.primary.data, 'pgsr-postmaster.log'), 'group-postgresql.log'],
+    [lab.pair.standby.logFile, 'standby-postgresql.log'],
+    ...Array.from({ length: lab.runs }, (_, i): [string, string] => [
+      join(lab.pair.dir, `clpsim-${i + 1}.log`),
+      `clpsim-${i + 1}.log`,
+    ]),
+  ],
   down: clusterproLabDown,
 });
 
@@ -142,7 +202,8 @@ function loopbackRounds<L>(host: LoopbackHost<L>) {
       }
     } finally {
       await firewallDown();
-      if (lab !== undefined && (rounds.some((r) => !r.converged) || rounds.length < kinds.length)) keepLogFiles(o.report ?? '/tmp/pgsr-chaos-report', host.logs(lab));
+      if (lab !== undefined && (rounds.some((r) => !r.converged) || rounds.length < kinds.length))
+        keepLogFiles(o.report ?? '/tmp/pgsr-chaos-report', host.logs(lab));
       if (lab !== undefined) await host.down(lab);
     }
   };
@@ -151,14 +212,32 @@ function loopbackRounds<L>(host: LoopbackHost<L>) {
 async function main(): Promise<number> {
   const o = options();
   const t0 = Date.now();
-  const kinds = drawFaults(o.seed, o.rounds, o.host === 'pgpool' ? PGPOOL_FAULT_KINDS : o.host === 'clusterpro' ? CLUSTERPRO_FAULT_KINDS : undefined);
+  const kinds = drawFaults(
+    o.seed,
+    o.rounds,
+    o.host === 'pgpool' ? PGPOOL_FAULT_KINDS : o.host === 'clusterpro' ? CLUSTERPRO_FAULT_KINDS : undefined,
+  );
   o.log(`chaos: ${o.host}, ${o.agent}, ${o.nodes} nodes, rep-mode ${o.repMode}, seed ${o.seed}: ${kinds.join(', ')}`);
   const rounds: RoundReport[] = [];
-  await { pacemaker: pacemakerRounds, pgpool: loopbackRounds(PGPOOL), clusterpro: loopbackRounds(clusterpro(o.timing)) }[o.host](o, kinds, rounds);
+  await {
+    pacemaker: pacemakerRounds,
+    pgpool: loopbackRounds(PGPOOL),
+    clusterpro: loopbackRounds(clusterpro(o.timing)),
+  }[o.host](o, kinds, rounds);
   const summary = summarize(rounds);
   const breaks = invariantBreaks(rounds, o.repMode);
   if (rounds.length < kinds.length) breaks.push(`stopped after round ${rounds.length} of ${kinds.length}`);
-  const report = { agent: o.agent, nodes: o.nodes, rep_mode: o.repMode, seed: o.seed, host: o.host, duration_s: Math.round((Date.now() - t0) / 1000), rounds, summary, invariant_breaks: breaks };
+  const report = {
+    agent: o.agent,
+    nodes: o.nodes,
+    rep_mode: o.repMode,
+    seed: o.seed,
+    host: o.host,
+    duration_s: Math.round((Date.now() - t0) / 1000),
+    rounds,
+    summary,
+    invariant_breaks: breaks,
+  };
   if (o.report) writeFileSync(o.report, JSON.stringify(report, null, 2) + '\n');
   o.log(`summary: ${JSON.stringify(summary)}`);
   for (const b of breaks) o.log(`INVARIANT BROKEN: ${b}`);

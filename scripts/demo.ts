@@ -15,7 +15,9 @@ async function genw(title: string, args: string[]): Promise<void> {
   console.log(`\n--- ${title}`);
   console.log(`$ node dist/pgsr.cjs ${args.join(' ')}`);
   const r = await runAsGenw(args, { alertLog, stateDir });
-  console.log(`exit code : ${r.exitCode} (${r.exitCode === 0 ? 'normal' : 'abnormal: CLUSTERPRO runs the recovery action'})`);
+  console.log(
+    `exit code : ${r.exitCode} (${r.exitCode === 0 ? 'normal' : 'abnormal: CLUSTERPRO runs the recovery action'})`,
+  );
   for (const line of r.stdout.split('\n')) console.log(`log line  : ${line}`);
   if (r.stderr) console.log(`stderr    : ${r.stderr}`);
   const all = readAlerts(alertLog);
@@ -26,15 +28,44 @@ async function genw(title: string, args: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(CLPSIM_DIR, 'clplogcmd'))) console.log(`(no clpsim kit at ${CLPSIM_DIR}: alerts will be reported as not sent)`);
+  if (!existsSync(join(CLPSIM_DIR, 'clplogcmd')))
+    console.log(`(no clpsim kit at ${CLPSIM_DIR}: alerts will be reported as not sent)`);
   console.log('Bringing up a PostgreSQL primary + hot standby on 127.0.0.1 ...');
   let pair: LabPair | undefined;
   try {
     pair = await labUp({ log: (m) => console.log(`  lab: ${m}`) });
     const p = String(pair.primary.port);
     const s = String(pair.standby.port);
-    const standby = ['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', s, '--role', 'standby', '--primary-host', '127.0.0.1', '--primary-port', p];
-    const primary = ['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', p, '--role', 'primary', '--application-name', pair.applicationName, '--sync-state', 'async'];
+    const standby = [
+      'check',
+      '--format',
+      'clusterpro',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      s,
+      '--role',
+      'standby',
+      '--primary-host',
+      '127.0.0.1',
+      '--primary-port',
+      p,
+    ];
+    const primary = [
+      'check',
+      '--format',
+      'clusterpro',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      p,
+      '--role',
+      'primary',
+      '--application-name',
+      pair.applicationName,
+      '--sync-state',
+      'async',
+    ];
     await genw('genw_watchstandby on a healthy pair (standby)', standby);
     await genw('the same check on the primary', primary);
     console.log(`\n*** stopping the primary (pg_ctl stop -m fast) ***`);

@@ -15,12 +15,19 @@ async function main(): Promise<number> {
   const dir = arg('dir') ?? DEFAULT_DIR;
   switch (cmd) {
     case 'up': {
-      const pair = await labUp({ dir, bindir: arg('bindir'), port: arg('port') ? Number(arg('port')) : undefined, log: (m) => console.error(`lab: ${m}`) });
+      const pair = await labUp({
+        dir,
+        bindir: arg('bindir'),
+        port: arg('port') ? Number(arg('port')) : undefined,
+        log: (m) => console.error(`lab: ${m}`),
+      });
       console.log(`PGSR_LAB_DIR=${pair.dir}`);
       console.log(`PGSR_LAB_MAJOR=${pair.major}`);
       console.log(`PGSR_LAB_PRIMARY_PORT=${pair.primary.port}`);
       console.log(`PGSR_LAB_STANDBY_PORT=${pair.standby.port}`);
-      console.error(`lab: try  node dist/pgsr.cjs check -h 127.0.0.1 -p ${pair.standby.port} --role standby --primary-host 127.0.0.1 --format text`);
+      console.error(
+        `lab: try  node dist/pgsr.cjs check -h 127.0.0.1 -p ${pair.standby.port} --role standby --primary-host 127.0.0.1 --format text`,
+      );
       return 0;
     }
     case 'down':
@@ -33,9 +40,19 @@ async function main(): Promise<number> {
         return 3;
       }
       const pair = labLoad(dir);
-      console.log(`lab ${dir}: PostgreSQL ${pair.major}, primary 127.0.0.1:${pair.primary.port}, standby 127.0.0.1:${pair.standby.port}`);
-      console.log(await psql(pair, pair.primary, 'SELECT application_name, state, sync_state FROM pg_stat_replication').catch((e) => `primary: ${e.shortMessage ?? e.message}`));
-      console.log(await psql(pair, pair.standby, 'SELECT status, sender_host, sender_port FROM pg_stat_wal_receiver').catch((e) => `standby: ${e.shortMessage ?? e.message}`));
+      console.log(
+        `lab ${dir}: PostgreSQL ${pair.major}, primary 127.0.0.1:${pair.primary.port}, standby 127.0.0.1:${pair.standby.port}`,
+      );
+      console.log(
+        await psql(pair, pair.primary, 'SELECT application_name, state, sync_state FROM pg_stat_replication').catch(
+          (e) => `primary: ${e.shortMessage ?? e.message}`,
+        ),
+      );
+      console.log(
+        await psql(pair, pair.standby, 'SELECT status, sender_host, sender_port FROM pg_stat_wal_receiver').catch(
+          (e) => `standby: ${e.shortMessage ?? e.message}`,
+        ),
+      );
       return (await isStreaming(pair).catch(() => false)) ? 0 : 1;
     }
     default:

@@ -10,7 +10,17 @@ import { execa } from 'execa';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { PRIORITY_FENCING_DELAY_S, PcmkLab, cleanFailover, crashFailover, installAgent, partitionFailover, powerLossFailover, powerLossWriterFailover, type FailoverTiming } from './lib/pcmk';
+import {
+  PRIORITY_FENCING_DELAY_S,
+  PcmkLab,
+  cleanFailover,
+  crashFailover,
+  installAgent,
+  partitionFailover,
+  powerLossFailover,
+  powerLossWriterFailover,
+  type FailoverTiming,
+} from './lib/pcmk';
 
 const rounds = Number(process.env.ROUNDS ?? '2');
 const DOC = new URL('../docs/pacemaker-failover.md', import.meta.url);
@@ -57,7 +67,9 @@ async function writerSection(): Promise<string> {
       try {
         await lab.setUp(true, v.repMode ? { repMode: v.repMode } : {});
         const t = await powerLossWriterFailover(lab);
-        console.error(`${v.label} power loss + writer: writable ${t.writableS.toFixed(2)} s, ${t.acked} acknowledged, ${t.lost.length} lost`);
+        console.error(
+          `${v.label} power loss + writer: writable ${t.writableS.toFixed(2)} s, ${t.acked} acknowledged, ${t.lost.length} lost`,
+        );
         got.set(v.label, [...(got.get(v.label) ?? []), { s: t.writableS, acked: t.acked, lost: t.lost.length }]);
       } finally {
         await lab.down();
@@ -90,7 +102,12 @@ async function writerSection(): Promise<string> {
   ].join('\n');
 }
 
-const SCENARIOS = ['clean failover (stop the primary node)', 'primary crash (kill -9, fencing on)', "power loss of the primary's node (freeze + link down, fencing on)", "network partition of the primary's node (link down, fencing on)"];
+const SCENARIOS = [
+  'clean failover (stop the primary node)',
+  'primary crash (kill -9, fencing on)',
+  "power loss of the primary's node (freeze + link down, fencing on)",
+  "network partition of the primary's node (link down, fencing on)",
+];
 
 /** Copies the kit's Pacemaker logs and fence_lab.log of one scenario round to KEEP_LOGS (when set). */
 function keepLogs(lab: PcmkLab, label: string): void {
@@ -112,10 +129,16 @@ async function partitionRound(lab: PcmkLab, round: number): Promise<{ timing: Fa
   const before = (await lab.promoted()) ?? '?';
   const n = await partitionFailover(lab);
   keepLogs(lab, `${lab.agent}-partition-${round + 1}`);
-  const writable = Object.entries(n.roles).filter(([, r]) => r === 'f').map(([x]) => x);
+  const writable = Object.entries(n.roles)
+    .filter(([, r]) => r === 'f')
+    .map(([x]) => x);
   const ok = writable.length === 1 && writable[0] === n.survivor && n.roles[n.fenced] === 'down';
-  console.error(`${lab.agent} partition: ${n.fenced} fenced, ${n.survivor} writable ${n.writableS.toFixed(2)} s${ok ? '' : ' (UNEXPECTED OUTCOME)'}`);
-  const outcome = `${lab.agent} round ${round + 1}: ${before} was primary; ${n.fenced} fenced; ${Object.entries(n.roles).map(([x, r]) => `${x} ${r === 'f' ? 'primary' : r === 't' ? 'standby' : r}`).join(', ')}`;
+  console.error(
+    `${lab.agent} partition: ${n.fenced} fenced, ${n.survivor} writable ${n.writableS.toFixed(2)} s${ok ? '' : ' (UNEXPECTED OUTCOME)'}`,
+  );
+  const outcome = `${lab.agent} round ${round + 1}: ${before} was primary; ${n.fenced} fenced; ${Object.entries(n.roles)
+    .map(([x, r]) => `${x} ${r === 'f' ? 'primary' : r === 't' ? 'standby' : r}`)
+    .join(', ')}`;
   return { timing: n, outcome };
 }
 
@@ -154,7 +177,8 @@ async function measure(nodes: 2 | 3): Promise<{ rows: string[]; outcomes: string
     }
   }
   const rows = SCENARIOS.map((scenario) => {
-    const of = (agent: string) => results.filter((r) => r.scenario === scenario && r.agent === agent).map((r) => r.writableS);
+    const of = (agent: string) =>
+      results.filter((r) => r.scenario === scenario && r.agent === agent).map((r) => r.writableS);
     const fmt = (v: number[]) => v.map((x) => x.toFixed(2)).join(' / ');
     return `| ${scenario} | ${fmt(of('pgsr'))} | ${fmt(of('paf'))} | ${(median(of('pgsr')) / median(of('paf'))).toFixed(2)} |`;
   });
@@ -166,10 +190,15 @@ async function main(): Promise<void> {
   if (process.env.ONLY === 'writer') {
     const section = await writerSection();
     console.log(section);
-    const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Failover times: pgsr\'s OCF agent against PAF\n';
+    const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : "# Failover times: pgsr's OCF agent against PAF\n";
     const i = doc.indexOf(WRITER_START);
     const j = doc.indexOf(WRITER_END);
-    writeFileSync(DOC, i >= 0 && j > i ? doc.slice(0, i) + section + doc.slice(j + WRITER_END.length) : `${doc.trimEnd()}\n\n${section}\n`);
+    writeFileSync(
+      DOC,
+      i >= 0 && j > i
+        ? doc.slice(0, i) + section + doc.slice(j + WRITER_END.length)
+        : `${doc.trimEnd()}\n\n${section}\n`,
+    );
     return;
   }
   if (process.env.ONLY === 'partition') {
@@ -198,7 +227,12 @@ async function main(): Promise<void> {
     const doc = readFileSync(DOC, 'utf8');
     const i = doc.indexOf(THREE_START);
     const j = doc.indexOf(THREE_END);
-    writeFileSync(DOC, i >= 0 && j > i ? doc.slice(0, i) + section + doc.slice(j + THREE_END.length) : `${doc.trimEnd()}\n\n${section}\n`);
+    writeFileSync(
+      DOC,
+      i >= 0 && j > i
+        ? doc.slice(0, i) + section + doc.slice(j + THREE_END.length)
+        : `${doc.trimEnd()}\n\n${section}\n`,
+    );
     return;
   }
   const { rows, outcomes } = await measure(2);
@@ -219,7 +253,10 @@ async function main(): Promise<void> {
   ].join('\n');
   const section = await writerSection();
   console.log(table);
-  writeFileSync(DOC, `# Failover times: pgsr's OCF agent against PAF\n\nMeasured by \`npm run pacemaker:compare\` (scripts/pacemaker-compare.ts) on ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\nWhere the time goes on a power loss (both agents): Corosync declares the node lost after its token timeout plus consensus (about 6.6 s here), fencing waits priority-fencing-delay (the lost node ran the promoted instance), then fences (about 1 s with fence_lab), then pre-promote notify and promote (about 1 s for pgsr). The standby's walreceiver still says streaming all along: pgsr's promote takes the cluster's transition (old primary demoted, stopped or fenced) as the authority and promotes without waiting for wal_receiver_timeout.\n\nWhy pgsr is faster on a crash: when the postmaster is dead, pgsr's stop confirms it (pg_ctl status) and kills the orphaned backends still attached to that data directory, so the stop succeeds and Pacemaker promotes at once; PAF reports the stop as failed and Pacemaker fences the node first. Safety is the same: the crashed primary keeps pgsr's lock and a -INFINITY score, so it cannot come back as primary, and a standby that was not streaming is never promoted. Fencing still happens whenever a stop really fails or a node is lost.\n\n${keptNotes()}${section}\n\n${kept(THREE_START, THREE_END).trimEnd()}\n`);
+  writeFileSync(
+    DOC,
+    `# Failover times: pgsr's OCF agent against PAF\n\nMeasured by \`npm run pacemaker:compare\` (scripts/pacemaker-compare.ts) on ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\nWhere the time goes on a power loss (both agents): Corosync declares the node lost after its token timeout plus consensus (about 6.6 s here), fencing waits priority-fencing-delay (the lost node ran the promoted instance), then fences (about 1 s with fence_lab), then pre-promote notify and promote (about 1 s for pgsr). The standby's walreceiver still says streaming all along: pgsr's promote takes the cluster's transition (old primary demoted, stopped or fenced) as the authority and promotes without waiting for wal_receiver_timeout.\n\nWhy pgsr is faster on a crash: when the postmaster is dead, pgsr's stop confirms it (pg_ctl status) and kills the orphaned backends still attached to that data directory, so the stop succeeds and Pacemaker promotes at once; PAF reports the stop as failed and Pacemaker fences the node first. Safety is the same: the crashed primary keeps pgsr's lock and a -INFINITY score, so it cannot come back as primary, and a standby that was not streaming is never promoted. Fencing still happens whenever a stop really fails or a node is lost.\n\n${keptNotes()}${section}\n\n${kept(THREE_START, THREE_END).trimEnd()}\n`,
+  );
 }
 
 main().catch((err) => {

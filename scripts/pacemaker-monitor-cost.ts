@@ -22,7 +22,11 @@ async function measure(agent: Agent): Promise<MonitorRun[]> {
   const lab = new PcmkLab(agent);
   await lab.setUp(false);
   try {
-    return await traceMonitors(lab, agent === 'pgsr' ? /resource\.d\/pgsr\/pgsql-sr$/ : /resource\.d\/heartbeat\/pgsqlms$/, WINDOW_S);
+    return await traceMonitors(
+      lab,
+      agent === 'pgsr' ? /resource\.d\/pgsr\/pgsql-sr$/ : /resource\.d\/heartbeat\/pgsqlms$/,
+      WINDOW_S,
+    );
   } finally {
     await lab.down();
   }
@@ -41,8 +45,13 @@ async function main(): Promise<void> {
       const interval = role === 'primary' ? 5 : 6;
       const names = new Map<string, number>();
       for (const x of r) for (const c of x.children) names.set(c, (names.get(c) ?? 0) + 1);
-      const programs = [...names].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${(c / Math.max(1, r.length)).toFixed(1)}`).join(', ');
-      rows.push(`| ${agent} | ${role} | ${r.length} | ${median(walls).toFixed(0)} | ${perMon.toFixed(1)} | ${Math.round((perMon * 3600) / interval)} | ${programs || 'none'} |`);
+      const programs = [...names]
+        .sort((a, b) => b[1] - a[1])
+        .map(([n, c]) => `${n} ${(c / Math.max(1, r.length)).toFixed(1)}`)
+        .join(', ');
+      rows.push(
+        `| ${agent} | ${role} | ${r.length} | ${median(walls).toFixed(0)} | ${perMon.toFixed(1)} | ${Math.round((perMon * 3600) / interval)} | ${programs || 'none'} |`,
+      );
       console.error(rows.at(-1));
     }
   }
@@ -62,7 +71,10 @@ async function main(): Promise<void> {
     const doc = readFileSync(file, 'utf8');
     const i = doc.indexOf(START);
     const j = doc.indexOf(END);
-    writeFileSync(file, i >= 0 && j > i ? doc.slice(0, i) + section + doc.slice(j + END.length) : `${doc.trimEnd()}\n\n${section}\n`);
+    writeFileSync(
+      file,
+      i >= 0 && j > i ? doc.slice(0, i) + section + doc.slice(j + END.length) : `${doc.trimEnd()}\n\n${section}\n`,
+    );
   }
 }
 

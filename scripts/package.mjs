@@ -12,7 +12,20 @@
 // runs plain node); the sentinel fuse is flipped by postject.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -21,7 +34,14 @@ import { inject } from 'postject';
 
 const repo = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-const { values: opt } = parseArgs({ options: { version: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, lint: { type: 'boolean' } } });
+const { values: opt } = parseArgs({
+  options: {
+    version: { type: 'string' },
+    out: { type: 'string' },
+    only: { type: 'string' },
+    lint: { type: 'boolean' },
+  },
+});
 const VERSION = opt.version ?? pkg.version;
 const OUT = opt.out ? resolve(opt.out) : join(repo, 'dist');
 const ONLY = new Set((opt.only ?? 'sea,deb,rpm').split(','));
@@ -45,7 +65,10 @@ function parseChangelog(text) {
   for (const block of text.split(/^## /m).slice(1)) {
     const m = /^(\S+) \((\d{4}-\d{2}-\d{2})\)\n([\s\S]*)$/.exec(block);
     if (!m) throw new Error(`CHANGELOG.md: bad heading "## ${block.split('\n')[0]}"`);
-    const items = m[3].split(/^- /m).slice(1).map((i) => i.replace(/\s+/g, ' ').trim());
+    const items = m[3]
+      .split(/^- /m)
+      .slice(1)
+      .map((i) => i.replace(/\s+/g, ' ').trim());
     out.push({ version: m[1], date: m[2], items });
   }
   if (!out.length) throw new Error('CHANGELOG.md has no release');
@@ -70,7 +93,14 @@ function wrap(text, first, rest) {
 /** The releases for a package version: CHANGELOG's, with this build's version first if new. */
 function changelogFor(version) {
   if (releases[0].version === version) return releases;
-  return [{ version, date: new Date().toISOString().slice(0, 10), items: [`Build ${version} (see CHANGELOG.md for ${releases[0].version}).`] }, ...releases];
+  return [
+    {
+      version,
+      date: new Date().toISOString().slice(0, 10),
+      items: [`Build ${version} (see CHANGELOG.md for ${releases[0].version}).`],
+    },
+    ...releases,
+  ];
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -94,7 +124,12 @@ async function freePort() {
 function trainingPair() {
   // A new path: the lab creates it for the postgres OS user (a root-only mkdtemp would not do).
   const dir = `/tmp/pgsr-pkgtrain-${process.pid}-${Date.now()}`;
-  const lab = (cmd) => run(process.execPath, [join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(repo, 'scripts', 'lab.ts'), cmd, '--dir', dir], { timeout: 120_000 });
+  const lab = (cmd) =>
+    run(
+      process.execPath,
+      [join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(repo, 'scripts', 'lab.ts'), cmd, '--dir', dir],
+      { timeout: 120_000 },
+    );
   const stop = () => {
     try {
       lab('down');
@@ -126,14 +161,48 @@ async function trainCodeCache(bundle, cache) {
   const runs = [['check', '--format', 'clusterpro', ...q, '-p', String(refused), '--role', 'standby'], ['--version']];
   if (pair) {
     runs.push(
-      ['check', '--format', 'clusterpro', ...q, '-p', String(pair.standby), '--role', 'standby', '--primary-host', '127.0.0.1', '--primary-port', String(pair.primary)],
-      ['check', '--format', 'clusterpro', ...q, '-p', String(pair.primary), '--role', 'primary', '--application-name', 'slave'],
+      [
+        'check',
+        '--format',
+        'clusterpro',
+        ...q,
+        '-p',
+        String(pair.standby),
+        '--role',
+        'standby',
+        '--primary-host',
+        '127.0.0.1',
+        '--primary-port',
+        String(pair.primary),
+      ],
+      [
+        'check',
+        '--format',
+        'clusterpro',
+        ...q,
+        '-p',
+        String(pair.primary),
+        '--role',
+        'primary',
+        '--application-name',
+        'slave',
+      ],
       ['check', '--format', 'nagios', '-h', '127.0.0.1', '-p', String(pair.standby), '--role', 'standby'],
     );
   }
   try {
     // Exit codes are the checks' verdicts (a refused connection is 2): only the cache matters.
-    execFileSync(NODE24, [join(repo, 'scripts/sea/launcher.cjs')], { stdio: 'ignore', timeout: 120_000, env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/', LANG: 'C', PGSR_SEA_TRAIN: `${bundle}:${cache}`, PGSR_SEA_TRAIN_RUNS: JSON.stringify(runs) } });
+    execFileSync(NODE24, [join(repo, 'scripts/sea/launcher.cjs')], {
+      stdio: 'ignore',
+      timeout: 120_000,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME ?? '/',
+        LANG: 'C',
+        PGSR_SEA_TRAIN: `${bundle}:${cache}`,
+        PGSR_SEA_TRAIN_RUNS: JSON.stringify(runs),
+      },
+    });
   } catch (err) {
     if (!existsSync(cache)) throw new Error(`code-cache training wrote no cache: ${err.message}`);
   } finally {
@@ -143,8 +212,12 @@ async function trainCodeCache(bundle, cache) {
 }
 
 async function buildSea() {
-  if (!existsSync(NODE24)) execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', RUNTIME], { stdio: 'inherit', timeout: 300_000 });
-  execFileSync(process.execPath, [join(repo, 'scripts/build.mjs')], { stdio: 'inherit', env: { ...process.env, PGSR_BUILD_VERSION: VERSION, PGSR_BUILD_OUT: OUT } });
+  if (!existsSync(NODE24))
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', RUNTIME], { stdio: 'inherit', timeout: 300_000 });
+  execFileSync(process.execPath, [join(repo, 'scripts/build.mjs')], {
+    stdio: 'inherit',
+    env: { ...process.env, PGSR_BUILD_VERSION: VERSION, PGSR_BUILD_OUT: OUT },
+  });
   const work = join(OUT, 'sea');
   mkdirSync(work, { recursive: true });
   const config = join(work, 'sea-config.json');
@@ -154,7 +227,17 @@ async function buildSea() {
   rmSync(cache, { force: true });
   const trained = await trainCodeCache(bundle, cache);
   const assets = { 'pgsr.cjs': bundle, 'pgsr.cache': cache };
-  writeFileSync(config, JSON.stringify({ main: join(repo, 'scripts/sea/launcher.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      main: join(repo, 'scripts/sea/launcher.cjs'),
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: true,
+      useSnapshot: false,
+      assets,
+    }),
+  );
   run(NODE24, ['--experimental-sea-config', config], { cwd: work });
   const tmp = `${SEA}.tmp-${process.pid}`;
   copyFileSync(NODE24, tmp);
@@ -165,17 +248,31 @@ async function buildSea() {
   const v = run('env', ['-i', 'PATH=/nonexistent', tmp, '--version']).trim();
   if (v !== VERSION) throw new Error(`the SEA answered --version with "${v}", not ${VERSION}`);
   // V8 takes a code cache only from the same V8 with the same flags: the SEA must accept it.
-  const cacheState = spawnSync('env', ['-i', 'PATH=/nonexistent', 'PGSR_SEA_CACHE_CHECK=1', tmp, '--version'], { encoding: 'utf8', timeout: 30_000 }).stderr.trim();
+  const cacheState = spawnSync('env', ['-i', 'PATH=/nonexistent', 'PGSR_SEA_CACHE_CHECK=1', tmp, '--version'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  }).stderr.trim();
   if (cacheState !== 'pgsr: code cache accepted') throw new Error(`the SEA's code cache: ${cacheState}`);
   execFileSync('mv', ['-f', tmp, SEA]);
-  console.log(`built ${SEA} (${(statSync(SEA).size / 1048576).toFixed(1)} MiB, Node ${run(NODE24, ['--version']).trim()}, code cache of ${(statSync(cache).size / 1024).toFixed(0)} KiB trained on ${trained})`);
+  console.log(
+    `built ${SEA} (${(statSync(SEA).size / 1048576).toFixed(1)} MiB, Node ${run(NODE24, ['--version']).trim()}, code cache of ${(statSync(cache).size / 1024).toFixed(0)} KiB trained on ${trained})`,
+  );
 }
 
 /** Man pages, rendered by src/cli/man.ts from the command tree (bundled and run here). */
 async function manPages(date) {
   const r = await build({
-    stdin: { contents: `const m = require('./src/cli/man.ts'); process.stdout.write(JSON.stringify({ pgsr: m.pgsrManPage(${JSON.stringify(VERSION)}, ${JSON.stringify(date)}), ocf: m.ocfManPage(${JSON.stringify(VERSION)}, ${JSON.stringify(date)}) }));`, resolveDir: repo, loader: 'js' },
-    bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'warning', define: { PGSR_VERSION: JSON.stringify(VERSION) },
+    stdin: {
+      contents: `const m = require('./src/cli/man.ts'); process.stdout.write(JSON.stringify({ pgsr: m.pgsrManPage(${JSON.stringify(VERSION)}, ${JSON.stringify(date)}), ocf: m.ocfManPage(${JSON.stringify(VERSION)}, ${JSON.stringify(date)}) }));`,
+      resolveDir: repo,
+      loader: 'js',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+    logLevel: 'warning',
+    define: { PGSR_VERSION: JSON.stringify(VERSION) },
   });
   const pages = JSON.parse(execFileSync(process.execPath, ['-'], { input: r.outputFiles[0].text, encoding: 'utf8' }));
   return { 'man1/pgsr.1': pages.pgsr, 'man7/ocf_pgsr_pgsql-sr.7': pages.ocf };
@@ -213,18 +310,28 @@ async function stage(root, family) {
   symlinkSync(relative(join(root, pluginDir), join(root, 'usr/bin/pgsr')), join(root, pluginDir, 'check_pgsr'));
   put(root, 'usr/lib/ocf/resource.d/pgsr/pgsql-sr', join(repo, 'packaging/ocf/pgsql-sr'), 0o755);
   const cp = join(repo, 'packaging/clusterpro');
-  for (const f of ['genw.sh', 'genw-watch.sh', 'genw-status.sh', 'exec/start.sh', 'exec/stop.sh']) put(root, `usr/share/pgsr/clusterpro/${f}`, join(cp, f), 0o755);
+  for (const f of ['genw.sh', 'genw-watch.sh', 'genw-status.sh', 'exec/start.sh', 'exec/stop.sh'])
+    put(root, `usr/share/pgsr/clusterpro/${f}`, join(cp, f), 0o755);
   for (const f of readdirSync(cp).filter((f) => f.endsWith('.conf'))) {
     put(root, `etc/pgsr/${f}`, join(cp, f), 0o644);
     put(root, `usr/share/pgsr/clusterpro/${f}`, join(cp, f), 0o644); // the pristine example
   }
-  const commands = readFileSync(join(repo, 'packaging/nagios/commands.cfg'), 'utf8').replaceAll('/usr/lib/nagios/plugins/', `/${pluginDir}/`);
+  const commands = readFileSync(join(repo, 'packaging/nagios/commands.cfg'), 'utf8').replaceAll(
+    '/usr/lib/nagios/plugins/',
+    `/${pluginDir}/`,
+  );
   putText(root, 'usr/share/pgsr/nagios/commands.cfg', commands);
   put(root, 'usr/share/pgsr/nagios/services.cfg', join(repo, 'packaging/nagios/services.cfg'), 0o644);
   if (family === 'deb') putText(root, 'etc/nagios-plugins/config/pgsr.cfg', commands);
-  for (const f of readdirSync(join(repo, 'packaging/prometheus'))) put(root, `usr/share/pgsr/prometheus/${f}`, join(repo, 'packaging/prometheus', f), 0o644);
+  for (const f of readdirSync(join(repo, 'packaging/prometheus')))
+    put(root, `usr/share/pgsr/prometheus/${f}`, join(repo, 'packaging/prometheus', f), 0o644);
   // systemd: the watch unit (Debian 12 keeps units in /lib, RHEL in /usr/lib) and /run/pgsr.
-  put(root, `${family === 'deb' ? 'lib' : 'usr/lib'}/systemd/system/pgsr-watch@.service`, join(repo, 'packaging/systemd/pgsr-watch@.service'), 0o644);
+  put(
+    root,
+    `${family === 'deb' ? 'lib' : 'usr/lib'}/systemd/system/pgsr-watch@.service`,
+    join(repo, 'packaging/systemd/pgsr-watch@.service'),
+    0o644,
+  );
   put(root, 'usr/lib/tmpfiles.d/pgsr.conf', join(repo, 'packaging/systemd/pgsr.tmpfiles'), 0o644);
   mkdirSync(join(root, 'var/lib/pgsr'), { recursive: true });
   chmodSync(join(root, 'var/lib/pgsr'), 0o750);
@@ -275,19 +382,39 @@ async function buildDeb() {
   put(root, 'usr/share/doc/pgsr/copyright', join(repo, 'packaging/deb/copyright'), 0o644);
   put(root, 'usr/share/lintian/overrides/pgsr', join(repo, 'packaging/deb/lintian-overrides'), 0o644);
   // A native package: the changelog is changelog.gz, in Debian's format.
-  const changelog = changelogFor(VERSION).map((r) => {
-    const when = new Date(`${r.date}T12:00:00Z`).toUTCString().replace('GMT', '+0000');
-    return `pgsr (${r.version}) unstable; urgency=medium\n\n${r.items.map((i) => wrap(i, '  * ', '    ')).join('\n')}\n\n -- ${MAINTAINER}  ${when}\n`;
-  }).join('\n');
+  const changelog = changelogFor(VERSION)
+    .map((r) => {
+      const when = new Date(`${r.date}T12:00:00Z`).toUTCString().replace('GMT', '+0000');
+      return `pgsr (${r.version}) unstable; urgency=medium\n\n${r.items.map((i) => wrap(i, '  * ', '    ')).join('\n')}\n\n -- ${MAINTAINER}  ${when}\n`;
+    })
+    .join('\n');
   writeFileSync(join(doc, 'changelog.gz'), gz(changelog), { mode: 0o644 });
   const all = files(root);
   const installedKiB = Math.ceil(all.reduce((n, f) => n + (f.link ? 0 : f.size), 0) / 1024);
   const control = readFileSync(join(repo, 'packaging/deb/control.in'), 'utf8')
-    .replace('@VERSION@', VERSION).replace('@MAINTAINER@', MAINTAINER).replace('@HOMEPAGE@', HOMEPAGE).replace('@INSTALLED_SIZE@', String(installedKiB));
+    .replace('@VERSION@', VERSION)
+    .replace('@MAINTAINER@', MAINTAINER)
+    .replace('@HOMEPAGE@', HOMEPAGE)
+    .replace('@INSTALLED_SIZE@', String(installedKiB));
   putText(root, 'DEBIAN/control', control);
-  const md5 = all.filter((f) => !f.link).map((f) => `${createHash('md5').update(readFileSync(join(root, f.path))).digest('hex')}  ${f.path}\n`).join('');
+  const md5 = all
+    .filter((f) => !f.link)
+    .map(
+      (f) =>
+        `${createHash('md5')
+          .update(readFileSync(join(root, f.path)))
+          .digest('hex')}  ${f.path}\n`,
+    )
+    .join('');
   putText(root, 'DEBIAN/md5sums', md5);
-  putText(root, 'DEBIAN/conffiles', all.filter((f) => f.path.startsWith('etc/')).map((f) => `/${f.path}\n`).join(''));
+  putText(
+    root,
+    'DEBIAN/conffiles',
+    all
+      .filter((f) => f.path.startsWith('etc/'))
+      .map((f) => `/${f.path}\n`)
+      .join(''),
+  );
   put(root, 'DEBIAN/postrm', join(repo, 'packaging/deb/postrm'), 0o755);
   const deb = join(OUT, `pgsr_${VERSION}_amd64.deb`);
   // xz -2 on two threads: 30% of the node binary's size in ~14 s on 2 cores (-6: 26%, 34 s).
@@ -302,16 +429,32 @@ async function buildRpm() {
   const top = join(OUT, 'rpmbuild');
   rmSync(top, { recursive: true, force: true });
   await stage(join(top, 'SOURCES/root'), 'rpm');
-  const changelog = changelogFor(VERSION).map((r) => {
-    const d = new Date(`${r.date}T12:00:00Z`);
-    const day = d.toUTCString().slice(0, 3);
-    const [, dd, mon, yyyy] = d.toUTCString().split(' ');
-    return `* ${day} ${mon} ${dd} ${yyyy} ${MAINTAINER} - ${r.version}-1\n${r.items.map((i) => wrap(i.replaceAll('%', '%%'), '- ', '  ')).join('\n')}\n`;
-  }).join('\n');
+  const changelog = changelogFor(VERSION)
+    .map((r) => {
+      const d = new Date(`${r.date}T12:00:00Z`);
+      const day = d.toUTCString().slice(0, 3);
+      const [, dd, mon, yyyy] = d.toUTCString().split(' ');
+      return `* ${day} ${mon} ${dd} ${yyyy} ${MAINTAINER} - ${r.version}-1\n${r.items.map((i) => wrap(i.replaceAll('%', '%%'), '- ', '  ')).join('\n')}\n`;
+    })
+    .join('\n');
   const spec = readFileSync(join(repo, 'packaging/rpm/pgsr.spec.in'), 'utf8')
-    .replace('@VERSION@', VERSION).replace('@MAINTAINER@', MAINTAINER).replace('@HOMEPAGE@', HOMEPAGE).replace('@CHANGELOG@', changelog);
+    .replace('@VERSION@', VERSION)
+    .replace('@MAINTAINER@', MAINTAINER)
+    .replace('@HOMEPAGE@', HOMEPAGE)
+    .replace('@CHANGELOG@', changelog);
   putText(top, 'SPECS/pgsr.spec', spec);
-  run('rpmbuild', ['-bb', '--define', `_topdir ${top}`, '--define', '_rpmdir %{_topdir}/RPMS', '--define', '_buildhost pgsr-build', '--target', 'x86_64', join(top, 'SPECS/pgsr.spec')]);
+  run('rpmbuild', [
+    '-bb',
+    '--define',
+    `_topdir ${top}`,
+    '--define',
+    '_rpmdir %{_topdir}/RPMS',
+    '--define',
+    '_buildhost pgsr-build',
+    '--target',
+    'x86_64',
+    join(top, 'SPECS/pgsr.spec'),
+  ]);
   const built = join(top, 'RPMS/x86_64', `pgsr-${VERSION}-1.x86_64.rpm`);
   const rpm = join(OUT, `pgsr-${VERSION}-1.x86_64.rpm`);
   copyFileSync(built, rpm);
@@ -330,7 +473,10 @@ function lint(deb, rpm) {
     } catch (e) {
       out = `${e.stdout ?? ''}${e.stderr ?? ''}`;
     }
-    out = out.split('\n').filter((l) => !/^running with root privileges/.test(l)).join('\n');
+    out = out
+      .split('\n')
+      .filter((l) => !/^running with root privileges/.test(l))
+      .join('\n');
     process.stdout.write(out.trim() ? `lintian:\n${out}` : 'lintian: clean\n');
     if (/^E: /m.test(out)) failed = true;
   }

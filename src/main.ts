@@ -93,7 +93,11 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
     if (asCheckPgsr) args = ['check', ...args];
   }
   let pending: Promise<CommandResult> | undefined;
-  const program = buildProgram((p) => (pending = p), { asCheckPgsr, output: nagios ? NAGIOS_OUTPUT : OUTPUT, only: args[0] });
+  const program = buildProgram((p) => (pending = p), {
+    asCheckPgsr,
+    output: nagios ? NAGIOS_OUTPUT : OUTPUT,
+    only: args[0],
+  });
 
   try {
     await program.parseAsync(args, { from: 'user' });
@@ -108,7 +112,8 @@ export async function main(args: string[], scriptPath?: string): Promise<number>
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version are not errors; commander already printed its text.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return okExit;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return okExit;
       return usageExit;
     }
     if (err instanceof ConfigError) {

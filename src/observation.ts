@@ -207,7 +207,17 @@ export interface SyncReplicationState {
  * code (never from message text elsewhere).
  */
 export interface ProbeFailure {
-  kind: 'timeout' | 'refused' | 'dns' | 'network' | 'auth' | 'not-accepting' | 'privilege' | 'sql' | 'unsupported-version' | 'protocol';
+  kind:
+    | 'timeout'
+    | 'refused'
+    | 'dns'
+    | 'network'
+    | 'auth'
+    | 'not-accepting'
+    | 'privilege'
+    | 'sql'
+    | 'unsupported-version'
+    | 'protocol';
   /** One line, the server's or the OS's message; never contains a password. */
   detail: string;
   sqlstate?: string;
@@ -223,7 +233,15 @@ export interface ProbeFailure {
 export type WalVolumeState = { path: string; totalBytes: number; freeBytes: number } | { notMeasured: string };
 
 export type Observation =
-  | { ok: true; target: Endpoint; server: ServerInfo; standby?: StandbyState; primary?: PrimaryState; walVolume?: WalVolumeState; durationMs: number }
+  | {
+      ok: true;
+      target: Endpoint;
+      server: ServerInfo;
+      standby?: StandbyState;
+      primary?: PrimaryState;
+      walVolume?: WalVolumeState;
+      durationMs: number;
+    }
   | { ok: false; target: Endpoint; failure: ProbeFailure; server?: ServerInfo; durationMs: number };
 
 /**
@@ -242,7 +260,9 @@ export interface PreflightFacts {
  * it (streaming replication protocol, IDENTIFY_SYSTEM: the cluster's systemid as decimal text
  * and the server's timeline), with the user it tried; or why it failed.
  */
-export type ReplicationAttempt = { ok: true; user: string; systemIdentifier: string; timeline: number } | { ok: false; user: string; failure: ProbeFailure };
+export type ReplicationAttempt =
+  | { ok: true; user: string; systemIdentifier: string; timeline: number }
+  | { ok: false; user: string; failure: ProbeFailure };
 
 /**
  * A password file pgsr or the walreceiver reads (libpq ignores one with any group or world

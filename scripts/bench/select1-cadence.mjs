@@ -6,7 +6,15 @@
 import pg from 'pg';
 
 const [port, seconds, intervalS] = process.argv.slice(2).map(Number);
-const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', application_name: 'pgsr-bench-floor', connectionTimeoutMillis: 10_000, query_timeout: 10_000 });
+const client = new pg.Client({
+  host: '127.0.0.1',
+  port,
+  user: 'postgres',
+  database: 'postgres',
+  application_name: 'pgsr-bench-floor',
+  connectionTimeoutMillis: 10_000,
+  query_timeout: 10_000,
+});
 await client.connect();
 const ms = [];
 const end = Date.now() + seconds * 1000;

@@ -38,7 +38,9 @@ const { values: o } = parseArgs({
   },
 });
 if (!o.table || !/^[a-z_][a-z0-9_]*$/.test(o.table) || !o.out) {
-  console.error('usage: client.mjs --table NAME --out DIR [--host H] [--port P] [--sockets name=dir[@port],...] [--max-s N]');
+  console.error(
+    'usage: client.mjs --table NAME --out DIR [--host H] [--port P] [--sockets name=dir[@port],...] [--max-s N]',
+  );
   process.exit(2);
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -54,13 +56,28 @@ let flushed = 0;
 const ackFile = join(o.out, 'acked.txt');
 writeFileSync(ackFile, '');
 function flushAcks() {
-  if (flushed < acked.length) appendFileSync(ackFile, acked.slice(flushed).map(([t, n]) => `${t} ${n}\n`).join(''));
+  if (flushed < acked.length)
+    appendFileSync(
+      ackFile,
+      acked
+        .slice(flushed)
+        .map(([t, n]) => `${t} ${n}\n`)
+        .join(''),
+    );
   flushed = acked.length;
 }
 
 async function writer() {
   for (let session = 1; running() && session < 10_000; session++) {
-    const c = new pg.Client({ host: o.host, port: Number(o.port), user: o.user, database: 'postgres', connectionTimeoutMillis: 2000, query_timeout: Number(o['query-timeout-ms']), keepAlive: true });
+    const c = new pg.Client({
+      host: o.host,
+      port: Number(o.port),
+      user: o.user,
+      database: 'postgres',
+      connectionTimeoutMillis: 2000,
+      query_timeout: Number(o['query-timeout-ms']),
+      keepAlive: true,
+    });
     c.on('error', () => {});
     try {
       await c.connect();
@@ -97,7 +114,14 @@ async function sampleNode(name, dir, port) {
     let now = 'down';
     try {
       if (!c) {
-        c = new pg.Client({ host: dir, port, user: o.user, database: 'postgres', connectionTimeoutMillis: 1000, query_timeout: 1000 });
+        c = new pg.Client({
+          host: dir,
+          port,
+          user: o.user,
+          database: 'postgres',
+          connectionTimeoutMillis: 1000,
+          query_timeout: 1000,
+        });
         c.on('error', () => {});
         await c.connect();
       }
@@ -135,5 +159,15 @@ async function ticker() {
 
 await Promise.all([writer(), ticker(), ...nodes.map(([n, d, p]) => sampleNode(n, d, p))]);
 flushAcks();
-writeFileSync(join(o.out, 'client.json'), JSON.stringify({ acked, samples, max_primaries: maxPrimaries, double_primary_ticks: doubleTicks, first_double_ms: firstDouble, changes }));
+writeFileSync(
+  join(o.out, 'client.json'),
+  JSON.stringify({
+    acked,
+    samples,
+    max_primaries: maxPrimaries,
+    double_primary_ticks: doubleTicks,
+    first_double_ms: firstDouble,
+    changes,
+  }),
+);
 process.exit(0);

@@ -15,12 +15,22 @@ import { PcmkLab, roles } from './pcmk';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The round's client in the hub namespace: the service address, every node's socket. */
-const clientOf = (lab: PcmkLab) => new Client({ prefix: ['ip', 'netns', 'exec', 'pcmklab-hub'], host: '10.77.0.100', port: 5432, sockets: lab.names.map((n) => `${n}=${join(lab.dir, n, 'run', 'postgresql')}`) });
+const clientOf = (lab: PcmkLab) =>
+  new Client({
+    prefix: ['ip', 'netns', 'exec', 'pcmklab-hub'],
+    host: '10.77.0.100',
+    port: 5432,
+    sockets: lab.names.map((n) => `${n}=${join(lab.dir, n, 'run', 'postgresql')}`),
+  });
 
 /** The cluster state pg_controldata gives a node's data directory ("in production": crashed primary). */
 async function clusterState(lab: PcmkLab, node: string): Promise<string> {
   const bindir = String((await execa('pg_config', ['--bindir'])).stdout).trim();
-  const r = await lab.x(node, ['runuser', '-u', 'postgres', '--', join(bindir, 'pg_controldata'), '/srv/pglab/data'], 15_000);
+  const r = await lab.x(
+    node,
+    ['runuser', '-u', 'postgres', '--', join(bindir, 'pg_controldata'), '/srv/pglab/data'],
+    15_000,
+  );
   return /^Database cluster state:\s+(.*)$/m.exec(String(r.stdout))?.[1] ?? 'unreadable';
 }
 
@@ -45,7 +55,9 @@ async function nodeBack(lab: PcmkLab, node: string, notes: string[], forceRebuil
   await lab.linkUp(node);
   const state = await clusterState(lab, node);
   if (forceRebuild || state === 'in production' || state === 'in crash recovery') {
-    notes.push(`${node}: ${forceRebuild ? `cannot follow the primary (${state})` : `crashed as a primary (${state})`}: rebuilt`);
+    notes.push(
+      `${node}: ${forceRebuild ? `cannot follow the primary (${state})` : `crashed as a primary (${state})`}: rebuilt`,
+    );
     await rebuild(lab, node);
   } else {
     notes.push(`${node}: restarted (${state})`);
@@ -60,12 +72,39 @@ async function rebuild(lab: PcmkLab, node: string): Promise<void> {
     return;
   }
   const bindir = String((await execa('pg_config', ['--bindir'])).stdout).trim();
-  const r = await lab.x(node, ['pgsr', 'rebuild', '-D', '/srv/pglab/data', '--bindir', bindir, '--from', 'host=10.77.0.100 user=postgres dbname=postgres', '--primary-conninfo', `host=10.77.0.100 port=5432 user=replicator application_name=${node}`, '--discard-old', '--format', 'json', '--timeout', '240'], 300_000);
+  const r = await lab.x(
+    node,
+    [
+      'pgsr',
+      'rebuild',
+      '-D',
+      '/srv/pglab/data',
+      '--bindir',
+      bindir,
+      '--from',
+      'host=10.77.0.100 user=postgres dbname=postgres',
+      '--primary-conninfo',
+      `host=10.77.0.100 port=5432 user=replicator application_name=${node}`,
+      '--discard-old',
+      '--format',
+      'json',
+      '--timeout',
+      '240',
+    ],
+    300_000,
+  );
   if (r.exitCode !== 0) throw new Error(`pgsr rebuild on ${node} failed: ${String(r.stdout).slice(-300)}`);
 }
 
 /** Injects the fault; returns the node it hit and the instant (ms) the last part of it began. */
-async function inject(lab: PcmkLab, kind: FaultKind, primary: string, standbys: string[], rnd: () => number, notes: string[]): Promise<{ node: string; at: number }> {
+async function inject(
+  lab: PcmkLab,
+  kind: FaultKind,
+  primary: string,
+  standbys: string[],
+  rnd: () => number,
+  notes: string[],
+): Promise<{ node: string; at: number }> {
   const pick = (list: string[]) => list[Math.floor(rnd() * list.length)];
   switch (kind) {
     case 'primary-power-loss':
@@ -107,7 +146,6 @@ async function inject(lab: PcmkLab, kind: FaultKind, primary: string, standbys: 
   }
 }
 
-
 /** Why a node is not a healthy member. */
 type Unhealthy = { node: string; why: 'no process' | 'link down' | 'unranked' | 'PostgreSQL down'; score?: string };
 
@@ -121,7 +159,9 @@ async function unhealthy(lab: PcmkLab, primary: string | undefined): Promise<Unh
   const out: Unhealthy[] = [];
   for (const node of lab.names) {
     if (node === primary) continue;
-    const linkUp = String((await execa('ip', ['-n', `pcmklab-${node}`, 'link', 'show', 'lab0'], { reject: false })).stdout).includes('state UP');
+    const linkUp = String(
+      (await execa('ip', ['-n', `pcmklab-${node}`, 'link', 'show', 'lab0'], { reject: false })).stdout,
+    ).includes('state UP');
     if (!lab.nodePids(node).length) out.push({ node, why: 'no process' });
     else if (!linkUp) out.push({ node, why: 'link down' });
     else if (!lab.ranked(attrs[node] ?? {}, score)) out.push({ node, why: 'unranked', score: attrs[node]?.[score] });
@@ -130,10 +170,17 @@ async function unhealthy(lab: PcmkLab, primary: string | undefined): Promise<Unh
   return out;
 }
 
-const describeUnhealthy = (list: Unhealthy[]) => list.map((u) => `${u.node} (${u.why}${u.score ? ` ${u.score}` : ''})`).join(', ');
+const describeUnhealthy = (list: Unhealthy[]) =>
+  list.map((u) => `${u.node} (${u.why}${u.score ? ` ${u.score}` : ''})`).join(', ');
 
 /** Runs one round; never throws (a failure is a round that did not converge, with a note). */
-export async function runRound(lab: PcmkLab, round: number, kind: FaultKind, rnd: () => number, o: CampaignOptions): Promise<RoundReport> {
+export async function runRound(
+  lab: PcmkLab,
+  round: number,
+  kind: FaultKind,
+  rnd: () => number,
+  o: CampaignOptions,
+): Promise<RoundReport> {
   const notes: string[] = [];
   const before = await roles(lab);
   const table = `chaos_r${round}`;
@@ -169,19 +216,37 @@ export async function runRound(lab: PcmkLab, round: number, kind: FaultKind, rnd
   }
   const c = await client.stop();
   const final = after ?? (await lab.writable().catch(() => []))[0];
-  const rows = final ? new Set((await lab.psql(final, `SELECT n FROM ${table}`)).out.split('\n').filter(Boolean).map(Number)) : new Set<number>();
+  const rows = final
+    ? new Set((await lab.psql(final, `SELECT n FROM ${table}`)).out.split('\n').filter(Boolean).map(Number))
+    : new Set<number>();
   const lost = final ? c.acked.filter(([, n]) => !rows.has(n)).length : c.acked.length;
   // The next round's rebuilds copy the database: it must not grow by every round's rows.
   if (final) await lab.psql(final, `DROP TABLE ${table}`);
-  o.log(`round ${round}: ${kind} on ${hit.node}: writable after ${writableAt === undefined ? '-' : ((writableAt - hit.at) / 1000).toFixed(2)} s, converged ${converged}, max primaries ${c.max_primaries}, ${c.acked.length} acked, ${lost} lost${notes.length ? ` (${notes.join('; ')})` : ''}`);
-  return { round, fault: kind, node: hit.node, primary_before: before.primary, primary_after: final ?? null, converged: converged && writableAt !== undefined, time_to_writable_s: writableAt === undefined ? null : Number(((writableAt - hit.at) / 1000).toFixed(2)), max_primaries: c.max_primaries, acked: c.acked.length, lost, notes };
+  o.log(
+    `round ${round}: ${kind} on ${hit.node}: writable after ${writableAt === undefined ? '-' : ((writableAt - hit.at) / 1000).toFixed(2)} s, converged ${converged}, max primaries ${c.max_primaries}, ${c.acked.length} acked, ${lost} lost${notes.length ? ` (${notes.join('; ')})` : ''}`,
+  );
+  return {
+    round,
+    fault: kind,
+    node: hit.node,
+    primary_before: before.primary,
+    primary_after: final ?? null,
+    converged: converged && writableAt !== undefined,
+    time_to_writable_s: writableAt === undefined ? null : Number(((writableAt - hit.at) / 1000).toFixed(2)),
+    max_primaries: c.max_primaries,
+    acked: c.acked.length,
+    lost,
+    notes,
+  };
 }
 
 /** Whether any process of the node's namespace is stopped (SIGSTOP: a power loss not yet fenced). */
 function frozen(lab: PcmkLab, node: string): boolean {
   return lab.nodePids(node).some((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('T');
+      return readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .startsWith('T');
     } catch {
       return false;
     }
@@ -193,13 +258,31 @@ function frozen(lab: PcmkLab, node: string): boolean {
  * fenced, a held partition settled by fencing, a promoted instance, no pending actions
  * (`crm_resource --wait`). Bounded by `deadline`; returns what it saw as a note when a step timed out.
  */
-async function settle(lab: PcmkLab, kind: FaultKind, primary: string, deadline: number, notes: string[]): Promise<void> {
+async function settle(
+  lab: PcmkLab,
+  kind: FaultKind,
+  primary: string,
+  deadline: number,
+  notes: string[],
+): Promise<void> {
   const left = (capMs: number) => Math.max(0, Math.min(capMs, deadline - Date.now()));
   // A killed postmaster is noticed at the next monitor (its orphaned backends may go on
   // committing until then); with fencing and migration-threshold=1 the primary moves.
-  if (kind === 'postmaster-kill' && !(await waitUntil(async () => ![primary, undefined].includes(await lab.promoted().catch(() => undefined)), left(90_000)))) notes.push('the killed primary did not move within 90 s');
-  if (!(await waitUntil(() => lab.names.every((n) => !frozen(lab, n)), left(90_000)))) notes.push('a frozen node was not fenced within 90 s');
-  if (kind === 'partition' && !(await waitUntil(() => lab.names.some((n) => lab.nodePids(n).length === 0), left(45_000)))) notes.push('nobody fenced within 45 s of the partition');
+  if (
+    kind === 'postmaster-kill' &&
+    !(await waitUntil(
+      async () => ![primary, undefined].includes(await lab.promoted().catch(() => undefined)),
+      left(90_000),
+    ))
+  )
+    notes.push('the killed primary did not move within 90 s');
+  if (!(await waitUntil(() => lab.names.every((n) => !frozen(lab, n)), left(90_000))))
+    notes.push('a frozen node was not fenced within 90 s');
+  if (
+    kind === 'partition' &&
+    !(await waitUntil(() => lab.names.some((n) => lab.nodePids(n).length === 0), left(45_000)))
+  )
+    notes.push('nobody fenced within 45 s of the partition');
   await waitUntil(async () => (await lab.promoted().catch(() => undefined)) !== undefined, left(90_000));
   const live = lab.names.find((n) => lab.nodePids(n).length > 0 && !frozen(lab, n));
   if (live) await lab.x(live, ['crm_resource', '--wait', '--timeout', '60'], 70_000);
@@ -212,7 +295,10 @@ async function heal(lab: PcmkLab, oldPrimary: string, deadline: number, notes: s
   // A standby that is up but not yet ranked may only be re-pointing to the new primary (status
   // reply 10 s + retry 5 s + the primary's next monitor 5 s): given 30 s before it is restarted.
   let bad = await unhealthy(lab, primary);
-  await waitUntil(async () => (bad = await unhealthy(lab, primary)).every((u) => u.why !== 'unranked'), Math.min(30_000, Math.max(0, deadline - Date.now())));
+  await waitUntil(
+    async () => (bad = await unhealthy(lab, primary)).every((u) => u.why !== 'unranked'),
+    Math.min(30_000, Math.max(0, deadline - Date.now())),
+  );
   if (bad.length) notes.push(`unhealthy after the fault: ${describeUnhealthy(bad)}`);
   for (const u of bad) await nodeBack(lab, u.node, notes);
   const ranked = (ms: number) =>
@@ -224,7 +310,9 @@ async function heal(lab: PcmkLab, oldPrimary: string, deadline: number, notes: s
   if (!ok) {
     // Back but never ranked: it cannot follow the primary (it has WAL the primary never got,
     // e.g. the shutdown checkpoint of a demote that quorum loss began and the fence cut off).
-    const stale = (await unhealthy(lab, await lab.promoted().catch(() => undefined))).filter((u) => u.why === 'unranked');
+    const stale = (await unhealthy(lab, await lab.promoted().catch(() => undefined))).filter(
+      (u) => u.why === 'unranked',
+    );
     for (const u of stale) await nodeBack(lab, u.node, notes, true);
     ok = await ranked(deadline - Date.now());
   }
@@ -233,7 +321,10 @@ async function heal(lab: PcmkLab, oldPrimary: string, deadline: number, notes: s
   // a stop and a start before it settles).
   const all =
     ok &&
-    (await waitUntil(async () => (bad = await unhealthy(lab, await lab.promoted().catch(() => undefined))).length === 0, Math.max(5000, deadline - Date.now()))) &&
+    (await waitUntil(
+      async () => (bad = await unhealthy(lab, await lab.promoted().catch(() => undefined))).length === 0,
+      Math.max(5000, deadline - Date.now()),
+    )) &&
     (await lab.waitCaughtUp(Math.max(5000, deadline - Date.now())).then(
       () => true,
       (err: Error) => (notes.push(err.message), false),
@@ -241,4 +332,3 @@ async function heal(lab: PcmkLab, oldPrimary: string, deadline: number, notes: s
   if (ok && !all) notes.push(`not back by the round's bound: ${describeUnhealthy(bad)}`);
   return all;
 }
-

@@ -25,7 +25,13 @@ import { nodeName, poolQuery, type HealthCheck, type PgpoolLab } from './pgpool-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The faults a Pgpool-II cluster meets without watchdog: losses of nodes, alone and in sequence. */
-export const PGPOOL_FAULT_KINDS: readonly FaultKind[] = ['primary-power-loss', 'standby-power-loss', 'postmaster-kill', 'clean-stop', 'standby-then-primary'];
+export const PGPOOL_FAULT_KINDS: readonly FaultKind[] = [
+  'primary-power-loss',
+  'standby-power-loss',
+  'postmaster-kill',
+  'clean-stop',
+  'standby-then-primary',
+];
 
 /**
  * The Pgpool-II documentation's example health check (pgpool.conf, seconds), with Pgpool's
@@ -34,7 +40,13 @@ export const PGPOOL_FAULT_KINDS: readonly FaultKind[] = ['primary-power-loss', '
  * it waits, without a timeout, on a backend that froze; Pgpool's primary search waits for that
  * lock: docs/reliability.md). `PGSR_CHAOS_SR_CHECK_PERIOD` runs the campaign with another value.
  */
-export const DOCUMENTED_HEALTH_CHECK: HealthCheck = { period: 5, timeout: 30, maxRetries: 3, retryDelay: 1, srCheckPeriod: Number(process.env.PGSR_CHAOS_SR_CHECK_PERIOD ?? 0) };
+export const DOCUMENTED_HEALTH_CHECK: HealthCheck = {
+  period: 5,
+  timeout: 30,
+  maxRetries: 3,
+  retryDelay: 1,
+  srCheckPeriod: Number(process.env.PGSR_CHAOS_SR_CHECK_PERIOD ?? 0),
+};
 
 type Role = 'primary' | 'standby' | 'down';
 async function role(lab: PgpoolLab, node: LabNode): Promise<Role> {
@@ -51,13 +63,21 @@ async function primaryId(lab: PgpoolLab): Promise<number | undefined> {
 
 /** pg_controldata's "Database cluster state" of a node's data directory. */
 async function clusterState(lab: PgpoolLab, node: LabNode): Promise<string> {
-  const r = await execa('runuser', ['-u', lab.pair.osUser, '--', join(lab.pair.bindir, 'pg_controldata'), node.data], { reject: false, timeout: 15_000 });
+  const r = await execa('runuser', ['-u', lab.pair.osUser, '--', join(lab.pair.bindir, 'pg_controldata'), node.data], {
+    reject: false,
+    timeout: 15_000,
+  });
   return /^Database cluster state:\s+(.*)$/m.exec(String(r.stdout))?.[1] ?? 'unreadable';
 }
 
 /** Whether `node` streams from the primary `p` (its application_name in pg_stat_replication). */
 async function streamsFrom(lab: PgpoolLab, id: number, p: number): Promise<boolean> {
-  const n = await psql(lab.pair, lab.nodes[p], `SELECT count(*) FROM pg_stat_replication WHERE application_name = '${nodeName(id)}' AND state = 'streaming'`, { timeoutMs: 5000 }).catch(() => '0');
+  const n = await psql(
+    lab.pair,
+    lab.nodes[p],
+    `SELECT count(*) FROM pg_stat_replication WHERE application_name = '${nodeName(id)}' AND state = 'streaming'`,
+    { timeoutMs: 5000 },
+  ).catch(() => '0');
   return n === '1';
 }
 
@@ -68,7 +88,11 @@ async function streamsFrom(lab: PgpoolLab, id: number, p: number): Promise<boole
 async function poolNodes(lab: PgpoolLab): Promise<Array<{ id: number; status: string; role: string }>> {
   return Promise.all(
     [0, 1, 2].map(async (id) => {
-      const r = await execa('pcp_node_info', ['-h', '127.0.0.1', '-p', String(lab.pcpPort), '-U', 'pgpool', '-n', String(id), '-w'], { env: { PCPPASSFILE: lab.pcpPassFile }, reject: false, timeout: 15_000 });
+      const r = await execa(
+        'pcp_node_info',
+        ['-h', '127.0.0.1', '-p', String(lab.pcpPort), '-U', 'pgpool', '-n', String(id), '-w'],
+        { env: { PCPPASSFILE: lab.pcpPassFile }, reject: false, timeout: 15_000 },
+      );
       // host port status_code weight status pg_status role pg_role ...
       const f = String(r.stdout).trim().split(/\s+/);
       if (r.exitCode !== 0 || f.length < 7) throw new Error(`pcp_node_info -n ${id}: ${String(r.stderr).trim()}`);
@@ -78,7 +102,11 @@ async function poolNodes(lab: PgpoolLab): Promise<Array<{ id: number; status: st
 }
 
 async function attach(lab: PgpoolLab, id: number): Promise<void> {
-  const r = await execa('pcp_attach_node', ['-h', '127.0.0.1', '-p', String(lab.pcpPort), '-U', 'pgpool', '-n', String(id), '-w'], { env: { PCPPASSFILE: lab.pcpPassFile }, reject: false, timeout: 30_000 });
+  const r = await execa(
+    'pcp_attach_node',
+    ['-h', '127.0.0.1', '-p', String(lab.pcpPort), '-U', 'pgpool', '-n', String(id), '-w'],
+    { env: { PCPPASSFILE: lab.pcpPassFile }, reject: false, timeout: 30_000 },
+  );
   if (r.exitCode !== 0) throw new Error(`pcp_attach_node -n ${id}: ${r.stderr.trim()}`);
 }
 
@@ -86,7 +114,29 @@ async function attach(lab: PgpoolLab, id: number): Promise<void> {
 async function rebuild(lab: PgpoolLab, id: number, p: number): Promise<void> {
   const from = `host=127.0.0.1 port=${lab.nodes[p].port} user=postgres dbname=postgres`;
   const conninfo = `host=127.0.0.1 port=${lab.nodes[p].port} user=postgres application_name=${nodeName(id)}`;
-  const r = await execa(process.execPath, [BUNDLE, 'rebuild', '-D', lab.nodes[id].data, '--bindir', lab.pair.bindir, '--from', from, '--primary-conninfo', conninfo, '--discard-old', '--server-log', lab.nodes[id].logFile, '--format', 'json', '--timeout', '240'], { reject: false, timeout: 300_000 });
+  const r = await execa(
+    process.execPath,
+    [
+      BUNDLE,
+      'rebuild',
+      '-D',
+      lab.nodes[id].data,
+      '--bindir',
+      lab.pair.bindir,
+      '--from',
+      from,
+      '--primary-conninfo',
+      conninfo,
+      '--discard-old',
+      '--server-log',
+      lab.nodes[id].logFile,
+      '--format',
+      'json',
+      '--timeout',
+      '240',
+    ],
+    { reject: false, timeout: 300_000 },
+  );
   if (r.exitCode !== 0) throw new Error(`pgsr rebuild of node ${id} failed: ${String(r.stdout).slice(-300)}`);
 }
 
@@ -120,7 +170,9 @@ async function nodeBack(lab: PgpoolLab, id: number, p: number, notes: string[]):
       () => false,
     );
     if (!started || !(await waitUntil(() => streamsFrom(lab, id, p), 30_000))) {
-      notes.push(`node ${id}: ${started ? 'restarted' : 'would not start'} (${state}) but not streaming from node ${p}: rebuilt`);
+      notes.push(
+        `node ${id}: ${started ? 'restarted' : 'would not start'} (${state}) but not streaming from node ${p}: rebuilt`,
+      );
       await stopNode(lab.pair, node, 'fast');
       await rebuild(lab, id, p);
     } else notes.push(`node ${id}: restarted (${state})`);
@@ -139,7 +191,12 @@ async function whole(lab: PgpoolLab): Promise<boolean> {
 }
 
 async function caughtUp(lab: PgpoolLab, p: number): Promise<boolean> {
-  const lagging = await psql(lab.pair, lab.nodes[p], "SELECT count(*) FROM pg_stat_replication WHERE replay_lsn IS DISTINCT FROM pg_current_wal_lsn() AND state = 'streaming'", { timeoutMs: 5000 }).catch(() => 'x');
+  const lagging = await psql(
+    lab.pair,
+    lab.nodes[p],
+    "SELECT count(*) FROM pg_stat_replication WHERE replay_lsn IS DISTINCT FROM pg_current_wal_lsn() AND state = 'streaming'",
+    { timeoutMs: 5000 },
+  ).catch(() => 'x');
   return lagging === '0';
 }
 
@@ -149,7 +206,13 @@ async function caughtUp(lab: PgpoolLab, p: number): Promise<boolean> {
  * the writer after the freeze began, and is not a write after the fault), a clean stop once the
  * shutdown has ended.
  */
-async function inject(lab: PgpoolLab, kind: FaultKind, p: number, rnd: () => number, notes: string[]): Promise<{ node: string; at: number; hit: number }> {
+async function inject(
+  lab: PgpoolLab,
+  kind: FaultKind,
+  p: number,
+  rnd: () => number,
+  notes: string[],
+): Promise<{ node: string; at: number; hit: number }> {
   const standbys = [0, 1, 2].filter((i) => i !== p);
   const pick = (list: number[]) => list[Math.floor(rnd() * list.length)];
   const at = Date.now();
@@ -177,9 +240,16 @@ async function inject(lab: PgpoolLab, kind: FaultKind, p: number, rnd: () => num
     case 'standby-then-primary': {
       const s = pick(standbys);
       await powerLoss(lab.nodes[s]);
-      if (!(await waitUntil(async () => (await poolNodes(lab).catch(() => [])).some((n) => n.id === s && n.status === 'down'), 240_000))) notes.push(`node ${s} not detached within 240 s`);
+      if (
+        !(await waitUntil(
+          async () => (await poolNodes(lab).catch(() => [])).some((n) => n.id === s && n.status === 'down'),
+          240_000,
+        ))
+      )
+        notes.push(`node ${s} not detached within 240 s`);
       await nodeBack(lab, s, p, notes);
-      if (!(await waitUntil(async () => (await whole(lab)) && (await caughtUp(lab, p)), 120_000))) notes.push(`node ${s} not back within 120 s`);
+      if (!(await waitUntil(async () => (await whole(lab)) && (await caughtUp(lab, p)), 120_000)))
+        notes.push(`node ${s} not back within 120 s`);
       notes.push(`node ${s} lost, detached and back; then the primary`);
       await powerLoss(lab.nodes[p]);
       return { node: `${nodeName(s)}>${nodeName(p)}`, at: Date.now(), hit: p };
@@ -190,16 +260,34 @@ async function inject(lab: PgpoolLab, kind: FaultKind, p: number, rnd: () => num
 }
 
 /** The round's client on this host: Pgpool's port, every server's socket. */
-const clientOf = (lab: PgpoolLab) => new Client({ prefix: [], host: '127.0.0.1', port: lab.port, sockets: lab.nodes.map((n, i) => `${nodeName(i)}=${lab.pair.dir}@${n.port}`) });
+const clientOf = (lab: PgpoolLab) =>
+  new Client({
+    prefix: [],
+    host: '127.0.0.1',
+    port: lab.port,
+    sockets: lab.nodes.map((n, i) => `${nodeName(i)}=${lab.pair.dir}@${n.port}`),
+  });
 
 /**
  * Lets Pgpool react before anything is healed: the hit node detached, and when it was the
  * primary, another backend promoted and Pgpool's primary, the third attached again by
  * follow_primary_command. Bounded by `deadline`; a step that timed out is a note.
  */
-async function settle(lab: PgpoolLab, hit: number, wasPrimary: boolean, deadline: number, notes: string[]): Promise<void> {
+async function settle(
+  lab: PgpoolLab,
+  hit: number,
+  wasPrimary: boolean,
+  deadline: number,
+  notes: string[],
+): Promise<void> {
   const left = (cap: number) => Math.max(0, Math.min(cap, deadline - Date.now()));
-  if (!(await waitUntil(async () => (await poolNodes(lab).catch(() => [])).some((n) => n.id === hit && n.status === 'down'), left(240_000)))) notes.push(`Pgpool did not detach node ${hit}`);
+  if (
+    !(await waitUntil(
+      async () => (await poolNodes(lab).catch(() => [])).some((n) => n.id === hit && n.status === 'down'),
+      left(240_000),
+    ))
+  )
+    notes.push(`Pgpool did not detach node ${hit}`);
   if (!wasPrimary) return;
   const promoted = async () => {
     const p = await primaryId(lab);
@@ -207,12 +295,20 @@ async function settle(lab: PgpoolLab, hit: number, wasPrimary: boolean, deadline
     return p !== undefined && p !== hit && pool.some((n) => n.id === p && n.role === 'primary' && n.status === 'up');
   };
   if (!(await waitUntil(promoted, left(120_000)))) notes.push('no standby promoted and made Pgpool primary');
-  const followed = async () => (await poolNodes(lab).catch(() => [])).filter((n) => n.id !== hit && n.status === 'up').length === 2;
-  if (!(await waitUntil(followed, left(90_000)))) notes.push('the other standby was not attached again by follow_primary_command');
+  const followed = async () =>
+    (await poolNodes(lab).catch(() => [])).filter((n) => n.id !== hit && n.status === 'up').length === 2;
+  if (!(await waitUntil(followed, left(90_000))))
+    notes.push('the other standby was not attached again by follow_primary_command');
 }
 
 /** Runs one round; never throws (a failure is a round that did not converge, with a note). */
-export async function runPgpoolRound(lab: PgpoolLab, round: number, kind: FaultKind, rnd: () => number, o: CampaignOptions): Promise<RoundReport> {
+export async function runPgpoolRound(
+  lab: PgpoolLab,
+  round: number,
+  kind: FaultKind,
+  rnd: () => number,
+  o: CampaignOptions,
+): Promise<RoundReport> {
   const notes: string[] = [];
   const before = await primaryId(lab);
   if (before === undefined) throw new Error('no single primary before the round');
@@ -220,7 +316,8 @@ export async function runPgpoolRound(lab: PgpoolLab, round: number, kind: FaultK
   await poolQuery(lab, `CREATE TABLE ${table} (n bigint)`);
   const client = clientOf(lab);
   client.start(table);
-  if ((await client.firstAckAfter(Date.now(), Date.now() + 30_000)) === undefined) notes.push('the writer never wrote before the fault');
+  if ((await client.firstAckAfter(Date.now(), Date.now() + 30_000)) === undefined)
+    notes.push('the writer never wrote before the fault');
   await sleep(2000);
   const phase = (what: string) => o.log(`  round ${round} ${new Date().toISOString().slice(11, 19)} ${what}`);
   let hit = { node: '?', at: Date.now(), hit: -1 };
@@ -240,8 +337,12 @@ export async function runPgpoolRound(lab: PgpoolLab, round: number, kind: FaultK
     else {
       const pool = await poolNodes(lab);
       for (const n of pool) if (n.status !== 'up') await nodeBack(lab, n.id, after, notes);
-      converged = await waitUntil(async () => (await whole(lab)) && (await caughtUp(lab, after as number)), Math.max(5000, deadline - Date.now()));
-      if (!converged) notes.push(`not back by the round's bound: ${JSON.stringify(await poolNodes(lab).catch(() => []))}`);
+      converged = await waitUntil(
+        async () => (await whole(lab)) && (await caughtUp(lab, after as number)),
+        Math.max(5000, deadline - Date.now()),
+      );
+      if (!converged)
+        notes.push(`not back by the round's bound: ${JSON.stringify(await poolNodes(lab).catch(() => []))}`);
     }
     writableAt = await writable;
     await sleep(2000); // writes go on on the healed cluster
@@ -253,13 +354,50 @@ export async function runPgpoolRound(lab: PgpoolLab, round: number, kind: FaultK
 }
 
 /** Stops the client, counts acknowledged rows missing on the final primary, drops the table, reports. */
-async function finishRound(lab: PgpoolLab, client: Client, r: { round: number; kind: FaultKind; hit: { node: string; at: number }; before: number; after: number | undefined; writableAt: number | undefined; converged: boolean; notes: string[]; table: string; o: CampaignOptions }): Promise<RoundReport> {
+async function finishRound(
+  lab: PgpoolLab,
+  client: Client,
+  r: {
+    round: number;
+    kind: FaultKind;
+    hit: { node: string; at: number };
+    before: number;
+    after: number | undefined;
+    writableAt: number | undefined;
+    converged: boolean;
+    notes: string[];
+    table: string;
+    o: CampaignOptions;
+  },
+): Promise<RoundReport> {
   const c = await client.stop();
   const final = r.after ?? (await primaryId(lab));
-  const rows = final === undefined ? new Set<number>() : new Set((await psql(lab.pair, lab.nodes[final], `SELECT n FROM ${r.table}`, { timeoutMs: 60_000 }).catch(() => '')).split('\n').filter(Boolean).map(Number));
+  const rows =
+    final === undefined
+      ? new Set<number>()
+      : new Set(
+          (await psql(lab.pair, lab.nodes[final], `SELECT n FROM ${r.table}`, { timeoutMs: 60_000 }).catch(() => ''))
+            .split('\n')
+            .filter(Boolean)
+            .map(Number),
+        );
   const lost = c.acked.filter(([, n]) => !rows.has(n)).length;
   if (final !== undefined) await psql(lab.pair, lab.nodes[final], `DROP TABLE ${r.table}`).catch(() => '');
   const tw = r.writableAt === undefined ? null : Number(((r.writableAt - r.hit.at) / 1000).toFixed(2));
-  r.o.log(`round ${r.round}: ${r.kind} on ${r.hit.node}: writable after ${tw ?? '-'} s, converged ${r.converged}, max primaries ${c.max_primaries}, ${c.acked.length} acked, ${lost} lost${r.notes.length ? ` (${r.notes.join('; ')})` : ''}`);
-  return { round: r.round, fault: r.kind, node: r.hit.node, primary_before: nodeName(r.before), primary_after: final === undefined ? null : nodeName(final), converged: r.converged && tw !== null, time_to_writable_s: tw, max_primaries: c.max_primaries, acked: c.acked.length, lost, notes: r.notes };
+  r.o.log(
+    `round ${r.round}: ${r.kind} on ${r.hit.node}: writable after ${tw ?? '-'} s, converged ${r.converged}, max primaries ${c.max_primaries}, ${c.acked.length} acked, ${lost} lost${r.notes.length ? ` (${r.notes.join('; ')})` : ''}`,
+  );
+  return {
+    round: r.round,
+    fault: r.kind,
+    node: r.hit.node,
+    primary_before: nodeName(r.before),
+    primary_after: final === undefined ? null : nodeName(final),
+    converged: r.converged && tw !== null,
+    time_to_writable_s: tw,
+    max_primaries: c.max_primaries,
+    acked: c.acked.length,
+    lost,
+    notes: r.notes,
+  };
 }

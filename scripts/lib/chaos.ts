@@ -11,7 +11,15 @@ import { REPO } from './genw';
 import type { Agent } from './pcmk';
 
 /** The fault kinds, in the order the issue lists them. */
-export const FAULT_KINDS = ['primary-power-loss', 'standby-power-loss', 'postmaster-kill', 'clean-stop', 'partition', 'partition-heals', 'standby-then-primary'] as const;
+export const FAULT_KINDS = [
+  'primary-power-loss',
+  'standby-power-loss',
+  'postmaster-kill',
+  'clean-stop',
+  'partition',
+  'partition-heals',
+  'standby-then-primary',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** mulberry32: a small seeded PRNG (the same seed draws the same campaign for every agent). */
@@ -99,7 +107,26 @@ export class Client {
     const [file, ...pre] = [...this.target.prefix, process.execPath];
     const t = this.target;
     // The prefix execs the client itself (`ip netns exec`), so stop()'s signal reaches it.
-    this.proc = execa(file, [...pre, join(REPO, 'scripts', 'chaos', 'client.mjs'), '--table', table, '--out', this.dir, '--host', t.host, '--port', String(t.port), '--sockets', t.sockets.join(','), '--max-s', '900'], { reject: false, timeout: 960_000, killSignal: 'SIGTERM' });
+    this.proc = execa(
+      file,
+      [
+        ...pre,
+        join(REPO, 'scripts', 'chaos', 'client.mjs'),
+        '--table',
+        table,
+        '--out',
+        this.dir,
+        '--host',
+        t.host,
+        '--port',
+        String(t.port),
+        '--sockets',
+        t.sockets.join(','),
+        '--max-s',
+        '900',
+      ],
+      { reject: false, timeout: 960_000, killSignal: 'SIGTERM' },
+    );
   }
   private offset = 0;
   private lastAckMs = 0;
@@ -162,7 +189,11 @@ export async function waitUntil(probe: () => boolean | Promise<boolean>, timeout
 
 /** Summary of a campaign: rounds, kinds, time to writable (median, max), rows, split-brain samples. */
 export function summarize(rounds: RoundReport[]) {
-  const sorted = (list: RoundReport[]) => list.map((r) => r.time_to_writable_s).filter((t): t is number => t !== null).sort((a, b) => a - b);
+  const sorted = (list: RoundReport[]) =>
+    list
+      .map((r) => r.time_to_writable_s)
+      .filter((t): t is number => t !== null)
+      .sort((a, b) => a - b);
   const times = sorted(rounds);
   // Rounds whose primary moved: where the time to writable is a failover's.
   const failovers = sorted(rounds.filter((r) => r.primary_after !== null && r.primary_after !== r.primary_before));
@@ -186,9 +217,14 @@ export function summarize(rounds: RoundReport[]) {
 export function invariantBreaks(rounds: RoundReport[], repMode: 'async' | 'sync'): string[] {
   const out: string[] = [];
   for (const r of rounds) {
-    if (r.max_primaries > 1) out.push(`round ${r.round} (${r.fault}): ${r.max_primaries} writable primaries at one sample`);
-    if (repMode === 'sync' && r.lost > 0) out.push(`round ${r.round} (${r.fault}): ${r.lost} acknowledged rows lost under rep-mode sync`);
-    if (!r.converged) out.push(`round ${r.round} (${r.fault}): did not converge (${r.notes.join('; ') || 'no writable primary or not every node back'})`);
+    if (r.max_primaries > 1)
+      out.push(`round ${r.round} (${r.fault}): ${r.max_primaries} writable primaries at one sample`);
+    if (repMode === 'sync' && r.lost > 0)
+      out.push(`round ${r.round} (${r.fault}): ${r.lost} acknowledged rows lost under rep-mode sync`);
+    if (!r.converged)
+      out.push(
+        `round ${r.round} (${r.fault}): did not converge (${r.notes.join('; ') || 'no writable primary or not every node back'})`,
+      );
   }
   return out;
 }

@@ -44,7 +44,10 @@ export interface AlertRecord {
  * @param opts.alertLog where the fake clplogcmd records alerts (CLPSIM_ALERT_LOG).
  * @param opts.path PATH for the child (default: the clpsim kit, then the daemon PATH).
  */
-export async function runAsGenw(args: string[], opts: { alertLog?: string; stateDir?: string; env?: Record<string, string>; timeoutMs?: number; path?: string } = {}): Promise<GenwRun> {
+export async function runAsGenw(
+  args: string[],
+  opts: { alertLog?: string; stateDir?: string; env?: Record<string, string>; timeoutMs?: number; path?: string } = {},
+): Promise<GenwRun> {
   const env: Record<string, string> = {
     PATH: opts.path ?? `${CLPSIM_DIR}:${BASE_PATH}`,
     LANG: 'C',
@@ -53,7 +56,14 @@ export async function runAsGenw(args: string[], opts: { alertLog?: string; state
     ...opts.env,
   };
   const t0 = Date.now();
-  const r = await execa(process.execPath, [BUNDLE, ...args], { cwd: '/', env, extendEnv: false, reject: false, stdin: 'ignore', timeout: opts.timeoutMs ?? 30_000 });
+  const r = await execa(process.execPath, [BUNDLE, ...args], {
+    cwd: '/',
+    env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: opts.timeoutMs ?? 30_000,
+  });
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
 }
 

@@ -51,13 +51,22 @@ function sameFile(a: string, b: string): boolean {
 export function ensureInstalled(): void {
   let status = '';
   try {
-    status = execFileSync('dpkg-query', ['-W', '-f', '${Status} ${Version}', 'pgsr'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    status = execFileSync('dpkg-query', ['-W', '-f', '${Status} ${Version}', 'pgsr'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     // not installed
   }
-  if (status === `install ok installed ${VERSION}` && existsSync(DIST.sea) && sameFile(DIST.sea, INSTALLED.pgsr)) return;
+  if (status === `install ok installed ${VERSION}` && existsSync(DIST.sea) && sameFile(DIST.sea, INSTALLED.pgsr))
+    return;
   if (!existsSync(DIST.deb)) throw new Error(`${DIST.deb} missing: run npm run package first`);
-  execFileSync('dpkg', ['-i', DIST.deb], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('dpkg', ['-i', DIST.deb], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 /**
@@ -65,7 +74,12 @@ export function ensureInstalled(): void {
  * a second monitor or resource: only the lines named in `set` change (e.g. PGSR_CONFIG).
  * Throws when a line to change is not in the script.
  */
-export function installedCopy(rel: string, dir: string, set: Record<string, string>, name = rel.split('/').pop() as string): string {
+export function installedCopy(
+  rel: string,
+  dir: string,
+  set: Record<string, string>,
+  name = rel.split('/').pop() as string,
+): string {
   let text = readFileSync(join(INSTALLED.share, rel), 'utf8');
   for (const [name, value] of Object.entries(set)) {
     const re = new RegExp(`^${name}=.*$`, 'm');

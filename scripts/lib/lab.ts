@@ -8,7 +8,17 @@
  * PostgreSQL refuses to run as root. Every child process has a timeout; every wait is bounded.
  */
 import { execa, type Options as ExecaOptions } from 'execa';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -62,7 +72,11 @@ export async function defaultBindir(): Promise<string> {
   const r = await execa('pg_config', ['--bindir'], { reject: false, timeout: 5000 });
   if (!r.failed && existsSync(join(r.stdout.trim(), 'initdb'))) return r.stdout.trim();
   const base = '/usr/lib/postgresql';
-  const majors = existsSync(base) ? readdirSync(base).filter((d) => existsSync(join(base, d, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
+  const majors = existsSync(base)
+    ? readdirSync(base)
+        .filter((d) => existsSync(join(base, d, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (!majors.length) throw new Error('no PostgreSQL server found: install postgresql (Debian) or set PGSR_PG_BINDIR');
   return join(base, majors[0], 'bin');
 }
@@ -90,17 +104,48 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 /** Runs a server program, as the OS user when we are root. Throws with its output on failure. */
 export async function runServerCommand(osUser: string, file: string, args: string[], opts: ExecaOptions = {}) {
   const [cmd, argv] = isRoot() ? ['runuser', ['-u', osUser, '--', file, ...args]] : [file, args];
-  return execa(cmd, argv, { timeout: TIMEOUT_MS, env: cleanEnv(), extendEnv: false, cwd: '/', stdin: 'ignore', ...opts });
+  return execa(cmd, argv, {
+    timeout: TIMEOUT_MS,
+    env: cleanEnv(),
+    extendEnv: false,
+    cwd: '/',
+    stdin: 'ignore',
+    ...opts,
+  });
 }
 
 /** Runs SQL with the client psql over TCP as the superuser; returns trimmed unaligned output. */
-export async function psql(pair: LabPair, node: LabNode, sql: string, opts: { timeoutMs?: number } = {}): Promise<string> {
-  const r = await execa(join(pair.clientBindir, 'psql'), ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(node.port), '-U', 'postgres', '-d', 'postgres'], {
-    input: sql,
-    timeout: opts.timeoutMs ?? 15_000,
-    env: cleanEnv({ PGCONNECT_TIMEOUT: '5' }),
-    extendEnv: false,
-  });
+export async function psql(
+  pair: LabPair,
+  node: LabNode,
+  sql: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<string> {
+  const r = await execa(
+    join(pair.clientBindir, 'psql'),
+    [
+      '-X',
+      '-A',
+      '-t',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(node.port),
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+    ],
+    {
+      input: sql,
+      timeout: opts.timeoutMs ?? 15_000,
+      env: cleanEnv({ PGCONNECT_TIMEOUT: '5' }),
+      extendEnv: false,
+    },
+  );
   return r.stdout.trim();
 }
 
@@ -144,10 +189,7 @@ export function labPrimaryConninfo(pair: LabPair): string {
  */
 export function writeStandbyConfig(pair: LabPair, node: LabNode): void {
   const conninfo = labPrimaryConninfo(pair);
-  const file =
-    pair.major >= 12
-      ? join(node.data, 'pgsr-lab-standby.conf')
-      : join(node.data, 'recovery.conf');
+  const file = pair.major >= 12 ? join(node.data, 'pgsr-lab-standby.conf') : join(node.data, 'recovery.conf');
   if (pair.major >= 12) {
     writeFileSync(join(node.data, 'standby.signal'), '');
     writeFileSync(file, `primary_conninfo = '${conninfo}'\nrecovery_target_timeline = 'latest'\n`);
@@ -165,7 +207,9 @@ function chownToOsUser(pair: LabPair, ...paths: string[]): void {
 
 /** uid/gid of a user from /etc/passwd. */
 export function osUserIds(user: string): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[0] === user);
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.split(':')[0] === user);
   if (!line) throw new Error(`OS user ${user} does not exist`);
   const f = line.split(':');
   return { uid: Number(f[2]), gid: Number(f[3]) };
@@ -173,13 +217,27 @@ export function osUserIds(user: string): { uid: number; gid: number } {
 
 /** Starts a node with `pg_ctl start -w`. */
 export async function startNode(pair: LabPair, node: LabNode): Promise<void> {
-  await runServerCommand(pair.osUser, join(pair.bindir, 'pg_ctl'), ['-D', node.data, '-l', node.logFile, '-w', '-t', '60', 'start']);
+  await runServerCommand(pair.osUser, join(pair.bindir, 'pg_ctl'), [
+    '-D',
+    node.data,
+    '-l',
+    node.logFile,
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
 }
 
 /** Stops a node (`pg_ctl stop -m MODE`); a node already stopped is fine. */
 export async function stopNode(pair: LabPair, node: LabNode, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
   if (!existsSync(join(node.data, 'postmaster.pid'))) return;
-  await runServerCommand(pair.osUser, join(pair.bindir, 'pg_ctl'), ['-D', node.data, '-m', mode, '-w', '-t', '60', 'stop'], { reject: false });
+  await runServerCommand(
+    pair.osUser,
+    join(pair.bindir, 'pg_ctl'),
+    ['-D', node.data, '-m', mode, '-w', '-t', '60', 'stop'],
+    { reject: false },
+  );
 }
 
 /** Polls `probe` every 200 ms until it returns true or `timeoutMs` passes. */
@@ -194,13 +252,19 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, timeo
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${(last as Error).message.split('\n')[0]}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${(last as Error).message.split('\n')[0]}` : ''}`,
+  );
 }
 
 /** True when the standby streams from the primary, seen from both sides. */
 export async function isStreaming(pair: LabPair): Promise<boolean> {
   const s = await psql(pair, pair.standby, 'SELECT status FROM pg_stat_wal_receiver');
-  const p = await psql(pair, pair.primary, `SELECT state FROM pg_stat_replication WHERE application_name = '${pair.applicationName}'`);
+  const p = await psql(
+    pair,
+    pair.primary,
+    `SELECT state FROM pg_stat_replication WHERE application_name = '${pair.applicationName}'`,
+  );
   return s === 'streaming' && p === 'streaming';
 }
 
@@ -242,9 +306,22 @@ export async function labUp(opts: LabOptions = {}): Promise<LabPair> {
 
   try {
     log(`initdb ${pair.primary.data} (PostgreSQL ${major})`);
-    await runServerCommand(osUser, join(bindir, 'initdb'), ['-D', pair.primary.data, '-U', 'postgres', '--auth=trust', '--locale=C', '--encoding=UTF8', '--no-sync']);
+    await runServerCommand(osUser, join(bindir, 'initdb'), [
+      '-D',
+      pair.primary.data,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--locale=C',
+      '--encoding=UTF8',
+      '--no-sync',
+    ]);
     writeFileSync(join(pair.primary.data, 'pgsr-lab.conf'), nodeConf(pair, pair.primary, opts.extraConf ?? []));
-    writeFileSync(join(pair.primary.data, 'postgresql.conf'), `\ninclude_if_exists = 'pgsr-lab.conf'\ninclude_if_exists = 'pgsr-lab-standby.conf'\n`, { flag: 'a' });
+    writeFileSync(
+      join(pair.primary.data, 'postgresql.conf'),
+      `\ninclude_if_exists = 'pgsr-lab.conf'\ninclude_if_exists = 'pgsr-lab-standby.conf'\n`,
+      { flag: 'a' },
+    );
     writeFileSync(
       join(pair.primary.data, 'pg_hba.conf'),
       [
@@ -260,14 +337,37 @@ export async function labUp(opts: LabOptions = {}): Promise<LabPair> {
     log(`start primary on 127.0.0.1:${primaryPort}`);
     await startNode(pair, pair.primary);
     // The password goes through psql's stdin, never argv.
-    await psql(pair, pair.primary, `CREATE ROLE ${pair.passwordRole.name} LOGIN PASSWORD '${pair.passwordRole.password}'; GRANT pg_monitor TO ${pair.passwordRole.name};`);
+    await psql(
+      pair,
+      pair.primary,
+      `CREATE ROLE ${pair.passwordRole.name} LOGIN PASSWORD '${pair.passwordRole.password}'; GRANT pg_monitor TO ${pair.passwordRole.name};`,
+    );
 
     const clientMajor = await serverMajor(clientBindir).catch(() => major);
     if (major <= clientMajor) {
       log('pg_basebackup -X stream -c fast');
-      await runServerCommand(osUser, join(clientBindir, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', pair.standby.data, '-X', 'stream', '-c', 'fast', '--no-sync'], {
-        timeout: 5 * TIMEOUT_MS,
-      });
+      await runServerCommand(
+        osUser,
+        join(clientBindir, 'pg_basebackup'),
+        [
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(primaryPort),
+          '-U',
+          'postgres',
+          '-D',
+          pair.standby.data,
+          '-X',
+          'stream',
+          '-c',
+          'fast',
+          '--no-sync',
+        ],
+        {
+          timeout: 5 * TIMEOUT_MS,
+        },
+      );
     } else {
       log('cold copy (server newer than the client tools)');
       await stopNode(pair, pair.primary, 'fast');

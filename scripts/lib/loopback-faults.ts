@@ -18,7 +18,8 @@ const iptables = (args: string[]) => execa('iptables', ['-w', '5', ...args], { r
 /** Creates the campaign's own iptables chain, hooked into INPUT (idempotent). */
 export async function firewallUp(): Promise<void> {
   await iptables(['-N', CHAIN]);
-  if ((await iptables(['-C', 'INPUT', '-i', 'lo', '-j', CHAIN])).exitCode !== 0) await iptables(['-I', 'INPUT', '-i', 'lo', '-j', CHAIN]);
+  if ((await iptables(['-C', 'INPUT', '-i', 'lo', '-j', CHAIN])).exitCode !== 0)
+    await iptables(['-I', 'INPUT', '-i', 'lo', '-j', CHAIN]);
 }
 
 /** Removes the chain and its hook; nothing of the campaign stays in the host's firewall. */
@@ -30,12 +31,18 @@ export async function firewallDown(): Promise<void> {
 
 /** The node's link down: every packet to or from its port on lo dropped. */
 export async function cutLink(node: LabNode): Promise<void> {
-  for (const dir of ['--dport', '--sport']) await iptables(['-A', CHAIN, '-p', 'tcp', dir, String(node.port), '-j', 'DROP']);
+  for (const dir of ['--dport', '--sport'])
+    await iptables(['-A', CHAIN, '-p', 'tcp', dir, String(node.port), '-j', 'DROP']);
 }
 
 /** The node's link up again (every rule of the node's port removed). */
 export async function linkUp(node: LabNode): Promise<void> {
-  for (const dir of ['--dport', '--sport']) for (let i = 0; i < 10 && (await iptables(['-D', CHAIN, '-p', 'tcp', dir, String(node.port), '-j', 'DROP'])).exitCode === 0; i++);
+  for (const dir of ['--dport', '--sport'])
+    for (
+      let i = 0;
+      i < 10 && (await iptables(['-D', CHAIN, '-p', 'tcp', dir, String(node.port), '-j', 'DROP'])).exitCode === 0;
+      i++
+    );
 }
 
 /** Every process of a server: those whose working directory is its data directory (postmaster, children, orphans). */
@@ -56,7 +63,9 @@ export function serverPids(data: string): number[] {
 export const frozen = (node: LabNode) =>
   serverPids(node.data).some((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('T');
+      return readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .startsWith('T');
     } catch {
       return false;
     }

@@ -45,7 +45,13 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 /** The README table (between the markers, markers included). */
 export function readmeAlertTable(): string {
   const rows = ALERT_ROWS.map(([ev, level, id]) => `| ${ev} | ${level} | \`${id}\` | ${cell(CATALOG[id].ja)} |`);
-  return [README_BEGIN, '| イベントID | レベル | メッセージID | 日本語の文面 |', '|---|---|---|---|', ...rows, README_END].join('\n');
+  return [
+    README_BEGIN,
+    '| イベントID | レベル | メッセージID | 日本語の文面 |',
+    '|---|---|---|---|',
+    ...rows,
+    README_END,
+  ].join('\n');
 }
 
 /** docs/messages.md: every message, by area, in both languages. */
@@ -62,7 +68,8 @@ export function catalogueDoc(): string {
   ];
   for (const area of areas) {
     out.push('', `## ${area}`, '', '| id | en | ja |', '|---|---|---|');
-    for (const id of ids.filter((x) => x.split('.')[0] === area)) out.push(`| \`${id}\` | ${cell(CATALOG[id].en)} | ${cell(CATALOG[id].ja)} |`);
+    for (const id of ids.filter((x) => x.split('.')[0] === area))
+      out.push(`| \`${id}\` | ${cell(CATALOG[id].en)} | ${cell(CATALOG[id].ja)} |`);
   }
   return out.join('\n') + '\n';
 }

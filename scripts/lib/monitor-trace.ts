@@ -25,11 +25,17 @@ const toS = (t: string) => {
 };
 
 /** Parses `strace -f -tt` output of one node's pacemaker-execd into the agent's monitor runs. */
-export function parseMonitorTrace(text: string, agentPath: RegExp, node: string, role: 'primary' | 'standby'): MonitorRun[] {
+export function parseMonitorTrace(
+  text: string,
+  agentPath: RegExp,
+  node: string,
+  role: 'primary' | 'standby',
+): MonitorRun[] {
   const parent = new Map<number, number>();
   const runs = new Map<number, MonitorRun>();
   const owner = (pid: number): MonitorRun | undefined => {
-    for (let p: number | undefined = pid, i = 0; p !== undefined && i < 64; p = parent.get(p), i++) if (runs.has(p)) return runs.get(p);
+    for (let p: number | undefined = pid, i = 0; p !== undefined && i < 64; p = parent.get(p), i++)
+      if (runs.has(p)) return runs.get(p);
     return undefined;
   };
   for (const line of text.split('\n')) {
@@ -78,11 +84,19 @@ export async function traceMonitors(lab: PcmkLab, agentPath: RegExp, windowS: nu
     });
     if (!execd) throw new Error(`no pacemaker-execd on ${node}`);
     const out = join(dir, `${node}.strace`);
-    const proc = execa('strace', ['-f', '-q', '-tt', '-s', '200', '-e', 'trace=execve,clone,clone3,vfork,fork', '-o', out, '-p', String(execd)], { reject: false, timeout: (windowS + 30) * 1000 });
+    const proc = execa(
+      'strace',
+      ['-f', '-q', '-tt', '-s', '200', '-e', 'trace=execve,clone,clone3,vfork,fork', '-o', out, '-p', String(execd)],
+      { reject: false, timeout: (windowS + 30) * 1000 },
+    );
     return { node, out, proc };
   });
   await new Promise((r) => setTimeout(r, windowS * 1000));
   for (const t of tracers) t.proc.kill('SIGINT');
   await Promise.all(tracers.map((t) => t.proc));
-  return tracers.flatMap((t) => (existsSync(t.out) ? parseMonitorTrace(readFileSync(t.out, 'utf8'), agentPath, t.node, t.node === primary ? 'primary' : 'standby') : []));
+  return tracers.flatMap((t) =>
+    existsSync(t.out)
+      ? parseMonitorTrace(readFileSync(t.out, 'utf8'), agentPath, t.node, t.node === primary ? 'primary' : 'standby')
+      : [],
+  );
 }

@@ -37,18 +37,46 @@ export class NetnsPair {
    */
   constructor(readonly opts: { defaultTimeouts?: boolean } = {}) {
     const base = `10.${this.net}.${this.sub}`;
-    this.primary = { name: 'primary', ns: `pgsrf${this.id}p`, ip: `${base}.1`, veth: `pf${this.id}p`, data: join(this.dir, 'primary'), log: join(this.dir, 'primary.log') };
-    this.standby = { name: 'standby', ns: `pgsrf${this.id}s`, ip: `${base}.2`, veth: `pf${this.id}s`, data: join(this.dir, 'standby'), log: join(this.dir, 'standby.log') };
+    this.primary = {
+      name: 'primary',
+      ns: `pgsrf${this.id}p`,
+      ip: `${base}.1`,
+      veth: `pf${this.id}p`,
+      data: join(this.dir, 'primary'),
+      log: join(this.dir, 'primary.log'),
+    };
+    this.standby = {
+      name: 'standby',
+      ns: `pgsrf${this.id}s`,
+      ip: `${base}.2`,
+      veth: `pf${this.id}s`,
+      data: join(this.dir, 'standby'),
+      log: join(this.dir, 'standby.log'),
+    };
   }
 
   /** Runs a command inside a node's namespace (as root, or as the OS user when `asPg`). */
-  async x(node: NsNode, cmd: string[], opts: { asPg?: boolean; timeoutMs?: number; env?: Record<string, string>; input?: string } = {}) {
+  async x(
+    node: NsNode,
+    cmd: string[],
+    opts: { asPg?: boolean; timeoutMs?: number; env?: Record<string, string>; input?: string } = {},
+  ) {
     const inner = opts.asPg ? ['runuser', '-u', this.osUser, '--', ...cmd] : cmd;
-    return execa('ip', ['netns', 'exec', node.ns, ...inner], { reject: false, timeout: opts.timeoutMs ?? 60_000, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', ...opts.env }, extendEnv: false, input: opts.input });
+    return execa('ip', ['netns', 'exec', node.ns, ...inner], {
+      reject: false,
+      timeout: opts.timeoutMs ?? 60_000,
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', ...opts.env },
+      extendEnv: false,
+      input: opts.input,
+    });
   }
 
   async psql(node: NsNode, sql: string, env: Record<string, string> = {}): Promise<string> {
-    const r = await this.x(node, ['psql', '-X', '-A', '-t', '-q', '-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', 'postgres'], { input: sql, timeoutMs: 15_000, env: { PGCONNECT_TIMEOUT: '5', ...env } });
+    const r = await this.x(
+      node,
+      ['psql', '-X', '-A', '-t', '-q', '-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', 'postgres'],
+      { input: sql, timeoutMs: 15_000, env: { PGCONNECT_TIMEOUT: '5', ...env } },
+    );
     if (r.exitCode !== 0) throw new Error(`psql on ${node.name}: ${r.stderr}`);
     return String(r.stdout).trim();
   }
@@ -72,7 +100,14 @@ export class NetnsPair {
       'superuser_reserved_connections = 3',
       // Fast failure detection for most of the suite (defaults are 60 s); the power-loss
       // scenarios run with the defaults.
-      ...(this.opts.defaultTimeouts ? [] : ["wal_sender_timeout = '3s'", "wal_receiver_timeout = '3s'", "wal_retrieve_retry_interval = '1s'", "wal_receiver_status_interval = '1s'"]),
+      ...(this.opts.defaultTimeouts
+        ? []
+        : [
+            "wal_sender_timeout = '3s'",
+            "wal_receiver_timeout = '3s'",
+            "wal_retrieve_retry_interval = '1s'",
+            "wal_receiver_status_interval = '1s'",
+          ]),
       'archive_mode = on',
       "archive_command = 'true'",
       '',
@@ -104,22 +139,61 @@ export class NetnsPair {
       const r = await this.x(node, cmd, { asPg: true, timeoutMs: 120_000 });
       if (r.exitCode !== 0) throw new Error(`${cmd[0]} on ${node.name} failed: ${r.stderr || r.stdout}`);
     };
-    await run(P, [join(this.bindir, 'initdb'), '-D', P.data, '-U', 'postgres', '--auth=trust', '--locale=C', '--encoding=UTF8', '--no-sync']);
+    await run(P, [
+      join(this.bindir, 'initdb'),
+      '-D',
+      P.data,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--locale=C',
+      '--encoding=UTF8',
+      '--no-sync',
+    ]);
     writeFileSync(join(P.data, 'pgsr-faults.conf'), this.conf(P));
     writeFileSync(join(P.data, 'postgresql.conf'), `\ninclude_if_exists = 'pgsr-faults.conf'\n`, { flag: 'a' });
     writeFileSync(
       join(P.data, 'pg_hba.conf'),
-      ['local all all trust', `host all ${this.passwordRole.name} 0.0.0.0/0 scram-sha-256`, 'host all postgres 127.0.0.1/32 trust', `host all postgres 10.${this.net}.${this.sub}.0/24 trust`, `host replication all 10.${this.net}.${this.sub}.0/24 trust`, ''].join('\n'),
+      [
+        'local all all trust',
+        `host all ${this.passwordRole.name} 0.0.0.0/0 scram-sha-256`,
+        'host all postgres 127.0.0.1/32 trust',
+        `host all postgres 10.${this.net}.${this.sub}.0/24 trust`,
+        `host replication all 10.${this.net}.${this.sub}.0/24 trust`,
+        '',
+      ].join('\n'),
     );
     for (const f of ['pgsr-faults.conf', 'pg_hba.conf']) chownSync(join(P.data, f), uid, gid);
     await run(P, [join(this.bindir, 'pg_ctl'), '-D', P.data, '-l', P.log, '-w', '-t', '60', 'start']);
-    await this.psql(P, `CREATE ROLE ${this.passwordRole.name} LOGIN PASSWORD '${this.passwordRole.password}'; GRANT pg_monitor TO ${this.passwordRole.name};`);
+    await this.psql(
+      P,
+      `CREATE ROLE ${this.passwordRole.name} LOGIN PASSWORD '${this.passwordRole.password}'; GRANT pg_monitor TO ${this.passwordRole.name};`,
+    );
     await this.psql(P, "SELECT pg_create_physical_replication_slot('slave_slot', true)");
-    await run(S, [join(this.bindir, 'pg_basebackup'), '-h', P.ip, '-p', '5432', '-U', 'postgres', '-D', S.data, '-X', 'stream', '-c', 'fast', '--no-sync']);
+    await run(S, [
+      join(this.bindir, 'pg_basebackup'),
+      '-h',
+      P.ip,
+      '-p',
+      '5432',
+      '-U',
+      'postgres',
+      '-D',
+      S.data,
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+      '--no-sync',
+    ]);
     writeFileSync(join(S.data, 'pgsr-faults.conf'), this.conf(S));
     writeFileSync(join(S.data, 'standby.signal'), '');
-    writeFileSync(join(S.data, 'postgresql.auto.conf'), `primary_conninfo = 'host=${P.ip} port=5432 user=postgres application_name=slave'\nrecovery_target_timeline = 'latest'\nprimary_slot_name = 'slave_slot'\n`);
-    for (const f of ['pgsr-faults.conf', 'standby.signal', 'postgresql.auto.conf']) chownSync(join(S.data, f), uid, gid);
+    writeFileSync(
+      join(S.data, 'postgresql.auto.conf'),
+      `primary_conninfo = 'host=${P.ip} port=5432 user=postgres application_name=slave'\nrecovery_target_timeline = 'latest'\nprimary_slot_name = 'slave_slot'\n`,
+    );
+    for (const f of ['pgsr-faults.conf', 'standby.signal', 'postgresql.auto.conf'])
+      chownSync(join(S.data, f), uid, gid);
     await run(S, [join(this.bindir, 'pg_ctl'), '-D', S.data, '-l', S.log, '-w', '-t', '60', 'start']);
     await this.waitStreaming(30_000);
   }

@@ -8,7 +8,10 @@ import { execFileSync } from 'node:child_process';
 /** PIDs of every process in a named network namespace (`ip netns pids`); empty when it has none or is gone. */
 export function netnsPids(ns: string): number[] {
   try {
-    return execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', timeout: 10_000 }).split(/\s+/).filter(Boolean).map(Number);
+    return execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', timeout: 10_000 })
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }

@@ -41,8 +41,16 @@ export class PcmkLab {
     return this.agent === 'pgsr' ? 'pgsql-sr' : 'pgsqld';
   }
   async kit(args: string[], timeoutMs = 180_000, env: Record<string, string> = {}): Promise<string> {
-    const r = await execa(join(KIT, 'pcmk-lab'), args, { env: { ...this.env, PCMK_LAB_RSC: this.rsc, ...env }, timeout: timeoutMs, all: true, reject: false });
-    if (r.exitCode !== 0) throw new Error(`pcmk-lab ${args.join(' ')} failed (${r.exitCode}): ${String(r.all).trim().split('\n').slice(-5).join(' / ')}`);
+    const r = await execa(join(KIT, 'pcmk-lab'), args, {
+      env: { ...this.env, PCMK_LAB_RSC: this.rsc, ...env },
+      timeout: timeoutMs,
+      all: true,
+      reject: false,
+    });
+    if (r.exitCode !== 0)
+      throw new Error(
+        `pcmk-lab ${args.join(' ')} failed (${r.exitCode}): ${String(r.all).trim().split('\n').slice(-5).join(' / ')}`,
+      );
     return String(r.all);
   }
   /** Runs a command on a node; never throws. */
@@ -79,22 +87,64 @@ export class PcmkLab {
       await this.kit(['paf', ...(fencing ? ['--fencing'] : [])]);
     } else {
       const tmp = mkdtempSync('/tmp/pgsr-pcmk-');
-      for (const f of ['rsc-defaults.xml', 'resources.xml', 'constraints.xml']) copyFileSync(join(KIT, 'templates', 'promotable-agent', f), join(tmp, f));
+      for (const f of ['rsc-defaults.xml', 'resources.xml', 'constraints.xml'])
+        copyFileSync(join(KIT, 'templates', 'promotable-agent', f), join(tmp, f));
       if (opts.repMode) {
         const file = join(tmp, 'resources.xml');
-        const text = readFileSync(file, 'utf8').replace('<nvpair id="pgsql-sr-pgport" name="pgport" value="5432"/>', `$&\n        <nvpair id="pgsql-sr-rep-mode" name="rep_mode" value="${opts.repMode}"/>`);
-        if (!text.includes('name="rep_mode"')) throw new Error('resources.xml template: no pgport line to put rep_mode after');
+        const text = readFileSync(file, 'utf8').replace(
+          '<nvpair id="pgsql-sr-pgport" name="pgport" value="5432"/>',
+          `$&\n        <nvpair id="pgsql-sr-rep-mode" name="rep_mode" value="${opts.repMode}"/>`,
+        );
+        if (!text.includes('name="rep_mode"'))
+          throw new Error('resources.xml template: no pgport line to put rep_mode after');
         writeFileSync(file, text);
       }
-      await this.kit(['load', ...['rsc-defaults.xml', 'resources.xml', 'constraints.xml'].map((f) => join(tmp, f)), ...(fencing ? [join(KIT, 'paf', 'fence-lab.xml')] : [])]);
+      await this.kit([
+        'load',
+        ...['rsc-defaults.xml', 'resources.xml', 'constraints.xml'].map((f) => join(tmp, f)),
+        ...(fencing ? [join(KIT, 'paf', 'fence-lab.xml')] : []),
+      ]);
       if (fencing) {
-        await this.x('node1', ['crm_attribute', '--type', 'crm_config', '--name', 'stonith-enabled', '--update', 'true']);
-        await this.x('node1', ['crm_attribute', '--type', 'rsc_defaults', '--name', 'migration-threshold', '--update', '1']);
+        await this.x('node1', [
+          'crm_attribute',
+          '--type',
+          'crm_config',
+          '--name',
+          'stonith-enabled',
+          '--update',
+          'true',
+        ]);
+        await this.x('node1', [
+          'crm_attribute',
+          '--type',
+          'rsc_defaults',
+          '--name',
+          'migration-threshold',
+          '--update',
+          '1',
+        ]);
       }
     }
     if (fencing && this.nodes === 2) {
-      await this.x('node1', ['crm_attribute', '--type', 'crm_config', '--name', 'priority-fencing-delay', '--update', `${PRIORITY_FENCING_DELAY_S}s`]);
-      await this.x('node1', ['crm_resource', '--resource', this.clone, '--meta', '--set-parameter', 'priority', '--parameter-value', '10']);
+      await this.x('node1', [
+        'crm_attribute',
+        '--type',
+        'crm_config',
+        '--name',
+        'priority-fencing-delay',
+        '--update',
+        `${PRIORITY_FENCING_DELAY_S}s`,
+      ]);
+      await this.x('node1', [
+        'crm_resource',
+        '--resource',
+        this.clone,
+        '--meta',
+        '--set-parameter',
+        'priority',
+        '--parameter-value',
+        '10',
+      ]);
     }
     // wait-ready wants every standby scored; under rep_mode sync with three nodes the potential
     // standby is -INFINITY by design (it may lack acknowledged commits).
@@ -137,7 +187,12 @@ export class PcmkLab {
     const end = Date.now() + timeoutMs;
     for (let i = 0; i < 10_000 && Date.now() < end; i++) {
       const primary = await this.promoted().catch(() => undefined);
-      const r = primary ? await this.psql(primary, `SELECT count(*) FILTER (WHERE state = 'streaming' AND pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn) <= ${maxLagBytes}) FROM pg_stat_replication`) : { ok: false, out: '' };
+      const r = primary
+        ? await this.psql(
+            primary,
+            `SELECT count(*) FILTER (WHERE state = 'streaming' AND pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn) <= ${maxLagBytes}) FROM pg_stat_replication`,
+          )
+        : { ok: false, out: '' };
       if (r.ok && Number(r.out) >= this.nodes - 1) return;
       await new Promise((res) => setTimeout(res, 250));
     }
@@ -191,8 +246,28 @@ export class PcmkLab {
    * `streaming` until wal_receiver_timeout (60 s). `heal` removes the rules.
    */
   async blockReplication(node: string, heal = false): Promise<void> {
-    for (const [chain, dir] of [['OUTPUT', '--dport'], ['INPUT', '--sport']]) {
-      await execa('ip', ['netns', 'exec', `pcmklab-${node}`, 'iptables', heal ? '-D' : '-A', chain, '-p', 'tcp', dir, '5432', '-j', 'DROP'], { timeout: 10_000 });
+    for (const [chain, dir] of [
+      ['OUTPUT', '--dport'],
+      ['INPUT', '--sport'],
+    ]) {
+      await execa(
+        'ip',
+        [
+          'netns',
+          'exec',
+          `pcmklab-${node}`,
+          'iptables',
+          heal ? '-D' : '-A',
+          chain,
+          '-p',
+          'tcp',
+          dir,
+          '5432',
+          '-j',
+          'DROP',
+        ],
+        { timeout: 10_000 },
+      );
     }
   }
   /** The walreceiver's status and received timeline on a node (status '' when it has none or is down). */
@@ -210,7 +285,14 @@ export class PcmkLab {
   async failedActions(): Promise<string[]> {
     const out = await this.status();
     const i = out.indexOf('Failed Resource Actions:');
-    return i < 0 ? [] : out.slice(i).split('\n').slice(1).filter((l) => /^\s+\* /.test(l)).map((l) => l.trim());
+    return i < 0
+      ? []
+      : out
+          .slice(i)
+          .split('\n')
+          .slice(1)
+          .filter((l) => /^\s+\* /.test(l))
+          .map((l) => l.trim());
   }
   /** The node's answer to pg_is_in_recovery() over its local socket: 't', 'f', or 'down'. */
   async pgRole(node: string): Promise<string> {
@@ -227,14 +309,21 @@ export class PcmkLab {
     return this.kit(['status'], 30_000);
   }
   async psql(node: string, sql: string): Promise<{ ok: boolean; out: string }> {
-    const r = await this.x(node, ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-h', '/run/postgresql', '-c', sql], 10_000);
+    const r = await this.x(
+      node,
+      ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-h', '/run/postgresql', '-c', sql],
+      10_000,
+    );
     return { ok: r.exitCode === 0, out: String(r.stdout).trim() };
   }
   /** Polls until `node` accepts a write; returns the epoch ms it did. */
   async waitWritable(node: string, timeoutMs: number): Promise<number> {
     const end = Date.now() + timeoutMs;
     for (let i = 0; Date.now() < end && i < 10_000; i++) {
-      const r = await this.psql(node, 'CREATE TABLE IF NOT EXISTS pgsr_probe (t timestamptz); INSERT INTO pgsr_probe VALUES (now()) RETURNING 1');
+      const r = await this.psql(
+        node,
+        'CREATE TABLE IF NOT EXISTS pgsr_probe (t timestamptz); INSERT INTO pgsr_probe VALUES (now()) RETURNING 1',
+      );
       if (r.ok && r.out.endsWith('1')) return Date.now();
       await new Promise((res) => setTimeout(res, 100));
     }
@@ -245,7 +334,10 @@ export class PcmkLab {
     const end = Date.now() + timeoutMs;
     for (let i = 0; Date.now() < end && i < 10_000; i++) {
       for (const node of nodes) {
-        const r = await this.psql(node, 'CREATE TABLE IF NOT EXISTS pgsr_probe (t timestamptz); INSERT INTO pgsr_probe VALUES (now()) RETURNING 1');
+        const r = await this.psql(
+          node,
+          'CREATE TABLE IF NOT EXISTS pgsr_probe (t timestamptz); INSERT INTO pgsr_probe VALUES (now()) RETURNING 1',
+        );
         if (r.ok && r.out.endsWith('1')) return { node, at: Date.now() };
       }
       await new Promise((res) => setTimeout(res, 100));
@@ -264,7 +356,8 @@ export class PcmkLab {
   startWriter(node: string, table: string, maxS = 150): { stop: () => Promise<number[]> } {
     const stopFile = join(this.dir, node, 'pglab', `stop-${table}`);
     const stop = `/srv/pglab/stop-${table}`;
-    const conninfo = 'host=10.77.0.100 user=postgres dbname=postgres connect_timeout=2 tcp_user_timeout=3000 keepalives_idle=1 keepalives_interval=1 keepalives_count=2';
+    const conninfo =
+      'host=10.77.0.100 user=postgres dbname=postgres connect_timeout=2 tcp_user_timeout=3000 keepalives_idle=1 keepalives_interval=1 keepalives_count=2';
     const script = [
       `end=$((SECONDS+${maxS})); s=0`,
       `while [ $SECONDS -lt $end ] && [ ! -e ${stop} ]; do`,
@@ -273,12 +366,20 @@ export class PcmkLab {
       `  [ -e ${stop} ] || sleep 0.1`,
       'done',
     ].join('\n');
-    const proc = execa(join(KIT, 'pcmk-lab'), ['x', node, 'bash', '-c', script], { env: this.env, timeout: (maxS + 30) * 1000, reject: false, maxBuffer: 256 * 1024 * 1024 });
+    const proc = execa(join(KIT, 'pcmk-lab'), ['x', node, 'bash', '-c', script], {
+      env: this.env,
+      timeout: (maxS + 30) * 1000,
+      reject: false,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     return {
       stop: async () => {
         writeFileSync(stopFile, '');
         const r = await proc;
-        return String(r.stdout).split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+        return String(r.stdout)
+          .split('\n')
+          .filter((l) => /^\d+$/.test(l))
+          .map(Number);
       },
     };
   }
@@ -335,7 +436,14 @@ export async function cleanFailover(lab: PcmkLab): Promise<FailoverTiming & { fr
   const { node: standby, at: writable } = await lab.waitAnyWritable(standbys, 90_000);
   const promotedOut = await lab.kit(['wait-promoted', standby, '90']);
   await stopping;
-  return { scenario: 'clean failover (stop the primary node)', agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN), from: primary, to: standby };
+  return {
+    scenario: 'clean failover (stop the primary node)',
+    agent: lab.agent,
+    writableS: (writable - t0) / 1000,
+    promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN),
+    from: primary,
+    to: standby,
+  };
 }
 
 /** Primary crash: kill -9 of the primary's postmaster (fencing on); the other must become a writable primary. */
@@ -345,7 +453,14 @@ export async function crashFailover(lab: PcmkLab): Promise<FailoverTiming & { fr
   await lab.kit(['kill-primary', primary]);
   const { node: standby, at: writable } = await lab.waitAnyWritable(standbys, 120_000);
   const promotedOut = await lab.kit(['wait-promoted', standby, '120']);
-  return { scenario: 'primary crash (kill -9, fencing on)', agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN), from: primary, to: standby };
+  return {
+    scenario: 'primary crash (kill -9, fencing on)',
+    agent: lab.agent,
+    writableS: (writable - t0) / 1000,
+    promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN),
+    from: primary,
+    to: standby,
+  };
 }
 
 /**
@@ -358,7 +473,14 @@ export async function powerLossFailover(lab: PcmkLab): Promise<FailoverTiming & 
   await lab.powerLoss(primary);
   const { node: standby, at: writable } = await lab.waitAnyWritable(standbys, 120_000);
   const promotedOut = await lab.kit(['wait-promoted', standby, '60']);
-  return { scenario: "power loss of the primary's node (freeze + link down, fencing on)", agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN), from: primary, to: standby };
+  return {
+    scenario: "power loss of the primary's node (freeze + link down, fencing on)",
+    agent: lab.agent,
+    writableS: (writable - t0) / 1000,
+    promotedS: Number(/after ([\d.]+) s/.exec(promotedOut)?.[1] ?? NaN),
+    from: primary,
+    to: standby,
+  };
 }
 
 /**
@@ -367,7 +489,9 @@ export async function powerLossFailover(lab: PcmkLab): Promise<FailoverTiming & 
  * seconds from the cut until the other node is fenced (no process left in it) with the survivor
  * writable.
  */
-export async function partitionFailover(lab: PcmkLab): Promise<FailoverTiming & { survivor: string; fenced: string; roles: Record<string, string>; leftovers: string[] }> {
+export async function partitionFailover(
+  lab: PcmkLab,
+): Promise<FailoverTiming & { survivor: string; fenced: string; roles: Record<string, string>; leftovers: string[] }> {
   const { primary, standbys } = await roles(lab);
   const log = join(lab.dir, 'fence_lab.log');
   const logStart = existsSync(log) ? statSync(log).size : 0;
@@ -389,10 +513,22 @@ export async function partitionFailover(lab: PcmkLab): Promise<FailoverTiming & 
   }
   // Two nodes: the fence race decides (the primary should win it); three: the majority fences
   // the primary and promotes one of the standbys.
-  const { node: survivor, at: writable } = await lab.waitAnyWritable(fenced === primary ? standbys : [primary], 120_000);
+  const { node: survivor, at: writable } = await lab.waitAnyWritable(
+    fenced === primary ? standbys : [primary],
+    120_000,
+  );
   const after: Record<string, string> = {};
   for (const n of lab.names) after[n] = await lab.pgRole(n);
-  return { scenario: "network partition of the primary's node (link down, fencing on)", agent: lab.agent, writableS: (writable - t0) / 1000, promotedS: NaN, survivor, fenced, roles: after, leftovers: lab.leftovers(fenced) };
+  return {
+    scenario: "network partition of the primary's node (link down, fencing on)",
+    agent: lab.agent,
+    writableS: (writable - t0) / 1000,
+    promotedS: NaN,
+    survivor,
+    fenced,
+    roles: after,
+    leftovers: lab.leftovers(fenced),
+  };
 }
 
 /**
@@ -400,7 +536,10 @@ export async function partitionFailover(lab: PcmkLab): Promise<FailoverTiming & 
  * numbered rows through the service address: the failover time, and which acknowledged rows the
  * new primary lacks (lost commits). The table is created on the primary first.
  */
-export async function powerLossWriterFailover(lab: PcmkLab, table = 'acked'): Promise<FailoverTiming & { from: string; to: string; acked: number; lost: number[]; firstWriteAfterS: number }> {
+export async function powerLossWriterFailover(
+  lab: PcmkLab,
+  table = 'acked',
+): Promise<FailoverTiming & { from: string; to: string; acked: number; lost: number[]; firstWriteAfterS: number }> {
   const { primary, standby } = await roles(lab);
   const created = await lab.psql(primary, `CREATE TABLE ${table} (n int)`);
   if (!created.ok) throw new Error(`CREATE TABLE ${table} on ${primary} failed`);
@@ -410,5 +549,11 @@ export async function powerLossWriterFailover(lab: PcmkLab, table = 'acked'): Pr
   await new Promise((r) => setTimeout(r, 2000)); // writes go on through the address on the new primary
   const acked = await writer.stop();
   const rows = new Set((await lab.psql(t.to, `SELECT n FROM ${table}`)).out.split('\n').filter(Boolean).map(Number));
-  return { ...t, scenario: `${t.scenario}, writer through the service address`, acked: acked.length, lost: acked.filter((n) => !rows.has(n)), firstWriteAfterS: t.writableS };
+  return {
+    ...t,
+    scenario: `${t.scenario}, writer through the service address`,
+    acked: acked.length,
+    lost: acked.filter((n) => !rows.has(n)),
+    firstWriteAfterS: t.writableS,
+  };
 }

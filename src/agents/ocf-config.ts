@@ -14,11 +14,13 @@ export function resourceName(env: NodeJS.ProcessEnv): string {
 
 /** The agent's configuration from OCF_RESKEY_* (defaults as in meta-data). */
 export function ocfConfig(env: NodeJS.ProcessEnv, action: string): LifecycleConfig {
-  const k = (n: string, d: string) => (env[`OCF_RESKEY_${n}`] !== undefined && env[`OCF_RESKEY_${n}`] !== '' ? (env[`OCF_RESKEY_${n}`] as string) : d);
+  const k = (n: string, d: string) =>
+    env[`OCF_RESKEY_${n}`] !== undefined && env[`OCF_RESKEY_${n}`] !== '' ? (env[`OCF_RESKEY_${n}`] as string) : d;
   const metaTimeoutMs = Number(env.OCF_RESKEY_CRM_meta_timeout);
   const dflt = { start: 60, stop: 60, promote: 30, demote: 120, monitor: 10, notify: 60 }[action] ?? 20;
   // Finish before Pacemaker's own timeout: 90% of it, at least 2 s.
-  const timeoutS = Number.isFinite(metaTimeoutMs) && metaTimeoutMs > 0 ? Math.max(2, (metaTimeoutMs / 1000) * 0.9) : dflt;
+  const timeoutS =
+    Number.isFinite(metaTimeoutMs) && metaTimeoutMs > 0 ? Math.max(2, (metaTimeoutMs / 1000) * 0.9) : dflt;
   const raw = {
     pgdata: k('pgdata', '') || undefined,
     bindir: k('bindir', '') || undefined,
@@ -47,9 +49,12 @@ export function ocfConfig(env: NodeJS.ProcessEnv, action: string): LifecycleConf
  * (OCF_RESKEY_CRM_meta_on_node, else `crm_node -n`) is added, so that the one primary_conninfo
  * of the clone names each standby after its node, as the primary's monitor and sync mode expect.
  */
-export async function namedStandby(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, action: string): Promise<LifecycleConfig> {
+export async function namedStandby(
+  cfg: LifecycleConfig,
+  env: NodeJS.ProcessEnv,
+  action: string,
+): Promise<LifecycleConfig> {
   if (!cfg.primaryConninfo || (action !== 'start' && action !== 'demote')) return cfg;
   const me = await localNodeName(env);
   return me ? { ...cfg, primaryConninfo: withApplicationName(cfg.primaryConninfo, me) } : cfg;
 }
-

@@ -16,7 +16,12 @@ import { decideOcfPromote, type NotifyContext } from './ocf-promote';
  * walreceiver status, over one local connection; undefined / null when it cannot be asked.
  */
 export async function standbyState(cfg: LifecycleConfig): Promise<{ position?: string; walStatus: string | null }> {
-  const f = await localFacts(cfg.pgdata as string, findBinaries(cfg.bindir, dataMajor(cfg.pgdata)), cfg.common.osUser, 5000);
+  const f = await localFacts(
+    cfg.pgdata as string,
+    findBinaries(cfg.bindir, dataMajor(cfg.pgdata)),
+    cfg.common.osUser,
+    5000,
+  );
   if (f.state !== 'running') return { walStatus: null };
   const r = await withConnection(localConnection(cfg, f.pidFile), Date.now() + 5000, standbyPosition);
   return r.ok ? r.value : { walStatus: null };
@@ -24,7 +29,10 @@ export async function standbyState(cfg: LifecycleConfig): Promise<{ position?: s
 
 /** Gives the promotion to `to`: its score 1000, this node's -INFINITY (the new primary's monitor ranks it again). */
 export async function handOver(to: string, me: string, rsc: string): Promise<void> {
-  await Promise.all([setNodeAttribute(to, `master-${rsc}`, '1000'), setNodeAttribute(me, `master-${rsc}`, '-INFINITY')]);
+  await Promise.all([
+    setNodeAttribute(to, `master-${rsc}`, '1000'),
+    setNodeAttribute(me, `master-${rsc}`, '-INFINITY'),
+  ]);
 }
 
 /** How long the node to be promoted waits at pre-promote for the other standbys' positions (ms). */
@@ -39,8 +47,17 @@ const PRE_PROMOTE_WAIT_MS = 4000;
  * promote start anyway, promote runs the same election and refuses (the safe fallback).
  * @returns a log line when it handed over, else undefined.
  */
-export async function electAtPrePromote(me: string, ctx: NotifyContext, mine: string | undefined, walStatus: string | null, rsc: string, deadline: number): Promise<string | undefined> {
-  const peers = [...ctx.active, ...ctx.start].filter((n) => n !== me && !ctx.stop.includes(n) && !ctx.promoted.includes(n));
+export async function electAtPrePromote(
+  me: string,
+  ctx: NotifyContext,
+  mine: string | undefined,
+  walStatus: string | null,
+  rsc: string,
+  deadline: number,
+): Promise<string | undefined> {
+  const peers = [...ctx.active, ...ctx.start].filter(
+    (n) => n !== me && !ctx.stop.includes(n) && !ctx.promoted.includes(n),
+  );
   const end = Math.min(deadline - 1000, Date.now() + PRE_PROMOTE_WAIT_MS);
   let published = await privateAttributeAllNodes(`${rsc}-lsn`);
   for (let i = 0; i < 40 && Date.now() < end && peers.some((n) => !published.has(n)); i++) {
@@ -53,4 +70,3 @@ export async function electAtPrePromote(me: string, ctx: NotifyContext, mine: st
   await handOver(d.to, me, rsc);
   return d.reason;
 }
-

@@ -40,8 +40,17 @@ const LISTS = ['promote', 'demote', 'stop', 'start', 'active', 'promoted'] as co
  */
 export function notifyContextFromEnv(env: NodeJS.ProcessEnv): NotifyContext | undefined {
   if (!env.OCF_RESKEY_CRM_meta_notify_type) return undefined;
-  const list = (...names: string[]) => [...new Set(names.flatMap((n) => (env[`OCF_RESKEY_CRM_meta_notify_${n}_uname`] ?? '').split(/\s+/).filter(Boolean)))];
-  return { promote: list('promote'), demote: list('demote'), stop: list('stop'), start: list('start'), active: list('active'), promoted: list('promoted', 'master') };
+  const list = (...names: string[]) => [
+    ...new Set(names.flatMap((n) => (env[`OCF_RESKEY_CRM_meta_notify_${n}_uname`] ?? '').split(/\s+/).filter(Boolean))),
+  ];
+  return {
+    promote: list('promote'),
+    demote: list('demote'),
+    stop: list('stop'),
+    start: list('start'),
+    active: list('active'),
+    promoted: list('promoted', 'master'),
+  };
 }
 
 /** Encodes a context as one attribute value: `promote=a;demote=b;...` (node names never hold `;`, `=` or `,`). */
@@ -85,7 +94,9 @@ export function decideOcfPromote(i: OcfPromoteInput): OcfPromoteDecision {
   if (!i.mine) return { kind: 'refuse', reason: t('ocf.position_unreadable') };
   // Compare with the standbys of this transition (active + starting − stopping), as PAF does;
   // without a recorded notification, with every published position.
-  const peers = i.ctx ? new Set([...i.ctx.active, ...i.ctx.start].filter((n) => !i.ctx?.stop.includes(n))) : new Set(i.published.keys());
+  const peers = i.ctx
+    ? new Set([...i.ctx.active, ...i.ctx.start].filter((n) => !i.ctx?.stop.includes(n)))
+    : new Set(i.published.keys());
   for (const [node, pos] of i.published) {
     if (node === i.me || !peers.has(node)) continue;
     let cmp: number;
@@ -94,7 +105,8 @@ export function decideOcfPromote(i: OcfPromoteInput): OcfPromoteDecision {
     } catch {
       continue;
     }
-    if (cmp > 0) return { kind: 'handover', to: node, reason: t('ocf.more_advanced', { node, theirs: pos, mine: i.mine }) };
+    if (cmp > 0)
+      return { kind: 'handover', to: node, reason: t('ocf.more_advanced', { node, theirs: pos, mine: i.mine }) };
   }
   if (!i.ctx) {
     if (i.walreceiverStatus === 'streaming') {
@@ -109,7 +121,12 @@ export function decideOcfPromote(i: OcfPromoteInput): OcfPromoteDecision {
   }
   const released = ctx.promoted.filter((n) => n !== i.me);
   const notes = released.length
-    ? [t('ocf.note_released', { nodes: released.join(', '), lag: i.walreceiverStatus === 'streaming' ? t('ocf.note_not_noticed') : '' })]
+    ? [
+        t('ocf.note_released', {
+          nodes: released.join(', '),
+          lag: i.walreceiverStatus === 'streaming' ? t('ocf.note_not_noticed') : '',
+        }),
+      ]
     : [t('ocf.note_cold_start')];
   return { kind: 'promote', notes, skipWalreceiverCheck: true };
 }

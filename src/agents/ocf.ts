@@ -10,6 +10,8 @@
  * stop + start as standby. The primary's monitor sets the promotion scores and the status
  * attributes of PG-REX (PRI / HS:sync / HS:async / HS:alone / STOP; LATEST / STREAMING|SYNC /
  * STREAMING|ASYNC / DISCONNECT).
+ *
+ * Over 350 lines because the OCF actions (start, stop, monitor, promote, demote, notify) share one configuration and the node-attribute helpers; the election and promotion decisions are apart (ocf-election.ts, ocf-promote.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -19,11 +21,35 @@ import { namedStandby, ocfConfig, resourceName } from './ocf-config';
 import { ConfigError, oneLine } from '../errors';
 import { decideOcfPromote, decodeNotifyContext, encodeNotifyContext, notifyContextFromEnv } from './ocf-promote';
 import { electAtPrePromote, handOver, standbyState } from './ocf-election';
-import { OCF, metaData, monitorFailureCode, promotionScores, stoppedStateToOcf, syncPromotionScores } from '../dialect/ocf';
+import {
+  OCF,
+  metaData,
+  monitorFailureCode,
+  promotionScores,
+  stoppedStateToOcf,
+  syncPromotionScores,
+} from '../dialect/ocf';
 import { runAs } from '../host/exec';
 import { passwdEntry } from '../host/passwd';
-import { boundPacemakerCalls, getNodeAttribute, localNodeName, partitionNodes, privateAttributeAllNodes, setNodeAttribute, setPrivateAttribute, syncNodeAttributes } from '../host/pacemaker';
-import { describeSyncSwitch, localConnection, manageSyncStandbyNames, promote, start, stop, type SyncRelease } from '../lifecycle/actions';
+import {
+  boundPacemakerCalls,
+  getNodeAttribute,
+  localNodeName,
+  partitionNodes,
+  privateAttributeAllNodes,
+  setNodeAttribute,
+  setPrivateAttribute,
+  syncNodeAttributes,
+} from '../host/pacemaker';
+import {
+  describeSyncSwitch,
+  localConnection,
+  manageSyncStandbyNames,
+  promote,
+  start,
+  stop,
+  type SyncRelease,
+} from '../lifecycle/actions';
 import { writeFileAtomic } from '../host/state';
 import type { ActionResult } from '../lifecycle/plan';
 import { dataMajor, findBinaries, localFacts, parseControlData, walTimelines } from '../probe/local';
@@ -35,8 +61,14 @@ import { judge, type CheckPolicy } from '../verdict/check';
 import { langFromLocale, parseLang, setLang, t } from '../i18n';
 
 /** The monitor judges what it cannot query with the check's verdict (no expectations of its own). */
-const MONITOR_POLICY: CheckPolicy = { expectedRole: 'auto', expectedPrimary: {}, applicationNames: [], minStandbys: 0, thresholds: { lagBytes: {}, lagSeconds: {}, silenceSeconds: {} }, replayPausedSeverity: 'ok' };
-
+const MONITOR_POLICY: CheckPolicy = {
+  expectedRole: 'auto',
+  expectedPrimary: {},
+  applicationNames: [],
+  minStandbys: 0,
+  thresholds: { lagBytes: {}, lagSeconds: {}, silenceSeconds: {} },
+  replayPausedSeverity: 'ok',
+};
 
 /** The manager's releases kept between monitors ($HA_RSCTMP, emptied at boot); [] when none or unreadable. */
 function readReleases(file: string): SyncRelease[] {
@@ -83,13 +115,16 @@ async function validate(cfg: LifecycleConfig, probe: boolean, env: NodeJS.Proces
   // pgdata has no default: each family keeps it elsewhere (Debian /var/lib/postgresql/N/main, PGDG /var/lib/pgsql/N/data).
   if (!cfg.pgdata) return { code: OCF.ERR_CONFIGURED, reason: t('ocf.no_pgdata'), log: [] };
   const bin = findBinaries(cfg.bindir, dataMajor(cfg.pgdata));
-  if (!bin.pg_ctl || !bin.postgres) return { code: OCF.ERR_INSTALLED, reason: t('ocf.no_binaries', { bindir: String(bin.bindir) }), log: [] };
+  if (!bin.pg_ctl || !bin.postgres)
+    return { code: OCF.ERR_INSTALLED, reason: t('ocf.no_binaries', { bindir: String(bin.bindir) }), log: [] };
   if (!passwdEntry(cfg.common.osUser)) {
     return { code: OCF.ERR_INSTALLED, reason: t('ocf.no_user', { user: cfg.common.osUser }), log: [] };
   }
   if (!cfg.pgdata || !existsSync(join(cfg.pgdata, 'PG_VERSION'))) {
     // A probe on a node without the data is "not running", not an error (OCF, Pacemaker Explained).
-    return probe ? { code: OCF.NOT_RUNNING, log: [`no data directory ${cfg.pgdata}: not running`] } : { code: OCF.ERR_INSTALLED, reason: t('ocf.no_data_dir', { pgdata: String(cfg.pgdata) }), log: [] };
+    return probe
+      ? { code: OCF.NOT_RUNNING, log: [`no data directory ${cfg.pgdata}: not running`] }
+      : { code: OCF.ERR_INSTALLED, reason: t('ocf.no_data_dir', { pgdata: String(cfg.pgdata) }), log: [] };
   }
   return undefined;
 }
@@ -108,21 +143,46 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
   if (bad) return bad;
   const pgdata = cfg.pgdata as string;
   const deadline = Date.now() + cfg.common.timeoutMs;
-  const f = await localFacts(pgdata, findBinaries(cfg.bindir, dataMajor(cfg.pgdata)), cfg.common.osUser, cfg.common.timeoutMs);
+  const f = await localFacts(
+    pgdata,
+    findBinaries(cfg.bindir, dataMajor(cfg.pgdata)),
+    cfg.common.osUser,
+    cfg.common.timeoutMs,
+  );
   if (f.state !== 'running') {
     const state = await controlState(cfg, pgdata, Math.max(1000, deadline - Date.now()));
     const code = stoppedStateToOcf(state);
-    return { code, reason: code === OCF.NOT_RUNNING ? undefined : t('ocf.not_running_state', { state: state ?? t('word.unreadable') }), log: [`not running (${state ?? '?'})`] };
+    return {
+      code,
+      reason:
+        code === OCF.NOT_RUNNING ? undefined : t('ocf.not_running_state', { state: state ?? t('word.unreadable') }),
+      log: [`not running (${state ?? '?'})`],
+    };
   }
   const obs = await observe(localConnection(cfg, f.pidFile), deadline - 500);
-  if (!obs.ok) return { code: monitorFailureCode(judge(obs, MONITOR_POLICY)), reason: t('ocf.not_answering', { detail: obs.failure.detail }), log: [] };
+  if (!obs.ok)
+    return {
+      code: monitorFailureCode(judge(obs, MONITOR_POLICY)),
+      reason: t('ocf.not_answering', { detail: obs.failure.detail }),
+      log: [],
+    };
   const me = await localNodeName(env);
   const log: string[] = [];
   if (obs.server.role === 'primary' && obs.primary) {
     const maxlag = Number(env.OCF_RESKEY_maxlag ?? '0') || 0;
-    const rows = obs.primary.standbys.map((r) => ({ node: r.applicationName, state: r.state, writeLagBytes: r.flushLagBytes, sync: r.syncState }));
+    const rows = obs.primary.standbys.map((r) => ({
+      node: r.applicationName,
+      state: r.state,
+      writeLagBytes: r.flushLagBytes,
+      sync: r.syncState,
+    }));
     const syncMode = cfg.common.sync.repMode === 'sync';
-    const scores = syncMode ? syncPromotionScores(rows.map((r) => r.node), undefined) : promotionScores(rows, maxlag);
+    const scores = syncMode
+      ? syncPromotionScores(
+          rows.map((r) => r.node),
+          undefined,
+        )
+      : promotionScores(rows, maxlag);
     for (const n of await partitionNodes()) if (n !== me && !scores.has(n)) scores.set(n, '-INFINITY');
     // Scores and PG-REX's status attributes, written only where they changed (one query per
     // attribute name instead of a crm_attribute per value every monitor), within the operation's timeout.
@@ -143,7 +203,11 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
       if (streaming) status.set(node, `HS:${row?.sync ?? 'async'}`);
     }
     const write = async () => {
-      const wanted = new Map([[`master-${rsc}`, score], [`${rsc}-status`, status], [`${rsc}-data-status`, dataStatus]]);
+      const wanted = new Map([
+        [`master-${rsc}`, score],
+        [`${rsc}-status`, status],
+        [`${rsc}-data-status`, dataStatus],
+      ]);
       log.push(...(await syncNodeAttributes(wanted, deadline)));
     };
     if (!syncMode) {
@@ -155,38 +219,82 @@ async function monitor(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string
     // changes (a standby loses the right to be promoted before commits stop waiting for it).
     const stateFile = join(env.HA_RSCTMP || '/run/resource-agents', `pgsr-${rsc}-sync.json`);
     const before = readReleases(stateFile);
-    const run = await manageSyncStandbyNames(localConnection(cfg, f.pidFile), obs.primary, before, cfg.common.sync, Date.now(), deadline - 300, async (plan) => {
-      for (const [n, v] of syncPromotionScores([...scores.keys()].filter((n) => n !== me), plan.promotable)) scores.set(n, v);
-      for (const [node, value] of scores) score.set(node, value);
-      await write();
-    });
+    const run = await manageSyncStandbyNames(
+      localConnection(cfg, f.pidFile),
+      obs.primary,
+      before,
+      cfg.common.sync,
+      Date.now(),
+      deadline - 300,
+      async (plan) => {
+        for (const [n, v] of syncPromotionScores(
+          [...scores.keys()].filter((n) => n !== me),
+          plan.promotable,
+        ))
+          scores.set(n, v);
+        for (const [node, value] of scores) score.set(node, value);
+        await write();
+      },
+    );
     // Written only when it changed (a monitor every few seconds need not rewrite the same file).
-    const problem = JSON.stringify(run.plan.released) === JSON.stringify(before) ? undefined : writeFileAtomic(stateFile, JSON.stringify(run.plan.released) + '\n', true);
+    const problem =
+      JSON.stringify(run.plan.released) === JSON.stringify(before)
+        ? undefined
+        : writeFileAtomic(stateFile, JSON.stringify(run.plan.released) + '\n', true);
     if (problem) log.push(t('ocf.sync_not_saved', { file: stateFile, problem }));
     if (run.applied) log.push(describeSyncSwitch(run));
-    log.push(`primary (rep_mode sync, synchronous_standby_names '${run.applied?.ok ? run.plan.names : run.plan.current}'); scores ${[...scores].map(([n, s]) => `${n}=${s}`).join(' ')}`);
+    log.push(
+      `primary (rep_mode sync, synchronous_standby_names '${run.applied?.ok ? run.plan.names : run.plan.current}'); scores ${[...scores].map(([n, s]) => `${n}=${s}`).join(' ')}`,
+    );
     return { code: OCF.RUNNING_PROMOTED, log };
   }
   const streaming = obs.standby?.walreceiver?.status === 'streaming';
   const diverged = streaming || !obs.standby ? undefined : divergence(pgdata, obs.standby);
   if (me && diverged) {
     // It has WAL the primary never had: never a score that could promote it, whatever happens.
-    await Promise.all([setNodeAttribute(me, `${rsc}-status`, 'HS:diverged'), setNodeAttribute(me, `${rsc}-data-status`, 'DISCONNECT'), setNodeAttribute(me, `master-${rsc}`, '-INFINITY')]);
-    return { code: OCF.SUCCESS, log: [t('ocf.diverged', { tli: String(diverged.tli), fork: diverged.forkLsn ?? t('ocf.not_in_history'), own: diverged.own, pgdata, node: me })] };
+    await Promise.all([
+      setNodeAttribute(me, `${rsc}-status`, 'HS:diverged'),
+      setNodeAttribute(me, `${rsc}-data-status`, 'DISCONNECT'),
+      setNodeAttribute(me, `master-${rsc}`, '-INFINITY'),
+    ]);
+    return {
+      code: OCF.SUCCESS,
+      log: [
+        t('ocf.diverged', {
+          tli: String(diverged.tli),
+          fork: diverged.forkLsn ?? t('ocf.not_in_history'),
+          own: diverged.own,
+          pgdata,
+          node: me,
+        }),
+      ],
+    };
   }
   if (me && !streaming) {
-    await Promise.all([setNodeAttribute(me, `${rsc}-status`, 'HS:alone'), setNodeAttribute(me, `${rsc}-data-status`, 'DISCONNECT')]);
+    await Promise.all([
+      setNodeAttribute(me, `${rsc}-status`, 'HS:alone'),
+      setNodeAttribute(me, `${rsc}-data-status`, 'DISCONNECT'),
+    ]);
   }
   // With no primary at all (cold start), a standby offers itself with a minimal score; the
   // pre-promote LSN comparison then picks the most advanced one.
-  if (me && !streaming && (await getNodeAttribute(me, `master-${rsc}`)) === undefined) await setNodeAttribute(me, `master-${rsc}`, '1');
-  return { code: OCF.SUCCESS, log: [t('ocf.log_standby', { status: obs.standby?.walreceiver?.status ?? t('ocf.no_walreceiver') })] };
+  if (me && !streaming && (await getNodeAttribute(me, `master-${rsc}`)) === undefined)
+    await setNodeAttribute(me, `master-${rsc}`, '1');
+  return {
+    code: OCF.SUCCESS,
+    log: [t('ocf.log_standby', { status: obs.standby?.walreceiver?.status ?? t('ocf.no_walreceiver') })],
+  };
 }
 
 async function ocfPromote(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string): Promise<Out> {
   // Outside a cluster (ocf-tester) crm_node cannot answer: the host name, as Pacemaker defaults to.
   // The reads are independent: run together (every 100 ms here is 100 ms without a primary).
-  const [node, published, ctxs, own] = await Promise.all([localNodeName(env), privateAttributeAllNodes(`${rsc}-lsn`), privateAttributeAllNodes(`${rsc}-promote-ctx`), standbyState(cfg)]);
+  const [node, published, ctxs, own] = await Promise.all([
+    localNodeName(env),
+    privateAttributeAllNodes(`${rsc}-lsn`),
+    privateAttributeAllNodes(`${rsc}-promote-ctx`),
+    standbyState(cfg),
+  ]);
   const me = node ?? hostname();
   const ctx = decodeNotifyContext(ctxs.get(me));
   const mine = own.position ?? published.get(me);
@@ -202,14 +310,23 @@ async function ocfPromote(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: str
   const out = fromAction(await promote(cfg, { probeOldPrimaries: false, clusterReleased: d.skipWalreceiverCheck }));
   out.log.unshift(`election: position ${mine}; ${d.notes.join('; ')}`);
   if (out.code === OCF.SUCCESS) {
-    await Promise.all([setNodeAttribute(me, `master-${rsc}`, '1001'), setNodeAttribute(me, `${rsc}-status`, 'PRI'), setNodeAttribute(me, `${rsc}-data-status`, 'LATEST')]);
+    await Promise.all([
+      setNodeAttribute(me, `master-${rsc}`, '1001'),
+      setNodeAttribute(me, `${rsc}-status`, 'PRI'),
+      setNodeAttribute(me, `${rsc}-data-status`, 'LATEST'),
+    ]);
   }
   return out;
 }
 
 async function ocfDemote(cfg: LifecycleConfig): Promise<Out> {
   const pgdata = cfg.pgdata as string;
-  const f = await localFacts(pgdata, findBinaries(cfg.bindir, dataMajor(cfg.pgdata)), cfg.common.osUser, cfg.common.timeoutMs);
+  const f = await localFacts(
+    pgdata,
+    findBinaries(cfg.bindir, dataMajor(cfg.pgdata)),
+    cfg.common.osUser,
+    cfg.common.timeoutMs,
+  );
   if (f.state !== 'running') return { code: OCF.SUCCESS, log: [t('ocf.nothing_to_demote')] };
   const stopped = await stop(cfg);
   if (stopped.outcome !== 'done' && stopped.outcome !== 'already') return fromAction(stopped);
@@ -226,9 +343,20 @@ async function notify(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string)
     // demoted, stopped or started) for its promote action: notify variables reach notify only.
     const ctx = notifyContextFromEnv(env);
     const target = Boolean(ctx && me && ctx.promote.includes(me));
-    await Promise.all([setPrivateAttribute(`${rsc}-lsn`, pos ?? null), setPrivateAttribute(`${rsc}-promote-ctx`, ctx && target ? encodeNotifyContext(ctx) : null)]);
-    const log = [t('ocf.published', { position: pos ?? t('ocf.nothing_published'), transition: ctx && target ? `; transition ${encodeNotifyContext(ctx)}` : '' })];
-    const handedOver = ctx && target && me ? await electAtPrePromote(me, ctx, pos, own.walStatus, rsc, Date.now() + cfg.common.timeoutMs) : undefined;
+    await Promise.all([
+      setPrivateAttribute(`${rsc}-lsn`, pos ?? null),
+      setPrivateAttribute(`${rsc}-promote-ctx`, ctx && target ? encodeNotifyContext(ctx) : null),
+    ]);
+    const log = [
+      t('ocf.published', {
+        position: pos ?? t('ocf.nothing_published'),
+        transition: ctx && target ? `; transition ${encodeNotifyContext(ctx)}` : '',
+      }),
+    ];
+    const handedOver =
+      ctx && target && me
+        ? await electAtPrePromote(me, ctx, pos, own.walStatus, rsc, Date.now() + cfg.common.timeoutMs)
+        : undefined;
     if (handedOver) log.push(t('ocf.handed_over', { reason: handedOver }));
     return { code: OCF.SUCCESS, log };
   }
@@ -242,7 +370,11 @@ async function notify(cfg: LifecycleConfig, env: NodeJS.ProcessEnv, rsc: string)
 }
 
 /** Runs one OCF action. Never throws: configuration problems become OCF_ERR_CONFIGURED. */
-export async function ocfAction(action: string, env: NodeJS.ProcessEnv, version: string): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+export async function ocfAction(
+  action: string,
+  env: NodeJS.ProcessEnv,
+  version: string,
+): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
   if (action === 'meta-data') return { code: OCF.SUCCESS, stdout: [metaData(version).trimEnd()], stderr: [] };
   const rsc = resourceName(env);
   let out: Out;
@@ -273,7 +405,8 @@ export async function ocfAction(action: string, env: NodeJS.ProcessEnv, version:
         const wasPrimary = (await controlState(cfg, cfg.pgdata as string, 5000)) === 'shut down';
         out = fromAction(await start({ ...cfg, as: 'standby' }, undefined, true));
         const me = await localNodeName(env);
-        if (out.code === OCF.SUCCESS && me && wasPrimary && (await getNodeAttribute(me, `master-${rsc}`)) === undefined) await setNodeAttribute(me, `master-${rsc}`, '2');
+        if (out.code === OCF.SUCCESS && me && wasPrimary && (await getNodeAttribute(me, `master-${rsc}`)) === undefined)
+          await setNodeAttribute(me, `master-${rsc}`, '2');
         break;
       }
       case 'stop': {
@@ -302,7 +435,10 @@ export async function ocfAction(action: string, env: NodeJS.ProcessEnv, version:
         out = { code: OCF.ERR_UNIMPLEMENTED, reason: t('ocf.not_implemented', { action }), log: [] };
     }
   } catch (err) {
-    out = err instanceof ConfigError ? { code: OCF.ERR_CONFIGURED, reason: oneLine(err), log: [] } : { code: OCF.ERR_GENERIC, reason: t('ocf.internal_error', { detail: oneLine(err) }), log: [] };
+    out =
+      err instanceof ConfigError
+        ? { code: OCF.ERR_CONFIGURED, reason: oneLine(err), log: [] }
+        : { code: OCF.ERR_GENERIC, reason: t('ocf.internal_error', { detail: oneLine(err) }), log: [] };
   }
   const stderr = out.log.map((l) => `pgsr ocf ${action}: ${l}`);
   if (out.reason) stderr.push(`ocf-exit-reason:${out.reason}`);

@@ -25,7 +25,17 @@ export async function pgpoolCheck(cfg: CheckConfig): Promise<CommandResult> {
   const pool = await showPoolNodes(cfg.connection, deadline - reserve);
   const backends = new Map<number, Observation>();
   if (pool.ok) {
-    const observed = await Promise.all(pool.nodes.filter((n) => n.status !== 'unused').map(async (n) => [n.id, await observe(connectionTo(cfg.connection, { host: n.host, port: n.port }), deadline - reserve)] as const));
+    const observed = await Promise.all(
+      pool.nodes
+        .filter((n) => n.status !== 'unused')
+        .map(
+          async (n) =>
+            [
+              n.id,
+              await observe(connectionTo(cfg.connection, { host: n.host, port: n.port }), deadline - reserve),
+            ] as const,
+        ),
+    );
     for (const [id, o] of observed) backends.set(id, o);
   }
   const target = { host: cfg.connection.host, port: cfg.connection.port };

@@ -41,7 +41,8 @@ export interface FollowArgs {
 }
 
 const int = (v: string | undefined, what: string): number => {
-  if (v === undefined || !/^-?\d+$/.test(v.trim())) throw new ConfigError(t('pgpool.not_number', { what, value: v ?? '' }));
+  if (v === undefined || !/^-?\d+$/.test(v.trim()))
+    throw new ConfigError(t('pgpool.not_number', { what, value: v ?? '' }));
   return Number(v);
 };
 
@@ -89,9 +90,7 @@ export function parseFollowArgs(a: string[]): FollowArgs {
 
 /** What a failover_command call asks for. */
 export type FailoverDecision =
-  | { kind: 'standby-failed'; why: string }
-  | { kind: 'no-candidate'; why: string }
-  | { kind: 'promote'; why: string };
+  { kind: 'standby-failed'; why: string } | { kind: 'no-candidate'; why: string } | { kind: 'promote'; why: string };
 
 /**
  * A failed standby needs no promotion; a failed primary needs the new main node promoted, unless
@@ -99,10 +98,14 @@ export type FailoverDecision =
  */
 export function decideFailover(a: FailoverArgs): FailoverDecision {
   const failed = t('pgpool.node', { id: a.failedId, host: a.failedHost, port: a.failedPort });
-  if (a.failedId !== a.oldPrimaryId) return { kind: 'standby-failed', why: t('pgpool.standby_failed', { failed, primary: a.oldPrimaryId }) };
+  if (a.failedId !== a.oldPrimaryId)
+    return { kind: 'standby-failed', why: t('pgpool.standby_failed', { failed, primary: a.oldPrimaryId }) };
   if (a.newMainId < 0) return { kind: 'no-candidate', why: t('pgpool.no_node_left', { failed }) };
   if (a.newMainId === a.failedId) return { kind: 'no-candidate', why: t('pgpool.names_failed', { failed }) };
-  return { kind: 'promote', why: t('pgpool.promote_plan', { failed, id: a.newMainId, where: `${a.newMainHost}:${a.newMainPort}` }) };
+  return {
+    kind: 'promote',
+    why: t('pgpool.promote_plan', { failed, id: a.newMainId, where: `${a.newMainHost}:${a.newMainPort}` }),
+  };
 }
 
 /** The application_name to keep when re-pointing a standby: from its current conninfo, else `node<id>`. */
@@ -150,5 +153,15 @@ export function chooseCandidate(a: FailoverArgs, candidates: FailoverCandidate[]
     if (comparePositions(c.position, best.position as string) > 0) best = c;
   }
   if (best.id === mine.id) return main;
-  return { id: best.id, host: best.host, port: best.port, overrides: t('pgpool.more_advanced', { id: best.id, pos: best.position as string, main: mine.id, mainPos: mine.position }) };
+  return {
+    id: best.id,
+    host: best.host,
+    port: best.port,
+    overrides: t('pgpool.more_advanced', {
+      id: best.id,
+      pos: best.position as string,
+      main: mine.id,
+      mainPos: mine.position,
+    }),
+  };
 }

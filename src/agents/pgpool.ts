@@ -14,6 +14,8 @@
  * primary_conninfo + reload from 13; a restart of a local server before) and must stream on the
  * new primary's timeline; a running standby that cannot (diverged) is rebuilt locally by
  * `pgsr rebuild` (pg_rewind first, pg_basebackup if that fails); then pcp_attach_node.
+ *
+ * Over 350 lines because Pgpool-II's failover_command and follow_primary_command handlers share the placeholder parsing, the node questions and the remote rebuild; the decisions are apart (pgpool-plan.ts).
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +31,15 @@ import { SQL, alterSystemSet } from '../probe/statements';
 import { PRIMARY_POSITION_SQL } from '../probe/versions';
 import type { CommandResult } from '../types';
 import { standbyPosition } from '../probe/position';
-import { applicationNameOf, chooseCandidate, decideFailover, type CandidateChoice, type FailoverArgs, type FailoverCandidate, type FollowArgs } from './pgpool-plan';
+import {
+  applicationNameOf,
+  chooseCandidate,
+  decideFailover,
+  type CandidateChoice,
+  type FailoverArgs,
+  type FailoverCandidate,
+  type FollowArgs,
+} from './pgpool-plan';
 import { t } from '../i18n';
 
 /** Options of the pgpool commands besides the lifecycle ones. */
@@ -57,22 +67,45 @@ export function shellQuote(word: string): string {
 
 /** argv of a command run on `host` through the remote prefix (pure). */
 export function remoteArgv(prefix: string, host: string, command: string[]): string[] {
-  return [...prefix.trim().split(/\s+/).map((w) => w.replace(/%h/g, host)), command.map(shellQuote).join(' ')];
+  return [
+    ...prefix
+      .trim()
+      .split(/\s+/)
+      .map((w) => w.replace(/%h/g, host)),
+    command.map(shellQuote).join(' '),
+  ];
 }
 
 /** Runs a command on another host through --remote-prefix: its first output line (what happened), or why it failed. */
-async function onHost(opts: PgpoolOptions, host: string, command: string[], timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+async function onHost(
+  opts: PgpoolOptions,
+  host: string,
+  command: string[],
+  timeoutMs: number,
+): Promise<{ ok: boolean; detail: string }> {
   const argv = remoteArgv(opts.remotePrefix as string, host, command);
   const r = await runHere(argv[0], argv.slice(1), { timeoutMs: Math.max(1000, timeoutMs) });
   const lines = r.output.split('\n').filter((l) => l.trim() !== '');
   if (r.exitCode === 0) return { ok: true, detail: lines[0] ?? 'done' };
-  return { ok: false, detail: r.timedOut ? t('pgpool.timed_out', { command: argv[0] }) : t('pgpool.exit', { code: String(r.exitCode ?? '?'), output: lines.slice(-4).join(' / ') }) };
+  return {
+    ok: false,
+    detail: r.timedOut
+      ? t('pgpool.timed_out', { command: argv[0] })
+      : t('pgpool.exit', { code: String(r.exitCode ?? '?'), output: lines.slice(-4).join(' / ') }),
+  };
 }
 
 type Outcome = 'done' | 'already' | 'refused' | 'failed';
 
-const conninfo = (cfg: LifecycleConfig, host: string, port: number, extra = '') => `host=${host} port=${port} user=${cfg.common.connection.user} dbname=postgres${extra}`;
-async function finish(event: string, outcome: Outcome, summary: string, notes: string[], opts: PgpoolOptions): Promise<CommandResult> {
+const conninfo = (cfg: LifecycleConfig, host: string, port: number, extra = '') =>
+  `host=${host} port=${port} user=${cfg.common.connection.user} dbname=postgres${extra}`;
+async function finish(
+  event: string,
+  outcome: Outcome,
+  summary: string,
+  notes: string[],
+  opts: PgpoolOptions,
+): Promise<CommandResult> {
   const line = `pgsr pgpool ${event}: ${t(`outcome.${outcome}`)}: ${summary}${notes.length ? ` [${notes.join('; ')}]` : ''}`;
   if (opts.logFile) {
     try {
@@ -90,11 +123,19 @@ async function finish(event: string, outcome: Outcome, summary: string, notes: s
 }
 
 /** A standby's position and version over SQL (bounded); position undefined when it is not a standby or does not answer. */
-async function candidateAt(cfg: LifecycleConfig, id: number, host: string, port: number, untilMs: number): Promise<FailoverCandidate> {
+async function candidateAt(
+  cfg: LifecycleConfig,
+  id: number,
+  host: string,
+  port: number,
+  untilMs: number,
+): Promise<FailoverCandidate> {
   const conn = remoteConnection(cfg, conninfo(cfg, host, port));
   const r = await sql(conn, untilMs, async (q) => {
     const rv = (await q(SQL.roleAndVersion))[0];
-    return rv.r === true ? { version: Number(rv.v), position: (await standbyPosition(q)).position } : { version: Number(rv.v) };
+    return rv.r === true
+      ? { version: Number(rv.v), position: (await standbyPosition(q)).position }
+      : { version: Number(rv.v) };
   }).catch(() => ({}));
   return { id, host, port, ...r };
 }
@@ -103,7 +144,13 @@ async function candidateAt(cfg: LifecycleConfig, id: number, host: string, port:
  * The standby to promote (chooseCandidate): every backend Pgpool still has in service (PCP)
  * asked for its position in parallel, within 5 s. Pgpool's `%m` when PCP cannot list them.
  */
-async function electCandidate(cfg: LifecycleConfig, opts: PgpoolOptions, a: FailoverArgs, deadline: number, notes: string[]): Promise<CandidateChoice> {
+async function electCandidate(
+  cfg: LifecycleConfig,
+  opts: PgpoolOptions,
+  a: FailoverArgs,
+  deadline: number,
+  notes: string[],
+): Promise<CandidateChoice> {
   const until = Math.min(deadline - 2000, Date.now() + 5000);
   const nodes = await pcpNodes(opts.pcp, [a.failedId], until - Date.now());
   if (typeof nodes === 'string') {
@@ -111,16 +158,27 @@ async function electCandidate(cfg: LifecycleConfig, opts: PgpoolOptions, a: Fail
     return { id: a.newMainId, host: a.newMainHost, port: a.newMainPort };
   }
   const inService = nodes.filter((n) => n.status === 'up' || n.status === 'waiting');
-  if (!inService.some((n) => n.id === a.newMainId)) inService.push({ id: a.newMainId, host: a.newMainHost, port: a.newMainPort, status: 'up', role: 'standby' });
+  if (!inService.some((n) => n.id === a.newMainId))
+    inService.push({ id: a.newMainId, host: a.newMainHost, port: a.newMainPort, status: 'up', role: 'standby' });
   return chooseCandidate(a, await Promise.all(inService.map((n) => candidateAt(cfg, n.id, n.host, n.port, until))));
 }
 
 /** A failed standby: its replication slot dropped on the primary when --slot-name names one. */
-async function standbyFailed(cfg: LifecycleConfig, opts: PgpoolOptions, a: FailoverArgs, deadline: number, notes: string[]): Promise<void> {
+async function standbyFailed(
+  cfg: LifecycleConfig,
+  opts: PgpoolOptions,
+  a: FailoverArgs,
+  deadline: number,
+  notes: string[],
+): Promise<void> {
   if (!opts.slotName || a.oldPrimaryId < 0) return;
   const slot = opts.slotName.replace(/%d/g, String(a.failedId));
   const primary = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
-  const dropped = await sql(primary, Math.min(deadline, Date.now() + 5000), async (q) => (await q(SQL.dropInactiveSlot, [slot])).length).catch((err: Error) => {
+  const dropped = await sql(
+    primary,
+    Math.min(deadline, Date.now() + 5000),
+    async (q) => (await q(SQL.dropInactiveSlot, [slot])).length,
+  ).catch((err: Error) => {
     notes.push(t('pgpool.slot_not_dropped', { slot, detail: err.message }));
     return 0;
   });
@@ -128,16 +186,28 @@ async function standbyFailed(cfg: LifecycleConfig, opts: PgpoolOptions, a: Failo
 }
 
 /** Never two primaries: the old primary must not answer as one (a local one is stopped). Why not, or undefined. */
-async function oldPrimaryGone(cfg: LifecycleConfig, a: FailoverArgs, deadline: number, notes: string[]): Promise<string | undefined> {
+async function oldPrimaryGone(
+  cfg: LifecycleConfig,
+  a: FailoverArgs,
+  deadline: number,
+  notes: string[],
+): Promise<string | undefined> {
   const oldConn = remoteConnection(cfg, conninfo(cfg, a.oldPrimaryHost, a.oldPrimaryPort));
   const oldRole = await roleOf(oldConn, Math.min(deadline, Date.now() + 3000));
   if (oldRole !== 'primary') {
-    notes.push(t('pgpool.old_primary_state', { where: `${a.oldPrimaryHost}:${a.oldPrimaryPort}`, state: oldRole === null ? t('pgpool.does_not_answer') : t('pgpool.answers_standby') }));
+    notes.push(
+      t('pgpool.old_primary_state', {
+        where: `${a.oldPrimaryHost}:${a.oldPrimaryPort}`,
+        state: oldRole === null ? t('pgpool.does_not_answer') : t('pgpool.answers_standby'),
+      }),
+    );
     return undefined;
   }
-  if (!isNodeLocal(a.failedPgdata, a.oldPrimaryHost, a.oldPrimaryPort)) return t('pgpool.old_primary_remote', { where: `${a.oldPrimaryHost}:${a.oldPrimaryPort}`, id: a.newMainId });
+  if (!isNodeLocal(a.failedPgdata, a.oldPrimaryHost, a.oldPrimaryPort))
+    return t('pgpool.old_primary_remote', { where: `${a.oldPrimaryHost}:${a.oldPrimaryPort}`, id: a.newMainId });
   const s = await stop({ ...cfg, pgdata: a.failedPgdata, hostGiven: false, portGiven: false });
-  if (s.outcome !== 'done' && s.outcome !== 'already') return t('pgpool.old_primary_unstoppable', { summary: s.summary });
+  if (s.outcome !== 'done' && s.outcome !== 'already')
+    return t('pgpool.old_primary_unstoppable', { summary: s.summary });
   notes.push(t('pgpool.old_primary_stopped', { summary: s.summary }));
   return undefined;
 }
@@ -146,12 +216,31 @@ async function oldPrimaryGone(cfg: LifecycleConfig, a: FailoverArgs, deadline: n
  * Promotes node `b.newMainId`: pg_promote() from 12, pg_ctl promote on a local data directory
  * (or through --remote-prefix) before; then waits until it leaves recovery.
  */
-async function promote(cfg: LifecycleConfig, opts: PgpoolOptions, b: FailoverArgs, why: string, deadline: number, notes: string[]): Promise<CommandResult> {
+async function promote(
+  cfg: LifecycleConfig,
+  opts: PgpoolOptions,
+  b: FailoverArgs,
+  why: string,
+  deadline: number,
+  notes: string[],
+): Promise<CommandResult> {
   const where = `${b.newMainHost}:${b.newMainPort}`;
   const cand = remoteConnection(cfg, conninfo(cfg, b.newMainHost, b.newMainPort));
-  const info = await sql(cand, Math.min(deadline, Date.now() + 5000), async (q) => (await q(SQL.roleAndVersion))[0]).catch((err: Error) => err);
-  if (info instanceof Error) return finish('failover', 'refused', t('pgpool.candidate_unreachable', { id: b.newMainId, where, detail: info.message }), notes, opts);
-  if (info.r !== true) return finish('failover', 'already', t('pgpool.already_primary', { id: b.newMainId, where }), notes, opts);
+  const info = await sql(
+    cand,
+    Math.min(deadline, Date.now() + 5000),
+    async (q) => (await q(SQL.roleAndVersion))[0],
+  ).catch((err: Error) => err);
+  if (info instanceof Error)
+    return finish(
+      'failover',
+      'refused',
+      t('pgpool.candidate_unreachable', { id: b.newMainId, where, detail: info.message }),
+      notes,
+      opts,
+    );
+  if (info.r !== true)
+    return finish('failover', 'already', t('pgpool.already_primary', { id: b.newMainId, where }), notes, opts);
   const t0 = Date.now();
   if (Number(info.v) >= 120000) {
     await sql(cand, deadline, async (q) => {
@@ -159,13 +248,43 @@ async function promote(cfg: LifecycleConfig, opts: PgpoolOptions, b: FailoverArg
     });
   } else if (isNodeLocal(b.newMainPgdata, b.newMainHost, b.newMainPort)) {
     const bin = binaries({ ...cfg, pgdata: b.newMainPgdata }, Math.floor(Number(info.v) / 10000));
-    const r = await runAs(cfg.common.osUser, bin.pg_ctl as string, ['promote', '-D', b.newMainPgdata], { timeoutMs: Math.max(1000, deadline - Date.now()) });
-    if (r.exitCode !== 0) return finish('failover', 'failed', t('pgpool.pg_ctl_failed', { id: b.newMainId, detail: String(r.stderr.trim().split('\n').at(-1) ?? r.exitCode) }), notes, opts);
+    const r = await runAs(cfg.common.osUser, bin.pg_ctl as string, ['promote', '-D', b.newMainPgdata], {
+      timeoutMs: Math.max(1000, deadline - Date.now()),
+    });
+    if (r.exitCode !== 0)
+      return finish(
+        'failover',
+        'failed',
+        t('pgpool.pg_ctl_failed', {
+          id: b.newMainId,
+          detail: String(r.stderr.trim().split('\n').at(-1) ?? r.exitCode),
+        }),
+        notes,
+        opts,
+      );
   } else if (opts.remotePrefix) {
-    const done = await onHost(opts, b.newMainHost, [cfg.bindir ? join(cfg.bindir, 'pg_ctl') : 'pg_ctl', 'promote', '-D', b.newMainPgdata], deadline - Date.now());
-    if (!done.ok) return finish('failover', 'failed', t('pgpool.remote_promote_failed', { id: b.newMainId, detail: done.detail }), notes, opts);
+    const done = await onHost(
+      opts,
+      b.newMainHost,
+      [cfg.bindir ? join(cfg.bindir, 'pg_ctl') : 'pg_ctl', 'promote', '-D', b.newMainPgdata],
+      deadline - Date.now(),
+    );
+    if (!done.ok)
+      return finish(
+        'failover',
+        'failed',
+        t('pgpool.remote_promote_failed', { id: b.newMainId, detail: done.detail }),
+        notes,
+        opts,
+      );
   } else {
-    return finish('failover', 'refused', t('pgpool.old_remote_major', { id: b.newMainId, version: String(info.v), pgdata: b.newMainPgdata }), notes, opts);
+    return finish(
+      'failover',
+      'refused',
+      t('pgpool.old_remote_major', { id: b.newMainId, version: String(info.v), pgdata: b.newMainPgdata }),
+      notes,
+      opts,
+    );
   }
   const writable = await sql(cand, deadline, async (q) => {
     for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
@@ -184,7 +303,11 @@ async function promote(cfg: LifecycleConfig, opts: PgpoolOptions, b: FailoverArg
  * the old one must not answer as a primary, then the most advanced standby in service is
  * promoted (chooseCandidate). Never throws.
  */
-export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, a: FailoverArgs): Promise<CommandResult> {
+export async function pgpoolFailover(
+  cfg: LifecycleConfig,
+  opts: PgpoolOptions,
+  a: FailoverArgs,
+): Promise<CommandResult> {
   const deadline = Date.now() + cfg.common.timeoutMs;
   const notes: string[] = [];
   const d = decideFailover(a);
@@ -200,7 +323,13 @@ export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, 
     if (refused) return await finish('failover', 'refused', refused, notes, opts);
     const choice = await electCandidate(cfg, opts, a, deadline, notes);
     if (!choice.overrides) return await promote(cfg, opts, a, d.why, deadline, notes);
-    const b: FailoverArgs = { ...a, newMainId: choice.id, newMainHost: choice.host, newMainPort: choice.port, newMainPgdata: '' };
+    const b: FailoverArgs = {
+      ...a,
+      newMainId: choice.id,
+      newMainHost: choice.host,
+      newMainPort: choice.port,
+      newMainPgdata: '',
+    };
     notes.push(choice.overrides);
     return await promote(cfg, opts, b, decideFailover(b).why, deadline, notes);
   } catch (err) {
@@ -209,11 +338,27 @@ export async function pgpoolFailover(cfg: LifecycleConfig, opts: PgpoolOptions, 
 }
 
 /** Waits (bounded) until the node streams from `port` on timeline `tli`. */
-async function streamsOn(cfg: LifecycleConfig, node: string, port: number, tli: number, untilMs: number): Promise<boolean> {
+async function streamsOn(
+  cfg: LifecycleConfig,
+  node: string,
+  port: number,
+  tli: number,
+  untilMs: number,
+): Promise<boolean> {
   const conn = remoteConnection(cfg, node);
   for (let i = 0; i < 1000 && Date.now() < untilMs; i++) {
-    const r = await sql(conn, Math.min(untilMs, Date.now() + 3000), async (q) => (await q(SQL.walReceiverTimeline))[0]).catch(() => undefined);
-    if (r && r.status === 'streaming' && Number(r.received_tli) === tli && new RegExp(`port=${port}\\b`).test(String(r.conninfo ?? ''))) return true;
+    const r = await sql(
+      conn,
+      Math.min(untilMs, Date.now() + 3000),
+      async (q) => (await q(SQL.walReceiverTimeline))[0],
+    ).catch(() => undefined);
+    if (
+      r &&
+      r.status === 'streaming' &&
+      Number(r.received_tli) === tli &&
+      new RegExp(`port=${port}\\b`).test(String(r.conninfo ?? ''))
+    )
+      return true;
     await new Promise((res) => setTimeout(res, 200));
   }
   return false;
@@ -225,24 +370,52 @@ export async function pgpoolFollow(cfg: LifecycleConfig, opts: PgpoolOptions, a:
   const notes: string[] = [];
   const who = t('pgpool.node', { id: a.nodeId, host: a.host, port: a.port });
   try {
-    if (a.nodeId === a.newPrimaryId) return finish('follow-primary', 'already', t('pgpool.is_new_primary', { who }), notes, opts);
+    if (a.nodeId === a.newPrimaryId)
+      return finish('follow-primary', 'already', t('pgpool.is_new_primary', { who }), notes, opts);
     const np = remoteConnection(cfg, conninfo(cfg, a.newPrimaryHost, a.newPrimaryPort));
-    const pos = await sql(np, Math.min(deadline, Date.now() + 5000), async (q) => ({ role: (await q(SQL.inRecovery))[0].r, tl: Number((await q(PRIMARY_POSITION_SQL))[0].timeline) })).catch((err: Error) => err);
-    if (pos instanceof Error || pos.role !== false) return finish('follow-primary', 'refused', t('pgpool.new_not_primary', { where: `${a.newPrimaryHost}:${a.newPrimaryPort}`, detail: pos instanceof Error ? pos.message : t('pgpool.in_recovery'), who }), notes, opts);
+    const pos = await sql(np, Math.min(deadline, Date.now() + 5000), async (q) => ({
+      role: (await q(SQL.inRecovery))[0].r,
+      tl: Number((await q(PRIMARY_POSITION_SQL))[0].timeline),
+    })).catch((err: Error) => err);
+    if (pos instanceof Error || pos.role !== false)
+      return finish(
+        'follow-primary',
+        'refused',
+        t('pgpool.new_not_primary', {
+          where: `${a.newPrimaryHost}:${a.newPrimaryPort}`,
+          detail: pos instanceof Error ? pos.message : t('pgpool.in_recovery'),
+          who,
+        }),
+        notes,
+        opts,
+      );
     const node = conninfo(cfg, a.host, a.port);
     const nodeConn = remoteConnection(cfg, node);
     const state = await sql(nodeConn, Math.min(deadline, Date.now() + 5000), async (q) => {
       const rv = (await q(SQL.roleAndVersion))[0];
       const w = rv.r === true ? (await q(SQL.walReceiverTimeline)).at(0) : undefined;
-      const ci = rv.r === true && Number(rv.v) >= 120000 ? String((await q(SQL.primaryConninfo))[0].c) : String(w?.conninfo ?? '');
+      const ci =
+        rv.r === true && Number(rv.v) >= 120000
+          ? String((await q(SQL.primaryConninfo))[0].c)
+          : String(w?.conninfo ?? '');
       return { standby: rv.r === true, version: Number(rv.v), conninfo: ci };
     }).catch(() => undefined);
     const app = applicationNameOf(state?.conninfo ?? null, a.nodeId);
-    const upstream = conninfo(cfg, a.newPrimaryHost, a.newPrimaryPort, ` application_name=${app}`).replace(' dbname=postgres', '');
+    const upstream = conninfo(cfg, a.newPrimaryHost, a.newPrimaryPort, ` application_name=${app}`).replace(
+      ' dbname=postgres',
+      '',
+    );
     // Pgpool calls this for every node but the new primary, the failed old primary included: a
     // node that is not running is skipped, as Pgpool's follow_primary.sh.sample does (a failed
     // primary comes back only by an operator's rebuild, never by itself).
-    if (!state) return finish('follow-primary', 'done', t('pgpool.not_running_skip', { who, upstream, id: a.nodeId }), notes, opts);
+    if (!state)
+      return finish(
+        'follow-primary',
+        'done',
+        t('pgpool.not_running_skip', { who, upstream, id: a.nodeId }),
+        notes,
+        opts,
+      );
     if (!state.standby) return finish('follow-primary', 'refused', t('pgpool.follower_primary', { who }), notes, opts);
 
     let how = '';
@@ -257,32 +430,89 @@ export async function pgpoolFollow(cfg: LifecycleConfig, opts: PgpoolOptions, a:
       } else if (isNodeLocal(a.pgdata, a.host, a.port)) {
         const local = { ...cfg, pgdata: a.pgdata, hostGiven: false, portGiven: false };
         const s = await stop(local);
-        const r = s.outcome === 'done' || s.outcome === 'already' ? await start({ ...local, as: 'standby', primaryConninfo: upstream }) : s;
-        if (r.outcome !== 'done' && r.outcome !== 'already') notes.push(t('pgpool.restart_failed', { summary: r.summary }));
+        const r =
+          s.outcome === 'done' || s.outcome === 'already'
+            ? await start({ ...local, as: 'standby', primaryConninfo: upstream })
+            : s;
+        if (r.outcome !== 'done' && r.outcome !== 'already')
+          notes.push(t('pgpool.restart_failed', { summary: r.summary }));
         how = t('pgpool.repointed_restart');
       }
-      if (how && (await streamsOn(cfg, node, a.newPrimaryPort, pos.tl, Math.min(deadline - 5000, Date.now() + 15_000)))) notes.push(how);
+      if (how && (await streamsOn(cfg, node, a.newPrimaryPort, pos.tl, Math.min(deadline - 5000, Date.now() + 15_000))))
+        notes.push(how);
       else {
         if (how) notes.push(t('pgpool.diverged', { how, timeline: pos.tl }));
         how = '';
       }
     }
     if (!how && !isNodeLocal(a.pgdata, a.host, a.port)) {
-      if (!opts.remotePrefix) return finish('follow-primary', 'failed', t('pgpool.not_local', { who, pgdata: a.pgdata, upstream }), notes, opts);
-      const cmd = [...opts.remotePgsr.trim().split(/\s+/), 'rebuild', '-D', a.pgdata, '--from', upstream, '--primary-conninfo', upstream, '--discard-old', '-U', cfg.common.connection.user, ...(cfg.bindir ? ['--bindir', cfg.bindir] : []), '--format', 'text'];
+      if (!opts.remotePrefix)
+        return finish(
+          'follow-primary',
+          'failed',
+          t('pgpool.not_local', { who, pgdata: a.pgdata, upstream }),
+          notes,
+          opts,
+        );
+      const cmd = [
+        ...opts.remotePgsr.trim().split(/\s+/),
+        'rebuild',
+        '-D',
+        a.pgdata,
+        '--from',
+        upstream,
+        '--primary-conninfo',
+        upstream,
+        '--discard-old',
+        '-U',
+        cfg.common.connection.user,
+        ...(cfg.bindir ? ['--bindir', cfg.bindir] : []),
+        '--format',
+        'text',
+      ];
       const done = await onHost(opts, a.host, cmd, deadline - Date.now() - 10_000);
-      if (!done.ok) return finish('follow-primary', 'failed', t('pgpool.remote_rebuild_failed', { who, detail: done.detail }), notes, opts);
+      if (!done.ok)
+        return finish(
+          'follow-primary',
+          'failed',
+          t('pgpool.remote_rebuild_failed', { who, detail: done.detail }),
+          notes,
+          opts,
+        );
       notes.push(t('pgpool.remote_rebuilt', { host: a.host, detail: done.detail }));
       how = t('pgpool.rebuilt_remotely');
     }
     if (!how) {
-      const r = await rebuild({ ...cfg, pgdata: a.pgdata, hostGiven: false, portGiven: false, from: upstream, primaryConninfo: upstream, method: 'auto', discardOld: true });
-      if (r.outcome !== 'done' && r.outcome !== 'already') return finish('follow-primary', 'failed', t('pgpool.rebuild_failed', { who, summary: r.summary }), notes, opts);
+      const r = await rebuild({
+        ...cfg,
+        pgdata: a.pgdata,
+        hostGiven: false,
+        portGiven: false,
+        from: upstream,
+        primaryConninfo: upstream,
+        method: 'auto',
+        discardOld: true,
+      });
+      if (r.outcome !== 'done' && r.outcome !== 'already')
+        return finish('follow-primary', 'failed', t('pgpool.rebuild_failed', { who, summary: r.summary }), notes, opts);
       notes.push(t('pgpool.rebuilt', { summary: r.summary }));
     }
     const attach = await pcpAttachNode(opts.pcp, a.nodeId, Math.max(1000, Math.min(10_000, deadline - Date.now())));
-    if (attach) return finish('follow-primary', 'failed', t('pgpool.not_attached', { who, where: `${a.newPrimaryHost}:${a.newPrimaryPort}`, detail: attach }), notes, opts);
-    return finish('follow-primary', 'done', t('pgpool.follows', { who, where: `${a.newPrimaryHost}:${a.newPrimaryPort}`, timeline: pos.tl }), notes, opts);
+    if (attach)
+      return finish(
+        'follow-primary',
+        'failed',
+        t('pgpool.not_attached', { who, where: `${a.newPrimaryHost}:${a.newPrimaryPort}`, detail: attach }),
+        notes,
+        opts,
+      );
+    return finish(
+      'follow-primary',
+      'done',
+      t('pgpool.follows', { who, where: `${a.newPrimaryHost}:${a.newPrimaryPort}`, timeline: pos.tl }),
+      notes,
+      opts,
+    );
   } catch (err) {
     return finish('follow-primary', 'failed', oneLine(err), notes, opts);
   }

@@ -43,7 +43,11 @@ export async function preflight(cfg: CheckConfig, nodes: StatusNode[], json: boo
  * IDENTIFY_SYSTEM to the one primary as its standbys would connect: the user of the first
  * standby's walreceiver conninfo, else pgsr's own user. Undefined without exactly one primary.
  */
-async function replicationAttempt(cfg: CheckConfig, asked: Array<PreflightNode & { conn: ReturnType<typeof nodeConnection> }>, deadline: number): Promise<ReplicationAttempt | undefined> {
+async function replicationAttempt(
+  cfg: CheckConfig,
+  asked: Array<PreflightNode & { conn: ReturnType<typeof nodeConnection> }>,
+  deadline: number,
+): Promise<ReplicationAttempt | undefined> {
   const primaries = asked.filter((n) => n.obs.ok && n.obs.primary);
   if (primaries.length !== 1) return undefined;
   const conninfo = asked.map((n) => (n.obs.ok ? n.obs.standby?.walreceiver?.conninfo : undefined)).find((c) => !!c);

@@ -27,7 +27,12 @@ export interface StatusNode {
 /** A node's connection: its conninfo's host, port, user and dbname over the common settings. */
 export function nodeConnection(cfg: CheckConfig, n: StatusNode): ConnectionSettings {
   const a = addressOf(n.conninfo);
-  return connectionTo(cfg.connection, { host: a.host ?? cfg.connection.host, port: a.port ? Number(a.port) : cfg.connection.port, user: a.user, database: a.dbname });
+  return connectionTo(cfg.connection, {
+    host: a.host ?? cfg.connection.host,
+    port: a.port ? Number(a.port) : cfg.connection.port,
+    user: a.user,
+    database: a.dbname,
+  });
 }
 
 /**
@@ -47,11 +52,17 @@ export function assertNodes(nodes: StatusNode[]): void {
  * @returns the nodes, or the one-line reason Pgpool-II could not be asked.
  * @throws ConfigError for an address that is not HOST:PORT.
  */
-export async function poolBackends(cfg: CheckConfig, address: string): Promise<{ ok: true; nodes: StatusNode[] } | { ok: false; message: string }> {
+export async function poolBackends(
+  cfg: CheckConfig,
+  address: string,
+): Promise<{ ok: true; nodes: StatusNode[] } | { ok: false; message: string }> {
   const m = /^(.+):(\d{1,5})$/.exec(address.trim());
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new ConfigError(t('status.bad_pgpool', { value: address }));
   const host = m[1].replace(/^\[(.*)\]$/, '$1');
-  const r = await showPoolNodes(connectionTo(cfg.connection, { host, port: Number(m[2]) }), Date.now() + cfg.timeoutMs / 2);
+  const r = await showPoolNodes(
+    connectionTo(cfg.connection, { host, port: Number(m[2]) }),
+    Date.now() + cfg.timeoutMs / 2,
+  );
   if (!r.ok) return { ok: false, message: t('status.pgpool_failed', { where: address, detail: r.failure.detail }) };
   return { ok: true, nodes: r.nodes.map((n) => ({ name: `node${n.id}`, conninfo: `host=${n.host} port=${n.port}` })) };
 }
@@ -70,14 +81,20 @@ export async function observeCluster(cfg: CheckConfig, nodes: StatusNode[]): Pro
   return clusterStatus(inputs);
 }
 
-const render = (s: ClusterStatus, json: boolean): string => (json ? JSON.stringify(statusJson(s)) : renderStatusText(s).join('\n'));
+const render = (s: ClusterStatus, json: boolean): string =>
+  json ? JSON.stringify(statusJson(s)) : renderStatusText(s).join('\n');
 
 /**
  * One view (exit 0/1/2/3 as Nagios by the worst node), or with `watchS` a view every `watchS`
  * seconds until a signal (exit 0).
  * @throws ConfigError when no node is given or two share a name.
  */
-export async function status(cfg: CheckConfig, nodes: StatusNode[], json: boolean, watchS?: number): Promise<CommandResult> {
+export async function status(
+  cfg: CheckConfig,
+  nodes: StatusNode[],
+  json: boolean,
+  watchS?: number,
+): Promise<CommandResult> {
   assertNodes(nodes);
   if (watchS === undefined) {
     const s = await observeCluster(cfg, nodes);

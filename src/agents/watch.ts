@@ -41,7 +41,13 @@ function emit(line: string): void {
  * @returns exit code 0 after SIGTERM/SIGINT, else the exit code of the last failed check.
  */
 export async function watch(cfg: CheckConfig): Promise<CommandResult> {
-  if (cfg.format === 'nagios' || cfg.format === 'openmetrics') throw new ConfigError(t('watch.format', { what: cfg.format === 'nagios' ? t('watch.nagios_status') : t('watch.metrics'), metrics: cfg.format === 'openmetrics' ? t('watch.metrics_listen') : '' }));
+  if (cfg.format === 'nagios' || cfg.format === 'openmetrics')
+    throw new ConfigError(
+      t('watch.format', {
+        what: cfg.format === 'nagios' ? t('watch.nagios_status') : t('watch.metrics'),
+        metrics: cfg.format === 'openmetrics' ? t('watch.metrics_listen') : '',
+      }),
+    );
   if (cfg.expectedRole === 'pgpool') throw new ConfigError(t('watch.pgpool'));
   if (cfg.watch.textfile) throw new ConfigError(t('watch.textfile'));
   // The sender probe runs beside the checks (probe/sender-schedule.ts): a check never waits for
@@ -78,11 +84,25 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
   // The last observation, served by --metrics-listen (a scrape never opens a connection).
   let served: { obs: Observation; verdict: Verdict; at: number } | undefined;
   const metrics = cfg.watch.metricsListen
-    ? await (await import('../host/metrics-server')).startMetricsServer(cfg.watch.metricsListen, async (format, processMetrics) => (served ? renderMetrics(served.obs, served.verdict, format, { checks: iterations, consecutiveFailures: failures, lastCheckMs: served.at }, processMetrics) : undefined))
+    ? await (
+        await import('../host/metrics-server')
+      ).startMetricsServer(cfg.watch.metricsListen, async (format, processMetrics) =>
+        served
+          ? renderMetrics(
+              served.obs,
+              served.verdict,
+              format,
+              { checks: iterations, consecutiveFailures: failures, lastCheckMs: served.at },
+              processMetrics,
+            )
+          : undefined,
+      )
     : undefined;
   const target = `${cfg.connection.host}:${cfg.connection.port}`;
   const mode = cfg.sync.repMode === 'sync' ? ` rep-mode=sync sync-wait-limit=${cfg.sync.waitLimitS}s` : '';
-  emit(`${localTimestamp(startedAt)} pgsr watch started pid=${process.pid} target=${target} interval=${cfg.watch.intervalS}s heartbeat=${cfg.watch.heartbeatS}s fail-after=${cfg.watch.failAfter}${mode}${metrics ? ` metrics=http://${metrics.address}/metrics` : ''}`);
+  emit(
+    `${localTimestamp(startedAt)} pgsr watch started pid=${process.pid} target=${target} interval=${cfg.watch.intervalS}s heartbeat=${cfg.watch.heartbeatS}s fail-after=${cfg.watch.failAfter}${mode}${metrics ? ` metrics=http://${metrics.address}/metrics` : ''}`,
+  );
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   try {
@@ -90,12 +110,23 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
       const t0 = Date.now();
       probeNews = false;
       const deadline = t0 + cfg.timeoutMs;
-      let obs = await withWalVolume(await session.observe(deadline - alertReserveMs), cfg.connection, deadline - alertReserveMs);
+      let obs = await withWalVolume(
+        await session.observe(deadline - alertReserveMs),
+        cfg.connection,
+        deadline - alertReserveMs,
+      );
       if (stopping) break;
       // rep-mode sync on a primary: keep synchronous_standby_names on the streaming standby (one
       // line and one alert per switch), then judge what is in effect after the switch.
       if (cfg.sync.repMode === 'sync' && obs.ok && obs.primary) {
-        const run = await manageSyncStandbyNames(cfg.connection, obs.primary, released, cfg.sync, Date.now(), deadline - alertReserveMs);
+        const run = await manageSyncStandbyNames(
+          cfg.connection,
+          obs.primary,
+          released,
+          cfg.sync,
+          Date.now(),
+          deadline - alertReserveMs,
+        );
         released = run.plan.released;
         // A write that keeps failing (no privilege) is said once, not every interval.
         const line = run.applied ? describeSyncSwitch(run) : '';
@@ -105,7 +136,12 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
         if (run.applied && !repeat) {
           emit(`${localTimestamp(new Date())} pgsr watch: ${line}`);
           if (alerting) {
-            const outcome = await sendAlert(cfg.alert.command, syncSwitchAlert(target, line, run.plan.names === '', !run.applied.ok), cfg.alert.syslog, Math.max(100, deadline - Date.now()));
+            const outcome = await sendAlert(
+              cfg.alert.command,
+              syncSwitchAlert(target, line, run.plan.names === '', !run.applied.ok),
+              cfg.alert.syslog,
+              Math.max(100, deadline - Date.now()),
+            );
             if (!outcome.sent) emit(`${localTimestamp(new Date())} pgsr watch: ${outcome.detail}`);
           }
           if (run.applied.ok && !stopping) obs = await session.observe(deadline - alertReserveMs);
@@ -126,8 +162,16 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
       const heartbeatDue = cfg.watch.heartbeatS > 0 && now.getTime() - lastLineAt >= cfg.watch.heartbeatS * 1000;
       if (changed || heartbeatDue || notes.length) {
         const event = changed ? 'change' : heartbeatDue ? 'heartbeat' : 'alert';
-        const tail = [`event=${event} checks=${iterations}`, ...(failures ? [`failures=${failures}`] : []), ...notes].join('; ');
-        emit(cfg.format === 'json' ? renderJson(verdict, exitCode, now, { event, checks: iterations }) : `${logLine(verdict, exitCode, now)} | ${tail}`);
+        const tail = [
+          `event=${event} checks=${iterations}`,
+          ...(failures ? [`failures=${failures}`] : []),
+          ...notes,
+        ].join('; ');
+        emit(
+          cfg.format === 'json'
+            ? renderJson(verdict, exitCode, now, { event, checks: iterations })
+            : `${logLine(verdict, exitCode, now)} | ${tail}`,
+        );
         lastLineAt = now.getTime();
       }
       lastSignature = signature;
@@ -135,11 +179,24 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
         const mem = process.memoryUsage();
         const problem = writeFileAtomic(
           cfg.watch.statusFile,
-          renderJson(verdict, exitCode, now, { watch: { pid: process.pid, started: startedAt.toISOString(), checks: iterations, consecutive_failures: failures, interval_s: cfg.watch.intervalS, rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed } }) + '\n',
+          renderJson(verdict, exitCode, now, {
+            watch: {
+              pid: process.pid,
+              started: startedAt.toISOString(),
+              checks: iterations,
+              consecutive_failures: failures,
+              interval_s: cfg.watch.intervalS,
+              rss_bytes: mem.rss,
+              heap_used_bytes: mem.heapUsed,
+            },
+          }) + '\n',
           // Its directory (the shipped configs' /run/pgsr, a tmpfs emptied at boot) is made when missing, mode 0750.
           true,
         );
-        if (problem && changed) emit(`${localTimestamp(now)} pgsr watch: ${t('watch.status_file', { file: String(cfg.watch.statusFile), problem })}`);
+        if (problem && changed)
+          emit(
+            `${localTimestamp(now)} pgsr watch: ${t('watch.status_file', { file: String(cfg.watch.statusFile), problem })}`,
+          );
       }
       if (cfg.watch.failAfter > 0 && failures >= cfg.watch.failAfter) {
         emit(`${localTimestamp(new Date())} pgsr watch ${t('watch.exiting', { failures, code: exitCode })}`);
@@ -155,7 +212,9 @@ export async function watch(cfg: CheckConfig): Promise<CommandResult> {
       });
       wake = undefined;
     }
-    emit(`${localTimestamp(new Date())} pgsr watch ${t('watch.stopped', { signal: String(stopping), count: iterations })}`);
+    emit(
+      `${localTimestamp(new Date())} pgsr watch ${t('watch.stopped', { signal: String(stopping), count: iterations })}`,
+    );
     return { exitCode: 0, stdout: [], stderr: [] };
   } finally {
     process.off('SIGTERM', onSignal);

@@ -24,50 +24,110 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--sslmode <mode>', 'disable|allow|prefer|require|verify-ca|verify-full (PGSSLMODE)')
     .option('--connect-timeout <seconds>', 'connection timeout (PGCONNECT_TIMEOUT); the run timeout bounds it anyway')
     .option('--os-user <user>', 'OS user owning PostgreSQL; as root, its ~/.pgpass is also searched (default postgres)')
-    .addOption(new Option('-W, --password [password]', 'not accepted: use ~/.pgpass, PGPASSFILE or PGPASSWORD').hideHelp());
+    .addOption(
+      new Option('-W, --password [password]', 'not accepted: use ~/.pgpass, PGPASSFILE or PGPASSWORD').hideHelp(),
+    );
 }
 
 /** Adds the options of a replication check (shared by `check` and `watch`). */
 export function addCheckOptions(cmd: Command): Command {
   return addConnectionOptions(cmd)
-    .option('--role <role>', 'expected role: standby|primary|auto (auto asks pg_is_in_recovery()); pgpool: -h/-p name a Pgpool-II, checked against its backends')
+    .option(
+      '--role <role>',
+      'expected role: standby|primary|auto (auto asks pg_is_in_recovery()); pgpool: -h/-p name a Pgpool-II, checked against its backends',
+    )
     .option('--primary-host <host>', 'standby: the expected sender host (e.g. the floating IP)')
     .option('--primary-port <port>', 'standby: the expected sender port')
     .option('--application-name <name>', 'primary: a standby that must be streaming (repeatable)', collect)
     .option('--sync-state <state>', 'primary: expected sync_state: async|sync|quorum|potential')
-    .option('--rep-mode <mode>', "primary: async|sync (PG-REX rep_mode); sync: watch keeps synchronous_standby_names on the streaming standby, check reports the mode in effect (default async)")
-    .option('--sync-wait-limit <seconds>', 'primary, rep-mode sync: commits waiting this long for the synchronous standby release it (default 10; 0 = only when its walsender ends)')
-    .option('--min-standbys <n>', 'primary: streaming standbys required (default: max(1, number of --application-name))')
-    .option('--lag-bytes-warning <range>', 'replay lag in bytes, e.g. 16MB (monitoring-plugins range syntax, units B kB MB GB TB)')
+    .option(
+      '--rep-mode <mode>',
+      'primary: async|sync (PG-REX rep_mode); sync: watch keeps synchronous_standby_names on the streaming standby, check reports the mode in effect (default async)',
+    )
+    .option(
+      '--sync-wait-limit <seconds>',
+      'primary, rep-mode sync: commits waiting this long for the synchronous standby release it (default 10; 0 = only when its walsender ends)',
+    )
+    .option(
+      '--min-standbys <n>',
+      'primary: streaming standbys required (default: max(1, number of --application-name))',
+    )
+    .option(
+      '--lag-bytes-warning <range>',
+      'replay lag in bytes, e.g. 16MB (monitoring-plugins range syntax, units B kB MB GB TB)',
+    )
     .option('--lag-bytes-critical <range>', 'replay lag in bytes, critical')
     .option('--lag-seconds-warning <range>', 'replay lag in seconds, e.g. 30s (units ms s min h d)')
     .option('--lag-seconds-critical <range>', 'replay lag in seconds, critical')
     .option('--flush-lag-bytes-warning <range>', 'primary: current − flush LSN per standby, bytes')
     .option('--flush-lag-bytes-critical <range>', 'primary: current − flush LSN per standby, bytes, critical')
     .option('--silence-seconds-warning <range>', 'standby: seconds since the last message from the primary')
-    .option('--silence-seconds-critical <range>', 'standby: seconds since the last message from the primary, critical (default: wal_receiver_timeout/2 + 10 s)')
-    .option('--sender-probe-after <seconds>', "standby: probe the primary's postmaster once the walreceiver has been silent this long (default 5s; off)")
+    .option(
+      '--silence-seconds-critical <range>',
+      'standby: seconds since the last message from the primary, critical (default: wal_receiver_timeout/2 + 10 s)',
+    )
+    .option(
+      '--sender-probe-after <seconds>',
+      "standby: probe the primary's postmaster once the walreceiver has been silent this long (default 5s; off)",
+    )
     .option('--sender-probe-timeout <seconds>', 'standby: bound of that probe (default 3s)')
     .option('--standbys-warning <range>', 'primary: number of streaming standbys, e.g. 2: (warn below 2)')
     .option('--standbys-critical <range>', 'primary: number of streaming standbys, critical')
-    .option('--archive-failing-critical <duration>', 'primary: archive_command failing with nothing archived this long is critical, e.g. 10min (default 10min; warning before)')
-    .option('--archive-ready-warning <range>', 'primary: WAL segments waiting to be archived (.ready), count (default 32)')
+    .option(
+      '--archive-failing-critical <duration>',
+      'primary: archive_command failing with nothing archived this long is critical, e.g. 10min (default 10min; warning before)',
+    )
+    .option(
+      '--archive-ready-warning <range>',
+      'primary: WAL segments waiting to be archived (.ready), count (default 32)',
+    )
     .option('--archive-ready-critical <range>', 'primary: WAL segments waiting to be archived, critical (default 128)')
     .option('--slot-retained-warning <range>', 'primary: WAL a physical replication slot keeps, bytes (default 1GB)')
-    .option('--slot-retained-critical <range>', 'primary: WAL a physical replication slot keeps, bytes, critical (default 4GB)')
-    .option('--wal-free-warning <limit>', "free space of pg_wal's filesystem below which to warn: 20% or 5GB (default 20%; measured when the check runs on the server's host)")
+    .option(
+      '--slot-retained-critical <range>',
+      'primary: WAL a physical replication slot keeps, bytes, critical (default 4GB)',
+    )
+    .option(
+      '--wal-free-warning <limit>',
+      "free space of pg_wal's filesystem below which to warn: 20% or 5GB (default 20%; measured when the check runs on the server's host)",
+    )
     .option('--wal-free-critical <limit>', "free space of pg_wal's filesystem, critical (default 10%)")
-    .option('-w, --warning <list>', 'Nagios style: 16MB,30s or lag_bytes=16MB,flush_lag_bytes=8MB,lag_seconds=30s,silence_seconds=1min,standbys=2:,archive_ready=32,slot_retained_bytes=1GB (repeatable)', collect)
+    .option(
+      '-w, --warning <list>',
+      'Nagios style: 16MB,30s or lag_bytes=16MB,flush_lag_bytes=8MB,lag_seconds=30s,silence_seconds=1min,standbys=2:,archive_ready=32,slot_retained_bytes=1GB (repeatable)',
+      collect,
+    )
     .option('-c, --critical <list>', 'Nagios style critical thresholds, same forms as --warning (repeatable)', collect)
-    .option('--replay-paused <severity>', 'severity of paused WAL replay: ok|warning|critical (default warning; ok = only lag thresholds judge)')
-    .option('-t, --timeout <seconds[:STATE]>', 'bound of the whole run: connect, queries, alert (default 10); Nagios: N:STATE reports a timeout as STATE')
-    .addOption(new Option('--format <format>', 'output dialect (default clusterpro under CLUSTERPRO, nagios as check_pgsr, else text)').choices(OUTPUT_FORMATS as string[]))
-    .option('--textfile <file>', 'with --format openmetrics: write the metrics to this file atomically (node_exporter textfile collector) instead of stdout')
-    .option('-v, --verbose', 'Nagios: more long output (repeat up to 3 times)', (_v: string, prev: number | undefined) => (prev ?? 0) + 1)
+    .option(
+      '--replay-paused <severity>',
+      'severity of paused WAL replay: ok|warning|critical (default warning; ok = only lag thresholds judge)',
+    )
+    .option(
+      '-t, --timeout <seconds[:STATE]>',
+      'bound of the whole run: connect, queries, alert (default 10); Nagios: N:STATE reports a timeout as STATE',
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'output dialect (default clusterpro under CLUSTERPRO, nagios as check_pgsr, else text)',
+      ).choices(OUTPUT_FORMATS as string[]),
+    )
+    .option(
+      '--textfile <file>',
+      'with --format openmetrics: write the metrics to this file atomically (node_exporter textfile collector) instead of stdout',
+    )
+    .option(
+      '-v, --verbose',
+      'Nagios: more long output (repeat up to 3 times)',
+      (_v: string, prev: number | undefined) => (prev ?? 0) + 1,
+    )
     .option('--warning-is-error', 'CLUSTERPRO: exit non-zero (4) on WARNING')
     .option('--no-alert', 'CLUSTERPRO: do not call clplogcmd')
     .option('--alert-syslog', 'CLUSTERPRO: also send alerts to syslog (message limit 485 bytes)')
-    .option('--alert-reminder <seconds>', 'CLUSTERPRO: alert again for an unchanged problem after this long (default 0: never)')
+    .option(
+      '--alert-reminder <seconds>',
+      'CLUSTERPRO: alert again for an unchanged problem after this long (default 0: never)',
+    )
     .option('--clplogcmd <path>', 'CLUSTERPRO: clplogcmd to run (default: PATH, then /usr/sbin/clplogcmd)')
     .option('--state-dir <dir>', 'where alert state is kept (PGSR_STATE_DIR; default /var/lib/pgsr as root)')
     .option('--log-level <level>', 'diagnostics on stderr: silent|error|warn|info|debug (default silent)');
@@ -83,7 +143,8 @@ export function configFrom(command: Command, defaultFormat?: CheckConfig['format
   if (raw.password !== undefined) throw new ConfigError(t('config.password_flag'));
   // -H/--hostname: the monitoring-plugins name of the host; -h keeps its libpq meaning.
   if (raw.hostname !== undefined) {
-    if (raw.host !== undefined && raw.host !== raw.hostname) throw new ConfigError(t('config.two_hosts', { hostname: String(raw.hostname), host: String(raw.host) }));
+    if (raw.host !== undefined && raw.host !== raw.hostname)
+      throw new ConfigError(t('config.two_hosts', { hostname: String(raw.hostname), host: String(raw.host) }));
     raw.host = raw.hostname;
     delete raw.hostname;
   }
@@ -92,7 +153,10 @@ export function configFrom(command: Command, defaultFormat?: CheckConfig['format
 }
 
 /** Builds the `check` subcommand; `run` receives the result of each invocation. */
-export function checkCommand(run: (result: Promise<CommandResult>) => void, defaultFormat?: CheckConfig['format']): Command {
+export function checkCommand(
+  run: (result: Promise<CommandResult>) => void,
+  defaultFormat?: CheckConfig['format'],
+): Command {
   const cmd = new Command('check')
     .description("check streaming replication on one server (standby or primary) and report in the host's dialect")
     .helpOption('--help', 'display help for command');

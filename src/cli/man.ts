@@ -72,7 +72,10 @@ function exitTable(rows: Array<[number | string, string]>): string {
 /** Where the packages install things (README's Install section says the same). */
 export const INSTALL_FILES: Array<[string, string]> = [
   ['/usr/bin/pgsr', 'the program (a single executable with its own Node.js runtime)'],
-  ['/usr/lib/nagios/plugins/check_pgsr', 'the Nagios plugin entry point (a link to pgsr; /usr/lib64/nagios/plugins on RPM systems)'],
+  [
+    '/usr/lib/nagios/plugins/check_pgsr',
+    'the Nagios plugin entry point (a link to pgsr; /usr/lib64/nagios/plugins on RPM systems)',
+  ],
   ['/usr/lib/ocf/resource.d/pgsr/pgsql-sr', 'the OCF resource agent, see ocf_pgsr_pgsql-sr(7)'],
   ['/usr/share/pgsr/clusterpro/', 'CLUSTERPRO custom monitor (genw) and EXEC resource scripts, example configurations'],
   ['/usr/share/pgsr/nagios/', 'Nagios command and service templates'],
@@ -86,10 +89,16 @@ export function pgsrManPage(version: string, date: string): string {
   const program = buildProgram(() => undefined);
   const cmds = subcommands(program);
   const env: Array<[string, string]> = [
-    ['PGPASSWORD, PGPASSFILE', 'the password for database connections (libpq rules; ~/.pgpass by default). Never put a password on the command line.'],
+    [
+      'PGPASSWORD, PGPASSFILE',
+      'the password for database connections (libpq rules; ~/.pgpass by default). Never put a password on the command line.',
+    ],
     ['PGSR_CONFIG', 'configuration file read when --config is not given'],
     ['PGSR_STATE_DIR', 'state directory (default /var/lib/pgsr for root, $XDG_STATE_HOME/pgsr otherwise)'],
-    ['CLP_EVENT, CLP_SERVER, CLP_GROUPNAME, CLP_RESOURCENAME, CLP_DISK, CLP_FACTOR', 'set by CLUSTERPRO for EXEC resources; pgsr exec reads them'],
+    [
+      'CLP_EVENT, CLP_SERVER, CLP_GROUPNAME, CLP_RESOURCENAME, CLP_DISK, CLP_FACTOR',
+      'set by CLUSTERPRO for EXEC resources; pgsr exec reads them',
+    ],
     ['OCF_RESKEY_*, OCF_RESOURCE_INSTANCE, HA_RSCTMP', 'set by Pacemaker for pgsr ocf; see ocf_pgsr_pgsql-sr(7)'],
     ['PCPPASSFILE', 'Pgpool-II PCP password file for pgsr pgpool'],
   ];
@@ -98,13 +107,22 @@ export function pgsrManPage(version: string, date: string): string {
     '.SH NAME',
     'pgsr \\- ' + roffEscape(program.description()),
     '.SH SYNOPSIS',
-    ...cmds.map((c) => `.B pgsr ${roffEscape(c.name)}\n.RI [ options ]${argList(c.cmd) ? ` ${roffEscape(argList(c.cmd))}` : ''}`).flatMap((l) => [l, '.br']),
+    ...cmds
+      .map(
+        (c) =>
+          `.B pgsr ${roffEscape(c.name)}\n.RI [ options ]${argList(c.cmd) ? ` ${roffEscape(argList(c.cmd))}` : ''}`,
+      )
+      .flatMap((l) => [l, '.br']),
     '.B check_pgsr',
     '.RI [ options ]',
     '.SH DESCRIPTION',
-    roffEscape('pgsr checks the health of a PostgreSQL streaming-replication pair (walreceiver, pg_stat_replication, lag, timelines) and performs its lifecycle actions (start, stop, promote, rebuild, switchover, archive hold) without ever leaving two primaries. One verdict is rendered in the dialect of the host: CLUSTERPRO exit codes and clplogcmd alerts, OCF return codes, a Nagios status line with perfdata, OpenMetrics, JSON or text.'),
+    roffEscape(
+      'pgsr checks the health of a PostgreSQL streaming-replication pair (walreceiver, pg_stat_replication, lag, timelines) and performs its lifecycle actions (start, stop, promote, rebuild, switchover, archive hold) without ever leaving two primaries. One verdict is rendered in the dialect of the host: CLUSTERPRO exit codes and clplogcmd alerts, OCF return codes, a Nagios status line with perfdata, OpenMetrics, JSON or text.',
+    ),
     '.PP',
-    roffEscape('Called as check_pgsr (a link or a copy), pgsr is a Nagios plugin: check --format nagios, and usage errors, --help and --version exit 3 (UNKNOWN).'),
+    roffEscape(
+      'Called as check_pgsr (a link or a copy), pgsr is a Nagios plugin: check --format nagios, and usage errors, --help and --version exit 3 (UNKNOWN).',
+    ),
     '.SH GLOBAL OPTIONS',
     roffEscape('Accepted before or after the subcommand.'),
     ...program.options.filter((o) => !o.hidden).map(optionEntry),
@@ -147,7 +165,14 @@ export function pgsrManPage(version: string, date: string): string {
 
 /** ocf_pgsr_pgsql-sr(7): the agent's description, parameters and actions, from the tables meta-data is made of. */
 export function ocfManPage(version: string, date: string): string {
-  const actions = OCF_ACTIONS.map((a) => `.TP\n.B ${roffEscape(a.name)}\n${roffEscape(Object.entries(a.attrs).map(([k, v]) => `${k}=${v}`).join(' '))}`);
+  const actions = OCF_ACTIONS.map(
+    (a) =>
+      `.TP\n.B ${roffEscape(a.name)}\n${roffEscape(
+        Object.entries(a.attrs)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+      )}`,
+  );
   return [
     `.TH OCF_PGSR_PGSQL-SR 7 "${date}" "pgsr ${version}" "OCF resource agents"`,
     '.SH NAME',
@@ -158,9 +183,14 @@ export function ocfManPage(version: string, date: string): string {
     '.SH DESCRIPTION',
     roffEscape(OCF_LONGDESC),
     '.PP',
-    roffEscape('Installed as /usr/lib/ocf/resource.d/pgsr/pgsql-sr; a promotable clone in Pacemaker, e.g. crm configure primitive pgsql ocf:pgsr:pgsql-sr params pgdata=... then clone pgsql-clone pgsql meta promotable=true notify=true.'),
+    roffEscape(
+      'Installed as /usr/lib/ocf/resource.d/pgsr/pgsql-sr; a promotable clone in Pacemaker, e.g. crm configure primitive pgsql ocf:pgsr:pgsql-sr params pgdata=... then clone pgsql-clone pgsql meta promotable=true notify=true.',
+    ),
     '.SH SUPPORTED PARAMETERS',
-    ...OCF_PARAMS.map((p) => `.TP\n.B ${roffEscape(p.name)}\n${roffEscape(`${p.long} (${p.type}${p.dflt !== undefined ? `, default "${p.dflt}"` : ''}${p.required ? ', required' : ''})`)}`),
+    ...OCF_PARAMS.map(
+      (p) =>
+        `.TP\n.B ${roffEscape(p.name)}\n${roffEscape(`${p.long} (${p.type}${p.dflt !== undefined ? `, default "${p.dflt}"` : ''}${p.required ? ', required' : ''})`)}`,
+    ),
     '.SH SUPPORTED ACTIONS',
     ...actions,
     '.SH EXIT STATUS',

@@ -26,7 +26,22 @@ export interface ProgramOptions {
 }
 
 /** The top-level subcommands, in --help order. */
-export const COMMAND_NAMES = ['check', 'watch', 'status', 'preflight', 'start', 'stop', 'promote', 'rebuild', 'switchover', 'archive', 'unlock', 'exec', 'pgpool', 'ocf'] as const;
+export const COMMAND_NAMES = [
+  'check',
+  'watch',
+  'status',
+  'preflight',
+  'start',
+  'stop',
+  'promote',
+  'rebuild',
+  'switchover',
+  'archive',
+  'unlock',
+  'exec',
+  'pgpool',
+  'ocf',
+] as const;
 
 /**
  * Builds the pgsr command tree. Each subcommand's action hands its pending result to `onPending`
@@ -37,7 +52,10 @@ export function buildProgram(onPending: (p: Promise<CommandResult>) => void, opt
     .description('cluster-aware agent for a PostgreSQL streaming-replication pair (CLUSTERPRO, Pacemaker, Nagios)')
     .version(VERSION, '-V, --version')
     .helpOption('--help', 'display help for command')
-    .option('--lang <lang>', 'message language: en or ja (default: ja when LC_ALL, LC_MESSAGES or LANG is ja_*, else en; config file key lang); machine-read output never changes')
+    .option(
+      '--lang <lang>',
+      'message language: en or ja (default: ja when LC_ALL, LC_MESSAGES or LANG is ja_*, else en; config file key lang); machine-read output never changes',
+    )
     .showHelpAfterError(false)
     .exitOverride();
   if (opts.output) program.configureOutput(opts.output);

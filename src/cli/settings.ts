@@ -20,7 +20,8 @@ export function typedSettings(cmd: Command): RawSettings {
     if (cmd.getOptionValueSource(attr) !== 'cli') continue;
     const key = (opt.long ?? '').replace(/^--(no-)?/, '');
     const v = values[attr];
-    if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number' || Array.isArray(v)) out[key] = v as string | boolean | number | string[];
+    if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number' || Array.isArray(v))
+      out[key] = v as string | boolean | number | string[];
   }
   return out;
 }

@@ -18,7 +18,6 @@ import { t } from '../i18n';
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 const SSL_MODES: readonly SslMode[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
 
-
 /** Everything needed to open one connection. Holds no password except one taken from PGPASSWORD. */
 export interface ConnectionSettings {
   /** Host name, IP address, or unix-socket directory (starts with `/`). */
@@ -63,8 +62,16 @@ export interface ConnectionSettings {
  * endpoint; the environment's password travels along, kept non-enumerable so that no log or JSON
  * of the settings ever shows it.
  */
-export function connectionTo(base: ConnectionSettings, over: { host: string; port: number; user?: string; database?: string }): ConnectionSettings {
-  const c: ConnectionSettings = { ...base, ...over, user: over.user ?? base.user, database: over.database ?? base.database };
+export function connectionTo(
+  base: ConnectionSettings,
+  over: { host: string; port: number; user?: string; database?: string },
+): ConnectionSettings {
+  const c: ConnectionSettings = {
+    ...base,
+    ...over,
+    user: over.user ?? base.user,
+    database: over.database ?? base.database,
+  };
   Object.defineProperty(c, 'envPassword', { value: base.envPassword, enumerable: false });
   return c;
 }
@@ -84,14 +91,24 @@ export interface ConnectionContext {
  * @param cliConn / fileConn conninfos given as dbname on the command line / in the file.
  * @throws ConfigError naming the setting and its source.
  */
-export function resolveConnection(pick: Pick, cliConn: Conninfo, fileConn: Conninfo, ctx: ConnectionContext, osUser: string): ConnectionSettings {
+export function resolveConnection(
+  pick: Pick,
+  cliConn: Conninfo,
+  fileConn: Conninfo,
+  ctx: ConnectionContext,
+  osUser: string,
+): ConnectionSettings {
   const env = ctx.env;
   const portSetting = pick('port', 'port');
   const port = portSetting ? parsePort(portSetting.value, portSetting.from) : 5432;
   const hostSetting = pick('host', 'host') ?? pick('host', 'hostaddr');
   const host = hostSetting?.value ?? (existsSync('/var/run/postgresql') ? '/var/run/postgresql' : 'localhost');
   const dbSetting = pick('dbname');
-  const database = (dbSetting && !looksLikeConninfo(dbSetting.value) ? dbSetting.value : undefined) ?? cliConn.dbname ?? fileConn.dbname ?? 'postgres';
+  const database =
+    (dbSetting && !looksLikeConninfo(dbSetting.value) ? dbSetting.value : undefined) ??
+    cliConn.dbname ??
+    fileConn.dbname ??
+    'postgres';
   const sslSetting = pick('sslmode', 'sslmode');
   const sslmode = sslSetting ? oneOf(sslSetting.value, SSL_MODES, sslSetting.from) : 'prefer';
   const ctSetting = pick('connect-timeout', 'connect_timeout');
@@ -118,7 +135,13 @@ export function resolveConnection(pick: Pick, cliConn: Conninfo, fileConn: Conni
     sslrootcert: cliConn.sslrootcert ?? fileConn.sslrootcert,
     sslcert: cliConn.sslcert ?? fileConn.sslcert,
     sslkey: cliConn.sslkey ?? fileConn.sslkey,
-    applicationName: cliConn.application_name ?? nonEmpty(env.PGAPPNAME) ?? fileConn.application_name ?? cliConn.fallback_application_name ?? fileConn.fallback_application_name ?? 'pgsr',
+    applicationName:
+      cliConn.application_name ??
+      nonEmpty(env.PGAPPNAME) ??
+      fileConn.application_name ??
+      cliConn.fallback_application_name ??
+      fileConn.fallback_application_name ??
+      'pgsr',
     connectTimeoutS,
     keepalives: keepalivesOf(cliConn.keepalives ?? fileConn.keepalives),
     keepalivesIdleS: (() => {

@@ -11,13 +11,52 @@ import { t } from '../i18n';
  * the server (primary_conninfo) may carry any of them: the server's libpq reads it.
  */
 export const LIBPQ_KEYWORDS = [
-  'host', 'hostaddr', 'port', 'dbname', 'user', 'passfile', 'require_auth', 'channel_binding', 'connect_timeout',
-  'client_encoding', 'options', 'application_name', 'fallback_application_name', 'keepalives', 'keepalives_idle',
-  'keepalives_interval', 'keepalives_count', 'tcp_user_timeout', 'replication', 'gssencmode', 'sslmode', 'requiressl',
-  'sslnegotiation', 'sslcompression', 'sslcert', 'sslkey', 'sslkeylogfile', 'sslcertmode', 'sslrootcert', 'sslcrl',
-  'sslcrldir', 'sslsni', 'requirepeer', 'ssl_min_protocol_version', 'ssl_max_protocol_version', 'min_protocol_version',
-  'max_protocol_version', 'krbsrvname', 'gsslib', 'gssdelegation', 'service', 'target_session_attrs',
-  'load_balance_hosts', 'oauth_issuer', 'oauth_client_id', 'oauth_scope',
+  'host',
+  'hostaddr',
+  'port',
+  'dbname',
+  'user',
+  'passfile',
+  'require_auth',
+  'channel_binding',
+  'connect_timeout',
+  'client_encoding',
+  'options',
+  'application_name',
+  'fallback_application_name',
+  'keepalives',
+  'keepalives_idle',
+  'keepalives_interval',
+  'keepalives_count',
+  'tcp_user_timeout',
+  'replication',
+  'gssencmode',
+  'sslmode',
+  'requiressl',
+  'sslnegotiation',
+  'sslcompression',
+  'sslcert',
+  'sslkey',
+  'sslkeylogfile',
+  'sslcertmode',
+  'sslrootcert',
+  'sslcrl',
+  'sslcrldir',
+  'sslsni',
+  'requirepeer',
+  'ssl_min_protocol_version',
+  'ssl_max_protocol_version',
+  'min_protocol_version',
+  'max_protocol_version',
+  'krbsrvname',
+  'gsslib',
+  'gssdelegation',
+  'service',
+  'target_session_attrs',
+  'load_balance_hosts',
+  'oauth_issuer',
+  'oauth_client_id',
+  'oauth_scope',
 ] as const;
 
 /** Secrets: refused wherever pgsr reads a conninfo (use ~/.pgpass, PGPASSFILE or PGPASSWORD). */
@@ -73,7 +112,11 @@ export function looksLikeConninfo(text: string): boolean {
 
 function accept(out: Conninfo, key: string, value: string): void {
   if ((SECRET_KEYWORDS as readonly string[]).includes(key)) {
-    throw new Error(t('config.secret_in_conninfo', { what: key === 'password' ? t('config.password_word') : t('config.secret_word', { key }) }));
+    throw new Error(
+      t('config.secret_in_conninfo', {
+        what: key === 'password' ? t('config.password_word') : t('config.secret_word', { key }),
+      }),
+    );
   }
   if (!(LIBPQ_KEYWORDS as readonly string[]).includes(key)) {
     throw new Error(t('config.invalid_option', { key }));
@@ -163,14 +206,14 @@ function parseUri(text: string): Conninfo {
     throw new Error(t('config.password_in_uri'));
   }
   if (url.username !== '') accept(out, 'user', decodeURIComponent(url.username));
-  if (!hostless && url.hostname !== '') accept(out, 'host', decodeURIComponent(url.hostname).replace(/^\[(.*)\]$/, '$1'));
+  if (!hostless && url.hostname !== '')
+    accept(out, 'host', decodeURIComponent(url.hostname).replace(/^\[(.*)\]$/, '$1'));
   if (url.port !== '') accept(out, 'port', url.port);
   const path = url.pathname.replace(/^\//, '');
   if (path !== '') accept(out, 'dbname', decodeURIComponent(path));
   for (const [k, v] of url.searchParams) accept(out, k, v);
   return out;
 }
-
 
 /**
  * Reads host, port, user, dbname and application_name out of a conninfo written by someone else
@@ -182,14 +225,25 @@ export function addressOf(text: string): Pick<Conninfo, 'host' | 'port' | 'user'
   try {
     if (/^postgres(ql)?:\/\//.test(text)) {
       const safe = text.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, '$1@');
-      const parsed = parseUri(safe.replace(/([?&])(password|[a-z_]+)=[^&]*/g, (m, sep: string, k: string) => ((LIBPQ_KEYWORDS as readonly string[]).includes(k) ? m : sep)));
-      return { host: parsed.host, port: parsed.port, user: parsed.user, dbname: parsed.dbname, application_name: parsed.application_name };
+      const parsed = parseUri(
+        safe.replace(/([?&])(password|[a-z_]+)=[^&]*/g, (m, sep: string, k: string) =>
+          (LIBPQ_KEYWORDS as readonly string[]).includes(k) ? m : sep,
+        ),
+      );
+      return {
+        host: parsed.host,
+        port: parsed.port,
+        user: parsed.user,
+        dbname: parsed.dbname,
+        application_name: parsed.application_name,
+      };
     }
     const re = /([A-Za-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const key = m[1];
       const value = m[2].startsWith("'") ? m[2].slice(1, -1).replace(/\\(.)/g, '$1') : m[2];
-      if (key === 'host' || key === 'port' || key === 'user' || key === 'dbname' || key === 'application_name') out[key] = value;
+      if (key === 'host' || key === 'port' || key === 'user' || key === 'dbname' || key === 'application_name')
+        out[key] = value;
       if (key === 'hostaddr' && out.host === undefined) out.host = value;
     }
   } catch {
@@ -208,6 +262,7 @@ export function addressOf(text: string): Pick<Conninfo, 'host' | 'port' | 'user'
  */
 export function withApplicationName(text: string, name: string): string {
   if (parseConninfo(text).application_name !== undefined) return text;
-  if (/^postgres(ql)?:\/\//.test(text)) return `${text}${text.includes('?') ? '&' : '?'}application_name=${encodeURIComponent(name)}`;
+  if (/^postgres(ql)?:\/\//.test(text))
+    return `${text}${text.includes('?') ? '&' : '?'}application_name=${encodeURIComponent(name)}`;
   return `${text.trimEnd()} application_name='${name.replace(/[\\']/g, '\\$&')}'`;
 }

@@ -36,11 +36,17 @@ export function parseConfigText(
     // `prefix.NAME = value` (e.g. `node.db1 = host=10.0.0.1`) when `prefix.*` is known; NAME is kept as written.
     const base = m[1].toLowerCase().replace(/_/g, '-');
     const key = m[2] ? `${base}${m[2]}` : base;
-    if (m[2] ? !known.has(`${base}.*`) : !known.has(key)) throw new ConfigError(t('config.unknown_setting', { where, key: `${m[1]}${m[2] ?? ''}` }));
+    if (m[2] ? !known.has(`${base}.*`) : !known.has(key))
+      throw new ConfigError(t('config.unknown_setting', { where, key: `${m[1]}${m[2] ?? ''}` }));
     const value = unquote(m[3].trim(), where);
     if (repeatable.has(key)) {
       const list = (out[key] as string[] | undefined) ?? [];
-      list.push(...value.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+      list.push(
+        ...value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      );
       out[key] = list;
     } else {
       out[key] = value;
@@ -75,7 +81,14 @@ export function readConfigFile(path: string, known: ReadonlySet<string>, repeata
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? t('config.no_such_file') : code === 'EACCES' ? t('config.permission_denied') : code === 'EISDIR' ? t('config.is_directory') : (code ?? t('config.unreadable'));
+    const why =
+      code === 'ENOENT'
+        ? t('config.no_such_file')
+        : code === 'EACCES'
+          ? t('config.permission_denied')
+          : code === 'EISDIR'
+            ? t('config.is_directory')
+            : (code ?? t('config.unreadable'));
     throw new ConfigError(t('config.cannot_read', { path, why }));
   }
   return parseConfigText(text, t('config.file', { path }), known, repeatable);
@@ -94,7 +107,13 @@ export function applyFileLang(file: RawSettings, path: string | undefined): void
 }
 
 /** Keys whose value is a program or command line pgsr runs (hooks, the alert command, how to reach other hosts). */
-export const COMMAND_KEYS = ['post-promote-command', 'on-failure', 'remote-prefix', 'remote-pgsr', 'clplogcmd'] as const;
+export const COMMAND_KEYS = [
+  'post-promote-command',
+  'on-failure',
+  'remote-prefix',
+  'remote-pgsr',
+  'clplogcmd',
+] as const;
 
 /**
  * A configuration file that names a command must not let anyone else choose what root runs:
@@ -108,5 +127,6 @@ export function assertCommandFileSafe(path: string, settings: RawSettings, uid: 
   if (!key) return;
   const st = statSync(path);
   const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
-  if ((st.mode & 0o022) !== 0 || (st.uid !== 0 && st.uid !== uid)) throw new ConfigError(t('config.unsafe_command_file', { path, mode, uid: st.uid, key }));
+  if ((st.mode & 0o022) !== 0 || (st.uid !== 0 && st.uid !== uid))
+    throw new ConfigError(t('config.unsafe_command_file', { path, mode, uid: st.uid, key }));
 }

@@ -19,7 +19,15 @@ export const CHECK_SETTING_KEYS = [
   'sync-wait-limit',
   'min-standbys',
   // Every thresholded metric's range pair.
-  ...['lag-bytes', 'lag-seconds', 'flush-lag-bytes', 'silence-seconds', 'standbys', 'archive-ready', 'slot-retained'].flatMap((k) => [`${k}-warning`, `${k}-critical`]),
+  ...[
+    'lag-bytes',
+    'lag-seconds',
+    'flush-lag-bytes',
+    'silence-seconds',
+    'standbys',
+    'archive-ready',
+    'slot-retained',
+  ].flatMap((k) => [`${k}-warning`, `${k}-critical`]),
   'sender-probe-after',
   'sender-probe-timeout',
   ...['archive-failing-critical', 'wal-free-warning', 'wal-free-critical'],
@@ -75,7 +83,12 @@ export const CHECK_SETTING_KEYS = [
   // message language (the command line's --lang is a program option: main.ts)
   'lang',
 ] as const;
-export const REPEATABLE_KEYS: ReadonlySet<string> = new Set(['application-name', 'warning', 'critical', 'node', 'tablespace-mapping']);
+export const REPEATABLE_KEYS: ReadonlySet<string> = new Set([
+  'application-name',
+  'warning',
+  'critical',
+  'node',
+  'tablespace-mapping',
+]);
 /** Keys a configuration file may hold: every setting but `config`, and the node list of `pgsr status` (`node.NAME = conninfo`). */
 export const FILE_KEYS: ReadonlySet<string> = new Set([...CHECK_SETTING_KEYS.filter((k) => k !== 'config'), 'node.*']);
-

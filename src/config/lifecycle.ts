@@ -55,7 +55,11 @@ export interface LifecycleConfig {
  * @param defaults.timeoutS the command's default `--timeout`.
  * @throws ConfigError naming the setting and its source.
  */
-export function resolveLifecycleConfig(cli: RawSettings, ctx: ResolveContext, defaults: { timeoutS: number }): LifecycleConfig {
+export function resolveLifecycleConfig(
+  cli: RawSettings,
+  ctx: ResolveContext,
+  defaults: { timeoutS: number },
+): LifecycleConfig {
   const { config, sources } = resolveWithSources(cli, ctx, defaults);
   const get = (k: string) => sources.pick(k)?.value;
   const conninfo = (k: string): string | undefined => {
@@ -96,13 +100,13 @@ export function resolveLifecycleConfig(cli: RawSettings, ctx: ResolveContext, de
   };
 }
 
-
 /** `--max-rate` checked against pg_basebackup's range (32 kB/s to 1024 MB/s). @throws ConfigError naming its source. */
 function maxRate(p: { value: string; from: string } | undefined): string | undefined {
   if (!p) return undefined;
   const m = /^(\d+)([kM]?)$/.exec(p.value.trim());
   const kbps = m ? Number(m[1]) * (m[2] === 'M' ? 1024 : 1) : NaN;
-  if (!(kbps >= 32 && kbps <= 1024 * 1024)) throw new ConfigError(t('config.bad_max_rate', { from: p.from, value: p.value }));
+  if (!(kbps >= 32 && kbps <= 1024 * 1024))
+    throw new ConfigError(t('config.bad_max_rate', { from: p.from, value: p.value }));
   return p.value.trim();
 }
 

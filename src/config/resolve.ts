@@ -13,7 +13,14 @@ import { ConfigError } from '../errors';
 import type { SenderProbePolicy } from '../observation';
 import { findOnPath } from '../host/which';
 import { defaultStateDir, detectFormat } from './defaults';
-import { SYNC_STATES, type ExpectedRole, type FreeLimit, type Severity, type SyncSettings, type SyncState } from '../types';
+import {
+  SYNC_STATES,
+  type ExpectedRole,
+  type FreeLimit,
+  type Severity,
+  type SyncSettings,
+  type SyncState,
+} from '../types';
 import { integer, listenAddress, nonEmpty, oneOf, parseBool, parsePort, positiveNumber, str } from './values';
 import { CHECK_SETTING_KEYS, FILE_KEYS, REPEATABLE_KEYS } from './keys';
 import { expandNagiosThresholds, resolveThresholds, resolveWalFree, splitTimeoutState } from './thresholds';
@@ -128,7 +135,11 @@ const ENV_KEYS: Record<string, string> = {
  * @param cli settings given on the command line (only those the user actually typed).
  * @throws ConfigError with a one-line message naming the setting and its source.
  */
-export function resolveCheckConfig(cli: RawSettings, ctx: ResolveContext, defaults: { timeoutS?: number } = {}): CheckConfig {
+export function resolveCheckConfig(
+  cli: RawSettings,
+  ctx: ResolveContext,
+  defaults: { timeoutS?: number } = {},
+): CheckConfig {
   return resolveWithSources(cli, ctx, defaults).config;
 }
 
@@ -149,7 +160,11 @@ export interface Sources {
   nodes(): Array<{ name: string; conninfo: string; from: string }>;
 }
 
-export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaults: { timeoutS?: number }): { config: CheckConfig; sources: Sources } {
+export function resolveWithSources(
+  cli: RawSettings,
+  ctx: ResolveContext,
+  defaults: { timeoutS?: number },
+): { config: CheckConfig; sources: Sources } {
   const env = ctx.env;
   const configPath = str(cli.config) ?? nonEmpty(env.PGSR_CONFIG);
   const file = configPath ? readConfigFile(configPath, FILE_KEYS, REPEATABLE_KEYS) : {};
@@ -166,19 +181,28 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
   const layers: Array<[string, RawSettings, Conninfo]> = [
     [t('config.command_line'), expandNagiosThresholds(cli, t('config.command_line')), cliConn],
     [t('config.environment'), envSettings, {}],
-    [configPath ? t('config.file', { path: configPath }) : t('config.file_plain'), expandNagiosThresholds(file, t('config.file', { path: String(configPath) })), fileConn],
+    [
+      configPath ? t('config.file', { path: configPath }) : t('config.file_plain'),
+      expandNagiosThresholds(file, t('config.file', { path: String(configPath) })),
+      fileConn,
+    ],
   ];
   /** First value of a setting in precedence order, with the name of its source for messages. */
   const pick = (key: string, conninfoKey?: keyof Conninfo): { value: string; from: string } | undefined => {
     for (const [name, layer, conn] of layers) {
       const v = layer[key];
       if (typeof v === 'string') return { value: v, from: `${name}: ${key}` };
-      if (conninfoKey && conn[conninfoKey] !== undefined) return { value: conn[conninfoKey] as string, from: `${name}: conninfo ${conninfoKey}` };
+      if (conninfoKey && conn[conninfoKey] !== undefined)
+        return { value: conn[conninfoKey] as string, from: `${name}: conninfo ${conninfoKey}` };
     }
     return undefined;
   };
   const pickListFrom = (key: string): { values: string[]; from: string } => {
-    const split = (v: string[]) => v.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+    const split = (v: string[]) =>
+      v
+        .flatMap((s) => s.split(','))
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
     for (const [name, layer] of layers) {
       const v = layer[key];
       if (Array.isArray(v) && v.length > 0) return { values: split(v), from: `${name}: ${key}` };
@@ -198,8 +222,16 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
 
   const nodes = () => {
     for (const [name, layer] of layers) {
-      const listed = (Array.isArray(layer.node) ? layer.node : []).map((v) => ({ name: v.slice(0, Math.max(0, v.indexOf('='))), conninfo: v.slice(v.indexOf('=') + 1), from: `${name}: node` }));
-      const keyed = Object.entries(layer).flatMap(([k, v]) => (k.startsWith('node.') && typeof v === 'string' ? [{ name: k.slice(5), conninfo: v, from: `${name}: ${k}` }] : []));
+      const listed = (Array.isArray(layer.node) ? layer.node : []).map((v) => ({
+        name: v.slice(0, Math.max(0, v.indexOf('='))),
+        conninfo: v.slice(v.indexOf('=') + 1),
+        from: `${name}: node`,
+      }));
+      const keyed = Object.entries(layer).flatMap(([k, v]) =>
+        k.startsWith('node.') && typeof v === 'string'
+          ? [{ name: k.slice(5), conninfo: v, from: `${name}: ${k}` }]
+          : [],
+      );
       const all = [...keyed, ...listed];
       if (all.length) return all;
     }
@@ -211,7 +243,9 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
   const connection = resolveConnection(pick, cliConn, fileConn, ctx, osUser);
 
   const roleSetting = pick('role');
-  const expectedRole = roleSetting ? oneOf(roleSetting.value, ['standby', 'primary', 'auto', 'pgpool'] as const, roleSetting.from) : 'auto';
+  const expectedRole = roleSetting
+    ? oneOf(roleSetting.value, ['standby', 'primary', 'auto', 'pgpool'] as const, roleSetting.from)
+    : 'auto';
   const ph = pick('primary-host');
   const pp = pick('primary-port');
   const applicationNames = pickList('application-name');
@@ -223,8 +257,19 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
 
   const spa = pick('sender-probe-after');
   const spt = pick('sender-probe-timeout');
-  const probeAfterS = spa && spa.value.trim().toLowerCase() === 'off' ? undefined : spa ? positiveNumber(spa.value, 'seconds', spa.from, true) : 5;
-  const senderProbe: SenderProbePolicy | undefined = probeAfterS === undefined ? undefined : { afterS: probeAfterS, timeoutMs: Math.round((spt ? positiveNumber(spt.value, 'seconds', spt.from, false) : 3) * 1000) };
+  const probeAfterS =
+    spa && spa.value.trim().toLowerCase() === 'off'
+      ? undefined
+      : spa
+        ? positiveNumber(spa.value, 'seconds', spa.from, true)
+        : 5;
+  const senderProbe: SenderProbePolicy | undefined =
+    probeAfterS === undefined
+      ? undefined
+      : {
+          afterS: probeAfterS,
+          timeoutMs: Math.round((spt ? positiveNumber(spt.value, 'seconds', spt.from, false) : 3) * 1000),
+        };
 
   const rp = pick('replay-paused');
   const afc = pick('archive-failing-critical');
@@ -247,7 +292,10 @@ export function resolveWithSources(cli: RawSettings, ctx: ResolveContext, defaul
   };
   const rm = pick('rep-mode');
   const swl = pick('sync-wait-limit');
-  const sync: SyncSettings = { repMode: rm ? oneOf(rm.value, ['async', 'sync'] as const, rm.from) : 'async', waitLimitS: swl ? positiveNumber(swl.value, 'seconds', swl.from, true) : 10 };
+  const sync: SyncSettings = {
+    repMode: rm ? oneOf(rm.value, ['async', 'sync'] as const, rm.from) : 'async',
+    waitLimitS: swl ? positiveNumber(swl.value, 'seconds', swl.from, true) : 10,
+  };
   const verboseRaw = cli.verbose;
   const fmt = pick('format');
   const format = fmt ? oneOf(fmt.value, OUTPUT_FORMATS, fmt.from) : detectFormat(env);

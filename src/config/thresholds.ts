@@ -53,12 +53,28 @@ export function resolveThresholds(pick: Pick): CheckThresholds {
   };
   return {
     lagBytes: { warning: range('lag-bytes-warning', 'bytes'), critical: range('lag-bytes-critical', 'bytes') },
-    lagSeconds: { warning: range('lag-seconds-warning', 'seconds'), critical: range('lag-seconds-critical', 'seconds') },
-    flushLagBytes: { warning: range('flush-lag-bytes-warning', 'bytes'), critical: range('flush-lag-bytes-critical', 'bytes') },
-    silenceSeconds: { warning: range('silence-seconds-warning', 'seconds'), critical: range('silence-seconds-critical', 'seconds') },
+    lagSeconds: {
+      warning: range('lag-seconds-warning', 'seconds'),
+      critical: range('lag-seconds-critical', 'seconds'),
+    },
+    flushLagBytes: {
+      warning: range('flush-lag-bytes-warning', 'bytes'),
+      critical: range('flush-lag-bytes-critical', 'bytes'),
+    },
+    silenceSeconds: {
+      warning: range('silence-seconds-warning', 'seconds'),
+      critical: range('silence-seconds-critical', 'seconds'),
+    },
     standbys: { warning: range('standbys-warning', 'count'), critical: range('standbys-critical', 'count') },
-    archiveReady: { warning: range('archive-ready-warning', 'count') ?? parseRange(WAL_HEALTH_DEFAULTS.archiveReady[0], 'count'), critical: range('archive-ready-critical', 'count') ?? parseRange(WAL_HEALTH_DEFAULTS.archiveReady[1], 'count') },
-    slotRetainedBytes: { warning: range('slot-retained-warning', 'bytes') ?? parseRange(WAL_HEALTH_DEFAULTS.slotRetainedBytes[0], 'bytes'), critical: range('slot-retained-critical', 'bytes') ?? parseRange(WAL_HEALTH_DEFAULTS.slotRetainedBytes[1], 'bytes') },
+    archiveReady: {
+      warning: range('archive-ready-warning', 'count') ?? parseRange(WAL_HEALTH_DEFAULTS.archiveReady[0], 'count'),
+      critical: range('archive-ready-critical', 'count') ?? parseRange(WAL_HEALTH_DEFAULTS.archiveReady[1], 'count'),
+    },
+    slotRetainedBytes: {
+      warning: range('slot-retained-warning', 'bytes') ?? parseRange(WAL_HEALTH_DEFAULTS.slotRetainedBytes[0], 'bytes'),
+      critical:
+        range('slot-retained-critical', 'bytes') ?? parseRange(WAL_HEALTH_DEFAULTS.slotRetainedBytes[1], 'bytes'),
+    },
   };
 }
 
@@ -83,7 +99,10 @@ export function expandNagiosThresholds(layer: RawSettings, from: string): RawSet
   const out: RawSettings = { ...layer };
   for (const level of ['warning', 'critical'] as const) {
     const v = layer[level];
-    const items = (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
+    const items = (Array.isArray(v) ? v : typeof v === 'string' ? [v] : [])
+      .flatMap((x) => x.split(','))
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
     for (const item of items) {
       const eq = item.indexOf('=');
       let metric: { key: string; kind: UnitKind } | undefined;
@@ -91,11 +110,15 @@ export function expandNagiosThresholds(layer: RawSettings, from: string): RawSet
       if (eq >= 0) {
         const name = item.slice(0, eq).trim().replace(/-/g, '_');
         metric = NAGIOS_METRICS[name];
-        if (!metric) throw new ConfigError(t('config.unknown_metric', { from, level, name, names: Object.keys(NAGIOS_METRICS).join(', ') }));
+        if (!metric)
+          throw new ConfigError(
+            t('config.unknown_metric', { from, level, name, names: Object.keys(NAGIOS_METRICS).join(', ') }),
+          );
         rangeText = item.slice(eq + 1).trim();
       } else {
         const unit = /([a-zA-Z]+)\s*$/.exec(item)?.[1]?.toLowerCase();
-        metric = unit && ['ms', 's', 'min', 'h', 'd'].includes(unit) ? NAGIOS_METRICS.lag_seconds : NAGIOS_METRICS.lag_bytes;
+        metric =
+          unit && ['ms', 's', 'min', 'h', 'd'].includes(unit) ? NAGIOS_METRICS.lag_seconds : NAGIOS_METRICS.lag_bytes;
       }
       const key = `${metric.key}-${level}`;
       if (layer[key] === undefined) out[key] = rangeText;
@@ -108,10 +131,10 @@ export function splitTimeoutState(value: string, from: string): [string, Severit
   const m = /^([^:]+)(?::(.*))?$/.exec(value.trim());
   if (!m || m[2] === undefined) return [value, 'critical'];
   const state = m[2].trim().toLowerCase();
-  if (!['ok', 'warning', 'critical', 'unknown'].includes(state)) throw new ConfigError(t('config.timeout_state', { from, state: m[2] }));
+  if (!['ok', 'warning', 'critical', 'unknown'].includes(state))
+    throw new ConfigError(t('config.timeout_state', { from, state: m[2] }));
   return [m[1], state as Severity];
 }
-
 
 /** Default free-space limits of pg_wal's filesystem: warning below 20 %, critical below 10 %. */
 export const WAL_FREE_DEFAULTS = { warning: { percent: 20 }, critical: { percent: 10 } } as const;

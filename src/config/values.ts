@@ -35,7 +35,9 @@ export function parsePort(value: string, from: string): number {
  * interface by accident). undefined when the setting is absent.
  * @throws ConfigError for another form or a bad port.
  */
-export function listenAddress(p: { value: string; from: string } | undefined): { host: string; port: number } | undefined {
+export function listenAddress(
+  p: { value: string; from: string } | undefined,
+): { host: string; port: number } | undefined {
   if (!p) return undefined;
   const m = /^\[([0-9A-Fa-f:.]+)\]:(\d+)$/.exec(p.value.trim()) ?? /^([^:\s[\]]+):(\d+)$/.exec(p.value.trim());
   if (!m) throw new ConfigError(t('config.not_listen', { from: p.from, value: p.value }));
@@ -57,7 +59,8 @@ export function positiveNumber(value: string, kind: UnitKind, from: string, allo
   } catch (err) {
     throw new ConfigError(`${from}: ${(err as Error).message}`);
   }
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new ConfigError(t('config.not_positive', { from, value, bound: allowZero ? '>= 0' : '> 0' }));
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
+    throw new ConfigError(t('config.not_positive', { from, value, bound: allowZero ? '>= 0' : '> 0' }));
   return n;
 }
 
@@ -90,6 +93,7 @@ export function tablespaceMapping(value: string, from: string): TablespaceMappin
   }
   const canon = (p: string) => (p.startsWith('/') ? resolve(p) : p);
   const [old, neu] = parts.map(canon);
-  if (parts.length !== 2 || !old.startsWith('/') || !neu.startsWith('/')) throw new ConfigError(t('config.not_tablespace_mapping', { from, value }));
+  if (parts.length !== 2 || !old.startsWith('/') || !neu.startsWith('/'))
+    throw new ConfigError(t('config.not_tablespace_mapping', { from, value }));
   return { old, new: neu };
 }

@@ -9,7 +9,14 @@
  * the CLUSTERPRO custom monitor genw_watchstandby.
  */
 import { SEVERITY_RANK, type Severity } from '../types';
-import { FINDING_CLASS, formatQuantity, roleLabel, type FindingClass, type FindingCode, type Verdict } from '../verdict/check';
+import {
+  FINDING_CLASS,
+  formatQuantity,
+  roleLabel,
+  type FindingClass,
+  type FindingCode,
+  type Verdict,
+} from '../verdict/check';
 import { t } from '../i18n';
 
 /**
@@ -33,7 +40,12 @@ export const EXIT = {
   internal: 6,
 } as const;
 
-const CLASS_EXIT: Record<FindingClass, number> = { replication: EXIT.replication, connection: EXIT.connection, role: EXIT.role, config: EXIT.config };
+const CLASS_EXIT: Record<FindingClass, number> = {
+  replication: EXIT.replication,
+  connection: EXIT.connection,
+  role: EXIT.role,
+  config: EXIT.config,
+};
 /** Among equally severe findings, the class whose exit code wins. */
 const CLASS_PRIORITY: FindingClass[] = ['config', 'role', 'connection', 'replication'];
 
@@ -107,7 +119,9 @@ export function localTimestamp(d: Date): string {
  * `<time> pgsr <SEVERITY> exit=<n> <role> <host:port>: <summary> | k=v ...`.
  */
 export function logLine(v: Verdict, exitCode: number, now: Date): string {
-  const figures = v.metrics.map((m) => `${m.label}=${m.unit === '' ? m.value : formatQuantity(m.value, m.unit).replace(' ', '')}`);
+  const figures = v.metrics.map(
+    (m) => `${m.label}=${m.unit === '' ? m.value : formatQuantity(m.value, m.unit).replace(' ', '')}`,
+  );
   const facts = ['timeline', 'received_tli', 'sender', 'status', 'current_lsn', 'replay_lsn']
     .filter((k) => v.facts[k] !== undefined && v.facts[k] !== null)
     .map((k) => `${k}=${v.facts[k]}`);
@@ -183,7 +197,12 @@ export const SYNC_SWITCH_EVENT_ID = 13;
  * the new value could not be written.
  */
 export function syncSwitchAlert(target: string, line: string, toAsync: boolean, failed: boolean): AlertRequest {
-  return { level: failed ? 'ERR' : toAsync ? 'WARN' : 'INFO', eventId: SYNC_SWITCH_EVENT_ID, message: t('alert.sync_switch', { target, line }), reason: 'new-state' };
+  return {
+    level: failed ? 'ERR' : toAsync ? 'WARN' : 'INFO',
+    eventId: SYNC_SWITCH_EVENT_ID,
+    message: t('alert.sync_switch', { target, line }),
+    reason: 'new-state',
+  };
 }
 
 /** Identity of a verdict's state for de-duplication. */
@@ -201,19 +220,42 @@ export function signatureOf(v: Verdict): string {
  * @returns the alert (if any) and the state to store once the alert has been sent: `prev` itself
  *   when nothing changed, so the caller can tell by identity that there is nothing to write.
  */
-export function decideAlert(prev: AlertState | undefined, v: Verdict, nowMs: number, reminderS: number): { alert?: AlertRequest; next: AlertState } {
+export function decideAlert(
+  prev: AlertState | undefined,
+  v: Verdict,
+  nowMs: number,
+  reminderS: number,
+): { alert?: AlertRequest; next: AlertState } {
   const signature = signatureOf(v);
   const head = t('alert.head', { role: roleLabel(v), where: `${v.target.host}:${v.target.port}` });
   const prevBad = prev !== undefined && prev.severity !== 'ok';
   if (v.severity === 'ok') {
-    const next: AlertState = { severity: 'ok', signature: '', alertedAt: prevBad ? nowMs : (prev?.alertedAt ?? 0), since: prevBad || !prev ? nowMs : prev.since };
+    const next: AlertState = {
+      severity: 'ok',
+      signature: '',
+      alertedAt: prevBad ? nowMs : (prev?.alertedAt ?? 0),
+      since: prevBad || !prev ? nowMs : prev.since,
+    };
     // Healthy before (an OK state's fields are exactly these) or no state yet.
     if (!prevBad) return { next: prev ?? next };
-    return { alert: { level: 'INFO', eventId: EVENT_ID.recovered, message: t('alert.recovered', { head, summary: v.summary }), reason: 'recovered' }, next };
+    return {
+      alert: {
+        level: 'INFO',
+        eventId: EVENT_ID.recovered,
+        message: t('alert.recovered', { head, summary: v.summary }),
+        reason: 'recovered',
+      },
+      next,
+    };
   }
   const level = SEVERITY_RANK[v.severity] >= SEVERITY_RANK.unknown ? 'ERR' : 'WARN';
   const top = v.findings[0];
-  const alert: AlertRequest = { level, eventId: top ? EVENT_ID[top.code] : EVENT_ID.query_failed, message: t('alert.problem', { head, severity: v.severity.toUpperCase(), summary: v.summary }), reason: 'new-state' };
+  const alert: AlertRequest = {
+    level,
+    eventId: top ? EVENT_ID[top.code] : EVENT_ID.query_failed,
+    message: t('alert.problem', { head, severity: v.severity.toUpperCase(), summary: v.summary }),
+    reason: 'new-state',
+  };
   const changed = !prev || prev.severity !== v.severity || prev.signature !== signature;
   if (changed) return { alert, next: { severity: v.severity, signature, alertedAt: nowMs, since: nowMs } };
   if (reminderS > 0 && nowMs - prev.alertedAt >= reminderS * 1000) {

@@ -23,7 +23,9 @@ export interface NagiosOptions {
 
 /** The severity after the timeout rule: a connect/query timeout becomes `timeoutState`. */
 export function nagiosSeverity(v: Verdict, opts: NagiosOptions): Severity {
-  const timedOut = v.findings.some((f) => (f.code === 'cannot_connect' || f.code === 'query_failed') && f.value === 'timeout');
+  const timedOut = v.findings.some(
+    (f) => (f.code === 'cannot_connect' || f.code === 'query_failed') && f.value === 'timeout',
+  );
   return timedOut ? opts.timeoutState : v.severity;
 }
 
@@ -72,8 +74,12 @@ export function renderNagios(v: Verdict, opts: NagiosOptions): { exitCode: numbe
   const perf = v.metrics.map(perfItem).join(' ');
   const summary = `${roleLabel(v)} ${v.target.host}:${v.target.port}: ${v.summary}`.replace(/\|/g, '/');
   const lines = [`PGSR ${severity.toUpperCase()} - ${summary}${perf ? ` | ${perf}` : ''}`];
-  if (opts.verbosity >= 1) for (const f of v.findings) lines.push(`${f.severity.toUpperCase()}: ${f.code}: ${f.message}`.replace(/\|/g, '/'));
-  if (opts.verbosity >= 2) for (const [k, val] of Object.entries(v.facts)) if (val !== null && val !== '') lines.push(`${k}: ${String(val).replace(/\|/g, '/')}`);
-  if (opts.verbosity >= 3) for (const m of v.metrics) lines.push(`${m.label}: ${m.unit === '' ? m.value : formatQuantity(m.value, m.unit)}`);
+  if (opts.verbosity >= 1)
+    for (const f of v.findings) lines.push(`${f.severity.toUpperCase()}: ${f.code}: ${f.message}`.replace(/\|/g, '/'));
+  if (opts.verbosity >= 2)
+    for (const [k, val] of Object.entries(v.facts))
+      if (val !== null && val !== '') lines.push(`${k}: ${String(val).replace(/\|/g, '/')}`);
+  if (opts.verbosity >= 3)
+    for (const m of v.metrics) lines.push(`${m.label}: ${m.unit === '' ? m.value : formatQuantity(m.value, m.unit)}`);
   return { exitCode: NAGIOS_EXIT[severity], lines };
 }

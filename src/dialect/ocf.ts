@@ -60,24 +60,97 @@ interface Param {
 
 /** Parameters of the agent (OCF_RESKEY_<name>). */
 export const OCF_PARAMS: Param[] = [
-  { name: 'bindir', type: 'string', dflt: '', short: 'PostgreSQL bin directory', long: 'Directory of pg_ctl, postgres and pg_controldata of the data directory\'s major version. Empty: found from PG_VERSION (Debian /usr/lib/postgresql/N/bin, PGDG /usr/pgsql-N/bin, else pg_config --bindir of that major).' },
-  { name: 'pgdata', required: true, type: 'string', short: 'data directory', long: 'The PostgreSQL data directory (PGDATA), e.g. /var/lib/postgresql/15/main (Debian) or /var/lib/pgsql/15/data (PGDG RPMs). Required: there is no default.' },
-  { name: 'pgconfdir', type: 'string', dflt: '', short: 'configuration directory', long: 'Directory of postgresql.conf, pg_hba.conf and pg_ident.conf when they are not in pgdata; the instance is started with its postgresql.conf as config_file. Empty: pgdata, or for a Debian cluster the /etc/postgresql/VERSION/NAME whose data_directory is pgdata.' },
-  { name: 'pghost', type: 'string', dflt: '/var/run/postgresql', short: 'host or socket directory', long: 'Where the agent reaches the local instance over SQL: a unix-socket directory or an address.' },
+  {
+    name: 'bindir',
+    type: 'string',
+    dflt: '',
+    short: 'PostgreSQL bin directory',
+    long: "Directory of pg_ctl, postgres and pg_controldata of the data directory's major version. Empty: found from PG_VERSION (Debian /usr/lib/postgresql/N/bin, PGDG /usr/pgsql-N/bin, else pg_config --bindir of that major).",
+  },
+  {
+    name: 'pgdata',
+    required: true,
+    type: 'string',
+    short: 'data directory',
+    long: 'The PostgreSQL data directory (PGDATA), e.g. /var/lib/postgresql/15/main (Debian) or /var/lib/pgsql/15/data (PGDG RPMs). Required: there is no default.',
+  },
+  {
+    name: 'pgconfdir',
+    type: 'string',
+    dflt: '',
+    short: 'configuration directory',
+    long: 'Directory of postgresql.conf, pg_hba.conf and pg_ident.conf when they are not in pgdata; the instance is started with its postgresql.conf as config_file. Empty: pgdata, or for a Debian cluster the /etc/postgresql/VERSION/NAME whose data_directory is pgdata.',
+  },
+  {
+    name: 'pghost',
+    type: 'string',
+    dflt: '/var/run/postgresql',
+    short: 'host or socket directory',
+    long: 'Where the agent reaches the local instance over SQL: a unix-socket directory or an address.',
+  },
   { name: 'pgport', type: 'integer', dflt: '5432', short: 'port', long: 'Port of the local instance.' },
-  { name: 'pguser', type: 'string', dflt: 'postgres', short: 'database user', long: 'Database user for the monitoring queries (superuser or pg_monitor; the password, if any, from ~system_user/.pgpass).' },
+  {
+    name: 'pguser',
+    type: 'string',
+    dflt: 'postgres',
+    short: 'database user',
+    long: 'Database user for the monitoring queries (superuser or pg_monitor; the password, if any, from ~system_user/.pgpass).',
+  },
   { name: 'pgdatabase', type: 'string', dflt: 'postgres', short: 'database', long: 'Database to connect to.' },
-  { name: 'system_user', type: 'string', dflt: 'postgres', short: 'OS user', long: 'OS user owning the instance; pg_ctl and friends run as this user.' },
-  { name: 'primary_conninfo', type: 'string', dflt: '', short: 'upstream conninfo', long: 'primary_conninfo written when starting as standby; without an application_name in it, this node\'s name is added (the primary ranks standbys by it). Empty: keep the configuration already in place (e.g. an include file outside PGDATA).' },
-  { name: 'maxlag', type: 'integer', dflt: '0', short: 'maximum lag (bytes)', long: 'A standby lagging more than this many bytes behind the primary gets a -INFINITY promotion score (0: no limit). A standby that is not streaming always gets -INFINITY.' },
-  { name: 'rep_mode', type: 'string', dflt: 'async', short: 'replication mode: async or sync', long: "PG-REX's rep_mode. async: synchronous_standby_names is left to the operator and every streaming standby may be promoted. sync: the primary's monitor sets synchronous_standby_names to the streaming standby (FIRST 1 (...) with several) and empties it when none streams, so commits never wait for a standby that is gone; only the standby in sync_state sync that has flushed everything acknowledged may be promoted (others -INFINITY: promote them by hand, knowingly)." },
-  { name: 'sync_wait_limit', type: 'integer', dflt: '10', short: 'commit wait limit (s)', long: 'rep_mode sync: when commits have waited this many seconds for the synchronous standby (gone without closing its connection: power loss, partition), the primary releases it (asynchronous until it reconnects or catches up). 0: release only when its walsender ends (wal_sender_timeout).' },
-  { name: 'lang', type: 'string', dflt: '', short: 'message language: en or ja', long: 'Language of the exit reasons and log lines (en or ja). Empty: from LC_ALL, LC_MESSAGES or LANG in the agent\'s environment (ja_* gives ja), else en. Exit codes and attributes never change.' },
-  { name: 'fast_timeout', type: 'integer', dflt: '30', short: 'fast shutdown time (s)', long: 'Seconds a fast shutdown may take before the agent escalates to immediate.' },
+  {
+    name: 'system_user',
+    type: 'string',
+    dflt: 'postgres',
+    short: 'OS user',
+    long: 'OS user owning the instance; pg_ctl and friends run as this user.',
+  },
+  {
+    name: 'primary_conninfo',
+    type: 'string',
+    dflt: '',
+    short: 'upstream conninfo',
+    long: "primary_conninfo written when starting as standby; without an application_name in it, this node's name is added (the primary ranks standbys by it). Empty: keep the configuration already in place (e.g. an include file outside PGDATA).",
+  },
+  {
+    name: 'maxlag',
+    type: 'integer',
+    dflt: '0',
+    short: 'maximum lag (bytes)',
+    long: 'A standby lagging more than this many bytes behind the primary gets a -INFINITY promotion score (0: no limit). A standby that is not streaming always gets -INFINITY.',
+  },
+  {
+    name: 'rep_mode',
+    type: 'string',
+    dflt: 'async',
+    short: 'replication mode: async or sync',
+    long: "PG-REX's rep_mode. async: synchronous_standby_names is left to the operator and every streaming standby may be promoted. sync: the primary's monitor sets synchronous_standby_names to the streaming standby (FIRST 1 (...) with several) and empties it when none streams, so commits never wait for a standby that is gone; only the standby in sync_state sync that has flushed everything acknowledged may be promoted (others -INFINITY: promote them by hand, knowingly).",
+  },
+  {
+    name: 'sync_wait_limit',
+    type: 'integer',
+    dflt: '10',
+    short: 'commit wait limit (s)',
+    long: 'rep_mode sync: when commits have waited this many seconds for the synchronous standby (gone without closing its connection: power loss, partition), the primary releases it (asynchronous until it reconnects or catches up). 0: release only when its walsender ends (wal_sender_timeout).',
+  },
+  {
+    name: 'lang',
+    type: 'string',
+    dflt: '',
+    short: 'message language: en or ja',
+    long: "Language of the exit reasons and log lines (en or ja). Empty: from LC_ALL, LC_MESSAGES or LANG in the agent's environment (ja_* gives ja), else en. Exit codes and attributes never change.",
+  },
+  {
+    name: 'fast_timeout',
+    type: 'integer',
+    dflt: '30',
+    short: 'fast shutdown time (s)',
+    long: 'Seconds a fast shutdown may take before the agent escalates to immediate.',
+  },
 ];
 
 /** The agent's description (meta-data longdesc, the man page's DESCRIPTION). */
-export const OCF_LONGDESC = "PostgreSQL streaming replication as a promotable clone, by pgsr: one primary, standbys started as streaming replicas, promotion scores from the primary's view of its standbys (a standby that is not streaming, or lags more than maxlag bytes, is never promoted), a primary lock that keeps a crashed former primary from starting until it is rebuilt, and node attributes (status, data-status) for crm_mon -A.";
+export const OCF_LONGDESC =
+  "PostgreSQL streaming replication as a promotable clone, by pgsr: one primary, standbys started as streaming replicas, promotion scores from the primary's view of its standbys (a standby that is not streaming, or lags more than maxlag bytes, is never promoted), a primary lock that keeps a crashed former primary from starting until it is rebuilt, and node attributes (status, data-status) for crm_mon -A.";
 
 /** The agent's actions with their advised timeouts and intervals (meta-data `<actions>`). */
 export const OCF_ACTIONS: Array<{ name: string; attrs: Record<string, string> }> = [
@@ -116,7 +189,12 @@ export function metaData(version: string): string {
 ${params}
   </parameters>
   <actions>
-${OCF_ACTIONS.map((a) => `    <action name="${a.name}"${Object.entries(a.attrs).map(([k, v]) => ` ${k}="${v}"`).join('')}/>`).join('\n')}
+${OCF_ACTIONS.map(
+  (a) =>
+    `    <action name="${a.name}"${Object.entries(a.attrs)
+      .map(([k, v]) => ` ${k}="${v}"`)
+      .join('')}/>`,
+).join('\n')}
   </actions>
 </resource-agent>
 `;
@@ -141,11 +219,20 @@ export function syncPromotionScores(nodes: string[], promotable: string | undefi
  * @param standbys one entry per pg_stat_replication row: node name (application_name), state,
  *   bytes behind the primary's current LSN (by write position).
  */
-export function promotionScores(standbys: Array<{ node: string; state: string | null; writeLagBytes: number | null }>, maxlagBytes: number): Map<string, string> {
+export function promotionScores(
+  standbys: Array<{ node: string; state: string | null; writeLagBytes: number | null }>,
+  maxlagBytes: number,
+): Map<string, string> {
   const scores = new Map<string, string>();
   const good = standbys
-    .filter((s) => s.state === 'streaming' && s.writeLagBytes !== null && (maxlagBytes <= 0 || s.writeLagBytes <= maxlagBytes))
-    .sort((a, b) => (a.writeLagBytes as number) - (b.writeLagBytes as number) || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+    .filter(
+      (s) =>
+        s.state === 'streaming' && s.writeLagBytes !== null && (maxlagBytes <= 0 || s.writeLagBytes <= maxlagBytes),
+    )
+    .sort(
+      (a, b) =>
+        (a.writeLagBytes as number) - (b.writeLagBytes as number) || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0),
+    );
   good.forEach((s, i) => scores.set(s.node, String(1000 - i)));
   for (const s of standbys) if (!scores.has(s.node)) scores.set(s.node, '-INFINITY');
   return scores;

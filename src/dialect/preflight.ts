@@ -17,7 +17,14 @@ export function renderPreflightText(checks: PreflightCheck[]): string[] {
   const rows = sorted.map((c) => [c.status.toUpperCase(), c.id, c.node ?? '-', c.message]);
   const widths = [0, 1, 2].map((i) => Math.max(displayWidth(head[i]), ...rows.map((r) => displayWidth(r[i]))));
   const line = (cells: string[]) => cells.map((x, i) => (i < 3 ? padCells(x, widths[i]) : x)).join('  ');
-  const out = [t('pf.summary', { pass: String(count(checks, 'pass')), warn: String(count(checks, 'warn')), fail: String(count(checks, 'fail')) }), line(head)];
+  const out = [
+    t('pf.summary', {
+      pass: String(count(checks, 'pass')),
+      warn: String(count(checks, 'warn')),
+      fail: String(count(checks, 'fail')),
+    }),
+    line(head),
+  ];
   sorted.forEach((c, i) => {
     out.push(line(rows[i]));
     if (c.fix && c.status !== 'pass') out.push(`${' '.repeat(widths[0] + 2)}${t('pf.fix', { fix: c.fix })}`);

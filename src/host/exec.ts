@@ -10,7 +10,6 @@ import { basename } from 'node:path';
 import { SYSTEM_DIRS, systemProgram } from './which';
 import { loadExeca } from './execa';
 
-
 /** Outcome of one child process. */
 export interface ExecResult {
   exitCode: number | undefined;
@@ -48,7 +47,14 @@ export function toolEnv(extra: Record<string, string> = {}): Record<string, stri
 export async function runAs(osUser: string, file: string, args: string[], opts: RunAsOptions): Promise<ExecResult> {
   const root = process.getuid?.() === 0;
   const t0 = Date.now();
-  const notFound = (what: string): ExecResult => ({ exitCode: undefined, stdout: '', stderr: '', timedOut: false, spawnError: `not found: ${what}`, ms: Date.now() - t0 });
+  const notFound = (what: string): ExecResult => ({
+    exitCode: undefined,
+    stdout: '',
+    stderr: '',
+    timedOut: false,
+    spawnError: `not found: ${what}`,
+    ms: Date.now() - t0,
+  });
   // Absolute paths only: a cluster manager's PATH may lack /usr/sbin (CLUSTERPRO's does).
   const program = file.includes('/') ? file : systemProgram(file);
   if (!program || !existsSync(program)) return notFound(file);
@@ -56,7 +62,10 @@ export async function runAs(osUser: string, file: string, args: string[], opts: 
   let argv = args;
   if (root && osUser !== 'root') {
     const runuser = systemProgram('runuser');
-    if (!runuser) return notFound(`runuser (needed to run ${basename(program)} as ${osUser}; looked on PATH and in ${SYSTEM_DIRS.join(', ')})`);
+    if (!runuser)
+      return notFound(
+        `runuser (needed to run ${basename(program)} as ${osUser}; looked on PATH and in ${SYSTEM_DIRS.join(', ')})`,
+      );
     cmd = runuser;
     argv = ['-u', osUser, '--', program, ...args];
   }
@@ -98,9 +107,12 @@ function followLines(stream: NodeJS.ReadableStream | null | undefined, f: (line:
 /** The last non-empty line of a tool's output, for one-line reports. */
 export function lastLine(r: ExecResult): string {
   // Progress lines (pg_basebackup/pg_rewind --progress, "DONE/TOTAL kB (P%)") are not the reason.
-  const lines = `${r.stderr}\n${r.stdout}`.split(/[\r\n]/).map((l) => l.trim()).filter((l) => l !== '' && !/^\d+\/\d+ kB \(\d+%\)/.test(l));
+  const lines = `${r.stderr}\n${r.stdout}`
+    .split(/[\r\n]/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^\d+\/\d+ kB \(\d+%\)/.test(l));
   if (r.spawnError?.startsWith('not found:')) return r.spawnError;
-  return lines.at(-1) ?? (r.timedOut ? 'timed out' : r.spawnError ?? `exit ${r.exitCode}`);
+  return lines.at(-1) ?? (r.timedOut ? 'timed out' : (r.spawnError ?? `exit ${r.exitCode}`));
 }
 
 /** Outcome of a program run as the current user: exit code (undefined when killed), stdout and stderr merged. */
@@ -115,12 +127,29 @@ export interface HereResult {
  * ssh), stdin closed, SIGKILL 500 ms after the timeout's SIGTERM. Never throws.
  * @param opts.env added to the caller's environment, or the whole environment with `extendEnv: false`.
  */
-export async function runHere(file: string, args: string[], opts: { timeoutMs: number; env?: Record<string, string>; extendEnv?: boolean }): Promise<HereResult> {
-  const r = await (await loadExeca())(file, args, { reject: false, timeout: Math.max(100, opts.timeoutMs), forceKillAfterDelay: 500, stdin: 'ignore', all: true, env: opts.env, extendEnv: opts.extendEnv ?? true });
+export async function runHere(
+  file: string,
+  args: string[],
+  opts: { timeoutMs: number; env?: Record<string, string>; extendEnv?: boolean },
+): Promise<HereResult> {
+  const r = await (
+    await loadExeca()
+  )(file, args, {
+    reject: false,
+    timeout: Math.max(100, opts.timeoutMs),
+    forceKillAfterDelay: 500,
+    stdin: 'ignore',
+    all: true,
+    env: opts.env,
+    extendEnv: opts.extendEnv ?? true,
+  });
   return { exitCode: r.exitCode, timedOut: r.timedOut === true, output: String(r.all ?? '').trim() };
 }
 
 /** A shell command line run as the current user (`/bin/sh -c`), as runHere. */
-export function runShell(command: string, opts: { timeoutMs: number; env?: Record<string, string> }): Promise<HereResult> {
+export function runShell(
+  command: string,
+  opts: { timeoutMs: number; env?: Record<string, string> },
+): Promise<HereResult> {
   return runHere('/bin/sh', ['-c', command], opts);
 }

@@ -52,12 +52,18 @@ export interface WalVolume {
  * this host and its data directory can be read here; else says why not (never a guess).
  * Bounded by `timeoutMs` (a hung network filesystem must not hang the check). Never throws.
  */
-export async function measureWalVolume(dataDirectory: string | null | undefined, host: string, port: number, timeoutMs: number): Promise<WalVolume | { notMeasured: string }> {
+export async function measureWalVolume(
+  dataDirectory: string | null | undefined,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<WalVolume | { notMeasured: string }> {
   if (!dataDirectory) return { notMeasured: 'data_directory not readable by this role' };
   if (!isLocalHost(host)) return { notMeasured: 'the server is on another host' };
   const measure = async (): Promise<WalVolume | { notMeasured: string }> => {
     try {
-      if (!isNodeLocal(dataDirectory, host, port)) return { notMeasured: `${dataDirectory} here is not this server's data directory` };
+      if (!isNodeLocal(dataDirectory, host, port))
+        return { notMeasured: `${dataDirectory} here is not this server's data directory` };
       const path = await realpath(join(dataDirectory, 'pg_wal'));
       const s = await statfs(path);
       return { path, totalBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize };
@@ -73,7 +79,12 @@ export async function measureWalVolume(dataDirectory: string | null | undefined,
  * is this host's and the directory can be read here (root, or the server's OS user): the archive
  * backlog for a role that may not list it over SQL. Undefined when not readable. Bounded; never throws.
  */
-export async function countReadyLocally(dataDirectory: string | null | undefined, host: string, port: number, timeoutMs: number): Promise<number | undefined> {
+export async function countReadyLocally(
+  dataDirectory: string | null | undefined,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<number | undefined> {
   if (!dataDirectory || !isNodeLocal(dataDirectory, host, port)) return undefined;
   const count = readdir(join(dataDirectory, 'pg_wal', 'archive_status')).then(
     (names) => names.filter((n) => n.endsWith('.ready')).length,

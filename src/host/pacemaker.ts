@@ -8,7 +8,6 @@
 import { systemProgram } from './which';
 import { loadExeca } from './execa';
 
-
 const T = 5000;
 
 /** Pacemaker's tools by absolute path (PATH, then the system directories); the bare name if absent (the spawn error then names it). */
@@ -30,7 +29,13 @@ export async function localNodeName(env: NodeJS.ProcessEnv): Promise<string | un
  */
 export function allNodesEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out = { ...env };
-  for (const k of ['OCF_RESKEY_CRM_meta_on_node', 'OCF_RESKEY_CRM_meta_on_node_uuid', 'OCF_RESKEY_CRM_meta_container_attribute_target', 'OCF_RESKEY_CRM_meta_physical_host']) delete out[k];
+  for (const k of [
+    'OCF_RESKEY_CRM_meta_on_node',
+    'OCF_RESKEY_CRM_meta_on_node_uuid',
+    'OCF_RESKEY_CRM_meta_container_attribute_target',
+    'OCF_RESKEY_CRM_meta_physical_host',
+  ])
+    delete out[k];
   return out;
 }
 
@@ -44,7 +49,8 @@ export async function partitionNodes(): Promise<string[]> {
  * Milliseconds a tool may take: 5 s, or what is left before `deadline` (epoch ms; the OCF
  * operation's own timeout), at least 100 ms.
  */
-const budget = (deadline?: number): number => Math.max(100, Math.min(T, (deadline ?? operationDeadline ?? Infinity) - Date.now()));
+const budget = (deadline?: number): number =>
+  Math.max(100, Math.min(T, (deadline ?? operationDeadline ?? Infinity) - Date.now()));
 
 /** The end of the OCF operation under way (epoch ms), set once per action by the agent. */
 let operationDeadline: number | undefined;
@@ -58,16 +64,36 @@ export function boundPacemakerCalls(deadline: number): void {
 }
 
 /** Sets (or with null deletes) a transient node attribute; returns an error line or undefined. */
-export async function setNodeAttribute(node: string, name: string, value: string | null, deadline?: number): Promise<string | undefined> {
+export async function setNodeAttribute(
+  node: string,
+  name: string,
+  value: string | null,
+  deadline?: number,
+): Promise<string | undefined> {
   // `--update=VALUE`: a value such as -INFINITY would otherwise be read as options.
-  const args = ['--node', node, '--name', name, '--lifetime', 'reboot', ...(value === null ? ['--delete'] : [`--update=${value}`])];
+  const args = [
+    '--node',
+    node,
+    '--name',
+    name,
+    '--lifetime',
+    'reboot',
+    ...(value === null ? ['--delete'] : [`--update=${value}`]),
+  ];
   const r = await (await loadExeca())(tool('crm_attribute'), args, { reject: false, timeout: budget(deadline) });
-  return r.exitCode === 0 ? undefined : `crm_attribute ${args.join(' ')}: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`;
+  return r.exitCode === 0
+    ? undefined
+    : `crm_attribute ${args.join(' ')}: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`;
 }
 
 /** Reads a transient node attribute; undefined when unset or unreadable. */
 export async function getNodeAttribute(node: string, name: string): Promise<string | undefined> {
-  const r = await (await loadExeca())(tool('crm_attribute'), ['--node', node, '--name', name, '--lifetime', 'reboot', '--query', '--quiet'], { reject: false, timeout: budget() });
+  const r = await (
+    await loadExeca()
+  )(tool('crm_attribute'), ['--node', node, '--name', name, '--lifetime', 'reboot', '--query', '--quiet'], {
+    reject: false,
+    timeout: budget(),
+  });
   const v = String(r.stdout).trim();
   return r.exitCode === 0 && v !== '' ? v : undefined;
 }
@@ -84,7 +110,14 @@ export async function setPrivateAttribute(name: string, value: string | null): P
  * name → value. Empty when attrd cannot be asked (then callers write everything).
  */
 export async function nodeAttributeAllNodes(name: string, deadline?: number): Promise<Map<string, string>> {
-  const r = await (await loadExeca())(tool('attrd_updater'), ['--name', name, '--query', '--all'], { reject: false, timeout: budget(deadline), env: allNodesEnv(), extendEnv: false });
+  const r = await (
+    await loadExeca()
+  )(tool('attrd_updater'), ['--name', name, '--query', '--all'], {
+    reject: false,
+    timeout: budget(deadline),
+    env: allNodesEnv(),
+    extendEnv: false,
+  });
   const out = new Map<string, string>();
   for (const line of String(r.stdout).split('\n')) {
     const m = /host="([^"]*)"\s+value="([^"]*)"/.exec(line);
@@ -101,19 +134,30 @@ export async function nodeAttributeAllNodes(name: string, deadline?: number): Pr
  * @param wanted attribute name → node → value.
  * @returns error lines of failed writes.
  */
-export async function syncNodeAttributes(wanted: Map<string, Map<string, string>>, deadline?: number): Promise<string[]> {
+export async function syncNodeAttributes(
+  wanted: Map<string, Map<string, string>>,
+  deadline?: number,
+): Promise<string[]> {
   const names = [...wanted.keys()];
   const current = await Promise.all(names.map((name) => nodeAttributeAllNodes(name, deadline)));
   const writes: Array<Promise<string | undefined>> = [];
   names.forEach((name, i) => {
-    for (const [node, value] of wanted.get(name) ?? []) if (current[i].get(node) !== value) writes.push(setNodeAttribute(node, name, value, deadline));
+    for (const [node, value] of wanted.get(name) ?? [])
+      if (current[i].get(node) !== value) writes.push(setNodeAttribute(node, name, value, deadline));
   });
   return (await Promise.all(writes)).filter((p): p is string => p !== undefined);
 }
 
 /** A private attribute on every node: node name → value. */
 export async function privateAttributeAllNodes(name: string): Promise<Map<string, string>> {
-  const r = await (await loadExeca())(tool('attrd_updater'), ['--private', '--name', name, '--query', '--all'], { reject: false, timeout: budget(), env: allNodesEnv(), extendEnv: false });
+  const r = await (
+    await loadExeca()
+  )(tool('attrd_updater'), ['--private', '--name', name, '--query', '--all'], {
+    reject: false,
+    timeout: budget(),
+    env: allNodesEnv(),
+    extendEnv: false,
+  });
   const out = new Map<string, string>();
   for (const line of String(r.stdout).split('\n')) {
     const m = /host="([^"]*)"\s+value="([^"]*)"/.exec(line);

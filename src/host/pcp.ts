@@ -17,11 +17,28 @@ export interface PcpSettings {
 
 /** The environment of a PCP command: PCPPASSFILE, and nothing else of ours (never a password). */
 function pcpEnv(pcp: PcpSettings): Record<string, string> {
-  return { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', ...(process.env.HOME ? { HOME: process.env.HOME } : {}), ...(pcp.passfile ? { PCPPASSFILE: pcp.passfile } : {}) };
+  return {
+    PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+    LANG: 'C',
+    ...(process.env.HOME ? { HOME: process.env.HOME } : {}),
+    ...(pcp.passfile ? { PCPPASSFILE: pcp.passfile } : {}),
+  };
 }
 
-const pcpArgs = (pcp: PcpSettings, extra: string[]) => ['-h', pcp.host, '-p', String(pcp.port), '-U', pcp.user, ...extra, '-w'];
-const pcpFailure = (tool: string, r: HereResult, timeoutMs: number) => (r.timedOut ? `${tool} timed out after ${timeoutMs} ms` : `${tool} exit ${r.exitCode}: ${r.output.split('\n').at(-1) || 'no output'}`);
+const pcpArgs = (pcp: PcpSettings, extra: string[]) => [
+  '-h',
+  pcp.host,
+  '-p',
+  String(pcp.port),
+  '-U',
+  pcp.user,
+  ...extra,
+  '-w',
+];
+const pcpFailure = (tool: string, r: HereResult, timeoutMs: number) =>
+  r.timedOut
+    ? `${tool} timed out after ${timeoutMs} ms`
+    : `${tool} exit ${r.exitCode}: ${r.output.split('\n').at(-1) || 'no output'}`;
 
 /**
  * pcp_attach_node -n NODE: Pgpool takes the node back into service.
@@ -30,7 +47,11 @@ const pcpFailure = (tool: string, r: HereResult, timeoutMs: number) => (r.timedO
 export async function pcpAttachNode(pcp: PcpSettings, nodeId: number, timeoutMs: number): Promise<string | undefined> {
   const program = systemProgram('pcp_attach_node');
   if (!program) return 'pcp_attach_node not found (Debian: pgpool2; RHEL: pgpool-II)';
-  const r = await runHere(program, pcpArgs(pcp, ['-n', String(nodeId)]), { timeoutMs: Math.max(500, timeoutMs), env: pcpEnv(pcp), extendEnv: false });
+  const r = await runHere(program, pcpArgs(pcp, ['-n', String(nodeId)]), {
+    timeoutMs: Math.max(500, timeoutMs),
+    env: pcpEnv(pcp),
+    extendEnv: false,
+  });
   return r.exitCode === 0 ? undefined : pcpFailure('pcp_attach_node', r, timeoutMs);
 }
 
@@ -70,13 +91,22 @@ export async function pcpNodes(pcp: PcpSettings, skip: number[], timeoutMs: numb
   const count = systemProgram('pcp_node_count');
   const info = systemProgram('pcp_node_info');
   if (!count || !info) return 'pcp_node_count or pcp_node_info not found (Debian: pgpool2; RHEL: pgpool-II)';
-  const c = await runHere(count, pcpArgs(pcp, []), { timeoutMs: until - Date.now(), env: pcpEnv(pcp), extendEnv: false });
+  const c = await runHere(count, pcpArgs(pcp, []), {
+    timeoutMs: until - Date.now(),
+    env: pcpEnv(pcp),
+    extendEnv: false,
+  });
   const n = Number(/^\s*(\d+)\s*$/m.exec(c.output)?.[1] ?? NaN);
-  if (c.exitCode !== 0 || !Number.isInteger(n)) return c.exitCode === 0 ? `pcp_node_count: '${c.output}'` : pcpFailure('pcp_node_count', c, timeoutMs);
+  if (c.exitCode !== 0 || !Number.isInteger(n))
+    return c.exitCode === 0 ? `pcp_node_count: '${c.output}'` : pcpFailure('pcp_node_count', c, timeoutMs);
   const ids = Array.from({ length: Math.min(n, 128) }, (_, i) => i).filter((i) => !skip.includes(i));
   const nodes = await Promise.all(
     ids.map(async (id) => {
-      const r = await runHere(info, pcpArgs(pcp, ['-n', String(id)]), { timeoutMs: Math.max(100, until - Date.now()), env: pcpEnv(pcp), extendEnv: false });
+      const r = await runHere(info, pcpArgs(pcp, ['-n', String(id)]), {
+        timeoutMs: Math.max(100, until - Date.now()),
+        env: pcpEnv(pcp),
+        extendEnv: false,
+      });
       return r.exitCode === 0 ? parsePcpNodeInfo(r.output, id) : undefined;
     }),
   );

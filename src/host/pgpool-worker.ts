@@ -58,7 +58,8 @@ const read = (path: string): string | undefined => {
     return undefined;
   }
 };
-const parentOf = (pid: number): number => Number((read(`/proc/${pid}/stat`) ?? '').replace(/^.*\) /, '').split(' ')[1] ?? 0);
+const parentOf = (pid: number): number =>
+  Number((read(`/proc/${pid}/stat`) ?? '').replace(/^.*\) /, '').split(' ')[1] ?? 0);
 const cmdline = (pid: number): string => (read(`/proc/${pid}/cmdline`) ?? '').replace(/\0/g, ' ').trim();
 
 /** Pgpool's main process among this process's ancestors (failover_command runs under it), or undefined. */
@@ -128,7 +129,9 @@ export async function releaseStuckSrCheckWorker(host: string, port: number): Pro
     const inodes = socketInodes(worker);
     const addresses = await addressesOf(host);
     const sockets = ['tcp', 'tcp6'].flatMap((f) => parseProcNetTcp(read(`/proc/${worker}/net/${f}`) ?? ''));
-    const stuck = sockets.some((s) => inodes.has(s.inode) && s.state === '01' && s.remotePort === port && addresses.includes(s.remote));
+    const stuck = sockets.some(
+      (s) => inodes.has(s.inode) && s.state === '01' && s.remotePort === port && addresses.includes(s.remote),
+    );
     if (!stuck) return undefined;
     process.kill(worker, 'SIGTERM');
     for (let i = 0; i < 20; i++) {

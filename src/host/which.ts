@@ -25,5 +25,9 @@ export const SYSTEM_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/loca
 
 /** A system program by absolute path: PATH first, then SYSTEM_DIRS; undefined when absent. */
 export function systemProgram(name: string, pathVar: string | undefined = process.env.PATH): string | undefined {
-  return findOnPath(name, pathVar, SYSTEM_DIRS.map((d) => join(d, name)));
+  return findOnPath(
+    name,
+    pathVar,
+    SYSTEM_DIRS.map((d) => join(d, name)),
+  );
 }

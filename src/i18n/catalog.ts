@@ -20,4 +20,11 @@ export const CATALOG = {
 } as const;
 
 /** Every part, for the test that no id is defined twice (a spread would hide it). */
-export const CATALOG_PARTS: ReadonlyArray<Record<string, { en: string; ja: string }>> = [CHECK_MESSAGES, HOST_MESSAGES, CONFIG_MESSAGES, LIFECYCLE_MESSAGES, AGENT_MESSAGES, PREFLIGHT_MESSAGES];
+export const CATALOG_PARTS: ReadonlyArray<Record<string, { en: string; ja: string }>> = [
+  CHECK_MESSAGES,
+  HOST_MESSAGES,
+  CONFIG_MESSAGES,
+  LIFECYCLE_MESSAGES,
+  AGENT_MESSAGES,
+  PREFLIGHT_MESSAGES,
+];

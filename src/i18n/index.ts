@@ -60,7 +60,12 @@ export function currentLang(): Lang {
  * The text of a message in the language in force (or `lang`), placeholders filled.
  * A placeholder without a parameter stays as `{name}` (the completeness test forbids that).
  */
-export function t<K extends MessageId>(id: K, ...rest: Placeholders<(typeof CATALOG)[K]['en']> extends never ? [params?: undefined, lang?: Lang] : [params: MessageParams<K>, lang?: Lang]): string {
+export function t<K extends MessageId>(
+  id: K,
+  ...rest: Placeholders<(typeof CATALOG)[K]['en']> extends never
+    ? [params?: undefined, lang?: Lang]
+    : [params: MessageParams<K>, lang?: Lang]
+): string {
   const [params, lang] = rest;
   const entry = CATALOG[id] as { en: string; ja: string };
   return fill(entry[lang ?? current] ?? entry.en, (params ?? {}) as Record<string, string | number>);
@@ -68,12 +73,20 @@ export function t<K extends MessageId>(id: K, ...rest: Placeholders<(typeof CATA
 
 /** `primary`, `standby`, `server` in the message language (プライマリ / スタンバイ / サーバ); any other word as it is. */
 export function roleWord(r: string): string {
-  return r === 'primary' ? t('role.primary') : r === 'standby' ? t('role.standby') : r === 'server' ? t('role.server') : r;
+  return r === 'primary'
+    ? t('role.primary')
+    : r === 'standby'
+      ? t('role.standby')
+      : r === 'server'
+        ? t('role.server')
+        : r;
 }
 
 /** Replaces `{name}` with params.name (String of numbers). */
 export function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (whole, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole));
+  return template.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
 }
 
 /** The placeholder names of a template, sorted and unique (for the completeness test). */

@@ -24,13 +24,15 @@ export function heldArchiveCommand(previous: { value: string; fromAuto: boolean 
 export function previousArchiveCommand(held: string): { value: string; fromAuto: boolean } | undefined {
   if (!held.startsWith(HELD_ARCHIVE_PREFIX)) return undefined;
   try {
-    const p = JSON.parse(Buffer.from(held.slice(HELD_ARCHIVE_PREFIX.length), 'base64').toString('utf8')) as { value: unknown; fromAuto: unknown };
+    const p = JSON.parse(Buffer.from(held.slice(HELD_ARCHIVE_PREFIX.length), 'base64').toString('utf8')) as {
+      value: unknown;
+      fromAuto: unknown;
+    };
     return typeof p.value === 'string' ? { value: p.value, fromAuto: p.fromAuto === true } : undefined;
   } catch {
     return undefined;
   }
 }
-
 
 /**
  * The configured archive_command and where it comes from. pg_settings shows "(disabled)" when
@@ -40,7 +42,11 @@ export function previousArchiveCommand(held: string): { value: string; fromAuto:
 async function archiveSettings(q: SqlRunner): Promise<{ value: string; fromAuto: boolean; archiving: boolean }> {
   const row = (await q(SQL.archiveCommandInFiles))[0];
   const mode = (await q(SQL.archiveMode))[0].m;
-  return { value: row ? String(row.setting ?? '') : '', fromAuto: row ? String(row.sourcefile ?? '').endsWith('postgresql.auto.conf') : false, archiving: mode !== 'off' };
+  return {
+    value: row ? String(row.setting ?? '') : '',
+    fromAuto: row ? String(row.sourcefile ?? '').endsWith('postgresql.auto.conf') : false,
+    archiving: mode !== 'off',
+  };
 }
 
 /** Reloads, then waits until the value is in effect (when archiving is on; "(disabled)" otherwise). */
@@ -60,7 +66,9 @@ async function reloadAndWait(run: Run, q: SqlRunner, expected: string, archiving
 export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'status'): Promise<ActionResult> {
   const run = new Run(`archive ${sub}`, cfg);
   return guarded(run, async () => {
-    const pid = cfg.pgdata ? (await localFacts(cfg.pgdata, findBinaries(cfg.bindir, null), cfg.common.osUser, run.remaining())).pidFile : undefined;
+    const pid = cfg.pgdata
+      ? (await localFacts(cfg.pgdata, findBinaries(cfg.bindir, null), cfg.common.osUser, run.remaining())).pidFile
+      : undefined;
     const conn = localConnection(cfg, pid);
     const r = await withConnection(conn, run.deadline, async (q) => {
       if ((await q(SQL.inRecovery))[0].r === true) return run.result('refused', t('archive.standby'), ['in recovery']);
@@ -76,33 +84,70 @@ export async function archive(cfg: LifecycleConfig, sub: 'hold' | 'resume' | 'st
         const v = Number((await q(SQL.versionNum))[0].v);
         const st = (await q(SQL.archiver))[0];
         const ready = Number((await q(archiveReadySql(v)))[0].ready);
-        Object.assign(run.facts, { archived_count: Number(st.archived_count), last_archived_wal: st.last_archived_wal as string | null, failed_count: Number(st.failed_count), last_failed_wal: st.last_failed_wal as string | null, ready_count: ready });
-        const state = held ? t(prev ? 'archive.held' : 'archive.held_unreadable') : t(s.value ? 'archive.active' : 'archive.active_empty');
-        return run.result('done', t('archive.status', { state, mode: s.archiving ? '' : t('archive.mode_off'), ready, archived: String(st.archived_count), failed: String(st.failed_count), last: st.last_failed_wal ? t('archive.last_failed', { wal: String(st.last_failed_wal) }) : '' }));
+        Object.assign(run.facts, {
+          archived_count: Number(st.archived_count),
+          last_archived_wal: st.last_archived_wal as string | null,
+          failed_count: Number(st.failed_count),
+          last_failed_wal: st.last_failed_wal as string | null,
+          ready_count: ready,
+        });
+        const state = held
+          ? t(prev ? 'archive.held' : 'archive.held_unreadable')
+          : t(s.value ? 'archive.active' : 'archive.active_empty');
+        return run.result(
+          'done',
+          t('archive.status', {
+            state,
+            mode: s.archiving ? '' : t('archive.mode_off'),
+            ready,
+            archived: String(st.archived_count),
+            failed: String(st.failed_count),
+            last: st.last_failed_wal ? t('archive.last_failed', { wal: String(st.last_failed_wal) }) : '',
+          }),
+        );
       }
       if (sub === 'hold') {
         if (held) return run.result('already', t('archive.already_held'));
         const heldValue = heldArchiveCommand({ value: s.value, fromAuto: s.fromAuto });
         if (cfg.dryRun) {
-          run.steps.push({ step: "ALTER SYSTEM SET archive_command = 'true # ...' (remembering the current value); reload", status: 'planned' });
+          run.steps.push({
+            step: "ALTER SYSTEM SET archive_command = 'true # ...' (remembering the current value); reload",
+            status: 'planned',
+          });
           return run.result('planned', t('archive.hold_planned'));
         }
-        await run.step('ALTER SYSTEM SET archive_command (no-op, previous value kept in its comment)', () => q(alterSystemSet('archive_command', heldValue)));
+        await run.step('ALTER SYSTEM SET archive_command (no-op, previous value kept in its comment)', () =>
+          q(alterSystemSet('archive_command', heldValue)),
+        );
         await run.step('reload', () => reloadAndWait(run, q, heldValue, s.archiving));
         return run.result('done', t('archive.hold_done'));
       }
       if (!held) return run.result('already', t('archive.not_held'));
       if (!prev) return run.result('failed', t('archive.prev_unreadable'));
       if (cfg.dryRun) {
-        run.steps.push({ step: prev.fromAuto ? 'ALTER SYSTEM SET archive_command (the previous value)' : 'ALTER SYSTEM RESET archive_command', status: 'planned' }, { step: 'reload', status: 'planned' });
+        run.steps.push(
+          {
+            step: prev.fromAuto
+              ? 'ALTER SYSTEM SET archive_command (the previous value)'
+              : 'ALTER SYSTEM RESET archive_command',
+            status: 'planned',
+          },
+          { step: 'reload', status: 'planned' },
+        );
         return run.result('planned', t('archive.resume_planned'));
       }
-      await run.step(prev.fromAuto ? 'ALTER SYSTEM SET archive_command' : 'ALTER SYSTEM RESET archive_command', () => q(prev.fromAuto ? alterSystemSet('archive_command', prev.value) : SQL.resetArchiveCommand));
+      await run.step(prev.fromAuto ? 'ALTER SYSTEM SET archive_command' : 'ALTER SYSTEM RESET archive_command', () =>
+        q(prev.fromAuto ? alterSystemSet('archive_command', prev.value) : SQL.resetArchiveCommand),
+      );
       await run.step('reload', () => reloadAndWait(run, q, prev.value, s.archiving));
       run.facts.archive_command_sensitive = prev.value;
       return run.result('done', t('archive.resume_done'));
     });
-    if (!r.ok) return run.result('failed', t('archive.cannot_run', { where: `${conn.host}:${conn.port}`, detail: r.failure.detail }));
+    if (!r.ok)
+      return run.result(
+        'failed',
+        t('archive.cannot_run', { where: `${conn.host}:${conn.port}`, detail: r.failure.detail }),
+      );
     return r.value;
   });
 }

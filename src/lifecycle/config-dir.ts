@@ -33,7 +33,11 @@ export interface ConfigLocation {
  * is this directory (compared by real path). undefined: the configuration is in the data directory.
  * @throws ConfigError when `given` has no postgresql.conf.
  */
-export function configLocation(pgdata: string, given: string | undefined, root = DEBIAN_CONF_ROOT): ConfigLocation | undefined {
+export function configLocation(
+  pgdata: string,
+  given: string | undefined,
+  root = DEBIAN_CONF_ROOT,
+): ConfigLocation | undefined {
   if (given) {
     const dir = given.replace(/(.)\/+$/, '$1');
     const file = join(dir, 'postgresql.conf');
@@ -60,7 +64,8 @@ export function configLocation(pgdata: string, given: string | undefined, root =
  * points), else <pgdata>/pgsr-postmaster.log.
  */
 export function defaultServerLog(pgdata: string, loc: ConfigLocation | undefined): string {
-  if (loc?.debian && existsSync(DEBIAN_LOG_DIR)) return join(DEBIAN_LOG_DIR, `postgresql-${loc.debian.version}-${loc.debian.name}.log`);
+  if (loc?.debian && existsSync(DEBIAN_LOG_DIR))
+    return join(DEBIAN_LOG_DIR, `postgresql-${loc.debian.version}-${loc.debian.name}.log`);
   return join(pgdata, 'pgsr-postmaster.log');
 }
 

@@ -32,7 +32,10 @@ export function peerVerdict(p: PeerAnswer): { refuse?: string; warn?: string; no
     case 'refused':
       return { note: t('peer.refused_note', { where: p.where }) };
     case 'unknown':
-      return { warn: t('peer.unknown_warn', { where: p.where, detail: p.detail ?? t('word.no_answer') }), note: t('peer.unknown_note', { where: p.where }) };
+      return {
+        warn: t('peer.unknown_warn', { where: p.where, detail: p.detail ?? t('word.no_answer') }),
+        note: t('peer.unknown_note', { where: p.where }),
+      };
     default:
       return { note: t('peer.none_note') };
   }
@@ -51,7 +54,15 @@ export type StartDecision =
  * @param lockOverride reason the lock may be ignored (CLUSTERPRO exec start when the peer is not a primary), else undefined.
  * @param peer how `--peer-conninfo` answered (start as primary probes it on every start, lock or not).
  */
-export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole | null, hasPrimaryConninfo: boolean, lockOverride?: string, allowNoUpstream = false, peer?: PeerAnswer): StartDecision {
+export function decideStart(
+  f: LocalFacts,
+  wanted: PgRole,
+  runningRole: PgRole | null,
+  hasPrimaryConninfo: boolean,
+  lockOverride?: string,
+  allowNoUpstream = false,
+  peer?: PeerAnswer,
+): StartDecision {
   const reasons: string[] = [];
   if (!f.initialized) return { kind: 'refuse', reasons: [t('start.not_data_dir', { pgdata: f.pgdata })] };
   const peerRefusal = wanted === 'primary' && f.state !== 'running' && peer ? peerVerdict(peer).refuse : undefined;
@@ -61,25 +72,19 @@ export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole |
     if (runningRole === null) return { kind: 'refuse', reasons: [t('start.no_sql')] };
     return {
       kind: 'refuse',
-      reasons: [
-        wanted === 'standby' ? t('start.running_primary') : t('start.running_standby'),
-      ],
+      reasons: [wanted === 'standby' ? t('start.running_primary') : t('start.running_standby')],
     };
   }
   if (f.zombiePostmaster && f.pidFile) {
     return {
       kind: 'refuse',
-      reasons: [
-        t('start.zombie', { pid: f.pidFile.pid }),
-      ],
+      reasons: [t('start.zombie', { pid: f.pidFile.pid })],
     };
   }
   // A lock inside a base backup not yet started was copied from the source primary: not ours.
   if (f.lock && f.backupLabel && !lockOverride) lockOverride = t('start.lock_copied');
   if (f.lock && !lockOverride) {
-    reasons.push(
-      t('start.locked', { how: f.lock.how, since: f.lock.since }),
-    );
+    reasons.push(t('start.locked', { how: f.lock.how, since: f.lock.since }));
   }
   if (wanted === 'standby' && !hasPrimaryConninfo && !allowNoUpstream && !f.standbySignal && !f.recoveryConf) {
     reasons.push(t('start.no_upstream'));
@@ -88,8 +93,10 @@ export function decideStart(f: LocalFacts, wanted: PgRole, runningRole: PgRole |
   const steps: string[] = [];
   const removeLock = f.lock && lockOverride ? `remove the primary lock: ${lockOverride}` : undefined;
   if (removeLock) steps.push(removeLock);
-  if (wanted === 'standby') steps.push(f.major !== null && f.major >= 12 ? 'write standby.signal and primary_conninfo' : 'write recovery.conf');
-  else if (f.standbySignal || f.recoveryConf) steps.push(f.major !== null && f.major >= 12 ? 'remove standby.signal' : 'move recovery.conf to recovery.done');
+  if (wanted === 'standby')
+    steps.push(f.major !== null && f.major >= 12 ? 'write standby.signal and primary_conninfo' : 'write recovery.conf');
+  else if (f.standbySignal || f.recoveryConf)
+    steps.push(f.major !== null && f.major >= 12 ? 'remove standby.signal' : 'move recovery.conf to recovery.done');
   steps.push('pg_ctl start -w');
   steps.push(`check the role is ${wanted}`);
   if (wanted === 'primary') steps.push('create the primary lock');
@@ -119,7 +126,14 @@ export function describeEvidence(e: PromoteEvidence): string {
           probe: e.senderProbe ? t('evidence.probe', { result: e.senderProbe.result }) : '',
         }),
   ];
-  if (e.candidates.length) parts.push(t('evidence.asked', { list: e.candidates.map((c) => `${c.where} ${c.answer}${c.answer === 'unknown' && c.detail ? ` (${c.detail})` : ''}`).join(', ') }));
+  if (e.candidates.length)
+    parts.push(
+      t('evidence.asked', {
+        list: e.candidates
+          .map((c) => `${c.where} ${c.answer}${c.answer === 'unknown' && c.detail ? ` (${c.detail})` : ''}`)
+          .join(', '),
+      }),
+    );
   return t('evidence.known', { parts: parts.join(t('word.findings_separator')) });
 }
 
@@ -130,7 +144,12 @@ export function describeEvidence(e: PromoteEvidence): string {
  * old-primary candidate: it answers as a standby, or its host refuses the connection; silence or
  * a timeout is what a network partition looks like.
  */
-export function promoteBlockers(f: LocalFacts, runningRole: PgRole | null, e: PromoteEvidence, opts: { force: boolean; clusterReleased?: boolean }): string[] {
+export function promoteBlockers(
+  f: LocalFacts,
+  runningRole: PgRole | null,
+  e: PromoteEvidence,
+  opts: { force: boolean; clusterReleased?: boolean },
+): string[] {
   const reasons: string[] = [];
   if (f.state !== 'running') reasons.push(t('promote.not_running'));
   else if (runningRole === null) reasons.push(t('promote.no_sql'));
@@ -139,20 +158,30 @@ export function promoteBlockers(f: LocalFacts, runningRole: PgRole | null, e: Pr
       const silent = e.senderProbe && e.senderProbe.result !== 'answered';
       reasons.push(
         silent
-          ? t('promote.sender_silent', { from: e.walreceiver.sender ? t('evidence.from', { sender: e.walreceiver.sender }) : '', detail: String(e.senderProbe?.detail) })
-          : t('promote.sender_alive', { from: e.walreceiver.sender ? t('evidence.from', { sender: e.walreceiver.sender }) : '' }),
+          ? t('promote.sender_silent', {
+              from: e.walreceiver.sender ? t('evidence.from', { sender: e.walreceiver.sender }) : '',
+              detail: String(e.senderProbe?.detail),
+            })
+          : t('promote.sender_alive', {
+              from: e.walreceiver.sender ? t('evidence.from', { sender: e.walreceiver.sender }) : '',
+            }),
       );
     }
     for (const c of e.candidates) {
       if (c.answer === 'primary') reasons.push(t('promote.candidate_primary', { where: c.where }));
-      if (c.answer === 'unknown') reasons.push(t('promote.candidate_unknown', { where: c.where, detail: c.detail ?? t('word.no_answer') }));
+      if (c.answer === 'unknown')
+        reasons.push(t('promote.candidate_unknown', { where: c.where, detail: c.detail ?? t('word.no_answer') }));
     }
   }
   return reasons;
 }
 
 /** Order of the rebuild methods to try. pg_rewind needs the bin dir's pg_rewind (same major). */
-export function rebuildMethods(method: 'auto' | 'rewind' | 'basebackup', hasRewind: boolean, hasOldData: boolean): Array<'rewind' | 'basebackup'> {
+export function rebuildMethods(
+  method: 'auto' | 'rewind' | 'basebackup',
+  hasRewind: boolean,
+  hasOldData: boolean,
+): Array<'rewind' | 'basebackup'> {
   if (method === 'basebackup') return ['basebackup'];
   if (method === 'rewind') return ['rewind'];
   return hasRewind && hasOldData ? ['rewind', 'basebackup'] : ['basebackup'];
@@ -162,7 +191,13 @@ export function rebuildMethods(method: 'auto' | 'rewind' | 'basebackup', hasRewi
  * Reasons a switchover must not begin (empty = go): it needs a running primary and a running
  * standby that streams (a planned swap of a healthy pair).
  */
-export function switchoverBlockers(primaryDir: string, standbyDir: string, primaryRole: PgRole | null, standbyRole: PgRole | null, standbyStreaming: boolean): string[] {
+export function switchoverBlockers(
+  primaryDir: string,
+  standbyDir: string,
+  primaryRole: PgRole | null,
+  standbyRole: PgRole | null,
+  standbyStreaming: boolean,
+): string[] {
   const reasons: string[] = [];
   if (primaryRole !== 'primary') reasons.push(t('switchover.not_primary', { dir: primaryDir }));
   if (standbyRole !== 'standby') reasons.push(t('switchover.not_standby', { dir: standbyDir }));

@@ -89,7 +89,12 @@ export class ProgressReporter {
  * (e.g. the server log's last line) with the seconds waited, as a line redrawn in place on a
  * terminal and a plain line otherwise. `stop()` ends it (and the redrawn line).
  */
-export function reportWhileWaiting(label: string, sink: ProgressSink, describe: () => string, intervalS = LOG_INTERVAL_S): { stop(): void } {
+export function reportWhileWaiting(
+  label: string,
+  sink: ProgressSink,
+  describe: () => string,
+  intervalS = LOG_INTERVAL_S,
+): { stop(): void } {
   const t0 = Date.now();
   let drawn = false;
   const timer = setInterval(() => {

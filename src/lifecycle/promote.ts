@@ -11,7 +11,17 @@ import { PRIMARY_POSITION_SQL, STANDBY_TIMELINE_SQL, walReceiverSenderSql } from
 import { readConfSetting } from './conf';
 import { writeLock } from './lock';
 import { describeEvidence, promoteBlockers, type ActionResult, type PromoteEvidence } from './plan';
-import { askRole, Run, facts, guarded, localConnection, remoteConnection, requirePgdata, sql, waitUntil } from './steps';
+import {
+  askRole,
+  Run,
+  facts,
+  guarded,
+  localConnection,
+  remoteConnection,
+  requirePgdata,
+  sql,
+  waitUntil,
+} from './steps';
 import { withConnection, type SqlRunner } from '../probe/observe';
 import { t } from '../i18n';
 
@@ -25,7 +35,10 @@ import { t } from '../i18n';
  * --post-promote-command (e.g. `ip addr add` of the service address) with the
  * remaining time.
  */
-export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: boolean; clusterReleased?: boolean } = {}): Promise<ActionResult> {
+export async function promote(
+  cfg: LifecycleConfig,
+  opts: { probeOldPrimaries?: boolean; clusterReleased?: boolean } = {},
+): Promise<ActionResult> {
   const probeOldPrimaries = opts.probeOldPrimaries ?? true;
   const run = new Run('promote', cfg);
   return guarded(run, async () => {
@@ -43,12 +56,19 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
         : undefined;
     const role = answer?.ok ? (answer.value ? 'standby' : 'primary') : null;
     if (role === 'primary') return run.result('already', t('promote.already'));
-    const evidence: PromoteEvidence = { walreceiver: { status: null, sender: null, lastMsgAgeS: null }, candidates: [] };
+    const evidence: PromoteEvidence = {
+      walreceiver: { status: null, sender: null, lastMsgAgeS: null },
+      candidates: [],
+    };
     const candidates = new Set<string>();
     if (answer?.ok && answer.value) {
       const st = answer.value;
       const sender = st.w ? senderTarget(st.w.sender_host, st.w.sender_port, st.w.conninfo) : undefined;
-      evidence.walreceiver = { status: st.w?.status ?? null, sender: sender ? `${sender.host}:${sender.port}` : null, lastMsgAgeS: st.w?.last_msg_age_s ?? null };
+      evidence.walreceiver = {
+        status: st.w?.status ?? null,
+        sender: sender ? `${sender.host}:${sender.port}` : null,
+        lastMsgAgeS: st.w?.last_msg_age_s ?? null,
+      };
       run.facts.received_lsn = String(st.pos.received ?? '');
       run.facts.replayed_lsn = String(st.pos.replayed ?? '');
       run.facts.timeline_before = st.tl;
@@ -59,8 +79,12 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
         const p = await probeSender(sender.host, sender.port, Math.min(3000, Math.max(100, run.remaining() - 1000)));
         evidence.senderProbe = { result: p.result, detail: p.detail };
       }
-      const fromRecovery = (f.major ?? 0) < 12 && existsSync(join(pgdata, 'recovery.conf')) ? readConfSetting(readFileSync(join(pgdata, 'recovery.conf'), 'utf8'), 'primary_conninfo') : undefined;
-      for (const c of [cfg.primaryConninfo, cfg.peerConninfo, st.configured ?? undefined, fromRecovery]) if (c) candidates.add(c);
+      const fromRecovery =
+        (f.major ?? 0) < 12 && existsSync(join(pgdata, 'recovery.conf'))
+          ? readConfSetting(readFileSync(join(pgdata, 'recovery.conf'), 'utf8'), 'primary_conninfo')
+          : undefined;
+      for (const c of [cfg.primaryConninfo, cfg.peerConninfo, st.configured ?? undefined, fromRecovery])
+        if (c) candidates.add(c);
     }
     if (role === 'standby' && !cfg.force && probeOldPrimaries) {
       const asked = new Set<string>();
@@ -72,15 +96,35 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
       }
     }
     const blockers = promoteBlockers(f, role, evidence, { force: cfg.force, clusterReleased: opts.clusterReleased });
-    if (blockers.length) return run.result('refused', `${blockers[0]} [${describeEvidence(evidence)}]`, [...blockers, describeEvidence(evidence)]);
+    if (blockers.length)
+      return run.result('refused', `${blockers[0]} [${describeEvidence(evidence)}]`, [
+        ...blockers,
+        describeEvidence(evidence),
+      ]);
     if (cfg.dryRun) {
-      run.steps.push({ step: (f.major ?? 0) >= 12 ? 'SELECT pg_promote(wait => false)' : 'pg_ctl promote', status: 'planned' }, { step: 'wait until not in recovery', status: 'planned' }, { step: 'create the primary lock', status: 'planned' });
+      run.steps.push(
+        { step: (f.major ?? 0) >= 12 ? 'SELECT pg_promote(wait => false)' : 'pg_ctl promote', status: 'planned' },
+        { step: 'wait until not in recovery', status: 'planned' },
+        { step: 'create the primary lock', status: 'planned' },
+      );
       if (cfg.postPromoteCommand) run.steps.push({ step: `run ${cfg.postPromoteCommand}`, status: 'planned' });
-      return run.result('planned', t('promote.planned', { received: String(run.facts.received_lsn), replayed: String(run.facts.replayed_lsn), timeline: String(run.facts.timeline_before) }));
+      return run.result(
+        'planned',
+        t('promote.planned', {
+          received: String(run.facts.received_lsn),
+          replayed: String(run.facts.replayed_lsn),
+          timeline: String(run.facts.timeline_before),
+        }),
+      );
     }
     // rep-mode sync: the standby may carry the old primary's names (pg_basebackup copies
     // postgresql.auto.conf); promoted with them, its commits would wait for a standby that may be gone.
-    if (cfg.common.sync.repMode === 'sync') await run.step('synchronous_standby_names (rep-mode sync)', () => clearSyncStandbyNamesOnline(conn, run.deadline), (v) => v);
+    if (cfg.common.sync.repMode === 'sync')
+      await run.step(
+        'synchronous_standby_names (rep-mode sync)',
+        () => clearSyncStandbyNamesOnline(conn, run.deadline),
+        (v) => v,
+      );
     const t0 = Date.now();
     if ((f.major ?? 0) >= 12) {
       // pg_promote(wait => false), then our own 10 ms polling below: the server-side wait (and
@@ -96,7 +140,12 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
       await run.step('pg_ctl promote', async () => {
         // Signalled once it runs: it may write the promote file even when it then fails.
         run.facts.promote_signalled = true;
-        const r = await runAs(cfg.common.osUser, bin.pg_ctl as string, ['promote', '-D', pgdata, '-w', '-t', String(Math.max(1, Math.floor(run.remaining() / 1000) - 1))], { timeoutMs: run.remaining() });
+        const r = await runAs(
+          cfg.common.osUser,
+          bin.pg_ctl as string,
+          ['promote', '-D', pgdata, '-w', '-t', String(Math.max(1, Math.floor(run.remaining() / 1000) - 1))],
+          { timeoutMs: run.remaining() },
+        );
         if (r.exitCode !== 0) throw new Error(lastLine(r));
       });
     }
@@ -116,14 +165,32 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
     run.steps.push({ step: 'read the new timeline', status: 'done', ms: readMs });
     run.facts.timeline_after = pos ? Number(pos.timeline) : null;
     run.facts.writable_after_ms = writableMs;
-    await run.step('create the primary lock', () => writeLock(pgdata, { since: new Date().toISOString(), how: 'promote', timeline: (run.facts.timeline_after as number) ?? null, host: hostname() }));
-    const promoted = t('promote.facts', { before: String(run.facts.timeline_before ?? '?'), after: String(run.facts.timeline_after ?? '?'), replayed: String(run.facts.replayed_lsn), ms: writableMs });
+    await run.step('create the primary lock', () =>
+      writeLock(pgdata, {
+        since: new Date().toISOString(),
+        how: 'promote',
+        timeline: (run.facts.timeline_after as number) ?? null,
+        host: hostname(),
+      }),
+    );
+    const promoted = t('promote.facts', {
+      before: String(run.facts.timeline_before ?? '?'),
+      after: String(run.facts.timeline_after ?? '?'),
+      replayed: String(run.facts.replayed_lsn),
+      ms: writableMs,
+    });
     if (cfg.postPromoteCommand) {
       const cmd = cfg.postPromoteCommand;
       const r = await runShell(cmd, { timeoutMs: run.remaining() });
       const ok = r.exitCode === 0;
-      const why = r.timedOut ? t('promote.timed_out') : t('promote.exit', { code: String(r.exitCode), output: r.output ? `: ${r.output.split('\n').at(-1)}` : '' });
-      run.steps.push({ step: `post-promote command: ${cmd}`, status: ok ? 'done' : 'failed', detail: ok ? undefined : why });
+      const why = r.timedOut
+        ? t('promote.timed_out')
+        : t('promote.exit', { code: String(r.exitCode), output: r.output ? `: ${r.output.split('\n').at(-1)}` : '' });
+      run.steps.push({
+        step: `post-promote command: ${cmd}`,
+        status: ok ? 'done' : 'failed',
+        detail: ok ? undefined : why,
+      });
       run.facts.post_promote_command = ok ? 'ok' : 'failed';
       // The promotion cannot be undone: say that it stands, and fail loudly for the command.
       if (!ok) return run.result('partial', t('promote.partial', { facts: promoted, why }));
@@ -140,7 +207,15 @@ export async function promote(cfg: LifecycleConfig, opts: { probeOldPrimaries?: 
  */
 async function standbyEvidence(q: SqlRunner) {
   const pos = (await q(SQL.standbyPositions))[0];
-  const w = (await q(walReceiverSenderSql(Number(pos.v)))).at(0) as { status?: string; sender_host?: string | null; sender_port?: number | null; conninfo?: string | null; last_msg_age_s?: number | null } | undefined;
+  const w = (await q(walReceiverSenderSql(Number(pos.v)))).at(0) as
+    | {
+        status?: string;
+        sender_host?: string | null;
+        sender_port?: number | null;
+        conninfo?: string | null;
+        last_msg_age_s?: number | null;
+      }
+    | undefined;
   let tl: number | null = null;
   try {
     tl = Number((await q(STANDBY_TIMELINE_SQL))[0].timeline);

@@ -9,7 +9,20 @@ import type { PgRole } from '../types';
 import { removeLock, writeLock } from './lock';
 import { clearSyncStandbyNamesFile } from './syncrep';
 import { decideStart, peerVerdict, type ActionResult, type PeerAnswer } from './plan';
-import { askRole, Run, clearStandbyConfig, facts, guarded, killOrphans, localConnection, pgCtlStart, requirePgdata, roleOf, sql, writeStandbyConfig } from './steps';
+import {
+  askRole,
+  Run,
+  clearStandbyConfig,
+  facts,
+  guarded,
+  killOrphans,
+  localConnection,
+  pgCtlStart,
+  requirePgdata,
+  roleOf,
+  sql,
+  writeStandbyConfig,
+} from './steps';
 import { roleWord, t } from '../i18n';
 
 /**
@@ -17,7 +30,11 @@ import { roleWord, t } from '../i18n';
  * configuration present → standby). Idempotent.
  * @param lockOverride see decideStart (CLUSTERPRO exec start only).
  */
-export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts, peer: PeerAnswer) => string | undefined, allowNoUpstream = false): Promise<ActionResult> {
+export async function start(
+  cfg: LifecycleConfig,
+  lockOverride?: (f: LocalFacts, peer: PeerAnswer) => string | undefined,
+  allowNoUpstream = false,
+): Promise<ActionResult> {
   const run = new Run('start', cfg);
   return guarded(run, async () => {
     const pgdata = requirePgdata(cfg);
@@ -36,7 +53,10 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
     const runningRole = f.state === 'running' ? await roleOf(conn, Math.min(run.deadline, Date.now() + 5000)) : null;
     // Starting as primary: ask the peer every time, lock or not (a cleanly stopped old primary
     // has no lock, and the standby may have been promoted meanwhile).
-    const peer: PeerAnswer | undefined = wanted === 'primary' && f.state !== 'running' ? await askPeer(cfg, Math.min(3000, Math.max(500, run.remaining() / 4))) : undefined;
+    const peer: PeerAnswer | undefined =
+      wanted === 'primary' && f.state !== 'running'
+        ? await askPeer(cfg, Math.min(3000, Math.max(500, run.remaining() / 4)))
+        : undefined;
     const pv = peer ? peerVerdict(peer) : undefined;
     if (peer) {
       run.facts.peer = peer.where || null;
@@ -53,14 +73,36 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
     }
     if (d.removeLock) await run.step(d.removeLock, () => removeLock(pgdata));
     await killOrphans(run, pgdata);
-    if (wanted === 'standby') await run.step('standby configuration', () => writeStandbyConfig(f, cfg.primaryConninfo), (v) => v);
-    else await run.step('primary configuration', () => clearStandbyConfig(f), (v) => v);
-    if (cfg.common.sync.repMode === 'sync') await run.step('synchronous_standby_names (rep-mode sync)', () => clearSyncStandbyNamesFile(f), (v) => v);
-    await run.step('pg_ctl start -w', () => pgCtlStart(run, f, bin), (v) => v);
+    if (wanted === 'standby')
+      await run.step(
+        'standby configuration',
+        () => writeStandbyConfig(f, cfg.primaryConninfo),
+        (v) => v,
+      );
+    else
+      await run.step(
+        'primary configuration',
+        () => clearStandbyConfig(f),
+        (v) => v,
+      );
+    if (cfg.common.sync.repMode === 'sync')
+      await run.step(
+        'synchronous_standby_names (rep-mode sync)',
+        () => clearSyncStandbyNamesFile(f),
+        (v) => v,
+      );
+    await run.step(
+      'pg_ctl start -w',
+      () => pgCtlStart(run, f, bin),
+      (v) => v,
+    );
     const started = localConnection(cfg, (await localFacts(pgdata, bin, cfg.common.osUser, run.remaining())).pidFile);
     const role = await run.step('check role', async () => {
       const asked = await withConnection(started, run.deadline, async (q) => (await q(SQL.inRecovery))[0].r === true);
-      if (!asked.ok) throw new Error(t('start.role_unreadable', { where: `${started.host}:${started.port}`, detail: asked.failure.detail }));
+      if (!asked.ok)
+        throw new Error(
+          t('start.role_unreadable', { where: `${started.host}:${started.port}`, detail: asked.failure.detail }),
+        );
       const r: PgRole = asked.value ? 'standby' : 'primary';
       if (r !== wanted) throw new Error(t('start.wrong_role', { actual: roleWord(r), wanted: roleWord(wanted) }));
       return r;
@@ -71,7 +113,14 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
         writeLock(pgdata, { since: new Date().toISOString(), how: 'start', timeline: tl, host: hostname() });
       });
     }
-    const done = run.result('done', t('start.done', { role: roleWord(wanted), major: String(f.major), note: pv ? t('start.note', { note: pv.note }) : '' }));
+    const done = run.result(
+      'done',
+      t('start.done', {
+        role: roleWord(wanted),
+        major: String(f.major),
+        note: pv ? t('start.note', { note: pv.note }) : '',
+      }),
+    );
     if (pv?.warn) done.warnings = [pv.warn];
     return done;
   });
@@ -79,5 +128,7 @@ export async function start(cfg: LifecycleConfig, lockOverride?: (f: LocalFacts,
 
 /** How --peer-conninfo answers (`none` when not configured); bounded by `timeoutMs`. */
 async function askPeer(cfg: LifecycleConfig, timeoutMs: number): Promise<PeerAnswer> {
-  return cfg.peerConninfo ? askRole(cfg, cfg.peerConninfo, Math.min(cfg.common.timeoutMs, timeoutMs)) : { where: '', answer: 'none' };
+  return cfg.peerConninfo
+    ? askRole(cfg, cfg.peerConninfo, Math.min(cfg.common.timeoutMs, timeoutMs))
+    : { where: '', answer: 'none' };
 }

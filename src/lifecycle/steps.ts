@@ -3,6 +3,8 @@
  * data-directory and binary checks, local/remote connection settings, bounded SQL, the standby
  * configuration files, pg_ctl start, orphan clean-up and bounded waits. Server-side programs run
  * as the PostgreSQL OS user; files written in PGDATA get the data directory's owner.
+ *
+ * Over 350 lines because these are the steps every lifecycle command shares (pg_ctl, bounded waits, peer questions, configuration files).
  */
 import { chownSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -55,7 +57,15 @@ export class Run {
     }
   }
   result(outcome: Outcome, summary: string, reasons: string[] = []): ActionResult {
-    return { action: this.action, outcome, summary, reasons, steps: this.steps, facts: this.facts, durationMs: Date.now() - this.t0 };
+    return {
+      action: this.action,
+      outcome,
+      summary,
+      reasons,
+      steps: this.steps,
+      facts: this.facts,
+      durationMs: Date.now() - this.t0,
+    };
   }
 }
 
@@ -90,7 +100,8 @@ export function requirePgdata(cfg: LifecycleConfig, mayBeEmpty = false): string 
 /** Binaries for a data directory; a configuration error when pg_ctl/postgres are missing. */
 export function binaries(cfg: LifecycleConfig, major: number | null): Binaries {
   const bin = findBinaries(cfg.bindir, major);
-  if (!bin.pg_ctl || !bin.postgres) throw new ConfigError(t('steps.no_binaries', { bindir: String(bin.bindir), major: String(major ?? '') }));
+  if (!bin.pg_ctl || !bin.postgres)
+    throw new ConfigError(t('steps.no_binaries', { bindir: String(bin.bindir), major: String(major ?? '') }));
   return bin;
 }
 
@@ -130,7 +141,12 @@ export function localConnection(cfg: LifecycleConfig, pid?: LocalFacts['pidFile'
 /** Connection settings for another server given by a conninfo (password from the password files). */
 export function remoteConnection(cfg: LifecycleConfig, conninfo: string): ConnectionSettings {
   const a = addressOf(conninfo);
-  return connectionTo(cfg.common.connection, { host: a.host ?? 'localhost', port: a.port ? Number(a.port) : 5432, user: a.user, database: a.dbname ?? 'postgres' });
+  return connectionTo(cfg.common.connection, {
+    host: a.host ?? 'localhost',
+    port: a.port ? Number(a.port) : 5432,
+    user: a.user,
+    database: a.dbname ?? 'postgres',
+  });
 }
 
 /** Runs SQL on a server; throws a one-line Error on failure (for steps). */
@@ -197,7 +213,10 @@ export function clearStandbyConfig(f: LocalFacts): string {
  * directory, else found (a Debian cluster); undefined when postgresql.conf is in the data directory.
  */
 export function configOf(cfg: LifecycleConfig, pgdata: string): ConfigLocation | undefined {
-  return configLocation(pgdata, cfg.pgdata !== undefined && cfg.pgdata.replace(/\/+$/, '') === pgdata ? cfg.configDir : undefined);
+  return configLocation(
+    pgdata,
+    cfg.pgdata !== undefined && cfg.pgdata.replace(/\/+$/, '') === pgdata ? cfg.configDir : undefined,
+  );
 }
 
 /** The file pg_ctl logs the server's output to: `--server-log`, else defaultServerLog (Debian's, or <pgdata>/pgsr-postmaster.log). */
@@ -211,8 +230,17 @@ export async function pgCtlStart(run: Run, f: LocalFacts, bin: Binaries): Promis
   const loc = configOf(run.cfg, f.pgdata);
   const secs = Math.max(1, Math.floor(run.remaining() / 1000) - 1);
   // A start can wait minutes (crash or archive recovery, WAL that does not come): say so, and why.
-  const waiting = reportWhileWaiting(t('steps.start_waiting'), { tty: process.stderr.isTTY === true, write: (x) => process.stderr.write(x) }, () => t('steps.start_waiting_log', { line: lastLines(currentServerLog(log, f.pgdata), 1)[0] ?? '-' }));
-  const r = await runAs(run.cfg.common.osUser, bin.pg_ctl as string, ['start', '-D', f.pgdata, ...configFileOption(loc), '-l', log, '-w', '-t', String(secs)], { timeoutMs: run.remaining() }).finally(() => waiting.stop());
+  const waiting = reportWhileWaiting(
+    t('steps.start_waiting'),
+    { tty: process.stderr.isTTY === true, write: (x) => process.stderr.write(x) },
+    () => t('steps.start_waiting_log', { line: lastLines(currentServerLog(log, f.pgdata), 1)[0] ?? '-' }),
+  );
+  const r = await runAs(
+    run.cfg.common.osUser,
+    bin.pg_ctl as string,
+    ['start', '-D', f.pgdata, ...configFileOption(loc), '-l', log, '-w', '-t', String(secs)],
+    { timeoutMs: run.remaining() },
+  ).finally(() => waiting.stop());
   if (r.exitCode !== 0) {
     const tail = serverLogTail(log, f.pgdata);
     throw new Error(t('steps.start_failed', { line: lastLine(r), log: tail ? t('steps.server_log', { tail }) : '' }));
@@ -267,25 +295,40 @@ export function serverLogTail(log: string, pgdata: string): string {
 export async function killOrphans(run: Run, pgdata: string): Promise<boolean> {
   const orphans = orphanBackends(pgdata);
   if (!orphans.length) return false;
-  await run.step(`kill ${orphans.length} orphaned backend(s) of a dead postmaster`, async () => {
-    for (const pid of orphans) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
+  await run.step(
+    `kill ${orphans.length} orphaned backend(s) of a dead postmaster`,
+    async () => {
+      for (const pid of orphans) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
-    }
-    await waitUntil(run, t('wait.orphans'), async () => orphanBackends(pgdata).length === 0);
-    return orphans.join(',');
-  }, (v) => `pids ${v}`);
+      await waitUntil(run, t('wait.orphans'), async () => orphanBackends(pgdata).length === 0);
+      return orphans.join(',');
+    },
+    (v) => `pids ${v}`,
+  );
   return true;
 }
 
 /** Polls `probe` every `everyMs` (default 100 ms) until true or the deadline (the run's, or an earlier `until`). */
-export async function waitUntil(run: Run, what: string, probe: () => Promise<boolean>, everyMs = 100, until = run.deadline, why?: () => string): Promise<void> {
+export async function waitUntil(
+  run: Run,
+  what: string,
+  probe: () => Promise<boolean>,
+  everyMs = 100,
+  until = run.deadline,
+  why?: () => string,
+): Promise<void> {
   const end = Math.min(until, run.deadline);
   // A wait longer than 10 s says so on stderr, with what it waits on (`why`) or its bound.
-  const said = reportWhileWaiting(t('steps.waiting_for', { what }), { tty: process.stderr.isTTY === true, write: (x) => process.stderr.write(x) }, () => why?.() ?? t('steps.waiting_bound', { seconds: Math.max(0, Math.round((end - Date.now()) / 1000)) }));
+  const said = reportWhileWaiting(
+    t('steps.waiting_for', { what }),
+    { tty: process.stderr.isTTY === true, write: (x) => process.stderr.write(x) },
+    () => why?.() ?? t('steps.waiting_bound', { seconds: Math.max(0, Math.round((end - Date.now()) / 1000)) }),
+  );
   try {
     for (let i = 0; i < 1_000_000; i++) {
       if (await probe().catch(() => false)) return;
@@ -302,13 +345,16 @@ export async function isStreaming(run: Run, conn: ConnectionSettings): Promise<b
   return (await sql(conn, run.deadline, async (q) => (await q(SQL.walReceiverStatus)).at(0)?.status)) === 'streaming';
 }
 
-
 /**
  * How another server given by a conninfo answers: primary, standby, refused (its host has no
  * PostgreSQL listening) or unknown (timeout, no route, authentication...: it may still be a
  * primary). Bounded by `timeoutMs`.
  */
-export async function askRole(cfg: LifecycleConfig, conninfo: string, timeoutMs: number): Promise<PeerAnswer & { answer: 'primary' | 'standby' | 'refused' | 'unknown' }> {
+export async function askRole(
+  cfg: LifecycleConfig,
+  conninfo: string,
+  timeoutMs: number,
+): Promise<PeerAnswer & { answer: 'primary' | 'standby' | 'refused' | 'unknown' }> {
   const c = remoteConnection(cfg, conninfo);
   const where = `${c.host}:${c.port}`;
   const r = await withConnection(c, Date.now() + timeoutMs, async (q) => (await q(SQL.inRecovery))[0].r === true);

@@ -17,21 +17,30 @@ export async function stop(cfg: LifecycleConfig, opts: { noImmediate?: boolean }
   return guarded(run, async () => {
     const pgdata = requirePgdata(cfg);
     const { f, bin } = await facts(run, pgdata);
-    if (f.state === 'no-data') return run.result('refused', t('stop.not_data_dir', { pgdata }), [t('stop.not_data_dir', { pgdata })]);
+    if (f.state === 'no-data')
+      return run.result('refused', t('stop.not_data_dir', { pgdata }), [t('stop.not_data_dir', { pgdata })]);
     if (f.state === 'stopped') {
       if (!cfg.dryRun && (await killOrphans(run, pgdata))) return run.result('done', t('stop.orphans_killed'));
       const stale = f.pidFile ? t('stop.stale_pid', { pid: f.pidFile.pid }) : '';
       return run.result('already', t('stop.already', { stale }));
     }
     if (cfg.dryRun) {
-      run.steps.push({ step: `pg_ctl stop -m fast (${cfg.fastTimeoutMs / 1000}s)`, status: 'planned' }, { step: 'pg_ctl stop -m immediate if fast did not finish', status: 'planned' });
+      run.steps.push(
+        { step: `pg_ctl stop -m fast (${cfg.fastTimeoutMs / 1000}s)`, status: 'planned' },
+        { step: 'pg_ctl stop -m immediate if fast did not finish', status: 'planned' },
+      );
       return run.result('planned', t('stop.planned'));
     }
     const osUser = cfg.common.osUser;
     const fastSecs = Math.max(1, Math.floor(Math.min(cfg.fastTimeoutMs, run.remaining() - 2000) / 1000));
     let clean = false;
     const t0 = Date.now();
-    const fast = await runAs(osUser, bin.pg_ctl as string, ['stop', '-D', pgdata, '-m', 'fast', '-w', '-t', String(fastSecs)], { timeoutMs: fastSecs * 1000 + 2000 });
+    const fast = await runAs(
+      osUser,
+      bin.pg_ctl as string,
+      ['stop', '-D', pgdata, '-m', 'fast', '-w', '-t', String(fastSecs)],
+      { timeoutMs: fastSecs * 1000 + 2000 },
+    );
     if (fast.exitCode === 0) {
       clean = true;
       run.steps.push({ step: 'pg_ctl stop -m fast', status: 'done', ms: Date.now() - t0 });
@@ -44,7 +53,12 @@ export async function stop(cfg: LifecycleConfig, opts: { noImmediate?: boolean }
       run.steps.push({ step: 'pg_ctl stop -m fast', status: 'failed', detail: lastLine(fast), ms: Date.now() - t0 });
       await run.step('pg_ctl stop -m immediate', async () => {
         const secs = Math.max(1, Math.floor(run.remaining() / 1000) - 1);
-        const imm = await runAs(osUser, bin.pg_ctl as string, ['stop', '-D', pgdata, '-m', 'immediate', '-w', '-t', String(secs)], { timeoutMs: run.remaining() });
+        const imm = await runAs(
+          osUser,
+          bin.pg_ctl as string,
+          ['stop', '-D', pgdata, '-m', 'immediate', '-w', '-t', String(secs)],
+          { timeoutMs: run.remaining() },
+        );
         if (imm.exitCode !== 0) throw new Error(lastLine(imm));
       });
     }

@@ -78,7 +78,12 @@ const atLeast = (a: string | null, b: string | null): boolean => {
  * @param waitLimitS seconds a commit may wait before the synchronous standby is released; 0 = never.
  * @param nowMs the time of the observation (epoch ms).
  */
-export function decideSyncNames(primary: PrimaryState, released: SyncRelease[], waitLimitS: number, nowMs: number): SyncPlan {
+export function decideSyncNames(
+  primary: PrimaryState,
+  released: SyncRelease[],
+  waitLimitS: number,
+  nowMs: number,
+): SyncPlan {
   const current = primary.sync?.standbyNames ?? '';
   const rows = primary.standbys.filter((r) => r.applicationName !== '');
   const byPid = new Map<number, ReplicationRow>(rows.filter((r) => r.pid !== null).map((r) => [r.pid as number, r]));
@@ -94,15 +99,23 @@ export function decideSyncNames(primary: PrimaryState, released: SyncRelease[], 
     for (const r of syncNow) {
       if (r.pid === null || still.some((x) => x.pid === r.pid)) continue;
       still.push({ pid: r.pid, applicationName: r.applicationName, lsn: primary.currentLsn ?? '0/0', at: nowMs });
-      notes.push(`released "${r.applicationName}": ${sync.waiting} commit${sync.waiting === 1 ? '' : 's'} waited ${Math.round((sync.longestWaitS ?? 0) * 10) / 10} s for it (limit ${waitLimitS} s)`);
+      notes.push(
+        `released "${r.applicationName}": ${sync.waiting} commit${sync.waiting === 1 ? '' : 's'} waited ${Math.round((sync.longestWaitS ?? 0) * 10) / 10} s for it (limit ${waitLimitS} s)`,
+      );
     }
   }
   const heldBack = new Set(still.map((x) => x.pid));
   const eligible = rows.filter((r) => r.state === 'streaming' && !heldBack.has(r.pid as number));
-  const syncFirst = [...new Set([...eligible.filter((r) => syncNow.includes(r)).map((r) => r.applicationName), ...eligible.map((r) => r.applicationName).sort()])];
+  const syncFirst = [
+    ...new Set([
+      ...eligible.filter((r) => syncNow.includes(r)).map((r) => r.applicationName),
+      ...eligible.map((r) => r.applicationName).sort(),
+    ]),
+  ];
   const names = standbyNamesValue(syncFirst);
   const first = syncFirst[0];
-  const firstRow = first === undefined ? undefined : syncNow.find((r) => r.applicationName === first && r.syncState === 'sync');
+  const firstRow =
+    first === undefined ? undefined : syncNow.find((r) => r.applicationName === first && r.syncState === 'sync');
   const promotable = firstRow && atLeast(firstRow.flushLsn, primary.currentLsn) ? first : undefined;
   const others = rows.filter((r) => r.state !== 'streaming').map((r) => `"${r.applicationName}" ${r.state ?? '?'}`);
   const held = still.map((x) => `"${x.applicationName}" released (waits for a reconnection or a flush to ${x.lsn})`);

@@ -32,10 +32,23 @@ export interface TablespacePlan {
  * @param pgdata the local data directory: tablespaces linked from its pg_tblspc are its own.
  * @param discardOld --discard-old: its own old tablespace directories may be emptied.
  */
-export function planTablespaces(source: SourceTablespace[], mappings: TablespaceMapping[], pgdata: string, discardOld: boolean): TablespacePlan {
+export function planTablespaces(
+  source: SourceTablespace[],
+  mappings: TablespaceMapping[],
+  pgdata: string,
+  discardOld: boolean,
+): TablespacePlan {
   const args = mappings.map((m) => `--tablespace-mapping=${m.old.replace(/=/g, '\\=')}=${m.new.replace(/=/g, '\\=')}`);
   const stray = mappings.find((m) => !source.some((s) => resolve(s.location) === m.old));
-  if (stray) return { args, clear: [], refusal: t('rebuild.tablespace_no_such', { dir: stray.old, have: source.map((s) => s.location).join(', ') || '-' }) };
+  if (stray)
+    return {
+      args,
+      clear: [],
+      refusal: t('rebuild.tablespace_no_such', {
+        dir: stray.old,
+        have: source.map((s) => s.location).join(', ') || '-',
+      }),
+    };
   const own = ownTablespaceDirs(pgdata);
   const clear: string[] = [];
   for (const ts of source) {
@@ -44,14 +57,27 @@ export function planTablespaces(source: SourceTablespace[], mappings: Tablespace
     if (!nonEmptyDir(target)) continue;
     const mine = own.has(real(target));
     if (mine && discardOld) clear.push(target);
-    else return { args, clear: [], refusal: t(mine ? 'rebuild.tablespace_own_in_way' : mapped ? 'rebuild.tablespace_target_busy' : 'rebuild.tablespace_in_way', { name: ts.name, dir: target }) };
+    else
+      return {
+        args,
+        clear: [],
+        refusal: t(
+          mine
+            ? 'rebuild.tablespace_own_in_way'
+            : mapped
+              ? 'rebuild.tablespace_target_busy'
+              : 'rebuild.tablespace_in_way',
+          { name: ts.name, dir: target },
+        ),
+      };
   }
   return { args, clear };
 }
 
 /** Empties each directory of `plan.clear` (the directory itself stays: it may be a mount point). */
 export function clearTablespaceDirs(plan: TablespacePlan): void {
-  for (const dir of plan.clear) for (const e of readdirSync(dir)) rmSync(join(dir, e), { recursive: true, force: true });
+  for (const dir of plan.clear)
+    for (const e of readdirSync(dir)) rmSync(join(dir, e), { recursive: true, force: true });
 }
 
 /** The real paths the data directory's pg_tblspc links point at (none when it has no pg_tblspc). */

@@ -46,18 +46,34 @@ export async function waitStreaming(run: Run, conn: ConnectionSettings, place?: 
   let partial = '';
   const recent: WalreceiverFailure[] = [];
   let failed: WalreceiverFailure | undefined;
-  await waitUntil(run, t('wait.streaming'), async () => {
-    if (await isStreaming(run, conn).catch(() => false)) return true;
-    if (!file) return false;
-    const chunk = readLogSince(file, pos);
-    pos = chunk.end;
-    const text = partial + chunk.text;
-    const cut = text.lastIndexOf('\n') + 1;
-    partial = text.slice(cut);
-    recent.push(...walreceiverFailures(text.slice(0, cut)));
-    recent.splice(0, Math.max(0, recent.length - FAILED_ATTEMPTS));
-    if (recent.length === FAILED_ATTEMPTS && recent.every((f) => f.kind === recent[0].kind)) failed = recent[recent.length - 1];
-    return failed !== undefined;
-  }, 250, run.deadline, () => (recent.length ? t('wait.last_failure', { reason: recent[recent.length - 1].reason }) : t('wait.no_failure_yet')));
-  if (failed) throw new Error(t('wait.walreceiver_failing', { count: FAILED_ATTEMPTS, reason: failed.reason, fix: fixFor(failed, run.cfg.common.osUser) }));
+  await waitUntil(
+    run,
+    t('wait.streaming'),
+    async () => {
+      if (await isStreaming(run, conn).catch(() => false)) return true;
+      if (!file) return false;
+      const chunk = readLogSince(file, pos);
+      pos = chunk.end;
+      const text = partial + chunk.text;
+      const cut = text.lastIndexOf('\n') + 1;
+      partial = text.slice(cut);
+      recent.push(...walreceiverFailures(text.slice(0, cut)));
+      recent.splice(0, Math.max(0, recent.length - FAILED_ATTEMPTS));
+      if (recent.length === FAILED_ATTEMPTS && recent.every((f) => f.kind === recent[0].kind))
+        failed = recent[recent.length - 1];
+      return failed !== undefined;
+    },
+    250,
+    run.deadline,
+    () =>
+      recent.length ? t('wait.last_failure', { reason: recent[recent.length - 1].reason }) : t('wait.no_failure_yet'),
+  );
+  if (failed)
+    throw new Error(
+      t('wait.walreceiver_failing', {
+        count: FAILED_ATTEMPTS,
+        reason: failed.reason,
+        fix: fixFor(failed, run.cfg.common.osUser),
+      }),
+    );
 }

@@ -38,10 +38,18 @@ export function upstreamOf(conninfo: string, osUser: string): Upstream | undefin
  */
 export function ensureWalreceiverPassword(owner: PasswdEntry, up: Upstream, password: string): string | undefined {
   const file = join(owner.home, '.pgpass');
-  if (lookupPassword([file], { host: up.host, port: up.port, database: 'replication', user: up.user }).password !== undefined) return undefined;
+  if (
+    lookupPassword([file], { host: up.host, port: up.port, database: 'replication', user: up.user }).password !==
+    undefined
+  )
+    return undefined;
   const fresh = !existsSync(file);
   const text = fresh ? '' : readFileSync(file, 'utf8');
-  appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}${passfileLine(up.host, up.port, up.user, password)}`, { mode: 0o600 });
+  appendFileSync(
+    file,
+    `${text === '' || text.endsWith('\n') ? '' : '\n'}${passfileLine(up.host, up.port, up.user, password)}`,
+    { mode: 0o600 },
+  );
   chmodSync(file, 0o600);
   if (fresh && process.getuid?.() === 0) chownSync(file, owner.uid, owner.gid);
   return file;

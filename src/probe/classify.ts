@@ -49,12 +49,20 @@ const SQLSTATE_KINDS: Record<string, ProbeFailure['kind']> = {
   '42501': 'privilege', // insufficient_privilege
 };
 
-export function classify(err: unknown, phase: ProbeFailure['phase'], timedOut: boolean, budgetMs: number, passNotes: string[]): ProbeFailure {
+export function classify(
+  err: unknown,
+  phase: ProbeFailure['phase'],
+  timedOut: boolean,
+  budgetMs: number,
+  passNotes: string[],
+): ProbeFailure {
   if (timedOut) {
     return {
       kind: 'timeout',
       phase,
-      detail: t(phase === 'connect' ? 'probe.no_answer_connecting' : 'probe.no_answer_querying', { seconds: (budgetMs / 1000).toFixed(1) }),
+      detail: t(phase === 'connect' ? 'probe.no_answer_connecting' : 'probe.no_answer_querying', {
+        seconds: (budgetMs / 1000).toFixed(1),
+      }),
     };
   }
   if (err instanceof TaggedError) return { kind: err.kind, phase, detail: err.message };

@@ -3,6 +3,8 @@
  * forever by default), statement_timeout, keepalives, libpq's sslmode fallbacks and password
  * lookup (never argv); a failure classified once, from SQLSTATE for server errors and the socket
  * error code otherwise (never from message text elsewhere).
+ *
+ * Over 350 lines because libpq's connection behaviour is kept in one place: sslmode fallbacks on one socket, password lookup, bounded connect, query and close.
  */
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -21,7 +23,12 @@ import { t } from '../i18n';
  * (`hostssl`). `setActive` receives each client as it is
  * made, so that the caller's timer can destroy the one under way.
  */
-export async function connectClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void, setActive: (c: PgClient) => void): Promise<PgClient> {
+export async function connectClient(
+  conn: ConnectionSettings,
+  budgetMs: number,
+  onNotes: (notes: string[]) => void,
+  setActive: (c: PgClient) => void,
+): Promise<PgClient> {
   if (conn.sslmode === 'prefer' && !conn.host.startsWith('/')) {
     // libpq's own order on one connection: SSLRequest first; a server without TLS answers 'N'
     // and the startup goes on in plain on the same socket. node-postgres would end the socket on
@@ -29,7 +36,9 @@ export async function connectClient(conn: ConnectionSettings, budgetMs: number, 
     // loaded for nothing): so pgsr asks the question itself and hands the socket over.
     // The caller's timer destroys whatever setActive last received: here the raw socket.
     // (a stand-in with what destroy() and closeClient() use of a client).
-    const asking = askSsl(conn.host, conn.port, budgetMs, (sock) => setActive({ connection: { stream: sock }, end: async () => undefined } as unknown as PgClient));
+    const asking = askSsl(conn.host, conn.port, budgetMs, (sock) =>
+      setActive({ connection: { stream: sock }, end: async () => undefined } as unknown as PgClient),
+    );
     asking.catch(() => undefined); // awaited below; node-postgres loads while the server answers
     await import('pg');
     const pre = await asking;
@@ -60,7 +69,10 @@ export async function connectClient(conn: ConnectionSettings, budgetMs: number, 
     const socket = conn.host.startsWith('/');
     // libpq: prefer falls back to plain when the server has no TLS or refuses the TLS connection
     // (pg_hba.conf hostnossl); allow falls back to TLS when the plain connection is refused (hostssl).
-    const retry = !socket && ((conn.sslmode === 'prefer' && (/does not support SSL/i.test(String(e.message)) || e.code === '28000')) || (conn.sslmode === 'allow' && e.code === '28000'));
+    const retry =
+      !socket &&
+      ((conn.sslmode === 'prefer' && (/does not support SSL/i.test(String(e.message)) || e.code === '28000')) ||
+        (conn.sslmode === 'allow' && e.code === '28000'));
     if (!retry) throw err;
     destroy(first);
     const second = await makeClient(conn, budgetMs, onNotes, 1);
@@ -82,7 +94,12 @@ const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 4, 210, 22, 47]);
  * destroy it.
  * @throws the socket's error (ECONNREFUSED, EHOSTUNREACH...), ETIMEDOUT, or the TLS error.
  */
-export async function askSsl(host: string, port: number, budgetMs: number, onSocket: (s: Socket) => void = () => {}): Promise<{ socket: Socket; encrypted: boolean } | undefined> {
+export async function askSsl(
+  host: string,
+  port: number,
+  budgetMs: number,
+  onSocket: (s: Socket) => void = () => {},
+): Promise<{ socket: Socket; encrypted: boolean } | undefined> {
   const until = Date.now() + budgetMs;
   const answer = await sslAnswer(host, port, budgetMs, onSocket);
   if (!answer) return undefined;
@@ -90,9 +107,19 @@ export async function askSsl(host: string, port: number, budgetMs: number, onSoc
   const { connect: tlsConnect } = await import('node:tls');
   const { isIP } = await import('node:net');
   return new Promise((resolve, reject) => {
-    const tls = tlsConnect({ socket: answer.socket, rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) });
+    const tls = tlsConnect({
+      socket: answer.socket,
+      rejectUnauthorized: false,
+      ...(isIP(host) ? {} : { servername: host }),
+    });
     onSocket(tls);
-    const timer = setTimeout(() => tls.destroy(Object.assign(new Error(t('probe.tls_timeout', { where: `${host}:${port}` })), { code: 'ETIMEDOUT' })), Math.max(1, until - Date.now()));
+    const timer = setTimeout(
+      () =>
+        tls.destroy(
+          Object.assign(new Error(t('probe.tls_timeout', { where: `${host}:${port}` })), { code: 'ETIMEDOUT' }),
+        ),
+      Math.max(1, until - Date.now()),
+    );
     tls.once('secureConnect', () => {
       clearTimeout(timer);
       tls.removeAllListeners('error');
@@ -108,34 +135,51 @@ export async function askSsl(host: string, port: number, budgetMs: number, onSoc
 }
 
 /** SSLRequest on a new TCP connection: the socket and the server's one-byte answer ('S' or 'N'). */
-function sslAnswer(host: string, port: number, budgetMs: number, onSocket: (s: Socket) => void): Promise<{ socket: Socket; answer: 'S' | 'N' } | undefined> {
-  return import('node:net').then(({ connect }) => new Promise((resolve, reject) => {
-    const sock = connect({ host, port });
-    onSocket(sock);
-    const timer = setTimeout(() => done(Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' })), Math.max(1, budgetMs));
-    const done = (err: Error | undefined, answer?: string) => {
-      clearTimeout(timer);
-      sock.removeAllListeners('error');
-      sock.removeAllListeners('data');
-      sock.removeAllListeners('connect');
-      sock.removeAllListeners('close');
-      if (err) {
-        sock.destroy();
-        reject(err);
-      } else if (answer === 'N' || answer === 'S') {
-        sock.pause();
-        resolve({ socket: sock, answer });
-      } else {
-        sock.destroy();
-        resolve(undefined);
-      }
-    };
-    sock.setNoDelay(true);
-    sock.once('connect', () => sock.write(SSL_REQUEST));
-    sock.once('data', (b: Buffer) => done(undefined, b.length === 1 ? String.fromCharCode(b[0]) : '?'));
-    sock.once('error', (e) => done(e));
-    sock.once('close', () => done(Object.assign(new Error(t('probe.closed_before_answer', { where: `${host}:${port}` })), { code: 'ECONNRESET' })));
-  }));
+function sslAnswer(
+  host: string,
+  port: number,
+  budgetMs: number,
+  onSocket: (s: Socket) => void,
+): Promise<{ socket: Socket; answer: 'S' | 'N' } | undefined> {
+  return import('node:net').then(
+    ({ connect }) =>
+      new Promise((resolve, reject) => {
+        const sock = connect({ host, port });
+        onSocket(sock);
+        const timer = setTimeout(
+          () => done(Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' })),
+          Math.max(1, budgetMs),
+        );
+        const done = (err: Error | undefined, answer?: string) => {
+          clearTimeout(timer);
+          sock.removeAllListeners('error');
+          sock.removeAllListeners('data');
+          sock.removeAllListeners('connect');
+          sock.removeAllListeners('close');
+          if (err) {
+            sock.destroy();
+            reject(err);
+          } else if (answer === 'N' || answer === 'S') {
+            sock.pause();
+            resolve({ socket: sock, answer });
+          } else {
+            sock.destroy();
+            resolve(undefined);
+          }
+        };
+        sock.setNoDelay(true);
+        sock.once('connect', () => sock.write(SSL_REQUEST));
+        sock.once('data', (b: Buffer) => done(undefined, b.length === 1 ? String.fromCharCode(b[0]) : '?'));
+        sock.once('error', (e) => done(e));
+        sock.once('close', () =>
+          done(
+            Object.assign(new Error(t('probe.closed_before_answer', { where: `${host}:${port}` })), {
+              code: 'ECONNRESET',
+            }),
+          ),
+        );
+      }),
+  );
 }
 
 /**
@@ -143,7 +187,13 @@ function sslAnswer(host: string, port: number, budgetMs: number, onSocket: (s: S
  * password files or PGPASSWORD (never argv), statement_timeout, keepalives, SSL per sslmode.
  * @param onNotes receives the password-file notes (ignored files) for error messages.
  */
-export async function makeClient(conn: ConnectionSettings, budgetMs: number, onNotes: (notes: string[]) => void = () => {}, attempt = 0, connected?: Socket): Promise<PgClient> {
+export async function makeClient(
+  conn: ConnectionSettings,
+  budgetMs: number,
+  onNotes: (notes: string[]) => void = () => {},
+  attempt = 0,
+  connected?: Socket,
+): Promise<PgClient> {
   const { Client } = await import('pg');
   const config: ClientConfig = {
     host: conn.host,
@@ -154,11 +204,19 @@ export async function makeClient(conn: ConnectionSettings, budgetMs: number, onN
     ...(conn.replication ? { replication: 'true' } : {}),
     password: async () => {
       if (conn.envPassword !== undefined) return conn.envPassword;
-      const found = lookupPassword(conn.passfiles, { host: conn.host, port: conn.port, database: conn.database, user: conn.user });
+      const found = lookupPassword(conn.passfiles, {
+        host: conn.host,
+        port: conn.port,
+        database: conn.database,
+        user: conn.user,
+      });
       onNotes(found.notes);
       if (found.password === undefined) {
         const where = conn.passfiles.length ? conn.passfiles.join(', ') : t('probe.no_password_file');
-        throw new TaggedError(t('probe.no_password', { user: conn.user, where, notes: notesText(found.notes) }), 'auth');
+        throw new TaggedError(
+          t('probe.no_password', { user: conn.user, where, notes: notesText(found.notes) }),
+          'auth',
+        );
       }
       return found.password;
     },
@@ -167,7 +225,9 @@ export async function makeClient(conn: ConnectionSettings, budgetMs: number, onN
     // statement_timeout makes the server cancel what the client stopped waiting for.
     statement_timeout: Math.max(1000, budgetMs),
     keepAlive: conn.keepalives ?? true,
-    ...(conn.keepalivesIdleS !== undefined ? { keepAliveInitialDelayMillis: Math.round(conn.keepalivesIdleS * 1000) } : {}),
+    ...(conn.keepalivesIdleS !== undefined
+      ? { keepAliveInitialDelayMillis: Math.round(conn.keepalivesIdleS * 1000) }
+      : {}),
     ...(conn.clientEncoding ? { client_encoding: conn.clientEncoding } : {}),
     ssl: connected ? false : sslOption(conn, attempt),
     // A socket askSsl already connected (plain after 'N', or TLS after 'S'): node-postgres calls
@@ -177,7 +237,11 @@ export async function makeClient(conn: ConnectionSettings, budgetMs: number, onN
   const client = new Client(config);
   const params: Record<string, string> = {};
   PARAMETERS.set(client, params);
-  (client as unknown as { connection: { on(e: 'parameterStatus', f: (m: { parameterName: string; parameterValue: string }) => void): void } }).connection.on('parameterStatus', (m) => {
+  (
+    client as unknown as {
+      connection: { on(e: 'parameterStatus', f: (m: { parameterName: string; parameterValue: string }) => void): void };
+    }
+  ).connection.on('parameterStatus', (m) => {
     params[m.parameterName] = m.parameterValue;
   });
   client.on('error', () => {
@@ -219,18 +283,30 @@ export type SqlRunner = (sql: string, params?: unknown[]) => Promise<SqlRow[]>;
  * `deadline` (epoch ms). Failures (refused, auth, timeout, SQL errors) come back classified.
  * @throws only what `fn` throws that is not a database or socket error (bugs).
  */
-export async function withConnection<T>(conn: ConnectionSettings, deadline: number, fn: (q: SqlRunner) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; failure: ProbeFailure }> {
+export async function withConnection<T>(
+  conn: ConnectionSettings,
+  deadline: number,
+  fn: (q: SqlRunner) => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; failure: ProbeFailure }> {
   const started = Date.now();
   let notes: string[] = [];
   let phase: ProbeFailure['phase'] = 'connect';
   let timedOut = false;
   let client: PgClient | undefined;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    if (client) destroy(client);
-  }, Math.max(1, deadline - Date.now()));
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      if (client) destroy(client);
+    },
+    Math.max(1, deadline - Date.now()),
+  );
   try {
-    client = await connectClient(conn, Math.max(1, deadline - Date.now()), (n) => (notes = n), (c) => (client = c));
+    client = await connectClient(
+      conn,
+      Math.max(1, deadline - Date.now()),
+      (n) => (notes = n),
+      (c) => (client = c),
+    );
     phase = 'query';
     const c = client;
     const value = await fn(async (sql, params) => (await c.query(sql, params as unknown[])).rows as SqlRow[]);
@@ -251,7 +327,12 @@ export async function withConnection<T>(conn: ConnectionSettings, deadline: numb
  * backend exiting): a one-shot check would only idle through those few ms.
  */
 export async function closeClient(c: PgClient): Promise<void> {
-  type Stream = { destroyed?: boolean; writableFinished?: boolean; writableLength?: number; once(e: string, f: () => void): void };
+  type Stream = {
+    destroyed?: boolean;
+    writableFinished?: boolean;
+    writableLength?: number;
+    once(e: string, f: () => void): void;
+  };
   const stream = (c as unknown as { connection?: { stream?: Stream } }).connection?.stream;
   c.end().catch(() => undefined);
   if (stream && !stream.destroyed && !stream.writableFinished && (stream.writableLength ?? 0) > 0) {
@@ -280,7 +361,10 @@ export function destroy(client: PgClient): void {
  * the server refuses the plain one (PostgreSQL docs 32.19.3, "SSL Mode Descriptions"). Neither
  * verifies the server's certificate. `attempt` 0 is the first try, 1 the fallback.
  */
-export function sslOption(conn: Pick<ConnectionSettings, 'host' | 'sslmode' | 'sslrootcert' | 'sslcert' | 'sslkey'>, attempt = 0): ClientConfig['ssl'] {
+export function sslOption(
+  conn: Pick<ConnectionSettings, 'host' | 'sslmode' | 'sslrootcert' | 'sslcert' | 'sslkey'>,
+  attempt = 0,
+): ClientConfig['ssl'] {
   // libpq never uses TLS on a Unix-domain socket; prefer and allow mean plain there.
   if (conn.host.startsWith('/') && (conn.sslmode === 'prefer' || conn.sslmode === 'allow')) return false;
   switch (conn.sslmode) {

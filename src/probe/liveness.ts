@@ -31,7 +31,11 @@ import { t } from '../i18n';
  * Where a walreceiver streams from: sender_host/sender_port (PostgreSQL 11+), else the first host
  * and port of its conninfo (10). A Unix-socket directory stays a directory. undefined if unknown.
  */
-export function senderTarget(senderHost: string | null | undefined, senderPort: number | null | undefined, conninfo: string | null | undefined): { host: string; port: number } | undefined {
+export function senderTarget(
+  senderHost: string | null | undefined,
+  senderPort: number | null | undefined,
+  conninfo: string | null | undefined,
+): { host: string; port: number } | undefined {
   if (senderHost) return { host: senderHost, port: Number(senderPort ?? 5432) || 5432 };
   const a = addressOf(conninfo ?? '');
   const host = a.host?.split(',')[0];
@@ -66,7 +70,11 @@ export function probeSender(host: string, port: number, timeoutMs: number, signa
       resolve({ target, result, detail, ms: Date.now() - t0 });
     };
     const timer = setTimeout(
-      () => finish('no-answer', connected ? t('probe.frozen', { ms: timeoutMs }) : t('probe.no_tcp_answer', { ms: timeoutMs })),
+      () =>
+        finish(
+          'no-answer',
+          connected ? t('probe.frozen', { ms: timeoutMs }) : t('probe.no_tcp_answer', { ms: timeoutMs }),
+        ),
       Math.max(1, timeoutMs),
     );
     const onAbort = () => finish('no-answer', 'aborted');
@@ -90,8 +98,10 @@ export function probeSender(host: string, port: number, timeoutMs: number, signa
       if (connected) finish('answered', t('probe.answered'));
     });
     sock.on('error', (err: NodeJS.ErrnoException) => {
-      if (connected && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return finish('answered', t('probe.answered_reset'));
-      if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') return finish('refused', t('probe.conn_refused', { code: err.code }));
+      if (connected && (err.code === 'ECONNRESET' || err.code === 'EPIPE'))
+        return finish('answered', t('probe.answered_reset'));
+      if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT')
+        return finish('refused', t('probe.conn_refused', { code: err.code }));
       if (err.code && UNREACHABLE.has(err.code)) return finish('unreachable', `${err.code}: ${err.message}`);
       finish('no-answer', `${err.code ?? 'error'}: ${err.message}`);
     });

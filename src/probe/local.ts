@@ -3,6 +3,8 @@
  * PG_VERSION, postmaster.pid, `pg_ctl status` (exit 0 running, 3 not running, 4 no data
  * directory: pg_ctl docs), recovery files and the pgsr primary lock; plus where the server
  * binaries are.
+ *
+ * Over 350 lines because it holds every fact read without a connection (pid file, pg_control, binaries, WAL timelines), each a short reader.
  */
 import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,7 +89,11 @@ export function postmasterState(pgdata: string): LocalFacts['state'] {
   if (!existsSync(`/proc/${pid}`) || isZombie(pid)) return 'stopped';
   try {
     // A reused pid belongs to another program: then the server is not running.
-    return readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '').endsWith('/postgres') ? 'running' : 'stopped';
+    return readlinkSync(`/proc/${pid}/exe`)
+      .replace(/ \(deleted\)$/, '')
+      .endsWith('/postgres')
+      ? 'running'
+      : 'stopped';
   } catch {
     return 'unknown';
   }
@@ -110,7 +116,14 @@ export function readPidFile(pgdata: string): PidFile | undefined {
     const pid = Number(lines[0]);
     if (!Number.isInteger(pid) || pid <= 0) return undefined;
     const s = (i: number) => (lines[i] !== undefined && lines[i].trim() !== '' ? lines[i].trim() : null);
-    return { pid, dataDir: lines[1] ?? '', port: s(3) ? Number(s(3)) : null, socketDir: s(4), listenAddr: s(5), status: s(7) };
+    return {
+      pid,
+      dataDir: lines[1] ?? '',
+      port: s(3) ? Number(s(3)) : null,
+      socketDir: s(4),
+      listenAddr: s(5),
+      status: s(7),
+    };
   } catch {
     return undefined;
   }
@@ -120,7 +133,12 @@ export function readPidFile(pgdata: string): PidFile | undefined {
  * Gathers the local facts. `pg_ctl status` runs as the OS user with a short timeout.
  * Never throws.
  */
-export async function localFacts(pgdata: string, bin: Binaries, osUser: string, timeoutMs: number): Promise<LocalFacts> {
+export async function localFacts(
+  pgdata: string,
+  bin: Binaries,
+  osUser: string,
+  timeoutMs: number,
+): Promise<LocalFacts> {
   const initialized = existsSync(join(pgdata, 'PG_VERSION'));
   const major = dataMajor(pgdata);
   let state: LocalFacts['state'] = initialized ? 'unknown' : 'no-data';
@@ -189,7 +207,11 @@ export function pgConfigBindir(): { dir: string; major: number } | undefined {
   try {
     // Loaded here only: child_process is a few ms of start-up a one-shot check does not need.
     const { execFileSync } = process.getBuiltinModule('node:child_process');
-    const out = execFileSync('pg_config', ['--bindir', '--version'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('pg_config', ['--bindir', '--version'], {
+      encoding: 'utf8',
+      timeout: 2000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const [dir, version] = out.trim().split('\n');
     const major = Number(/PostgreSQL (\d+)/.exec(version ?? '')?.[1]);
     pgConfigCache.value = dir && major ? { dir, major } : undefined;
@@ -221,7 +243,9 @@ export function systemBindirs(root = '/'): string[] {
 
 /** The bin dir of one major in any known layout, if installed. */
 export function majorBindir(major: number, root = '/'): string | undefined {
-  return BINDIR_LAYOUTS.map((l) => join(root, l.bin(String(major)))).find((d) => existsSync(join(d, 'postgres')) || existsSync(join(d, 'pg_ctl')));
+  return BINDIR_LAYOUTS.map((l) => join(root, l.bin(String(major)))).find(
+    (d) => existsSync(join(d, 'postgres')) || existsSync(join(d, 'pg_ctl')),
+  );
 }
 
 /**
@@ -239,7 +263,12 @@ export function findBinaries(bindir: string | undefined, major: number | null, r
     const c = pgConfigBindir();
     return c && (major === null || c.major === major) ? c.dir : undefined;
   };
-  const dir = bindir || ((major !== null ? majorBindir(major, root) : undefined) ?? fromPgConfig() ?? system[0] ?? '/usr/lib/postgresql/bin');
+  const dir =
+    bindir ||
+    ((major !== null ? majorBindir(major, root) : undefined) ??
+      fromPgConfig() ??
+      system[0] ??
+      '/usr/lib/postgresql/bin');
   const at = (d: string, name: string) => (existsSync(join(d, name)) ? join(d, name) : undefined);
   const clientDirs = [dir, ...system];
   return {
@@ -320,7 +349,8 @@ export function walTimelines(pgdata: string): WalTimelines {
     if (!hist) continue;
     try {
       const file = join(pgdata, 'pg_wal', name);
-      if (statSync(file).size <= 65536) out.histories.push({ tli: parseInt(hist[1], 16), text: readFileSync(file, 'utf8') });
+      if (statSync(file).size <= 65536)
+        out.histories.push({ tli: parseInt(hist[1], 16), text: readFileSync(file, 'utf8') });
     } catch {
       // gone or unreadable: skipped
     }

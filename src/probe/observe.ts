@@ -7,15 +7,38 @@
  * Time: everything is bounded by one absolute deadline (epoch ms). pgsr arms its own timers
  * (node-postgres waits forever by default) and also sets `statement_timeout` so the server
  * cancels work the client stopped waiting for.
+ *
+ * Over 350 lines because the probe session (the one connection, its statements per role and major, the sender probe) is one state machine.
  */
 import type { Client as PgClient } from 'pg';
 import type { ConnectionSettings } from '../config/resolve';
-import type { Observation, ProbeFailure, SenderProbe, SenderProbePolicy, ServerInfo, StandbyState } from '../observation';
+import type {
+  Observation,
+  ProbeFailure,
+  SenderProbe,
+  SenderProbePolicy,
+  ServerInfo,
+  StandbyState,
+} from '../observation';
 import type { PgRole } from '../types';
 import { num, splitWalsenders, str, toArchiver, toSlots, toStandby, toSync, type Row } from './rows';
 import { SenderProbeSchedule } from './sender-schedule';
 import { lsnValue } from '../lsn';
-import { NO_LISTING, SERVER_INFO_SQL, STANDBY_TIMELINE_SQL, guessKnown, type WalListing, archiveReadyExpr, primaryObservationSql, primaryPositionSql, primarySql, slotsSql, standbyObservationSql, standbySql, unsupportedReason } from './versions';
+import {
+  NO_LISTING,
+  SERVER_INFO_SQL,
+  STANDBY_TIMELINE_SQL,
+  guessKnown,
+  type WalListing,
+  archiveReadyExpr,
+  primaryObservationSql,
+  primaryPositionSql,
+  primarySql,
+  slotsSql,
+  standbyObservationSql,
+  standbySql,
+  unsupportedReason,
+} from './versions';
 import { TaggedError, classify, isServerError } from './classify';
 import { closeClient, connectClient, destroy, serverParameters } from './connect';
 
@@ -70,7 +93,12 @@ export class ProbeSession {
   ) {
     this.roleHint = opts.roleHint;
     this.resident = opts.resident !== undefined;
-    this.senderProbe = opts.senderProbe && new SenderProbeSchedule(opts.senderProbe, opts.resident ? { kind: 'background', onChange: opts.resident.onProbeChange } : { kind: 'inline' });
+    this.senderProbe =
+      opts.senderProbe &&
+      new SenderProbeSchedule(
+        opts.senderProbe,
+        opts.resident ? { kind: 'background', onChange: opts.resident.onProbeChange } : { kind: 'inline' },
+      );
   }
 
   /**
@@ -103,8 +131,14 @@ export class ProbeSession {
     const replay = lsnValue(s.replayLsn);
     const pid = s.walreceiver?.pid ?? null;
     const last = this.received.at(-1);
-    if ((this.walreceiverPid !== undefined && pid !== this.walreceiverPid) || (recv !== null && last && recv < last.lsn)) {
-      const max = this.received.reduce<bigint | undefined>((m, x) => (m === undefined || x.lsn > m ? x.lsn : m), this.receivedFloor);
+    if (
+      (this.walreceiverPid !== undefined && pid !== this.walreceiverPid) ||
+      (recv !== null && last && recv < last.lsn)
+    ) {
+      const max = this.received.reduce<bigint | undefined>(
+        (m, x) => (m === undefined || x.lsn > m ? x.lsn : m),
+        this.receivedFloor,
+      );
       this.received = [];
       this.receivedFloor = max;
     }
@@ -119,7 +153,8 @@ export class ProbeSession {
       }
     }
     if (recv !== null) this.received.push({ at: now, lsn: recv });
-    while (this.received.length > 4096 || (this.received.length && now - this.received[0].at > 3_600_000)) this.received.shift();
+    while (this.received.length > 4096 || (this.received.length && now - this.received[0].at > 3_600_000))
+      this.received.shift();
   }
 
   private async observeSql(deadline: number): Promise<Observation> {
@@ -143,12 +178,19 @@ export class ProbeSession {
     let server: ServerInfo | undefined;
     try {
       if (!client) {
-        const connectLimitMs = this.conn.connectTimeoutS ? Math.min(remaining(), Math.max(2, this.conn.connectTimeoutS) * 1000) : remaining();
+        const connectLimitMs = this.conn.connectTimeoutS
+          ? Math.min(remaining(), Math.max(2, this.conn.connectTimeoutS) * 1000)
+          : remaining();
         timer = setTimeout(abort, connectLimitMs);
-        client = await connectClient(this.conn, remaining(), (notes) => (this.passNotes = notes), (c) => {
-          client = c;
-          this.active = c;
-        });
+        client = await connectClient(
+          this.conn,
+          remaining(),
+          (notes) => (this.passNotes = notes),
+          (c) => {
+            client = c;
+            this.active = c;
+          },
+        );
         clearTimeout(timer);
         this.client = client;
         phase = 'query';
@@ -162,8 +204,28 @@ export class ProbeSession {
       const build = (role: PgRole, results: Row[][], hasTimeline: boolean): Observation => {
         (server as ServerInfo).walBytes = num(results[0][0]?.wal_bytes);
         return role === 'standby'
-          ? { ok: true, target, server: server as ServerInfo, standby: toStandby(results[0][0], hasTimeline ? num(results[1]?.[0]?.timeline) : null), durationMs: elapsed() }
-          : { ok: true, target, server: server as ServerInfo, primary: { currentLsn: str(results[0][0].current_lsn), timeline: num(results[0][0].timeline), walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms), sync: toSync(results[0][0]), archiver: toArchiver(results[0][0]), ...splitWalsenders(results[1]), slots: toSlots(results[2] ?? []) }, durationMs: elapsed() };
+          ? {
+              ok: true,
+              target,
+              server: server as ServerInfo,
+              standby: toStandby(results[0][0], hasTimeline ? num(results[1]?.[0]?.timeline) : null),
+              durationMs: elapsed(),
+            }
+          : {
+              ok: true,
+              target,
+              server: server as ServerInfo,
+              primary: {
+                currentLsn: str(results[0][0].current_lsn),
+                timeline: num(results[0][0].timeline),
+                walSenderTimeoutMs: num(results[0][0].wal_sender_timeout_ms),
+                sync: toSync(results[0][0]),
+                archiver: toArchiver(results[0][0]),
+                ...splitWalsenders(results[1]),
+                slots: toSlots(results[2] ?? []),
+              },
+              durationMs: elapsed(),
+            };
       };
 
       // Role and version known from the previous observation (a kept connection): everything in
@@ -173,16 +235,29 @@ export class ProbeSession {
         const k = this.known;
         try {
           const listing = k.listing ?? NO_LISTING;
-          const results = this.resident ? await prepared(c, k.role, k.versionNum, k.timeline, listing) : await multi(c, [SERVER_INFO_SQL, ...roleStatements(k.role, k.versionNum, k.timeline, listing)]);
+          const results = this.resident
+            ? await prepared(c, k.role, k.versionNum, k.timeline, listing)
+            : await multi(c, [SERVER_INFO_SQL, ...roleStatements(k.role, k.versionNum, k.timeline, listing)]);
           const info = results[0][0];
           const versionNum = Number(info.version_num);
           // The statements depend on the major only (versions.ts): a minor upgrade keeps them.
-          if (Math.floor(versionNum / 10000) === Math.floor(k.versionNum / 10000) && (info.in_recovery === true) === (k.role === 'standby') && !unsupportedReason(versionNum, String(info.version))) {
-            server = { versionNum, version: String(info.version), inRecovery: k.role === 'standby', role: k.role, ...walFacts(info) };
+          if (
+            Math.floor(versionNum / 10000) === Math.floor(k.versionNum / 10000) &&
+            (info.in_recovery === true) === (k.role === 'standby') &&
+            !unsupportedReason(versionNum, String(info.version))
+          ) {
+            server = {
+              versionNum,
+              version: String(info.version),
+              inRecovery: k.role === 'standby',
+              role: k.role,
+              ...walFacts(info),
+            };
             const allowed = listingOf(info);
             this.known = { ...k, versionNum, listing: allowed };
             // A guessed first observation did not know the role's rights: what it may list is read now.
-            if ((allowed.waldir && !listing.waldir) || (allowed.archive && !listing.archive)) Object.assign(results[1][0], (await c.query(walListingSql(k.role, versionNum, allowed))).rows[0]);
+            if ((allowed.waldir && !listing.waldir) || (allowed.archive && !listing.archive))
+              Object.assign(results[1][0], (await c.query(walListingSql(k.role, versionNum, allowed))).rows[0]);
             return build(k.role, results.slice(1), k.timeline);
           }
         } catch (err) {
@@ -247,13 +322,19 @@ export class ProbeSession {
 /** Where the server keeps its WAL, from the SERVER_INFO_SQL row (pg_wal's size comes with the role's row). */
 const walFacts = (info: Row) => ({ dataDirectory: str(info.data_directory) });
 /** The listings this role may make, from the SERVER_INFO_SQL row. */
-const listingOf = (info: Row): WalListing => ({ waldir: info.can_ls_waldir === true, archive: info.can_ls_archive === true });
+const listingOf = (info: Row): WalListing => ({
+  waldir: info.can_ls_waldir === true,
+  archive: info.can_ls_archive === true,
+});
 /** The listings alone (archive_ready, wal_bytes), for a first observation that could not include them. */
-const walListingSql = (role: PgRole, versionNum: number, l: WalListing) => `SELECT ${[l.archive && role === 'primary' ? `${archiveReadyExpr(versionNum)} AS archive_ready` : '', l.waldir ? '(SELECT sum(size) FROM pg_ls_waldir())::float8 AS wal_bytes' : ''].filter(Boolean).join(', ') || '1 AS none'}`;
+const walListingSql = (role: PgRole, versionNum: number, l: WalListing) =>
+  `SELECT ${[l.archive && role === 'primary' ? `${archiveReadyExpr(versionNum)} AS archive_ready` : '', l.waldir ? '(SELECT sum(size) FROM pg_ls_waldir())::float8 AS wal_bytes' : ''].filter(Boolean).join(', ') || '1 AS none'}`;
 
 /** The statements of one role (see versions.ts), run together in one round trip. */
 function roleStatements(role: PgRole, versionNum: number, timeline: boolean, listing: WalListing): string[] {
-  return role === 'standby' ? [standbySql(versionNum, listing), ...(timeline ? [STANDBY_TIMELINE_SQL] : [])] : [primaryPositionSql(versionNum, listing), primarySql(versionNum), slotsSql(versionNum)];
+  return role === 'standby'
+    ? [standbySql(versionNum, listing), ...(timeline ? [STANDBY_TIMELINE_SQL] : [])]
+    : [primaryPositionSql(versionNum, listing), primarySql(versionNum), slotsSql(versionNum)];
 }
 
 /**
@@ -271,15 +352,31 @@ async function multi(c: PgClient, statements: string[]): Promise<Row[][]> {
  * [SERVER_INFO_SQL, ...roleStatements()]. The name holds the role, the major and the timeline
  * choice, all the text depends on; node-postgres parses it on first use on a connection.
  */
-async function prepared(c: PgClient, role: PgRole, versionNum: number, timeline: boolean, listing: WalListing): Promise<Row[][]> {
+async function prepared(
+  c: PgClient,
+  role: PgRole,
+  versionNum: number,
+  timeline: boolean,
+  listing: WalListing,
+): Promise<Row[][]> {
   const major = Math.floor(versionNum / 10000);
   const lists = `${listing.waldir ? '_w' : ''}${listing.archive ? '_a' : ''}`;
-  const name = role === 'standby' ? `pgsr_standby_${major}${timeline ? '_tl' : ''}${lists}` : `pgsr_primary_${major}${lists}`;
+  const name =
+    role === 'standby' ? `pgsr_standby_${major}${timeline ? '_tl' : ''}${lists}` : `pgsr_primary_${major}${lists}`;
   // Built once per name, not every interval (node-postgres compares it with what it parsed).
   let text = preparedTexts.get(name);
-  if (text === undefined) preparedTexts.set(name, (text = role === 'standby' ? standbyObservationSql(versionNum, timeline, listing) : primaryObservationSql(versionNum, listing)));
+  if (text === undefined)
+    preparedTexts.set(
+      name,
+      (text =
+        role === 'standby'
+          ? standbyObservationSql(versionNum, timeline, listing)
+          : primaryObservationSql(versionNum, listing)),
+    );
   const row = (await c.query({ name, text })).rows[0] as Row;
-  return role === 'standby' ? [[row], [row], [row]] : [[row], [row], (row.walsenders ?? []) as Row[], (row.slots ?? []) as Row[]];
+  return role === 'standby'
+    ? [[row], [row], [row]]
+    : [[row], [row], (row.walsenders ?? []) as Row[], (row.slots ?? []) as Row[]];
 }
 const preparedTexts = new Map<string, string>();
 
@@ -287,7 +384,12 @@ const preparedTexts = new Map<string, string>();
  * Observes one server with a connection of its own (one-shot `pgsr check`).
  * @param deadline absolute time (epoch ms) by which the observation must be over.
  */
-export async function observe(conn: ConnectionSettings, deadline: number, senderProbe?: SenderProbePolicy, roleHint?: PgRole): Promise<Observation> {
+export async function observe(
+  conn: ConnectionSettings,
+  deadline: number,
+  senderProbe?: SenderProbePolicy,
+  roleHint?: PgRole,
+): Promise<Observation> {
   const session = new ProbeSession(conn, { senderProbe, roleHint });
   try {
     return await session.observe(deadline);

@@ -35,7 +35,10 @@ export interface PassLookup {
  * @param host the host as given; a unix-socket directory matches `localhost` as in libpq.
  * Never throws: unreadable files become notes.
  */
-export function lookupPassword(files: string[], conn: { host: string; port: number; database: string; user: string }): PassLookup {
+export function lookupPassword(
+  files: string[],
+  conn: { host: string; port: number; database: string; user: string },
+): PassLookup {
   const notes: string[] = [];
   const key = { ...conn, host: conn.host.startsWith('/') ? 'localhost' : conn.host };
   for (const file of files) {
@@ -59,7 +62,8 @@ export function lookupPassword(files: string[], conn: { host: string; port: numb
     for (const line of text.split(/\r?\n/)) {
       if (line.trimStart().startsWith('#')) continue;
       const entry = pgpass.parseLine(line);
-      if (entry && pgpass.isValidEntry(entry) && pgpass.match(key, entry)) return { password: entry.password, notes, file };
+      if (entry && pgpass.isValidEntry(entry) && pgpass.match(key, entry))
+        return { password: entry.password, notes, file };
     }
   }
   return { notes };

@@ -18,8 +18,20 @@ export interface PoolNode {
 }
 
 /** SHOW POOL_NODES; a failure as the probe layer reports one. */
-export async function showPoolNodes(conn: ConnectionSettings, deadline: number): Promise<{ ok: true; nodes: PoolNode[] } | { ok: false; failure: ProbeFailure }> {
+export async function showPoolNodes(
+  conn: ConnectionSettings,
+  deadline: number,
+): Promise<{ ok: true; nodes: PoolNode[] } | { ok: false; failure: ProbeFailure }> {
   const r = await withConnection(conn, deadline, async (q) => q('SHOW POOL_NODES'));
   if (!r.ok) return r;
-  return { ok: true, nodes: r.value.map((row) => ({ id: Number(row.node_id), host: String(row.hostname), port: Number(row.port), status: String(row.status), role: String(row.role) })) };
+  return {
+    ok: true,
+    nodes: r.value.map((row) => ({
+      id: Number(row.node_id),
+      host: String(row.hostname),
+      port: Number(row.port),
+      status: String(row.status),
+      role: String(row.role),
+    })),
+  };
 }

@@ -34,11 +34,15 @@ export const PREFLIGHT_SETTINGS = [
  * Reads the preflight settings and the system identifier of one server, within `deadline` (epoch ms).
  * @returns the facts, or the classified failure (refused, auth, timeout...).
  */
-export async function probePreflight(conn: ConnectionSettings, deadline: number): Promise<{ ok: true; facts: PreflightFacts } | { ok: false; failure: ProbeFailure }> {
+export async function probePreflight(
+  conn: ConnectionSettings,
+  deadline: number,
+): Promise<{ ok: true; facts: PreflightFacts } | { ok: false; failure: ProbeFailure }> {
   const r = await withConnection(conn, deadline, async (q) => {
     const rows = await q(SQL.settingsNamed, [[...PREFLIGHT_SETTINGS]]);
     const settings: Record<string, string> = {};
-    for (const row of rows) if (typeof row.name === 'string' && typeof row.setting === 'string') settings[row.name] = row.setting;
+    for (const row of rows)
+      if (typeof row.name === 'string' && typeof row.setting === 'string') settings[row.name] = row.setting;
     const id = await q(SQL.systemIdentifier);
     return { settings, systemIdentifier: str(id[0]?.id) };
   });
@@ -49,11 +53,21 @@ export async function probePreflight(conn: ConnectionSettings, deadline: number)
  * IDENTIFY_SYSTEM on a physical replication connection to `primary` as `user` (password from
  * PGPASSWORD or the password files, database `replication`), within `deadline`.
  */
-export async function identifySystem(base: ConnectionSettings, primary: { host: string; port: number }, user: string, deadline: number): Promise<ReplicationAttempt> {
+export async function identifySystem(
+  base: ConnectionSettings,
+  primary: { host: string; port: number },
+  user: string,
+  deadline: number,
+): Promise<ReplicationAttempt> {
   const conn = { ...connectionTo(base, { ...primary, user, database: 'replication' }), replication: true };
   const r = await withConnection(conn, deadline, async (q) => (await q(SQL.identifySystem))[0]);
   if (!r.ok) return { ok: false, user, failure: r.failure };
-  return { ok: true, user, systemIdentifier: String(r.value?.systemid ?? ''), timeline: Number(r.value?.timeline ?? 0) };
+  return {
+    ok: true,
+    user,
+    systemIdentifier: String(r.value?.systemid ?? ''),
+    timeline: Number(r.value?.timeline ?? 0),
+  };
 }
 
 /**
@@ -71,7 +85,13 @@ export function passfileFacts(passfiles: string[], osUser: string): PassfileFact
       if (!st.isFile()) continue;
       const theirs = os !== undefined && path.startsWith(os.home + '/');
       const mine = !theirs && path.startsWith(homedir() + '/');
-      facts.push({ path, mode: st.mode & 0o777, ownerUid: st.uid, expectedUid: theirs ? os.uid : mine || me.uid >= 0 ? me.uid : st.uid, expectedUser: theirs ? osUser : me.user });
+      facts.push({
+        path,
+        mode: st.mode & 0o777,
+        ownerUid: st.uid,
+        expectedUid: theirs ? os.uid : mine || me.uid >= 0 ? me.uid : st.uid,
+        expectedUser: theirs ? osUser : me.user,
+      });
     } catch {
       // absent or unreadable: nothing libpq would read either
     }

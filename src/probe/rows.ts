@@ -4,7 +4,15 @@
  * NULL as null); the shapes are in observation.ts.
  */
 import { addressOf } from '../config/conninfo';
-import type { ArchiverState, PrimaryState, ReplicationRow, StandbyState, SyncReplicationState, WalReceiverInfo, WalsenderKind } from '../observation';
+import type {
+  ArchiverState,
+  PrimaryState,
+  ReplicationRow,
+  StandbyState,
+  SyncReplicationState,
+  WalReceiverInfo,
+  WalsenderKind,
+} from '../observation';
 import { senderTarget } from './liveness';
 
 /** One row as node-postgres returns it. */
@@ -47,12 +55,23 @@ export function toArchiver(r: Row): ArchiverState {
 
 /** The physical slots from slotsSql() rows. */
 export function toSlots(rows: Row[]): PrimaryState['slots'] {
-  return rows.map((r) => ({ name: String(r.slot_name), active: r.active === true, walStatus: str(r.wal_status), retainedBytes: num(r.retained_bytes), safeWalSize: num(r.safe_wal_size) }));
+  return rows.map((r) => ({
+    name: String(r.slot_name),
+    active: r.active === true,
+    walStatus: str(r.wal_status),
+    retainedBytes: num(r.retained_bytes),
+    safeWalSize: num(r.safe_wal_size),
+  }));
 }
 
 /** Synchronous replication facts from the primary position row (PRIMARY_POSITION_SQL). */
 export function toSync(r: Row): SyncReplicationState {
-  return { standbyNames: String(r.sync_standby_names ?? ''), commit: String(r.sync_commit ?? 'on'), waiting: num(r.waiting) ?? 0, longestWaitS: num(r.longest_wait_s) };
+  return {
+    standbyNames: String(r.sync_standby_names ?? ''),
+    commit: String(r.sync_commit ?? 'on'),
+    waiting: num(r.waiting) ?? 0,
+    longestWaitS: num(r.longest_wait_s),
+  };
 }
 
 /**
@@ -61,7 +80,12 @@ export function toSync(r: Row): SyncReplicationState {
  * verdict sees one shape on every major.
  */
 export function toStandby(row: Row, timeline: number | null): StandbyState {
-  const sender = row.pid === null || row.pid === undefined ? undefined : str(row.sender_host) ? undefined : senderTarget(null, null, str(row.conninfo));
+  const sender =
+    row.pid === null || row.pid === undefined
+      ? undefined
+      : str(row.sender_host)
+        ? undefined
+        : senderTarget(null, null, str(row.conninfo));
   const walreceiver: WalReceiverInfo | null =
     row.pid === null || row.pid === undefined
       ? null

@@ -54,7 +54,14 @@ export class SenderProbeSchedule {
   async apply(obs: Observation, deadline: number): Promise<void> {
     const s = obs.ok ? obs.standby : undefined;
     const w = s?.walreceiver;
-    if (!obs.ok || !s || !w || w.status !== 'streaming' || w.lastMsgAgeS === null || w.lastMsgAgeS < this.policy.afterS) {
+    if (
+      !obs.ok ||
+      !s ||
+      !w ||
+      w.status !== 'streaming' ||
+      w.lastMsgAgeS === null ||
+      w.lastMsgAgeS < this.policy.afterS
+    ) {
       // The sender spoke (or there is none): an earlier unanswered result no longer holds.
       this.latest = undefined;
       return;
@@ -62,7 +69,10 @@ export class SenderProbeSchedule {
     const sender = senderTarget(w.senderHost, w.senderPort, w.conninfo);
     if (!sender) return;
     const target = `${sender.host}:${sender.port}`;
-    const recent = this.lastAnswered !== undefined && this.lastAnswered.target === target && Date.now() - this.lastAnswered.at < this.policy.afterS * 1000;
+    const recent =
+      this.lastAnswered !== undefined &&
+      this.lastAnswered.target === target &&
+      Date.now() - this.lastAnswered.at < this.policy.afterS * 1000;
     if (this.mode.kind === 'inline') {
       const budget = Math.min(this.policy.timeoutMs, deadline - Date.now() - 20);
       if (budget < 50 || recent) return;

@@ -27,7 +27,8 @@ const PATTERNS: Array<{ kind: WalreceiverFailure['kind']; re: RegExp }> = [
  * to another node, a network blip): not counted, the wait goes on to its bound (libpq's and the
  * server's texts).
  */
-const TRANSIENT = /Connection refused|timeout expired|timed out|No route to host|Network is unreachable|could not translate host name|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|too many clients|remaining connection slots|server closed the connection/i;
+const TRANSIENT =
+  /Connection refused|timeout expired|timed out|No route to host|Network is unreachable|could not translate host name|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|too many clients|remaining connection slots|server closed the connection/i;
 
 /**
  * The walreceiver failures in log text, oldest first (one per failed attempt), leaving out

@@ -13,7 +13,8 @@ export const SQL = {
    * name, location: the tablespaces kept outside the data directory (an absolute
    * pg_tablespace_location; in-place tablespaces, 15+, are inside it and copied with it).
    */
-  tablespaces: "SELECT spcname AS name, pg_tablespace_location(oid) AS location FROM pg_tablespace WHERE pg_tablespace_location(oid) LIKE '/%' ORDER BY spcname",
+  tablespaces:
+    "SELECT spcname AS name, pg_tablespace_location(oid) AS location FROM pg_tablespace WHERE pg_tablespace_location(oid) LIKE '/%' ORDER BY spcname",
   /** v: server_version_num. */
   versionNum: "SELECT current_setting('server_version_num')::int AS v",
   /** status, received_tli and the conninfo (password obfuscated) of the walreceiver (no row: none). */
@@ -23,7 +24,8 @@ export const SQL = {
   /** status and conninfo of the walreceiver. */
   walReceiverStatusConninfo: 'SELECT status, conninfo FROM pg_stat_wal_receiver',
   /** received / replayed LSN of a standby, and v: server_version_num. */
-  standbyPositions: "SELECT pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed, current_setting('server_version_num')::int AS v",
+  standbyPositions:
+    "SELECT pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed, current_setting('server_version_num')::int AS v",
   /**
    * l: the furthest WAL position a standby holds: the greater of received and replayed (after a
    * walreceiver restart the received position restarts at a segment start, and WAL restored
@@ -53,7 +55,8 @@ export const SQL = {
   /** ok: the standby has received WAL past $1 (an LSN). */
   receivedPast: 'SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), $1::pg_lsn) > 0 AS ok',
   /** setting, sourcefile: archive_command as the configuration files set it (the last valid line wins). */
-  archiveCommandInFiles: "SELECT setting, sourcefile FROM pg_file_settings WHERE name = 'archive_command' AND error IS NULL ORDER BY seqno DESC LIMIT 1",
+  archiveCommandInFiles:
+    "SELECT setting, sourcefile FROM pg_file_settings WHERE name = 'archive_command' AND error IS NULL ORDER BY seqno DESC LIMIT 1",
   /** m: archive_mode. */
   archiveMode: "SELECT current_setting('archive_mode') AS m",
   /** v: archive_command in effect in this session. */
@@ -68,10 +71,12 @@ export const SQL = {
   /** pid: those of $1 (int[]) still in pg_stat_activity. */
   backendsLeft: 'SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[])',
   /** pg_stat_archiver, times as text. */
-  archiver: 'SELECT archived_count, last_archived_wal, last_archived_time::text, failed_count, last_failed_wal, last_failed_time::text FROM pg_stat_archiver',
+  archiver:
+    'SELECT archived_count, last_archived_wal, last_archived_time::text, failed_count, last_failed_wal, last_failed_time::text FROM pg_stat_archiver',
   resetArchiveCommand: 'ALTER SYSTEM RESET archive_command',
   /** Drops the physical slot named $1 when no walsender uses it; one row per slot dropped. */
-  dropInactiveSlot: 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active',
+  dropInactiveSlot:
+    'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active',
 } as const;
 
 /** A string literal for SQL (standard_conforming_strings: quotes doubled, backslashes literal). */
@@ -85,6 +90,9 @@ export function sqlLiteral(v: string): string {
  * value is a standard-conforming literal. Needs a superuser, or from 15
  * `GRANT ALTER SYSTEM ON PARAMETER name`.
  */
-export function alterSystemSet(name: 'archive_command' | 'synchronous_standby_names' | 'primary_conninfo', value: string): string {
+export function alterSystemSet(
+  name: 'archive_command' | 'synchronous_standby_names' | 'primary_conninfo',
+  value: string,
+): string {
   return `ALTER SYSTEM SET ${name} = ${sqlLiteral(value)}`;
 }

@@ -12,7 +12,6 @@ export const MIN_VERSION_NUM = 100000;
 /** First unsupported server_version_num (newest known major + 1). */
 export const MAX_VERSION_NUM_EXCLUSIVE = 190000;
 
-
 /** Reason a server version is refused, or null when supported. */
 export function unsupportedReason(versionNum: number, version: string): string | null {
   if (versionNum < MIN_VERSION_NUM) return t('probe.too_old', { version });
@@ -41,13 +40,41 @@ export interface VersionedColumn {
  * where it applies.
  */
 export const VERSION_DIFFERENCES = [
-  { key: 'walreceiver.sender_host', since: 110000, note: 'pg_stat_wal_receiver.sender_host/sender_port added in 11; before, the host is read from conninfo' },
-  { key: 'walreceiver.flushed_lsn', since: 130000, note: 'pg_stat_wal_receiver.received_lsn replaced by written_lsn + flushed_lsn in 13' },
-  { key: 'slots.wal_status', since: 130000, note: 'pg_replication_slots.wal_status (reserved/extended/unreserved/lost) added in 13 with max_slot_wal_keep_size' },
-  { key: 'archive.status_dir_function', since: 120000, note: 'pg_ls_archive_statusdir() (pg_monitor) added in 12; before, pg_ls_dir() (superuser): the archive backlog (archive_ready) is measured for superusers only on 10 and 11' },
-  { key: 'slots.safe_wal_size', since: 130000, note: 'pg_replication_slots.safe_wal_size (bytes left before the slot would lose WAL) added in 13' },
-  { key: 'replication.reply_time', since: 120000, note: "pg_stat_replication.reply_time added in 12: before, a standby's silence is not visible from the primary (standby_silent needs 12+)" },
-  { key: 'recovery.signal_files', since: 120000, note: 'recovery.conf replaced by standby.signal + postgresql.conf settings in 12' },
+  {
+    key: 'walreceiver.sender_host',
+    since: 110000,
+    note: 'pg_stat_wal_receiver.sender_host/sender_port added in 11; before, the host is read from conninfo',
+  },
+  {
+    key: 'walreceiver.flushed_lsn',
+    since: 130000,
+    note: 'pg_stat_wal_receiver.received_lsn replaced by written_lsn + flushed_lsn in 13',
+  },
+  {
+    key: 'slots.wal_status',
+    since: 130000,
+    note: 'pg_replication_slots.wal_status (reserved/extended/unreserved/lost) added in 13 with max_slot_wal_keep_size',
+  },
+  {
+    key: 'archive.status_dir_function',
+    since: 120000,
+    note: 'pg_ls_archive_statusdir() (pg_monitor) added in 12; before, pg_ls_dir() (superuser): the archive backlog (archive_ready) is measured for superusers only on 10 and 11',
+  },
+  {
+    key: 'slots.safe_wal_size',
+    since: 130000,
+    note: 'pg_replication_slots.safe_wal_size (bytes left before the slot would lose WAL) added in 13',
+  },
+  {
+    key: 'replication.reply_time',
+    since: 120000,
+    note: "pg_stat_replication.reply_time added in 12: before, a standby's silence is not visible from the primary (standby_silent needs 12+)",
+  },
+  {
+    key: 'recovery.signal_files',
+    since: 120000,
+    note: 'recovery.conf replaced by standby.signal + postgresql.conf settings in 12',
+  },
 ] as const;
 
 /**
@@ -72,7 +99,13 @@ const WALRECEIVER_COLUMNS: VersionedColumn[] = [
   { name: 'conninfo', expr: 'w.conninfo' },
   { name: 'received_tli', expr: 'w.received_tli' },
   { name: 'written_lsn', expr: 'w.written_lsn::text', since: 130000, before: 'NULL::text', note: 'added in 13' },
-  { name: 'flushed_lsn', expr: 'w.flushed_lsn::text', since: 130000, before: 'w.received_lsn::text', note: 'received_lsn renamed flushed_lsn in 13' },
+  {
+    name: 'flushed_lsn',
+    expr: 'w.flushed_lsn::text',
+    since: 130000,
+    before: 'w.received_lsn::text',
+    note: 'received_lsn renamed flushed_lsn in 13',
+  },
   { name: 'latest_end_lsn', expr: 'w.latest_end_lsn::text' },
   { name: 'slot_name', expr: 'w.slot_name' },
   { name: 'last_msg_age_s', expr: 'extract(epoch FROM now() - w.last_msg_receipt_time)::float8' },
@@ -93,7 +126,13 @@ const REPLICATION_COLUMNS: VersionedColumn[] = [
   { name: 'write_lag_s', expr: 'extract(epoch FROM r.write_lag)::float8' },
   { name: 'flush_lag_s', expr: 'extract(epoch FROM r.flush_lag)::float8' },
   { name: 'replay_lag_s', expr: 'extract(epoch FROM r.replay_lag)::float8' },
-  { name: 'reply_age_s', expr: 'extract(epoch FROM now() - r.reply_time)::float8', since: 120000, before: 'NULL::float8', note: 'reply_time added in 12' },
+  {
+    name: 'reply_age_s',
+    expr: 'extract(epoch FROM now() - r.reply_time)::float8',
+    since: 120000,
+    before: 'NULL::float8',
+    note: 'reply_time added in 12',
+  },
   // What the walsender serves, from what the server knows: a logical walsender is connected to a
   // database (or holds a logical slot); pg_basebackup's copy is in state backup; a WAL client
   // (pg_receivewal, pg_basebackup -X stream) reports write (and flush) positions but never a
@@ -142,7 +181,8 @@ export interface WalListing {
 export const NO_LISTING: WalListing = { waldir: false, archive: false };
 
 /** pg_wal's size in bytes as a column, when the role may list it. */
-const walBytesColumn = (l: WalListing) => (l.waldir ? ',\n  (SELECT sum(size) FROM pg_ls_waldir())::float8 AS wal_bytes' : '');
+const walBytesColumn = (l: WalListing) =>
+  l.waldir ? ',\n  (SELECT sum(size) FROM pg_ls_waldir())::float8 AS wal_bytes' : '';
 
 /** The standby query for a server version: one row, walreceiver columns NULL when it has no walreceiver. */
 export function standbySql(versionNum: number, listing: WalListing = NO_LISTING): string {
@@ -227,7 +267,10 @@ ${POSITION_FROM}`;
  * from 12, pg_ls_dir() before; NULL when archive_mode is off.
  */
 export function archiveReadyExpr(versionNum: number): string {
-  const count = versionNum >= 120000 ? "(SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready')" : "(SELECT count(*) FROM pg_ls_dir('pg_wal/archive_status') AS name WHERE name LIKE '%.ready')";
+  const count =
+    versionNum >= 120000
+      ? "(SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready')"
+      : "(SELECT count(*) FROM pg_ls_dir('pg_wal/archive_status') AS name WHERE name LIKE '%.ready')";
   return `CASE WHEN current_setting('archive_mode') <> 'off' THEN ${count}::int END`;
 }
 
@@ -262,7 +305,9 @@ export function archiveReadySql(versionNum: number): string {
 
 /** status, sender_host, sender_port (NULL before 11), conninfo and last_msg_age_s (seconds) of the walreceiver. */
 export function walReceiverSenderSql(versionNum: number): string {
-  const cols = WALRECEIVER_COLUMNS.filter((c) => ['status', 'sender_host', 'sender_port', 'conninfo', 'last_msg_age_s'].includes(c.name));
+  const cols = WALRECEIVER_COLUMNS.filter((c) =>
+    ['status', 'sender_host', 'sender_port', 'conninfo', 'last_msg_age_s'].includes(c.name),
+  );
   return `SELECT ${select(cols, versionNum)} FROM pg_stat_wal_receiver AS w`;
 }
 
@@ -287,7 +332,10 @@ FROM pg_replication_slots WHERE slot_type = 'physical' ORDER BY slot_name`;
  * not supported (then the step-by-step path reports it). A wrong guess costs one failed round
  * trip: the caller falls back to asking.
  */
-export function guessKnown(params: Readonly<Record<string, string>>, roleHint?: PgRole): { role: PgRole; versionNum: number; timeline: boolean } | undefined {
+export function guessKnown(
+  params: Readonly<Record<string, string>>,
+  roleHint?: PgRole,
+): { role: PgRole; versionNum: number; timeline: boolean } | undefined {
   const m = /^(\d+)(?:\.(\d+))?/.exec(params.server_version ?? '');
   if (!m) return undefined;
   const major = Number(m[1]);

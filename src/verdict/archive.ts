@@ -30,7 +30,14 @@ export function archiveFailingFor(a: ArchiverState): { sinceS: number | null } |
  * `archive_backlog` from the `.ready` count against `readyTh`; perfdata `archive_ready` whenever
  * archiving is on and the count was measured.
  */
-export function judgeArchiver(a: ArchiverState, readyTh: Thresholds, criticalAfterS: number | undefined, findings: Finding[], metrics: Metric[], facts: Verdict['facts']): void {
+export function judgeArchiver(
+  a: ArchiverState,
+  readyTh: Thresholds,
+  criticalAfterS: number | undefined,
+  findings: Finding[],
+  metrics: Metric[],
+  facts: Verdict['facts'],
+): void {
   if (!a.mode || a.mode === 'off') return;
   facts.archive_mode = a.mode;
   const failing = archiveFailingFor(a);
@@ -40,7 +47,12 @@ export function judgeArchiver(a: ArchiverState, readyTh: Thresholds, criticalAft
     findings.push({
       code: 'archive_failing',
       severity: critical ? 'critical' : 'warning',
-      message: t('finding.archive_failing', { wal: a.lastFailedWal ?? '?', ago: formatQuantity(round3(a.lastFailedAgeS ?? 0), 's'), since, count: a.failedCount }),
+      message: t('finding.archive_failing', {
+        wal: a.lastFailedWal ?? '?',
+        ago: formatQuantity(round3(a.lastFailedAgeS ?? 0), 's'),
+        since,
+        count: a.failedCount,
+      }),
       value: failing.sinceS === null ? null : round3(failing.sinceS),
       unit: 's',
       ...(criticalAfterS !== undefined ? { threshold: String(criticalAfterS) } : {}),
@@ -51,7 +63,9 @@ export function judgeArchiver(a: ArchiverState, readyTh: Thresholds, criticalAft
     return;
   }
   metrics.push(metric('archive_ready', a.readyCount, '', readyTh));
-  thresholdFinding(findings, 'archive_backlog', a.readyCount, '', readyTh, (v) => t('finding.archive_backlog', { count: v }));
+  thresholdFinding(findings, 'archive_backlog', a.readyCount, '', readyTh, (v) =>
+    t('finding.archive_backlog', { count: v }),
+  );
 }
 
 /** Per physical slot: perfdata `slot_<name>_retained_bytes` and `slot_retained_wal` against `th`, naming the slot and whether a standby uses it. */
@@ -60,14 +74,30 @@ export function judgeSlotRetention(slots: SlotState[], th: Thresholds, findings:
     if (s.retainedBytes === undefined || s.retainedBytes === null) continue;
     const bytes = Math.max(0, s.retainedBytes);
     metrics.push(metric(`slot_${s.name}_retained_bytes`, bytes, 'B', th));
-    const safe = s.safeWalSize !== undefined && s.safeWalSize !== null ? t('finding.slot_safe', { quantity: formatQuantity(Math.max(0, s.safeWalSize), 'B') }) : '';
-    thresholdFinding(findings, 'slot_retained_wal', bytes, 'B', th, (v) => t(s.active ? 'finding.slot_retained_active' : 'finding.slot_retained_inactive', { name: s.name, quantity: v, safe }), s.name);
+    const safe =
+      s.safeWalSize !== undefined && s.safeWalSize !== null
+        ? t('finding.slot_safe', { quantity: formatQuantity(Math.max(0, s.safeWalSize), 'B') })
+        : '';
+    thresholdFinding(
+      findings,
+      'slot_retained_wal',
+      bytes,
+      'B',
+      th,
+      (v) =>
+        t(s.active ? 'finding.slot_retained_active' : 'finding.slot_retained_inactive', {
+          name: s.name,
+          quantity: v,
+          safe,
+        }),
+      s.name,
+    );
   }
 }
 
-
 /** The bytes a limit stands for on a filesystem of `totalBytes`. */
-export const limitBytes = (l: FreeLimit, totalBytes: number): number => Math.floor('percent' in l ? (totalBytes * l.percent) / 100 : l.bytes);
+export const limitBytes = (l: FreeLimit, totalBytes: number): number =>
+  Math.floor('percent' in l ? (totalBytes * l.percent) / 100 : l.bytes);
 const limitText = (l: FreeLimit): string => ('percent' in l ? `${l.percent} %` : formatQuantity(l.bytes, 'B'));
 
 /**
@@ -77,7 +107,14 @@ const limitText = (l: FreeLimit): string => ('percent' in l ? `${l.percent} %` :
  * size as `wal_bytes` when the role may list it. Not measured: a fact saying why, no finding:
  * PostgreSQL stops with "No space left on device" when pg_wal fills (docs 30.5).
  */
-export function judgeWalVolume(v: WalVolumeState | undefined, walBytes: number | null | undefined, limits: { warning: FreeLimit; critical: FreeLimit }, findings: Finding[], metrics: Metric[], facts: Verdict['facts']): void {
+export function judgeWalVolume(
+  v: WalVolumeState | undefined,
+  walBytes: number | null | undefined,
+  limits: { warning: FreeLimit; critical: FreeLimit },
+  findings: Finding[],
+  metrics: Metric[],
+  facts: Verdict['facts'],
+): void {
   if (walBytes !== undefined && walBytes !== null) metrics.push(metric('wal_bytes', walBytes, 'B'));
   if (!v) return;
   if ('notMeasured' in v) {
@@ -95,7 +132,13 @@ export function judgeWalVolume(v: WalVolumeState | undefined, walBytes: number |
   findings.push({
     code: 'wal_disk_space',
     severity,
-    message: t('finding.wal_disk_space', { path: v.path, free: formatQuantity(v.freeBytes, 'B'), total: formatQuantity(v.totalBytes, 'B'), pct: pct.toFixed(1), limit: limitText(limit) }),
+    message: t('finding.wal_disk_space', {
+      path: v.path,
+      free: formatQuantity(v.freeBytes, 'B'),
+      total: formatQuantity(v.totalBytes, 'B'),
+      pct: pct.toFixed(1),
+      limit: limitText(limit),
+    }),
     value: v.freeBytes,
     unit: 'B',
     threshold: `${severity === 'critical' ? c : w}:`,

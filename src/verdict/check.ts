@@ -13,7 +13,16 @@
  *   Patroni convention).
  */
 import type { Observation, ProbeFailure } from '../observation';
-import { SEVERITY_RANK, type Endpoint, type ExpectedRole, type FreeLimit, type PgRole, type Severity, type SyncSettings, type SyncState } from '../types';
+import {
+  SEVERITY_RANK,
+  type Endpoint,
+  type ExpectedRole,
+  type FreeLimit,
+  type PgRole,
+  type Severity,
+  type SyncSettings,
+  type SyncState,
+} from '../types';
 import type { Thresholds } from '../range';
 import { formatQuantity } from './findings';
 import { roleWord, t } from '../i18n';
@@ -171,7 +180,15 @@ export interface CheckPolicy {
   applicationNames: string[];
   syncState?: SyncState;
   minStandbys: number;
-  thresholds: { lagBytes: Thresholds; lagSeconds: Thresholds; silenceSeconds: Thresholds; flushLagBytes?: Thresholds; standbys?: Thresholds; archiveReady?: Thresholds; slotRetainedBytes?: Thresholds };
+  thresholds: {
+    lagBytes: Thresholds;
+    lagSeconds: Thresholds;
+    silenceSeconds: Thresholds;
+    flushLagBytes?: Thresholds;
+    standbys?: Thresholds;
+    archiveReady?: Thresholds;
+    slotRetainedBytes?: Thresholds;
+  };
   /** Seconds without a successful archive while archive_command fails, after which archive_failing is critical; absent: never critical. */
   archiveFailingCriticalS?: number;
   /** Free-space limits of pg_wal's filesystem; absent: 20 % / 10 %. */
@@ -203,7 +220,8 @@ export function judge(obs: Observation, policy: CheckPolicy): Verdict {
     findings.push({
       code: 'role_mismatch',
       severity: 'critical',
-      message: policy.expectedRole === 'standby' ? t('finding.role_expected_standby') : t('finding.role_expected_primary'),
+      message:
+        policy.expectedRole === 'standby' ? t('finding.role_expected_standby') : t('finding.role_expected_primary'),
       value: obs.server.role,
     });
     if (obs.primary) addPrimaryFacts(obs.primary.currentLsn, obs.primary.timeline, facts);
@@ -214,24 +232,54 @@ export function judge(obs: Observation, policy: CheckPolicy): Verdict {
     judgePrimary(obs.primary.standbys, policy, findings, metrics, facts, obs.primary.walSenderTimeoutMs ?? null);
     const others = obs.primary.otherWalsenders ?? [];
     // WAL archivers, base backups and logical decoding are not standbys: shown, never counted.
-    if (others.length) facts.other_walsenders = others.map((r) => `${r.applicationName || `pid${r.pid}`}:${r.kind}:${r.state ?? '?'}${r.clientAddr ? `@${r.clientAddr}` : ''}`).join(',');
+    if (others.length)
+      facts.other_walsenders = others
+        .map(
+          (r) =>
+            `${r.applicationName || `pid${r.pid}`}:${r.kind}:${r.state ?? '?'}${r.clientAddr ? `@${r.clientAddr}` : ''}`,
+        )
+        .join(',');
     judgeSlots(obs.primary.slots ?? [], findings);
     judgeSlotRetention(obs.primary.slots ?? [], policy.thresholds.slotRetainedBytes ?? {}, findings, metrics);
-    if (obs.primary.archiver) judgeArchiver(obs.primary.archiver, policy.thresholds.archiveReady ?? {}, policy.archiveFailingCriticalS, findings, metrics, facts);
+    if (obs.primary.archiver)
+      judgeArchiver(
+        obs.primary.archiver,
+        policy.thresholds.archiveReady ?? {},
+        policy.archiveFailingCriticalS,
+        findings,
+        metrics,
+        facts,
+      );
     if (obs.primary.sync) judgeSync(obs.primary.sync, obs.primary.standbys, policy.sync, findings, metrics, facts);
   }
 
-  if (obs.ok) judgeWalVolume(obs.walVolume, obs.server.walBytes, policy.walFree ?? { warning: { percent: 20 }, critical: { percent: 10 } }, findings, metrics, facts);
+  if (obs.ok)
+    judgeWalVolume(
+      obs.walVolume,
+      obs.server.walBytes,
+      policy.walFree ?? { warning: { percent: 20 }, critical: { percent: 10 } },
+      findings,
+      metrics,
+      facts,
+    );
   findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
-  const severity = findings.reduce<Severity>((worst, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst] ? f.severity : worst), 'ok');
+  const severity = findings.reduce<Severity>(
+    (worst, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst] ? f.severity : worst),
+    'ok',
+  );
   const problems = findings.filter((f) => f.severity !== 'ok');
   return {
     severity,
-    hardness: (!obs.ok && HARD_FAILURES.has(obs.failure.kind)) || problems.some((f) => FINDING_CLASS[f.code] === 'config') ? 'hard' : 'soft',
+    hardness:
+      (!obs.ok && HARD_FAILURES.has(obs.failure.kind)) || problems.some((f) => FINDING_CLASS[f.code] === 'config')
+        ? 'hard'
+        : 'soft',
     target: obs.target,
     role,
     expectedRole: policy.expectedRole,
-    summary: problems.length ? problems.map((f) => f.message).join(t('word.findings_separator')) : healthySummary(role, facts),
+    summary: problems.length
+      ? problems.map((f) => f.message).join(t('word.findings_separator'))
+      : healthySummary(role, facts),
     findings: problems,
     metrics,
     facts,
@@ -245,18 +293,35 @@ function failureFinding(f: ProbeFailure, target: Endpoint): Finding {
     case 'unsupported-version':
       return { code: 'unsupported_version', severity: 'unknown', message: f.detail };
     case 'privilege':
-      return { code: 'insufficient_privilege', severity: 'unknown', message: t('finding.permission_denied', { where, detail: f.detail }) };
+      return {
+        code: 'insufficient_privilege',
+        severity: 'unknown',
+        message: t('finding.permission_denied', { where, detail: f.detail }),
+      };
     case 'sql':
     case 'protocol':
-      if (f.phase === 'query') return { code: 'query_failed', severity: 'unknown', message: t('finding.query_failed', { where, detail: f.detail }) };
+      if (f.phase === 'query')
+        return {
+          code: 'query_failed',
+          severity: 'unknown',
+          message: t('finding.query_failed', { where, detail: f.detail }),
+        };
       break;
     default:
       break;
   }
   // Cannot connect (refused, timeout, auth, not accepting connections): critical, like the
   // monitoring-plugins rule "a refused connection is CRITICAL" and the psql failure branch of a genw script.
-  const message = t(f.phase === 'connect' ? 'finding.cannot_connect' : 'finding.connection_lost', { where, detail: f.detail });
-  return { code: f.phase === 'connect' ? 'cannot_connect' : 'query_failed', severity: 'critical', message, value: f.kind };
+  const message = t(f.phase === 'connect' ? 'finding.cannot_connect' : 'finding.connection_lost', {
+    where,
+    detail: f.detail,
+  });
+  return {
+    code: f.phase === 'connect' ? 'cannot_connect' : 'query_failed',
+    severity: 'critical',
+    message,
+    value: f.kind,
+  };
 }
 
 function addPrimaryFacts(currentLsn: string | null, timeline: number | null, facts: Verdict['facts']): void {
@@ -272,10 +337,13 @@ export function roleLabel(v: Verdict): string {
   return roleWord(v.role ?? (v.expectedRole === 'auto' ? 'server' : v.expectedRole));
 }
 
-
 function healthySummary(role: PgRole | null, facts: Verdict['facts']): string {
-  if (role === 'standby') return t('healthy.standby', { sender: String(facts.sender ?? '?'), timeline: String(facts.received_tli ?? '?') });
-  if (role === 'primary') return t(facts.streaming === 1 ? 'healthy.primary_one' : 'healthy.primary_other', { count: String(facts.streaming), standbys: String(facts.standbys || t('word.none')) });
+  if (role === 'standby')
+    return t('healthy.standby', { sender: String(facts.sender ?? '?'), timeline: String(facts.received_tli ?? '?') });
+  if (role === 'primary')
+    return t(facts.streaming === 1 ? 'healthy.primary_one' : 'healthy.primary_other', {
+      count: String(facts.streaming),
+      standbys: String(facts.standbys || t('word.none')),
+    });
   return t('word.ok');
 }
-

@@ -21,7 +21,15 @@ export function thresholdFinding(
   const sev = thresholdSeverity(th, value);
   if (sev === 'ok') return;
   const range = (sev === 'critical' ? th.critical : th.warning) as Range;
-  findings.push({ code, severity: sev, message: t('threshold.crossed', { what: describe(formatQuantity(value, unit)), severity: sev, range: range.text }), value, unit, threshold: range.text, subject });
+  findings.push({
+    code,
+    severity: sev,
+    message: t('threshold.crossed', { what: describe(formatQuantity(value, unit)), severity: sev, range: range.text }),
+    value,
+    unit,
+    threshold: range.text,
+    subject,
+  });
 }
 
 /** Formats bytes or seconds for messages: `0 B`, `16.0 MiB`, `2.5 s`. */

@@ -29,13 +29,23 @@ export interface PoolNodeView {
  * @param pool SHOW POOL_NODES, or the failure to ask Pgpool.
  * @param backends the observation of each backend, by node id (absent for unused nodes).
  */
-export function judgePgpool(target: Endpoint, pool: { ok: true; nodes: PoolNodeView[] } | { ok: false; failure: ProbeFailure }, backends: Map<number, Observation>, durationMs: number): Verdict {
+export function judgePgpool(
+  target: Endpoint,
+  pool: { ok: true; nodes: PoolNodeView[] } | { ok: false; failure: ProbeFailure },
+  backends: Map<number, Observation>,
+  durationMs: number,
+): Verdict {
   const findings: Finding[] = [];
   const metrics: Metric[] = [];
   const facts: Verdict['facts'] = {};
   if (!pool.ok) {
     const f = pool.failure;
-    findings.push({ code: f.phase === 'connect' ? 'cannot_connect' : 'query_failed', severity: 'critical', message: t('pgpool.cannot_ask', { where: `${target.host}:${target.port}`, detail: f.detail }), value: f.kind });
+    findings.push({
+      code: f.phase === 'connect' ? 'cannot_connect' : 'query_failed',
+      severity: 'critical',
+      message: t('pgpool.cannot_ask', { where: `${target.host}:${target.port}`, detail: f.detail }),
+      value: f.kind,
+    });
     return verdict(target, findings, metrics, facts, durationMs);
   }
   const inService = (n: PoolNodeView) => n.status === 'up' || n.status === 'waiting';
@@ -51,27 +61,90 @@ export function judgePgpool(target: Endpoint, pool: { ok: true; nodes: PoolNodeV
   facts.pool_nodes = pool.nodes.map((n) => `${n.id}:${n.status}:${n.role}:${real(n) ?? 'unreachable'}`).join(',');
 
   const primaries = pool.nodes.filter((n) => real(n) === 'primary');
-  if (primaries.length > 1) findings.push({ code: 'pgpool_two_primaries', severity: 'critical', message: t('pgpool.two_primaries', { nodes: primaries.map(name).join(t('pgpool.and')) }), value: primaries.length });
+  if (primaries.length > 1)
+    findings.push({
+      code: 'pgpool_two_primaries',
+      severity: 'critical',
+      message: t('pgpool.two_primaries', { nodes: primaries.map(name).join(t('pgpool.and')) }),
+      value: primaries.length,
+    });
   for (const n of pool.nodes.filter(inService)) {
     const r = real(n);
-    if (r === null) findings.push({ code: 'pgpool_backend_unreachable', severity: 'critical', message: t('pgpool.backend_unreachable', { node: name(n) }), subject: String(n.id) });
-    else if (n.role === 'primary' && r !== 'primary') findings.push({ code: 'pgpool_primary_mismatch', severity: 'critical', message: t('pgpool.not_primary', { node: name(n), role: roleWord(r) }), subject: String(n.id) });
-    else if (n.role !== 'primary' && r === 'primary') findings.push({ code: 'pgpool_primary_mismatch', severity: 'critical', message: t('pgpool.is_primary', { node: name(n), role: n.role }), subject: String(n.id) });
+    if (r === null)
+      findings.push({
+        code: 'pgpool_backend_unreachable',
+        severity: 'critical',
+        message: t('pgpool.backend_unreachable', { node: name(n) }),
+        subject: String(n.id),
+      });
+    else if (n.role === 'primary' && r !== 'primary')
+      findings.push({
+        code: 'pgpool_primary_mismatch',
+        severity: 'critical',
+        message: t('pgpool.not_primary', { node: name(n), role: roleWord(r) }),
+        subject: String(n.id),
+      });
+    else if (n.role !== 'primary' && r === 'primary')
+      findings.push({
+        code: 'pgpool_primary_mismatch',
+        severity: 'critical',
+        message: t('pgpool.is_primary', { node: name(n), role: n.role }),
+        subject: String(n.id),
+      });
   }
   for (const n of pool.nodes.filter((x) => x.status === 'down')) {
-    if (real(n) === 'standby' && streaming(n)) findings.push({ code: 'pgpool_standby_detached', severity: 'critical', message: t('pgpool.standby_detached', { node: name(n), id: n.id }), subject: String(n.id) });
-    else findings.push({ code: 'pgpool_backend_down', severity: 'warning', message: t('pgpool.backend_down', { node: name(n), state: roleWord(real(n) ?? t('pgpool.not_answering')) }), subject: String(n.id) });
+    if (real(n) === 'standby' && streaming(n))
+      findings.push({
+        code: 'pgpool_standby_detached',
+        severity: 'critical',
+        message: t('pgpool.standby_detached', { node: name(n), id: n.id }),
+        subject: String(n.id),
+      });
+    else
+      findings.push({
+        code: 'pgpool_backend_down',
+        severity: 'warning',
+        message: t('pgpool.backend_down', { node: name(n), state: roleWord(real(n) ?? t('pgpool.not_answering')) }),
+        subject: String(n.id),
+      });
   }
   const standbysUp = pool.nodes.filter((n) => inService(n) && real(n) === 'standby' && streaming(n));
-  if (standbysUp.length === 0 && pool.nodes.length > 1) findings.push({ code: 'pgpool_no_standby', severity: 'critical', message: t('pgpool.no_standby'), value: 0 });
+  if (standbysUp.length === 0 && pool.nodes.length > 1)
+    findings.push({ code: 'pgpool_no_standby', severity: 'critical', message: t('pgpool.no_standby'), value: 0 });
   metrics.push({ label: 'backends_up', value: pool.nodes.filter(inService).length, unit: '', min: 0 });
   metrics.push({ label: 'standbys_up', value: standbysUp.length, unit: '', min: 0 });
-  facts.healthy = t('pgpool.healthy', { up: pool.nodes.filter(inService).length, total: pool.nodes.length, nodes: pool.nodes.map((n) => t('pgpool.node_state', { id: n.id, status: n.status, role: n.role })).join(', ') });
+  facts.healthy = t('pgpool.healthy', {
+    up: pool.nodes.filter(inService).length,
+    total: pool.nodes.length,
+    nodes: pool.nodes.map((n) => t('pgpool.node_state', { id: n.id, status: n.status, role: n.role })).join(', '),
+  });
   return verdict(target, findings, metrics, facts, durationMs);
 }
 
-function verdict(target: Endpoint, findings: Finding[], metrics: Metric[], facts: Verdict['facts'], durationMs: number): Verdict {
+function verdict(
+  target: Endpoint,
+  findings: Finding[],
+  metrics: Metric[],
+  facts: Verdict['facts'],
+  durationMs: number,
+): Verdict {
   findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
-  const severity = findings.reduce<Severity>((w, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w), 'ok');
-  return { severity, hardness: 'soft', target, role: null, expectedRole: 'pgpool', summary: findings.length ? findings.map((f) => f.message).join(t('word.findings_separator')) : String(facts.healthy ?? t('word.ok')), findings, metrics, facts, durationMs };
+  const severity = findings.reduce<Severity>(
+    (w, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w),
+    'ok',
+  );
+  return {
+    severity,
+    hardness: 'soft',
+    target,
+    role: null,
+    expectedRole: 'pgpool',
+    summary: findings.length
+      ? findings.map((f) => f.message).join(t('word.findings_separator'))
+      : String(facts.healthy ?? t('word.ok')),
+    findings,
+    metrics,
+    facts,
+    durationMs,
+  };
 }

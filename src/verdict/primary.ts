@@ -34,12 +34,26 @@ export function silentStandbyLimitS(walSenderTimeoutMs: number | null): number |
 }
 
 /** The primary's rules (pg_stat_replication, physical standbys only); appends to findings, metrics, facts. */
-export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findings: Finding[], metrics: Metric[], facts: Verdict['facts'], walSenderTimeoutMs: number | null = null): void {
+export function judgePrimary(
+  rows: ReplicationRow[],
+  policy: CheckPolicy,
+  findings: Finding[],
+  metrics: Metric[],
+  facts: Verdict['facts'],
+  walSenderTimeoutMs: number | null = null,
+): void {
   const streaming = rows.filter((r) => r.state === 'streaming');
   facts.standbys = rows.map((r) => `${r.applicationName}:${r.state ?? '?'}:${r.syncState ?? '?'}`).join(',');
   facts.streaming = streaming.length;
   const countT = policy.thresholds.standbys ?? {};
-  metrics.push({ label: 'standbys', value: streaming.length, unit: '', warning: countT.warning?.text, critical: countT.critical?.text ?? `${policy.minStandbys}:`, min: 0 });
+  metrics.push({
+    label: 'standbys',
+    value: streaming.length,
+    unit: '',
+    warning: countT.warning?.text,
+    critical: countT.critical?.text ?? `${policy.minStandbys}:`,
+    min: 0,
+  });
 
   if (rows.some((r) => r.pid !== null && r.state === null)) {
     findings.push({ code: 'insufficient_privilege', severity: 'unknown', message: t('finding.replication_hidden') });
@@ -48,26 +62,71 @@ export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findin
   for (const name of policy.applicationNames) {
     const mine = rows.filter((r) => r.applicationName === name);
     if (mine.length === 0) {
-      findings.push({ code: 'standby_missing', severity: 'critical', message: t('finding.standby_missing', { name }), subject: name });
+      findings.push({
+        code: 'standby_missing',
+        severity: 'critical',
+        message: t('finding.standby_missing', { name }),
+        subject: name,
+      });
       continue;
     }
     // Every row is judged: one streaming connection must not hide another one that is not.
     for (const r of mine) {
-      const who = mine.length > 1 ? (r.clientAddr ? t('who.standby_pid_addr', { name, pid: String(r.pid), addr: r.clientAddr }) : t('who.standby_pid', { name, pid: String(r.pid) })) : t('who.standby', { name });
+      const who =
+        mine.length > 1
+          ? r.clientAddr
+            ? t('who.standby_pid_addr', { name, pid: String(r.pid), addr: r.clientAddr })
+            : t('who.standby_pid', { name, pid: String(r.pid) })
+          : t('who.standby', { name });
       if (r.state === 'catchup') {
-        const message = r.replayLagBytes !== null ? t('finding.standby_catching_up_lag', { who, quantity: formatQuantity(Math.max(0, r.replayLagBytes), 'B') }) : t('finding.standby_catching_up', { who });
-        findings.push({ code: 'standby_catching_up', severity: 'warning', message, subject: name, value: r.replayLagBytes, unit: 'B' });
+        const message =
+          r.replayLagBytes !== null
+            ? t('finding.standby_catching_up_lag', {
+                who,
+                quantity: formatQuantity(Math.max(0, r.replayLagBytes), 'B'),
+              })
+            : t('finding.standby_catching_up', { who });
+        findings.push({
+          code: 'standby_catching_up',
+          severity: 'warning',
+          message,
+          subject: name,
+          value: r.replayLagBytes,
+          unit: 'B',
+        });
       } else if (r.state !== 'streaming') {
-        findings.push({ code: 'standby_not_streaming', severity: 'critical', message: t('finding.standby_not_streaming', { who, state: String(r.state) }), subject: name, value: r.state });
+        findings.push({
+          code: 'standby_not_streaming',
+          severity: 'critical',
+          message: t('finding.standby_not_streaming', { who, state: String(r.state) }),
+          subject: name,
+          value: r.state,
+        });
       } else if (policy.syncState && r.syncState !== policy.syncState) {
-        findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: t('finding.sync_state_mismatch', { who, actual: String(r.syncState), expected: policy.syncState }), subject: name, value: r.syncState });
+        findings.push({
+          code: 'sync_state_mismatch',
+          severity: 'critical',
+          message: t('finding.sync_state_mismatch', { who, actual: String(r.syncState), expected: policy.syncState }),
+          subject: name,
+          value: r.syncState,
+        });
       }
     }
   }
   if (policy.applicationNames.length === 0 && policy.syncState) {
     for (const r of streaming) {
       if (r.syncState !== policy.syncState) {
-        findings.push({ code: 'sync_state_mismatch', severity: 'critical', message: t('finding.sync_state_mismatch', { who: t('who.standby', { name: r.applicationName }), actual: String(r.syncState), expected: policy.syncState }), subject: r.applicationName, value: r.syncState });
+        findings.push({
+          code: 'sync_state_mismatch',
+          severity: 'critical',
+          message: t('finding.sync_state_mismatch', {
+            who: t('who.standby', { name: r.applicationName }),
+            actual: String(r.syncState),
+            expected: policy.syncState,
+          }),
+          subject: r.applicationName,
+          value: r.syncState,
+        });
       }
     }
   }
@@ -78,7 +137,10 @@ export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findin
     findings.push({
       code: 'too_few_standbys',
       severity: 'critical',
-      message: t(present.length === 1 ? 'finding.too_few_standbys_one' : 'finding.too_few_standbys_other', { count: present.length, min: policy.minStandbys }),
+      message: t(present.length === 1 ? 'finding.too_few_standbys_one' : 'finding.too_few_standbys_other', {
+        count: present.length,
+        min: policy.minStandbys,
+      }),
       value: present.length,
       unit: '',
       threshold: `${policy.minStandbys}:`,
@@ -87,12 +149,26 @@ export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findin
     const sev = thresholdSeverity(countT, streaming.length);
     if (sev !== 'ok') {
       const range = (sev === 'critical' ? countT.critical : countT.warning) as Range;
-      findings.push({ code: 'too_few_standbys', severity: sev, message: t('threshold.crossed', { what: t(streaming.length === 1 ? 'finding.standbys_count_one' : 'finding.standbys_count_other', { count: streaming.length }), severity: sev, range: range.text }), value: streaming.length, unit: '', threshold: range.text });
+      findings.push({
+        code: 'too_few_standbys',
+        severity: sev,
+        message: t('threshold.crossed', {
+          what: t(streaming.length === 1 ? 'finding.standbys_count_one' : 'finding.standbys_count_other', {
+            count: streaming.length,
+          }),
+          severity: sev,
+          range: range.text,
+        }),
+        value: streaming.length,
+        unit: '',
+        threshold: range.text,
+      });
     }
   }
   // Perfdata covers every connected physical standby (as check_pgactivity's streaming_delta);
   // with --application-name the findings judge only the named ones.
-  const judged = (r: ReplicationRow) => policy.applicationNames.length === 0 || policy.applicationNames.includes(r.applicationName);
+  const judged = (r: ReplicationRow) =>
+    policy.applicationNames.length === 0 || policy.applicationNames.includes(r.applicationName);
   const silentAfter = silentStandbyLimitS(walSenderTimeoutMs);
   const labels = uniqueLabels(rows);
   for (const [i, r] of rows.entries()) {
@@ -104,12 +180,25 @@ export function judgePrimary(rows: ReplicationRow[], policy: CheckPolicy, findin
 }
 
 /** One standby row's perfdata and threshold findings (silence, replay and flush lag). */
-function judgeStandbyRow(r: ReplicationRow, name: string, policy: CheckPolicy, silentAfter: number | null, walSenderTimeoutMs: number | null, findings: Finding[], metrics: Metric[]): void {
+function judgeStandbyRow(
+  r: ReplicationRow,
+  name: string,
+  policy: CheckPolicy,
+  silentAfter: number | null,
+  walSenderTimeoutMs: number | null,
+  findings: Finding[],
+  metrics: Metric[],
+): void {
   if (silentAfter !== null && r.state === 'streaming' && r.replyAgeS !== null && r.replyAgeS > silentAfter) {
     findings.push({
       code: 'standby_silent',
       severity: 'critical',
-      message: t('finding.standby_silent', { name, addr: r.clientAddr ? t('finding.addr', { addr: r.clientAddr }) : '', quantity: formatQuantity(r.replyAgeS, 's'), half: round3((walSenderTimeoutMs ?? 0) / 2000) }),
+      message: t('finding.standby_silent', {
+        name,
+        addr: r.clientAddr ? t('finding.addr', { addr: r.clientAddr }) : '',
+        quantity: formatQuantity(r.replyAgeS, 's'),
+        half: round3((walSenderTimeoutMs ?? 0) / 2000),
+      }),
       subject: name,
       value: round3(r.replyAgeS),
       unit: 's',
@@ -118,18 +207,42 @@ function judgeStandbyRow(r: ReplicationRow, name: string, policy: CheckPolicy, s
   }
   if (r.replayLagBytes !== null) {
     metrics.push(metric(`${name}_replay_lag_bytes`, r.replayLagBytes, 'B', policy.thresholds.lagBytes));
-    thresholdFinding(findings, 'standby_lag_bytes', r.replayLagBytes, 'B', policy.thresholds.lagBytes, (v) => t('finding.standby_replay_lag', { name, quantity: v }), name);
+    thresholdFinding(
+      findings,
+      'standby_lag_bytes',
+      r.replayLagBytes,
+      'B',
+      policy.thresholds.lagBytes,
+      (v) => t('finding.standby_replay_lag', { name, quantity: v }),
+      name,
+    );
   }
   if (r.flushLagBytes !== null) {
     const th = policy.thresholds.flushLagBytes ?? {};
     metrics.push(metric(`${name}_flush_lag_bytes`, r.flushLagBytes, 'B', th));
-    thresholdFinding(findings, 'standby_flush_lag_bytes', r.flushLagBytes, 'B', th, (v) => t('finding.standby_flush_lag', { name, quantity: v }), name);
+    thresholdFinding(
+      findings,
+      'standby_flush_lag_bytes',
+      r.flushLagBytes,
+      'B',
+      th,
+      (v) => t('finding.standby_flush_lag', { name, quantity: v }),
+      name,
+    );
   }
   // replay_lag is NULL on an idle primary once the standby has caught up (docs 28.2.4): 0 s.
   const lagS = r.replayLagS ?? (r.replayLagBytes === 0 ? 0 : null);
   if (lagS !== null) {
     metrics.push(metric(`${name}_replay_lag_seconds`, round3(lagS), 's', policy.thresholds.lagSeconds));
-    thresholdFinding(findings, 'standby_lag_seconds', lagS, 's', policy.thresholds.lagSeconds, (v) => t('finding.standby_replay_lag', { name, quantity: v }), name);
+    thresholdFinding(
+      findings,
+      'standby_lag_seconds',
+      lagS,
+      's',
+      policy.thresholds.lagSeconds,
+      (v) => t('finding.standby_replay_lag', { name, quantity: v }),
+      name,
+    );
   }
 }
 
@@ -141,9 +254,21 @@ function judgeStandbyRow(r: ReplicationRow, name: string, policy: CheckPolicy, s
 export function judgeSlots(slots: Array<{ name: string; walStatus: string | null }>, findings: Finding[]): void {
   for (const s of slots) {
     if (s.walStatus === 'lost') {
-      findings.push({ code: 'slot_lost', severity: 'critical', message: t('finding.slot_lost', { name: s.name }), subject: s.name, value: 'lost' });
+      findings.push({
+        code: 'slot_lost',
+        severity: 'critical',
+        message: t('finding.slot_lost', { name: s.name }),
+        subject: s.name,
+        value: 'lost',
+      });
     } else if (s.walStatus === 'unreserved') {
-      findings.push({ code: 'slot_unreserved', severity: 'warning', message: t('finding.slot_unreserved', { name: s.name }), subject: s.name, value: 'unreserved' });
+      findings.push({
+        code: 'slot_unreserved',
+        severity: 'warning',
+        message: t('finding.slot_unreserved', { name: s.name }),
+        subject: s.name,
+        value: 'unreserved',
+      });
     }
   }
 }

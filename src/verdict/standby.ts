@@ -16,7 +16,13 @@ function senderOf(s: StandbyState): { host: string | null; port: number | null }
 }
 
 /** The standby rules (pg_stat_wal_receiver and the recovery functions); appends to findings, metrics, facts. */
-export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Finding[], metrics: Metric[], facts: Verdict['facts']): void {
+export function judgeStandby(
+  s: StandbyState,
+  policy: CheckPolicy,
+  findings: Finding[],
+  metrics: Metric[],
+  facts: Verdict['facts'],
+): void {
   const w = s.walreceiver;
   const sender = senderOf(s);
   facts.status = w?.status ?? null;
@@ -28,11 +34,21 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
   facts.replay_paused = s.replayPaused;
 
   if (!w) {
-    findings.push({ code: 'walreceiver_missing', severity: 'critical', message: t('finding.walreceiver_missing'), value: null });
+    findings.push({
+      code: 'walreceiver_missing',
+      severity: 'critical',
+      message: t('finding.walreceiver_missing'),
+      value: null,
+    });
   } else if (w.status === null) {
     findings.push({ code: 'insufficient_privilege', severity: 'unknown', message: t('finding.walreceiver_hidden') });
   } else if (w.status !== 'streaming') {
-    findings.push({ code: 'walreceiver_not_streaming', severity: 'critical', message: t('finding.walreceiver_not_streaming', { status: w.status }), value: w.status });
+    findings.push({
+      code: 'walreceiver_not_streaming',
+      severity: 'critical',
+      message: t('finding.walreceiver_not_streaming', { status: w.status }),
+      value: w.status,
+    });
   }
 
   if (w && w.status !== null) {
@@ -41,7 +57,12 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
     const portBad = exp.port !== undefined && sender.port !== exp.port;
     if (hostBad || portBad) {
       const want = `${exp.host ?? '*'}:${exp.port ?? '*'}`;
-      findings.push({ code: 'sender_mismatch', severity: 'critical', message: t('finding.sender_mismatch', { sender: facts.sender ?? t('word.unknown_sender'), expected: want }), value: facts.sender });
+      findings.push({
+        code: 'sender_mismatch',
+        severity: 'critical',
+        message: t('finding.sender_mismatch', { sender: facts.sender ?? t('word.unknown_sender'), expected: want }),
+        value: facts.sender,
+      });
     }
     // Receiving an older timeline than the standby's own means the histories diverged. A newer
     // received timeline is the normal "follow the promoted primary" case (recovery_target_timeline
@@ -57,7 +78,9 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
     if (w.lastMsgAgeS !== null) {
       const silence = silenceThresholds(policy.thresholds.silenceSeconds, s.walReceiverTimeoutMs);
       metrics.push(metric('silence_seconds', round3(w.lastMsgAgeS), 's', silence));
-      thresholdFinding(findings, 'primary_silence', w.lastMsgAgeS, 's', silence, (v) => t('finding.primary_silence', { quantity: v }));
+      thresholdFinding(findings, 'primary_silence', w.lastMsgAgeS, 's', silence, (v) =>
+        t('finding.primary_silence', { quantity: v }),
+      );
     }
     const probe = s.senderProbe;
     // Which checks asked the sender, and what it cost (a kept session asks at most every afterS).
@@ -66,19 +89,34 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
       facts.sender_probe_ms = probe.ms;
     }
     if (probe && probe.result !== 'answered' && w.status === 'streaming') {
-      const how = probe.result === 'refused' ? t('probe.refused') : probe.result === 'unreachable' ? t('probe.unreachable', { detail: probe.detail }) : t('probe.no_answer', { detail: probe.detail });
+      const how =
+        probe.result === 'refused'
+          ? t('probe.refused')
+          : probe.result === 'unreachable'
+            ? t('probe.unreachable', { detail: probe.detail })
+            : t('probe.no_answer', { detail: probe.detail });
       const wrt = s.walReceiverTimeoutMs ? `${round3(s.walReceiverTimeoutMs / 1000)} s` : t('word.timeout_disabled');
       findings.push({
         code: 'primary_unreachable',
         severity: 'critical',
-        message: t('finding.primary_unreachable', { target: probe.target, quantity: formatQuantity(w.lastMsgAgeS ?? 0, 's'), how, timeout: wrt }),
+        message: t('finding.primary_unreachable', {
+          target: probe.target,
+          quantity: formatQuantity(w.lastMsgAgeS ?? 0, 's'),
+          how,
+          timeout: wrt,
+        }),
         value: probe.result,
       });
     }
   }
 
   if (s.replayPaused && policy.replayPausedSeverity !== 'ok') {
-    findings.push({ code: 'replay_paused', severity: policy.replayPausedSeverity, message: t('finding.replay_paused'), value: true });
+    findings.push({
+      code: 'replay_paused',
+      severity: policy.replayPausedSeverity,
+      message: t('finding.replay_paused'),
+      value: true,
+    });
   }
   // receive − replay is negative when replay is ahead of what this walreceiver received: WAL
   // restored from the archive, or the received position restarted at a segment start after a
@@ -87,7 +125,9 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
   if (s.replayLagBytes !== null && s.replayLagBytes < 0) facts.receive_behind_replay = true;
   if (lagBytes !== null) {
     metrics.push(metric('replay_lag_bytes', lagBytes, 'B', policy.thresholds.lagBytes));
-    thresholdFinding(findings, 'replay_lag_bytes', lagBytes, 'B', policy.thresholds.lagBytes, (v) => t('finding.replay_lag', { quantity: v }));
+    thresholdFinding(findings, 'replay_lag_bytes', lagBytes, 'B', policy.thresholds.lagBytes, (v) =>
+      t('finding.replay_lag', { quantity: v }),
+    );
   }
   // Seconds of lag only while something received is not yet replayed: an idle primary sends
   // no transactions, and the age of the last replayed one is not lag. A kept session also knows
@@ -95,12 +135,22 @@ export function judgeStandby(s: StandbyState, policy: CheckPolicy, findings: Fin
   // checkpoint record behind paused replay on an idle pair does not read as "lag = age of the
   // last commit" (the one-shot check cannot know, and keeps the upper bound).
   const cap = s.pendingAtMostS;
-  const lagS = lagBytes === 0 ? 0 : s.lastReplayAgeS === null ? null : cap !== undefined ? Math.min(s.lastReplayAgeS, cap) : s.lastReplayAgeS;
-  if (lagBytes !== 0 && cap !== undefined && s.lastReplayAgeS !== null && cap < s.lastReplayAgeS) facts.pending_wal_at_most_s = round3(cap);
+  const lagS =
+    lagBytes === 0
+      ? 0
+      : s.lastReplayAgeS === null
+        ? null
+        : cap !== undefined
+          ? Math.min(s.lastReplayAgeS, cap)
+          : s.lastReplayAgeS;
+  if (lagBytes !== 0 && cap !== undefined && s.lastReplayAgeS !== null && cap < s.lastReplayAgeS)
+    facts.pending_wal_at_most_s = round3(cap);
   if (lagS !== null) {
     const v = Math.max(0, round3(lagS));
     metrics.push(metric('replay_lag_seconds', v, 's', policy.thresholds.lagSeconds));
-    thresholdFinding(findings, 'replay_lag_seconds', v, 's', policy.thresholds.lagSeconds, (x) => t('finding.replay_lag', { quantity: x }));
+    thresholdFinding(findings, 'replay_lag_seconds', v, 's', policy.thresholds.lagSeconds, (x) =>
+      t('finding.replay_lag', { quantity: x }),
+    );
   }
 }
 
@@ -144,7 +194,11 @@ const lsnBytes = (lsn: string | null): bigint | null => {
  * @param ownTli pg_control's timeline; @param ownLsn the greater of received and replayed LSN.
  * @returns undefined when it can follow (or nothing newer is known).
  */
-export function timelineDivergence(ownTli: number, ownLsn: string, wal: { histories: Array<{ tli: number; text: string }>; segmentTlis: Set<number> }): TimelineDivergence | undefined {
+export function timelineDivergence(
+  ownTli: number,
+  ownLsn: string,
+  wal: { histories: Array<{ tli: number; text: string }>; segmentTlis: Set<number> },
+): TimelineDivergence | undefined {
   const tli = Math.max(ownTli, ...wal.segmentTlis);
   const newest = wal.histories.filter((h) => h.tli > tli).sort((a, b) => b.tli - a.tli)[0];
   const own = lsnBytes(ownLsn);

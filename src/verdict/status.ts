@@ -60,14 +60,54 @@ export interface ClusterStatus {
 /** One node's row, before the cross-node columns (upstream role, lag against the primary). */
 function rowOf(n: StatusInput): StatusRow {
   const worst = n.verdict.findings[0];
-  const base = { name: n.name, host: n.host, port: n.port, severity: n.verdict.severity, summary: worst?.message ?? n.verdict.summary, upstream: null, lagBytes: null, syncState: null };
-  if (!n.obs.ok) return { ...base, role: 'unreachable', state: '', timeline: null, lsn: null, receiveLsn: null, replayLsn: null, lagSeconds: null, severity: 'critical', summary: n.obs.failure.detail };
-  if (n.obs.primary) return { ...base, role: 'primary', state: '', timeline: n.obs.primary.timeline, lsn: n.obs.primary.currentLsn, receiveLsn: null, replayLsn: null, lagSeconds: null };
+  const base = {
+    name: n.name,
+    host: n.host,
+    port: n.port,
+    severity: n.verdict.severity,
+    summary: worst?.message ?? n.verdict.summary,
+    upstream: null,
+    lagBytes: null,
+    syncState: null,
+  };
+  if (!n.obs.ok)
+    return {
+      ...base,
+      role: 'unreachable',
+      state: '',
+      timeline: null,
+      lsn: null,
+      receiveLsn: null,
+      replayLsn: null,
+      lagSeconds: null,
+      severity: 'critical',
+      summary: n.obs.failure.detail,
+    };
+  if (n.obs.primary)
+    return {
+      ...base,
+      role: 'primary',
+      state: '',
+      timeline: n.obs.primary.timeline,
+      lsn: n.obs.primary.currentLsn,
+      receiveLsn: null,
+      replayLsn: null,
+      lagSeconds: null,
+    };
   const s = n.obs.standby;
   const w = s?.walreceiver ?? null;
   const state = !w ? t('status.not_connected') : s?.replayPaused ? t('status.stopped_replay') : String(w.status ?? '?');
   const lagS = s?.replayLagBytes === 0 ? 0 : (s?.lastReplayAgeS ?? null);
-  return { ...base, role: 'standby', state, timeline: s?.timeline ?? null, lsn: s?.replayLsn ?? null, receiveLsn: s?.receiveLsn ?? null, replayLsn: s?.replayLsn ?? null, lagSeconds: lagS };
+  return {
+    ...base,
+    role: 'standby',
+    state,
+    timeline: s?.timeline ?? null,
+    lsn: s?.replayLsn ?? null,
+    receiveLsn: s?.receiveLsn ?? null,
+    replayLsn: s?.replayLsn ?? null,
+    lagSeconds: lagS,
+  };
 }
 
 /**
@@ -99,9 +139,16 @@ export function clusterStatus(inputs: StatusInput[]): ClusterStatus {
     r.syncState = seen?.syncState ?? null;
     if (seen && (seen.replayLagS !== null || seen.replayLagBytes === 0)) r.lagSeconds = seen.replayLagS ?? 0;
   });
-  let severity = rows.reduce<Severity>((worst, r) => (SEVERITY_RANK[r.severity] > SEVERITY_RANK[worst] ? r.severity : worst), 'ok');
+  let severity = rows.reduce<Severity>(
+    (worst, r) => (SEVERITY_RANK[r.severity] > SEVERITY_RANK[worst] ? r.severity : worst),
+    'ok',
+  );
   if (primaries.length > 1) severity = 'critical';
-  const order = (r: StatusRow) => (r.role === 'primary' ? 0 : r.role === 'unreachable' ? 3 : r.role === 'standby' ? 1 : 2);
-  const sorted = rows.map((r, i) => ({ r, i })).sort((a, b) => order(a.r) - order(b.r) || a.i - b.i).map((x) => x.r);
+  const order = (r: StatusRow) =>
+    r.role === 'primary' ? 0 : r.role === 'unreachable' ? 3 : r.role === 'standby' ? 1 : 2;
+  const sorted = rows
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => order(a.r) - order(b.r) || a.i - b.i)
+    .map((x) => x.r);
   return { nodes: sorted, primary: primaries.length === 1 ? primaries[0] : null, primaries, severity };
 }

@@ -21,7 +21,14 @@ import { t } from '../i18n';
 export const WAITING_COMMIT_LEVELS: ReadonlySet<string> = new Set(['on', 'remote_write', 'remote_apply']);
 
 /** Appends the synchronous replication findings, metric and facts of a primary. */
-export function judgeSync(sync: SyncReplicationState, rows: ReplicationRow[], settings: SyncSettings | undefined, findings: Finding[], metrics: Metric[], facts: Verdict['facts']): void {
+export function judgeSync(
+  sync: SyncReplicationState,
+  rows: ReplicationRow[],
+  settings: SyncSettings | undefined,
+  findings: Finding[],
+  metrics: Metric[],
+  facts: Verdict['facts'],
+): void {
   const mode = settings?.repMode ?? 'async';
   const inSync = rows.filter((r) => r.state === 'streaming' && (r.syncState === 'sync' || r.syncState === 'quorum'));
   facts.rep_mode = mode;
@@ -38,7 +45,11 @@ export function judgeSync(sync: SyncReplicationState, rows: ReplicationRow[], se
     findings.push({
       code: 'sync_standby_missing',
       severity: 'critical',
-      message: t('finding.sync_standby_missing', { names: sync.standbyNames, waiting, release: mode === 'sync' ? t('finding.sync_until_release') : '' }),
+      message: t('finding.sync_standby_missing', {
+        names: sync.standbyNames,
+        waiting,
+        release: mode === 'sync' ? t('finding.sync_until_release') : '',
+      }),
       value: sync.standbyNames,
     });
   }
@@ -47,22 +58,38 @@ export function judgeSync(sync: SyncReplicationState, rows: ReplicationRow[], se
     findings.push({
       code: 'sync_commits_waiting',
       severity: 'critical',
-      message: t(sync.waiting === 1 ? 'finding.sync_commits_waiting_one' : 'finding.sync_commits_waiting_other', { count: sync.waiting, quantity: formatQuantity(sync.longestWaitS, 's'), limit }),
+      message: t(sync.waiting === 1 ? 'finding.sync_commits_waiting_one' : 'finding.sync_commits_waiting_other', {
+        count: sync.waiting,
+        quantity: formatQuantity(sync.longestWaitS, 's'),
+        limit,
+      }),
       value: Math.round(sync.longestWaitS * 1000) / 1000,
       unit: 's',
       threshold: String(limit),
     });
   }
   if (mode === 'sync' && named && !commitsWait) {
-    findings.push({ code: 'sync_degraded', severity: 'warning', message: t('finding.sync_commit_local', { commit: sync.commit }), value: sync.commit });
+    findings.push({
+      code: 'sync_degraded',
+      severity: 'warning',
+      message: t('finding.sync_commit_local', { commit: sync.commit }),
+      value: sync.commit,
+    });
   }
   if (mode === 'sync' && !named) {
     const streaming = rows.filter((r) => r.state === 'streaming');
     const why = streaming.length
       ? t('finding.sync_not_named', { names: streaming.map((r) => `"${r.applicationName}"`).join(', ') })
       : rows.length
-        ? t('finding.sync_none_streams', { standbys: rows.map((r) => `"${r.applicationName}" ${r.state ?? '?'}`).join(', ') })
+        ? t('finding.sync_none_streams', {
+            standbys: rows.map((r) => `"${r.applicationName}" ${r.state ?? '?'}`).join(', '),
+          })
         : t('finding.sync_none_connected');
-    findings.push({ code: 'sync_degraded', severity: 'warning', message: t('finding.sync_names_empty', { why }), value: '' });
+    findings.push({
+      code: 'sync_degraded',
+      severity: 'warning',
+      message: t('finding.sync_names_empty', { why }),
+      value: '',
+    });
   }
 }

@@ -8,7 +8,8 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureInstalled } from '../../scripts/lib/installed';
 
-const PREFIX = /^pgsr-(test|faultsb\d*|faults-(pass|conf|cmd|tmpfs)|conf|pass|home|roothome|fakecmd|alone|unit|post|nagios|nagios4|pkgtest|watch|bench|pcmk|clpsim[a-z-]*)-/;
+const PREFIX =
+  /^pgsr-(test|faultsb\d*|faults-(pass|conf|cmd|tmpfs)|conf|pass|home|roothome|fakecmd|alone|unit|post|nagios|nagios4|pkgtest|watch|bench|pcmk|clpsim[a-z-]*)-/;
 
 export default function setup(): () => void {
   const started = Date.now() - 1000;

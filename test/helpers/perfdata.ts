@@ -38,7 +38,15 @@ export function parsePerfdata(text: string): PerfItem[] {
     const m = ITEM.exec(t);
     if (!m) throw new Error(`invalid perfdata item: ${t}`);
     const label = m[1].startsWith("'") ? m[1].slice(1, -1).replace(/''/g, "'") : m[1];
-    return { label, value: Number(m[2]), uom: m[3] ?? '', warn: m[4] ?? '', crit: m[5] ?? '', min: m[6] ?? '', max: m[7] ?? '' };
+    return {
+      label,
+      value: Number(m[2]),
+      uom: m[3] ?? '',
+      warn: m[4] ?? '',
+      crit: m[5] ?? '',
+      min: m[6] ?? '',
+      max: m[7] ?? '',
+    };
   });
 }
 

@@ -14,7 +14,10 @@ export interface Sandbox {
 }
 
 export function sandbox(): Sandbox {
-  if (!existsSync(join(CLPSIM_DIR, 'clplogcmd'))) throw new Error(`the clpsim kit is missing at ${CLPSIM_DIR} (lab/clusterpro in the repository; PGSR_LAB_KITS overrides)`);
+  if (!existsSync(join(CLPSIM_DIR, 'clplogcmd')))
+    throw new Error(
+      `the clpsim kit is missing at ${CLPSIM_DIR} (lab/clusterpro in the repository; PGSR_LAB_KITS overrides)`,
+    );
   const dir = mkdtempSync('/tmp/pgsr-test-');
   return { dir, alertLog: join(dir, 'alerts.jsonl'), stateDir: join(dir, 'state') };
 }
@@ -25,6 +28,15 @@ export function alerts(sb: Sandbox): AlertRecord[] {
 }
 
 /** Runs the bundle as a genw, with the sandbox's alert log and state directory. */
-export function runPgsr(args: string[], opts: { sb?: Sandbox; env?: Record<string, string>; timeoutMs?: number; path?: string } = {}): Promise<GenwRun> {
-  return runAsGenw(args, { alertLog: opts.sb?.alertLog, stateDir: opts.sb?.stateDir, env: opts.env, timeoutMs: opts.timeoutMs, path: opts.path });
+export function runPgsr(
+  args: string[],
+  opts: { sb?: Sandbox; env?: Record<string, string>; timeoutMs?: number; path?: string } = {},
+): Promise<GenwRun> {
+  return runAsGenw(args, {
+    alertLog: opts.sb?.alertLog,
+    stateDir: opts.sb?.stateDir,
+    env: opts.env,
+    timeoutMs: opts.timeoutMs,
+    path: opts.path,
+  });
 }

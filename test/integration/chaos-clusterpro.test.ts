@@ -13,21 +13,49 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 describe('npm run chaos -- --host clusterpro: the seeded fault campaign, as a short fixed-seed smoke', () => {
-  it('two rounds (seed 44: the group\'s server shut down, then the standby\'s power loss): both converge, the group moved by EXEC stop and EXEC start FAILOVER, never two writable primaries, nothing lost', async () => {
+  it("two rounds (seed 44: the group's server shut down, then the standby's power loss): both converge, the group moved by EXEC stop and EXEC start FAILOVER, never two writable primaries, nothing lost", async () => {
     const report = join(mkdtempSync('/tmp/pgsr-test-'), 'chaos-clusterpro.json');
-    const r = await execa('tini', ['-s', '--', 'npx', 'tsx', 'scripts/chaos.ts', '--host', 'clusterpro', '--seed', '44', '--rounds', '2', '--report', report], { reject: false, all: true, timeout: 840_000 });
-    console.log(String(r.all).split('\n').filter((l) => !l.startsWith('  round')).join('\n'));
+    const r = await execa(
+      'tini',
+      [
+        '-s',
+        '--',
+        'npx',
+        'tsx',
+        'scripts/chaos.ts',
+        '--host',
+        'clusterpro',
+        '--seed',
+        '44',
+        '--rounds',
+        '2',
+        '--report',
+        report,
+      ],
+      { reject: false, all: true, timeout: 840_000 },
+    );
+    console.log(
+      String(r.all)
+        .split('\n')
+        .filter((l) => !l.startsWith('  round'))
+        .join('\n'),
+    );
     expect(r.exitCode, String(r.all).slice(-2000)).toBe(0);
     const rep = JSON.parse(readFileSync(report, 'utf8'));
     expect(rep).toMatchObject({ host: 'clusterpro', agent: 'pgsr', invariant_breaks: [] });
-    expect(rep.rounds.map((x: { fault: string; node: string }) => `${x.fault} ${x.node}`)).toEqual(['clean-stop primary01', 'standby-power-loss standby']);
+    expect(rep.rounds.map((x: { fault: string; node: string }) => `${x.fault} ${x.node}`)).toEqual([
+      'clean-stop primary01',
+      'standby-power-loss standby',
+    ]);
     for (const x of rep.rounds) {
       expect(x).toMatchObject({ converged: true, max_primaries: 1, lost: 0 });
       expect(x.acked).toBeGreaterThan(0);
     }
     const [move, standby] = rep.rounds;
     expect(move).toMatchObject({ primary_before: 'primary01', primary_after: 'primary02' });
-    expect(move.notes.join('; ')).toMatch(/EXEC stop on primary01 \(SERVERSHUTDOWN\): exit 0[^;]*; EXEC start on primary02 \(FAILOVER\): exit 0/);
+    expect(move.notes.join('; ')).toMatch(
+      /EXEC stop on primary01 \(SERVERSHUTDOWN\): exit 0[^;]*; EXEC start on primary02 \(FAILOVER\): exit 0/,
+    );
     // Timed from the end of EXEC stop: EXEC start on the other server, not a heartbeat timeout.
     expect(move.time_to_writable_s).toBeGreaterThan(0);
     expect(move.time_to_writable_s).toBeLessThan(60);

@@ -14,8 +14,31 @@ import { describe, expect, it } from 'vitest';
 describe('npm run chaos -- --host pgpool: the seeded fault campaign, as a short fixed-seed smoke', () => {
   it('two rounds (seed 4: a clean stop, then kill -9 of the primary postmaster): every round converged, the failed node back through pgsr rebuild and pcp_attach_node, never two writable primaries', async () => {
     const report = join(mkdtempSync('/tmp/pgsr-test-'), 'chaos-pgpool.json');
-    const r = await execa('tini', ['-s', '--', 'npx', 'tsx', 'scripts/chaos.ts', '--host', 'pgpool', '--seed', '4', '--rounds', '2', '--report', report], { reject: false, all: true, timeout: 840_000 });
-    console.log(String(r.all).split('\n').filter((l) => !l.startsWith('  round')).join('\n'));
+    const r = await execa(
+      'tini',
+      [
+        '-s',
+        '--',
+        'npx',
+        'tsx',
+        'scripts/chaos.ts',
+        '--host',
+        'pgpool',
+        '--seed',
+        '4',
+        '--rounds',
+        '2',
+        '--report',
+        report,
+      ],
+      { reject: false, all: true, timeout: 840_000 },
+    );
+    console.log(
+      String(r.all)
+        .split('\n')
+        .filter((l) => !l.startsWith('  round'))
+        .join('\n'),
+    );
     expect(r.exitCode, String(r.all).slice(-2000)).toBe(0);
     const rep = JSON.parse(readFileSync(report, 'utf8'));
     expect(rep).toMatchObject({ host: 'pgpool', nodes: 3, agent: 'pgsr', invariant_breaks: [] });

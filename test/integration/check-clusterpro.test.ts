@@ -8,7 +8,17 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, stat
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, isStreaming, labDown, labUp, psql, startNode, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
+import {
+  freePort,
+  isStreaming,
+  labDown,
+  labUp,
+  psql,
+  startNode,
+  stopNode,
+  waitFor,
+  type LabPair,
+} from '../../scripts/lib/lab';
 import { alerts, runPgsr, sandbox } from '../helpers/run';
 
 let pair: LabPair;
@@ -21,8 +31,36 @@ afterAll(async () => {
   if (pair) await labDown(pair);
 });
 
-const standbyArgs = () => ['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', String(pair.standby.port), '--role', 'standby', '--primary-host', '127.0.0.1', '--primary-port', String(pair.primary.port)];
-const primaryArgs = () => ['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', String(pair.primary.port), '--role', 'primary', '--application-name', 'slave', '--sync-state', 'async'];
+const standbyArgs = () => [
+  'check',
+  '--format',
+  'clusterpro',
+  '-h',
+  '127.0.0.1',
+  '-p',
+  String(pair.standby.port),
+  '--role',
+  'standby',
+  '--primary-host',
+  '127.0.0.1',
+  '--primary-port',
+  String(pair.primary.port),
+];
+const primaryArgs = () => [
+  'check',
+  '--format',
+  'clusterpro',
+  '-h',
+  '127.0.0.1',
+  '-p',
+  String(pair.primary.port),
+  '--role',
+  'primary',
+  '--application-name',
+  'slave',
+  '--sync-state',
+  'async',
+];
 /** A fresh alert/state sandbox for one scenario. */
 const fresh = () => sandbox();
 
@@ -34,7 +72,9 @@ describe('healthy pair', () => {
     const lines = r.stdout.split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(LINE);
-    expect(lines[0]).toContain(`pgsr OK exit=0 standby 127.0.0.1:${pair.standby.port}: streaming from 127.0.0.1:${pair.primary.port} on timeline 1`);
+    expect(lines[0]).toContain(
+      `pgsr OK exit=0 standby 127.0.0.1:${pair.standby.port}: streaming from 127.0.0.1:${pair.primary.port} on timeline 1`,
+    );
     expect(lines[0]).toMatch(/replay_lag_bytes=\d+B replay_lag_seconds=[\d.]+s/);
     expect(lines[0]).toMatch(/timeline=1 received_tli=1 sender=127\.0\.0\.1:\d+ status=streaming/);
     expect(r.stderr).toBe('');
@@ -52,18 +92,38 @@ describe('healthy pair', () => {
   });
 
   it('json format prints the documented schema', async () => {
-    const r = await runPgsr([...standbyArgs().filter((a) => a !== 'clusterpro' && a !== '--format'), '--format', 'json'], { sb: fresh() });
+    const r = await runPgsr(
+      [...standbyArgs().filter((a) => a !== 'clusterpro' && a !== '--format'), '--format', 'json'],
+      { sb: fresh() },
+    );
     expect(r.exitCode).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ schema: 'pgsr.check/1', role: 'standby', expected_role: 'standby', severity: 'ok', exit_code: 0, findings: [] });
+    expect(j).toMatchObject({
+      schema: 'pgsr.check/1',
+      role: 'standby',
+      expected_role: 'standby',
+      severity: 'ok',
+      exit_code: 0,
+      findings: [],
+    });
     expect(j.facts).toMatchObject({ status: 'streaming', timeline: 1, received_tli: 1 });
-    expect(j.metrics.map((m: { label: string }) => m.label)).toEqual(expect.arrayContaining(['replay_lag_bytes', 'replay_lag_seconds', 'silence_seconds']));
+    expect(j.metrics.map((m: { label: string }) => m.label)).toEqual(
+      expect.arrayContaining(['replay_lag_bytes', 'replay_lag_seconds', 'silence_seconds']),
+    );
   });
 
   it('conninfo string and PG* environment are accepted', async () => {
-    const r1 = await runPgsr(['check', '--format', 'json', '-d', `host=127.0.0.1 port=${pair.standby.port} user=postgres dbname=postgres`]);
+    const r1 = await runPgsr([
+      'check',
+      '--format',
+      'json',
+      '-d',
+      `host=127.0.0.1 port=${pair.standby.port} user=postgres dbname=postgres`,
+    ]);
     expect(JSON.parse(r1.stdout)).toMatchObject({ role: 'standby', severity: 'ok' });
-    const r2 = await runPgsr(['check', '--format', 'json'], { env: { PGHOST: '127.0.0.1', PGPORT: String(pair.primary.port), PGUSER: 'postgres' } });
+    const r2 = await runPgsr(['check', '--format', 'json'], {
+      env: { PGHOST: '127.0.0.1', PGPORT: String(pair.primary.port), PGUSER: 'postgres' },
+    });
     expect(JSON.parse(r2.stdout)).toMatchObject({ role: 'primary', severity: 'ok' });
   });
 });
@@ -75,7 +135,9 @@ describe('replication faults', () => {
     args[args.indexOf('--primary-host') + 1] = '192.168.1.10';
     const r = await runPgsr(args, { sb: s });
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toContain(`CRITICAL exit=1 standby 127.0.0.1:${pair.standby.port}: streaming from 127.0.0.1:${pair.primary.port}, expected 192.168.1.10:${pair.primary.port}`);
+    expect(r.stdout).toContain(
+      `CRITICAL exit=1 standby 127.0.0.1:${pair.standby.port}: streaming from 127.0.0.1:${pair.primary.port}, expected 192.168.1.10:${pair.primary.port}`,
+    );
     expect(r.stdout).toContain('alert sent: id=5 level=ERR');
     const a = alerts(s);
     expect(a).toHaveLength(1);
@@ -85,7 +147,10 @@ describe('replication faults', () => {
 
   it('role mismatch: the primary checked as a standby is exit 3 (split-brain sign)', async () => {
     const s = fresh();
-    const r = await runPgsr(['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', String(pair.primary.port), '--role', 'standby'], { sb: s });
+    const r = await runPgsr(
+      ['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', String(pair.primary.port), '--role', 'standby'],
+      { sb: s },
+    );
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toContain('expected a standby but the server is a primary');
     expect(alerts(s)[0]).toMatchObject({ event_id: 3, level: 'ERR' });
@@ -104,10 +169,27 @@ describe('replication faults', () => {
       expect((await runPgsr([...standbyArgs(), '--replay-paused', 'critical'], { sb: fresh() })).exitCode).toBe(1);
 
       // Write WAL on the primary while replay is paused: received moves, replayed does not.
-      await psql(pair, pair.primary, 'CREATE TABLE IF NOT EXISTS lagtest AS SELECT g FROM generate_series(1, 50000) g; SELECT pg_switch_wal();');
-      await waitFor('standby to receive unreplayed WAL', async () => Number(await psql(pair, pair.standby, 'SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())')) > 1024 * 1024);
+      await psql(
+        pair,
+        pair.primary,
+        'CREATE TABLE IF NOT EXISTS lagtest AS SELECT g FROM generate_series(1, 50000) g; SELECT pg_switch_wal();',
+      );
+      await waitFor(
+        'standby to receive unreplayed WAL',
+        async () =>
+          Number(
+            await psql(
+              pair,
+              pair.standby,
+              'SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())',
+            ),
+          ) >
+          1024 * 1024,
+      );
       const s2 = fresh();
-      const r2 = await runPgsr([...standbyArgs(), '--lag-bytes-warning', '64kB', '--lag-bytes-critical', '1MB'], { sb: s2 });
+      const r2 = await runPgsr([...standbyArgs(), '--lag-bytes-warning', '64kB', '--lag-bytes-critical', '1MB'], {
+        sb: s2,
+      });
       expect(r2.exitCode).toBe(1);
       expect(r2.stdout).toMatch(/CRITICAL exit=1 .*replay lag [\d.]+ MiB \(critical threshold 1MB\)/);
       expect(alerts(s2)[0]).toMatchObject({ event_id: 8, level: 'ERR' });
@@ -118,7 +200,13 @@ describe('replication faults', () => {
     } finally {
       await psql(pair, pair.standby, 'SELECT pg_wal_replay_resume()');
     }
-    await waitFor('replay to catch up', async () => Number(await psql(pair, pair.standby, 'SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())')) === 0);
+    await waitFor(
+      'replay to catch up',
+      async () =>
+        Number(
+          await psql(pair, pair.standby, 'SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())'),
+        ) === 0,
+    );
   });
 
   it('primary stopped: standby not streaming, alerts once however often it runs, recovery alerts once', async () => {
@@ -159,7 +247,10 @@ describe('replication faults', () => {
     const s = fresh();
     await stopNode(pair, pair.standby, 'fast');
     try {
-      await waitFor('walsender gone', async () => (await psql(pair, pair.primary, 'SELECT count(*) FROM pg_stat_replication')) === '0');
+      await waitFor(
+        'walsender gone',
+        async () => (await psql(pair, pair.primary, 'SELECT count(*) FROM pg_stat_replication')) === '0',
+      );
       const r = await runPgsr(primaryArgs(), { sb: s });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toContain('standby "slave" is not connected');
@@ -187,7 +278,18 @@ describe('connection faults', () => {
     await new Promise<void>((res) => silent.listen(0, '127.0.0.1', () => res()));
     const port = (silent.address() as { port: number }).port;
     try {
-      const r = await runPgsr(['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', String(port), '--timeout', '2', '--no-alert']);
+      const r = await runPgsr([
+        'check',
+        '--format',
+        'clusterpro',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '--timeout',
+        '2',
+        '--no-alert',
+      ]);
       expect(r.exitCode).toBe(2);
       expect(r.stdout).toContain(`cannot connect to 127.0.0.1:${port}: no answer within 2.0s while connecting`);
       // Contract: the run ends within its timeout plus process start-up slack.
@@ -201,52 +303,117 @@ describe('connection faults', () => {
   it('wrong password: the server message, exit 2, and the password appears nowhere', async () => {
     const dir = mkdtempSync('/tmp/pgsr-pass-');
     const passfile = join(dir, 'pgpass');
-    writeFileSync(passfile, `127.0.0.1:${pair.standby.port}:*:${pair.passwordRole.name}:WrongPassword42\n`, { mode: 0o600 });
+    writeFileSync(passfile, `127.0.0.1:${pair.standby.port}:*:${pair.passwordRole.name}:WrongPassword42\n`, {
+      mode: 0o600,
+    });
     const s = fresh();
-    const r = await runPgsr(['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', String(pair.standby.port), '-U', pair.passwordRole.name], { sb: s, env: { PGPASSFILE: passfile } });
+    const r = await runPgsr(
+      [
+        'check',
+        '--format',
+        'clusterpro',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(pair.standby.port),
+        '-U',
+        pair.passwordRole.name,
+      ],
+      { sb: s, env: { PGPASSFILE: passfile } },
+    );
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toContain(`password authentication failed for user "${pair.passwordRole.name}"`);
     for (const text of [r.stdout, r.stderr, JSON.stringify(alerts(s))]) expect(text).not.toContain('WrongPassword42');
     expect(alerts(s)[0]).toMatchObject({ event_id: 2, level: 'ERR' });
     // The right password from the same kind of file works.
-    writeFileSync(passfile, `127.0.0.1:${pair.standby.port}:*:${pair.passwordRole.name}:${pair.passwordRole.password}\n`, { mode: 0o600 });
-    const ok = await runPgsr(['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', String(pair.standby.port), '-U', pair.passwordRole.name, '--no-alert'], { env: { PGPASSFILE: passfile } });
+    writeFileSync(
+      passfile,
+      `127.0.0.1:${pair.standby.port}:*:${pair.passwordRole.name}:${pair.passwordRole.password}\n`,
+      { mode: 0o600 },
+    );
+    const ok = await runPgsr(
+      [
+        'check',
+        '--format',
+        'clusterpro',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(pair.standby.port),
+        '-U',
+        pair.passwordRole.name,
+        '--no-alert',
+      ],
+      { env: { PGPASSFILE: passfile } },
+    );
     expect(ok.exitCode).toBe(0);
     expect(ok.stdout).not.toContain(pair.passwordRole.password);
     // libpq's rule: a group- or world-readable password file is ignored, and we say so.
     chmodSync(passfile, 0o644);
-    const loose = await runPgsr(['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', String(pair.standby.port), '-U', pair.passwordRole.name, '--no-alert'], { env: { PGPASSFILE: passfile } });
+    const loose = await runPgsr(
+      [
+        'check',
+        '--format',
+        'clusterpro',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(pair.standby.port),
+        '-U',
+        pair.passwordRole.name,
+        '--no-alert',
+      ],
+      { env: { PGPASSFILE: passfile } },
+    );
     expect(loose.exitCode).toBe(2);
     expect(loose.stdout).toContain('has group or world access');
     rmSync(dir, { recursive: true, force: true });
   });
 
   // Only meaningful as root (CI and the cluster managers run as root): skipped visibly otherwise.
-  it.skipIf(process.getuid?.() !== 0)('as root, authenticates with the --os-user ~/.pgpass (CLUSTERPRO runs monitors as root)', async () => {
-    const user = `pgsrt${process.pid % 100000}`;
-    const home = mkdtempSync('/tmp/pgsr-home-');
-    await execa('useradd', ['-M', '-d', home, '-s', '/usr/sbin/nologin', user], { timeout: 10_000 });
-    try {
-      const ids = (await execa('id', ['-u', user])).stdout.trim();
-      const gid = (await execa('id', ['-g', user])).stdout.trim();
-      chownSync(home, Number(ids), Number(gid));
-      writeFileSync(join(home, '.pgpass'), `127.0.0.1:*:*:${pair.passwordRole.name}:${pair.passwordRole.password}\n`, { mode: 0o600 });
-      chownSync(join(home, '.pgpass'), Number(ids), Number(gid));
-      const rootHome = mkdtempSync('/tmp/pgsr-roothome-'); // root's own HOME has no .pgpass
-      const args = ['check', '--format', 'clusterpro', '-h', '127.0.0.1', '-p', String(pair.standby.port), '-U', pair.passwordRole.name, '--no-alert'];
-      const r = await runPgsr([...args, '--os-user', user], { env: { HOME: rootHome } });
-      expect(r.exitCode).toBe(0);
-      expect(r.stdout).toContain('pgsr OK exit=0 standby');
-      // Without the OS user's file there is no password: a clear connection failure.
-      const r2 = await runPgsr([...args, '--os-user', 'nobody'], { env: { HOME: rootHome } });
-      expect(r2.exitCode).toBe(2);
-      expect(r2.stdout).toContain('none was found (searched');
-      rmSync(rootHome, { recursive: true, force: true });
-    } finally {
-      await execa('userdel', [user], { reject: false, timeout: 10_000 });
-      rmSync(home, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    'as root, authenticates with the --os-user ~/.pgpass (CLUSTERPRO runs monitors as root)',
+    async () => {
+      const user = `pgsrt${process.pid % 100000}`;
+      const home = mkdtempSync('/tmp/pgsr-home-');
+      await execa('useradd', ['-M', '-d', home, '-s', '/usr/sbin/nologin', user], { timeout: 10_000 });
+      try {
+        const ids = (await execa('id', ['-u', user])).stdout.trim();
+        const gid = (await execa('id', ['-g', user])).stdout.trim();
+        chownSync(home, Number(ids), Number(gid));
+        writeFileSync(
+          join(home, '.pgpass'),
+          `127.0.0.1:*:*:${pair.passwordRole.name}:${pair.passwordRole.password}\n`,
+          { mode: 0o600 },
+        );
+        chownSync(join(home, '.pgpass'), Number(ids), Number(gid));
+        const rootHome = mkdtempSync('/tmp/pgsr-roothome-'); // root's own HOME has no .pgpass
+        const args = [
+          'check',
+          '--format',
+          'clusterpro',
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(pair.standby.port),
+          '-U',
+          pair.passwordRole.name,
+          '--no-alert',
+        ];
+        const r = await runPgsr([...args, '--os-user', user], { env: { HOME: rootHome } });
+        expect(r.exitCode).toBe(0);
+        expect(r.stdout).toContain('pgsr OK exit=0 standby');
+        // Without the OS user's file there is no password: a clear connection failure.
+        const r2 = await runPgsr([...args, '--os-user', 'nobody'], { env: { HOME: rootHome } });
+        expect(r2.exitCode).toBe(2);
+        expect(r2.stdout).toContain('none was found (searched');
+        rmSync(rootHome, { recursive: true, force: true });
+      } finally {
+        await execa('userdel', [user], { reject: false, timeout: 10_000 });
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('host side: clplogcmd missing, failing or hanging never changes the result', () => {
@@ -265,7 +432,9 @@ describe('host side: clplogcmd missing, failing or hanging never changes the res
     const dir = mkdtempSync('/tmp/pgsr-fakecmd-');
     mkdirSync(join(dir, 'fail'));
     mkdirSync(join(dir, 'hang'));
-    writeFileSync(join(dir, 'fail', 'clplogcmd'), '#!/bin/sh\necho "clplogcmd: cluster not running" >&2\nexit 3\n', { mode: 0o755 });
+    writeFileSync(join(dir, 'fail', 'clplogcmd'), '#!/bin/sh\necho "clplogcmd: cluster not running" >&2\nexit 3\n', {
+      mode: 0o755,
+    });
     writeFileSync(join(dir, 'hang', 'clplogcmd'), '#!/bin/sh\nsleep 30\n', { mode: 0o755 });
     const f = await runPgsr(badArgs(), { sb: fresh(), path: `${dir}/fail:/usr/bin:/bin` });
     expect(f.exitCode).toBe(1);
@@ -300,12 +469,24 @@ describe('host side: clplogcmd missing, failing or hanging never changes the res
 describe('bad input: one line, configuration exit code 5, no stack trace', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['unknown flag', ['check', '--bogus'], /^pgsr: usage error: unknown option '--bogus'$/],
-    ['bad number', ['check', '--port', 'abc'], /^pgsr: configuration error: command line: port: 'abc' is not a port number/],
+    [
+      'bad number',
+      ['check', '--port', 'abc'],
+      /^pgsr: configuration error: command line: port: 'abc' is not a port number/,
+    ],
     ['bad threshold', ['check', '--lag-bytes-warning', '10 parsecs'], /unknown unit/],
     ['password flag', ['check', '--password', 'x'], /password is never accepted on the command line/],
-    ['password in conninfo', ['check', '-d', 'host=127.0.0.1 password=TopSecret'], /password is not accepted in a connection string/],
+    [
+      'password in conninfo',
+      ['check', '-d', 'host=127.0.0.1 password=TopSecret'],
+      /password is not accepted in a connection string/,
+    ],
     ['malformed conninfo', ['check', '-d', "host='127.0.0.1"], /unterminated quoted string/],
-    ['missing config file', ['check', '--config', '/nonexistent/pgsr.conf'], /cannot read config file \/nonexistent\/pgsr.conf: no such file/],
+    [
+      'missing config file',
+      ['check', '--config', '/nonexistent/pgsr.conf'],
+      /cannot read config file \/nonexistent\/pgsr.conf: no such file/,
+    ],
     ['bad format', ['check', '--format', 'xml'], /argument 'xml' is invalid/],
   ];
   it.each(cases)('%s', async (_name, args, want) => {
@@ -333,7 +514,10 @@ describe('bad input: one line, configuration exit code 5, no stack trace', () =>
   it('a config file drives a complete check', async () => {
     const dir = mkdtempSync('/tmp/pgsr-conf-');
     const conf = join(dir, 'watchstandby.conf');
-    writeFileSync(conf, `# seed 000 genw_watchstandby\nhost = 127.0.0.1\nport = ${pair.standby.port}\nrole = standby\nprimary-host = '127.0.0.1'\nalert = off\n`);
+    writeFileSync(
+      conf,
+      `# seed 000 genw_watchstandby\nhost = 127.0.0.1\nport = ${pair.standby.port}\nrole = standby\nprimary-host = '127.0.0.1'\nalert = off\n`,
+    );
     const r = await runPgsr(['check', '--format', 'clusterpro', '--config', conf]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('pgsr OK exit=0 standby');

@@ -7,7 +7,19 @@ import { chownSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, labDown, labUp, osUserIds, psql, runServerCommand, startNode, stopNode, waitFor, writeStandbyConfig, type LabPair } from '../../scripts/lib/lab';
+import {
+  freePort,
+  labDown,
+  labUp,
+  osUserIds,
+  psql,
+  runServerCommand,
+  startNode,
+  stopNode,
+  waitFor,
+  writeStandbyConfig,
+  type LabPair,
+} from '../../scripts/lib/lab';
 import { parsePluginOutput } from '../helpers/perfdata';
 import { BUNDLE, runPgsr } from '../helpers/run';
 
@@ -26,9 +38,17 @@ afterAll(async () => {
   if (linkDir) rmSync(linkDir, { recursive: true, force: true });
 });
 
-const nagios = (port: number, ...extra: string[]) => runPgsr(['check', '--format', 'nagios', '-h', '127.0.0.1', '-p', String(port), ...extra]);
+const nagios = (port: number, ...extra: string[]) =>
+  runPgsr(['check', '--format', 'nagios', '-h', '127.0.0.1', '-p', String(port), ...extra]);
 /** Runs the check_pgsr symlink, as Nagios would run a plugin. */
-const checkPgsr = (args: string[]) => execa(process.execPath, [join(linkDir, 'check_pgsr'), ...args], { reject: false, cwd: '/', env: { PATH: '/usr/bin:/bin' }, extendEnv: false, timeout: 30_000 });
+const checkPgsr = (args: string[]) =>
+  execa(process.execPath, [join(linkDir, 'check_pgsr'), ...args], {
+    reject: false,
+    cwd: '/',
+    env: { PATH: '/usr/bin:/bin' },
+    extendEnv: false,
+    timeout: 30_000,
+  });
 
 describe('nagios states', () => {
   it('OK standby with typed perfdata', async () => {
@@ -48,7 +68,13 @@ describe('nagios states', () => {
     const r = await nagios(pair.primary.port, '--role', 'primary', '--application-name', 'slave');
     expect(r.exitCode).toBe(0);
     const labels = parsePluginOutput(r.stdout).perf.map((p) => p.label);
-    expect(labels).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds', ...WAL_PERF]);
+    expect(labels).toEqual([
+      'standbys',
+      'slave_replay_lag_bytes',
+      'slave_flush_lag_bytes',
+      'slave_replay_lag_seconds',
+      ...WAL_PERF,
+    ]);
   });
 
   // Replay lag on an idle, caught-up standby is 0 bytes: each range form decides on that value.
@@ -131,10 +157,14 @@ describe('check_pgsr entry point', () => {
     const r = await checkPgsr(['-H', '127.0.0.1', '-p', String(pair.standby.port)]);
     expect(r.exitCode).toBe(0);
     expect(parsePluginOutput(r.stdout).text).toContain(`standby 127.0.0.1:${pair.standby.port}`);
-    expect((await checkPgsr(['--hostname', '127.0.0.1', '-p', String(pair.primary.port), '--role', 'primary'])).exitCode).toBe(0);
+    expect(
+      (await checkPgsr(['--hostname', '127.0.0.1', '-p', String(pair.primary.port), '--role', 'primary'])).exitCode,
+    ).toBe(0);
     const clash = await checkPgsr(['-H', '127.0.0.1', '-h', '/tmp', '-p', String(pair.standby.port)]);
     expect(clash.exitCode).toBe(3);
-    expect(clash.stdout).toMatch(/^PGSR UNKNOWN - configuration error: -H 127\.0\.0\.1 and -h \/tmp name different hosts/);
+    expect(clash.stdout).toMatch(
+      /^PGSR UNKNOWN - configuration error: -H 127\.0\.0\.1 and -h \/tmp name different hosts/,
+    );
     const v = await checkPgsr(['-V']);
     expect(v.exitCode).toBe(3);
     expect(v.stdout).toMatch(/^check_pgsr \(pgsr\) \d+\.\d+\.\d+$/);
@@ -147,9 +177,49 @@ describe('what counts as a standby on a real primary', () => {
     const dir = mkdtempSync('/tmp/pgsr-receivewal-');
     const ids = osUserIds(pair.osUser);
     chownSync(dir, ids.uid, ids.gid);
-    const recv = execa('runuser', ['-u', pair.osUser, '--', join(pair.clientBindir, 'pg_receivewal'), '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '-D', dir, '--no-loop'], { reject: false, timeout: 120_000 });
+    const recv = execa(
+      'runuser',
+      [
+        '-u',
+        pair.osUser,
+        '--',
+        join(pair.clientBindir, 'pg_receivewal'),
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(pair.primary.port),
+        '-U',
+        'postgres',
+        '-D',
+        dir,
+        '--no-loop',
+      ],
+      { reject: false, timeout: 120_000 },
+    );
     try {
-      const json = async () => JSON.parse((await runPgsr(['check', '--format', 'json', '-h', '127.0.0.1', '-p', String(pair.primary.port), '--role', 'primary', '--min-standbys', '2'])).stdout) as { exit_code: number; findings: Array<{ code: string }>; facts: Record<string, unknown>; metrics: Array<{ label: string; value: number }> };
+      const json = async () =>
+        JSON.parse(
+          (
+            await runPgsr([
+              'check',
+              '--format',
+              'json',
+              '-h',
+              '127.0.0.1',
+              '-p',
+              String(pair.primary.port),
+              '--role',
+              'primary',
+              '--min-standbys',
+              '2',
+            ])
+          ).stdout,
+        ) as {
+          exit_code: number;
+          findings: Array<{ code: string }>;
+          facts: Record<string, unknown>;
+          metrics: Array<{ label: string; value: number }>;
+        };
       let j = await json();
       for (let i = 0; i < 50 && !j.facts.other_walsenders; i++) {
         await new Promise((r) => setTimeout(r, 200));
@@ -172,27 +242,100 @@ describe('what counts as a standby on a real primary', () => {
     const data = join(pair.dir, 'standby2');
     const port = await freePort();
     const node = { name: 'standby' as const, data, port, logFile: join(pair.dir, 'standby2.log') };
-    await runServerCommand(pair.osUser, join(pair.clientBindir, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '-D', data, '-X', 'stream', '-c', 'fast', '--no-sync'], { timeout: 120_000 });
-    const conf = readFileSync(join(pair.standby.data, 'pgsr-lab.conf'), 'utf8').replace(/^port = \d+$/m, `port = ${port}`);
+    await runServerCommand(
+      pair.osUser,
+      join(pair.clientBindir, 'pg_basebackup'),
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(pair.primary.port),
+        '-U',
+        'postgres',
+        '-D',
+        data,
+        '-X',
+        'stream',
+        '-c',
+        'fast',
+        '--no-sync',
+      ],
+      { timeout: 120_000 },
+    );
+    const conf = readFileSync(join(pair.standby.data, 'pgsr-lab.conf'), 'utf8').replace(
+      /^port = \d+$/m,
+      `port = ${port}`,
+    );
     writeFileSync(join(data, 'pgsr-lab.conf'), conf);
     const ids = osUserIds(pair.osUser);
     chownSync(join(data, 'pgsr-lab.conf'), ids.uid, ids.gid);
     writeStandbyConfig(pair, node);
     await startNode(pair, node);
     try {
-      await waitFor('two rows named slave, both streaming', async () => (await psql(pair, pair.primary, "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'slave' AND state = 'streaming'")) === '2', 30_000);
-      const r = await nagios(pair.primary.port, '--role', 'primary', '--application-name', 'slave', '--min-standbys', '2');
+      await waitFor(
+        'two rows named slave, both streaming',
+        async () =>
+          (await psql(
+            pair,
+            pair.primary,
+            "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'slave' AND state = 'streaming'",
+          )) === '2',
+        30_000,
+      );
+      const r = await nagios(
+        pair.primary.port,
+        '--role',
+        'primary',
+        '--application-name',
+        'slave',
+        '--min-standbys',
+        '2',
+      );
       expect(r.exitCode, r.stdout).toBe(0);
       const labels = parsePluginOutput(r.stdout).perf.map((p) => p.label);
-      expect(labels).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds', 'slave_2_replay_lag_bytes', 'slave_2_flush_lag_bytes', 'slave_2_replay_lag_seconds', ...WAL_PERF]);
+      expect(labels).toEqual([
+        'standbys',
+        'slave_replay_lag_bytes',
+        'slave_flush_lag_bytes',
+        'slave_replay_lag_seconds',
+        'slave_2_replay_lag_bytes',
+        'slave_2_flush_lag_bytes',
+        'slave_2_replay_lag_seconds',
+        ...WAL_PERF,
+      ]);
       expect(Number(parsePluginOutput(r.stdout).perf.find((p) => p.label === 'standbys')?.value)).toBe(2);
       // One of the two goes down: the one still streaming under the same name does not hide it.
       await stopNode(pair, node, 'fast');
-      await waitFor('one row named slave left', async () => (await psql(pair, pair.primary, "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'slave'")) === '1', 30_000);
-      const down = await nagios(pair.primary.port, '--role', 'primary', '--application-name', 'slave', '--min-standbys', '2');
+      await waitFor(
+        'one row named slave left',
+        async () =>
+          (await psql(
+            pair,
+            pair.primary,
+            "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'slave'",
+          )) === '1',
+        30_000,
+      );
+      const down = await nagios(
+        pair.primary.port,
+        '--role',
+        'primary',
+        '--application-name',
+        'slave',
+        '--min-standbys',
+        '2',
+      );
       expect(down.exitCode, down.stdout).toBe(2);
-      expect(down.stdout.split('\n')[0]).toMatch(/^PGSR CRITICAL - primary 127\.0\.0\.1:\d+: 1 streaming standby, at least 2 expected/);
-      expect(parsePluginOutput(down.stdout).perf.map((p) => p.label)).toEqual(['standbys', 'slave_replay_lag_bytes', 'slave_flush_lag_bytes', 'slave_replay_lag_seconds', ...WAL_PERF]);
+      expect(down.stdout.split('\n')[0]).toMatch(
+        /^PGSR CRITICAL - primary 127\.0\.0\.1:\d+: 1 streaming standby, at least 2 expected/,
+      );
+      expect(parsePluginOutput(down.stdout).perf.map((p) => p.label)).toEqual([
+        'standbys',
+        'slave_replay_lag_bytes',
+        'slave_flush_lag_bytes',
+        'slave_replay_lag_seconds',
+        ...WAL_PERF,
+      ]);
     } finally {
       await stopNode(pair, node, 'immediate');
     }

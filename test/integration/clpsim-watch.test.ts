@@ -20,7 +20,20 @@ beforeAll(async () => {
   pair = await labUp();
   dir = mkdtempSync('/tmp/pgsr-clpsim-async-');
   const conf = join(dir, 'watch.conf');
-  writeFileSync(conf, [`host = 127.0.0.1`, `port = ${pair.standby.port}`, 'role = standby', 'primary-host = 127.0.0.1', 'interval = 0.5', 'heartbeat = 0', 'fail-after = 2', `state-dir = ${join(dir, 'state')}`, ''].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      `host = 127.0.0.1`,
+      `port = ${pair.standby.port}`,
+      'role = standby',
+      'primary-host = 127.0.0.1',
+      'interval = 0.5',
+      'heartbeat = 0',
+      'fail-after = 2',
+      `state-dir = ${join(dir, 'state')}`,
+      '',
+    ].join('\n'),
+  );
   // The installed script (the .deb's), copied with only its configuration path changed.
   script = installedCopy('clusterpro/genw-watch.sh', dir, { PGSR_CONFIG: conf });
 });
@@ -33,16 +46,58 @@ async function clpsimAsync(durationS: number, tag: string) {
   const summary = join(dir, `summary-${tag}.json`);
   await execa(
     join(CLPSIM_DIR, 'clpsim'),
-    ['genw', '--type', 'async', '--name', 'genw_watchstandby', '--script', script, '--interval', '1', '--retry', '0', '--recovery-action', 'final-only', '--recovery-target', 'exec_database', '--final-action', 'none', '--duration', String(durationS), '--stop-grace', '5', '--log-path', join(dir, `genw-${tag}.log`), '--alert-log', join(dir, `alerts-${tag}.jsonl`), '--summary-json', summary],
+    [
+      'genw',
+      '--type',
+      'async',
+      '--name',
+      'genw_watchstandby',
+      '--script',
+      script,
+      '--interval',
+      '1',
+      '--retry',
+      '0',
+      '--recovery-action',
+      'final-only',
+      '--recovery-target',
+      'exec_database',
+      '--final-action',
+      'none',
+      '--duration',
+      String(durationS),
+      '--stop-grace',
+      '5',
+      '--log-path',
+      join(dir, `genw-${tag}.log`),
+      '--alert-log',
+      join(dir, `alerts-${tag}.jsonl`),
+      '--summary-json',
+      summary,
+    ],
     { reject: false, timeout: 120_000, env: { PATH: '/usr/bin:/bin' } },
   );
-  return JSON.parse(readFileSync(summary, 'utf8')) as { runs: number; checks: number; errors: number; abnormal_declarations: number; alerts_count: number; alerts_rejected_count: number; alerts: Array<{ event_id: number; level: string }> };
+  return JSON.parse(readFileSync(summary, 'utf8')) as {
+    runs: number;
+    checks: number;
+    errors: number;
+    abnormal_declarations: number;
+    alerts_count: number;
+    alerts_rejected_count: number;
+    alerts: Array<{ event_id: number; level: string }>;
+  };
 }
 
 describe('genw-watch.sh under clpsim (asynchronous custom monitor)', () => {
   it('healthy: one process for the whole run, no error, no alert, clean stop', async () => {
     const s = await clpsimAsync(4, 'healthy');
-    expect(s).toMatchObject({ runs: 1, errors: 0, abnormal_declarations: 0, alerts_count: 0, alerts_rejected_count: 0 });
+    expect(s).toMatchObject({
+      runs: 1,
+      errors: 0,
+      abnormal_declarations: 0,
+      alerts_count: 0,
+      alerts_rejected_count: 0,
+    });
     expect(s.checks).toBeGreaterThanOrEqual(3);
     const log = readFileSync(join(dir, 'genw-healthy.log'), 'utf8');
     expect(log).toMatch(/pgsr watch started/);
@@ -58,7 +113,9 @@ describe('genw-watch.sh under clpsim (asynchronous custom monitor)', () => {
       expect(s.runs).toBeGreaterThanOrEqual(2); // restarted after the recovery action
       expect(s.alerts_count).toBe(1);
       expect(s.alerts[0]).toMatchObject({ event_id: 4, level: 'ERR' });
-      expect(readFileSync(join(dir, 'genw-broken.log'), 'utf8')).toContain('pgsr watch exiting: 2 consecutive failed checks (exit 1)');
+      expect(readFileSync(join(dir, 'genw-broken.log'), 'utf8')).toContain(
+        'pgsr watch exiting: 2 consecutive failed checks (exit 1)',
+      );
     } finally {
       await startNode(pair, pair.primary);
     }

@@ -15,14 +15,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const marker = join(dir, 'ran');
 const conf = join(dir, 'promote.conf');
 writeFileSync(conf, `pgdata = ${join(dir, 'nodata')}\npost-promote-command = touch ${marker}\n`);
-const promote = () => execa(process.execPath, [BUNDLE, 'promote', '--config', conf, '--format', 'text'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+const promote = () =>
+  execa(process.execPath, [BUNDLE, 'promote', '--config', conf, '--format', 'text'], {
+    env: { PATH: BASE_PATH },
+    extendEnv: false,
+    reject: false,
+    timeout: 30_000,
+  });
 
 describe.skipIf(process.getuid?.() !== 0)('a config file holding a command, run as root', () => {
   it('world-writable: refused before anything runs, naming the file, its mode and the key', async () => {
     chmodSync(conf, 0o666);
     const r = await promote();
     expect(r.exitCode).toBe(5);
-    expect(r.stderr.trim()).toBe(`pgsr: configuration error: config file ${conf} (mode 0666, owner uid 0) sets post-promote-command, a command pgsr runs as root: it must be owned by root and writable by root alone (chown root ${conf}; chmod go-w ${conf})`);
+    expect(r.stderr.trim()).toBe(
+      `pgsr: configuration error: config file ${conf} (mode 0666, owner uid 0) sets post-promote-command, a command pgsr runs as root: it must be owned by root and writable by root alone (chown root ${conf}; chmod go-w ${conf})`,
+    );
     expect(existsSync(marker)).toBe(false);
   });
   it('owned by another user: refused the same way', async () => {

@@ -11,10 +11,21 @@ import { REPO } from '../helpers/run';
 const FAULT_CHECKS = 143;
 
 it('every fault gets the expected answer in bounded time, and no password leaks', async () => {
-  const r = await execa('tini', ['-s', '--', 'npx', 'tsx', 'scripts/faults.ts', '--no-write'], { cwd: REPO, reject: false, timeout: 600_000, all: true });
+  const r = await execa('tini', ['-s', '--', 'npx', 'tsx', 'scripts/faults.ts', '--no-write'], {
+    cwd: REPO,
+    reject: false,
+    timeout: 600_000,
+    all: true,
+  });
   const summary = /faults: (\d+) passed, (\d+) failed/.exec(String(r.stdout));
   expect(summary, String(r.all).slice(-3000)).not.toBeNull();
-  expect(Number(summary?.[2]), String(r.stdout).split('\n').filter((l) => l.includes('FAIL')).join('\n')).toBe(0);
+  expect(
+    Number(summary?.[2]),
+    String(r.stdout)
+      .split('\n')
+      .filter((l) => l.includes('FAIL'))
+      .join('\n'),
+  ).toBe(0);
   // Every check of the record (docs/reliability.md) ran and passed: none silently skipped.
   expect(Number(summary?.[1])).toBe(FAULT_CHECKS);
   expect(r.exitCode).toBe(0);

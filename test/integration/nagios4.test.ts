@@ -23,18 +23,35 @@ function services(): Map<string, Record<string, string>> {
   const file = join(dir, 'status.dat');
   if (!existsSync(file)) return out;
   for (const [, body] of readFileSync(file, 'utf8').matchAll(/servicestatus \{\n([\s\S]*?)\n\s*\}/g)) {
-    const kv = Object.fromEntries(body.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const kv = Object.fromEntries(
+      body
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     out.set(kv.service_description, kv);
   }
   return out;
 }
 
-async function waitState(desc: string, state: string, after: number, timeoutMs = 60_000): Promise<Record<string, string>> {
+async function waitState(
+  desc: string,
+  state: string,
+  after: number,
+  timeoutMs = 60_000,
+): Promise<Record<string, string>> {
   let last: Record<string, string> | undefined;
-  await waitFor(`${desc} state ${state}`, async () => {
-    last = services().get(desc);
-    return Boolean(last && last.has_been_checked === '1' && last.current_state === state && Number(last.last_check) >= after);
-  }, timeoutMs).catch((e: Error) => {
+  await waitFor(
+    `${desc} state ${state}`,
+    async () => {
+      last = services().get(desc);
+      return Boolean(
+        last && last.has_been_checked === '1' && last.current_state === state && Number(last.last_check) >= after,
+      );
+    },
+    timeoutMs,
+  ).catch((e: Error) => {
     throw new Error(`${e.message}; last status: ${JSON.stringify(last)}`);
   });
   return last as Record<string, string>;
@@ -42,12 +59,18 @@ async function waitState(desc: string, state: string, after: number, timeoutMs =
 
 beforeAll(async () => {
   pair = await labUp();
-  await psql(pair, pair.primary, "CREATE ROLE nagios LOGIN IN ROLE pg_monitor");
-  await waitFor('role nagios on the standby', async () => (await psql(pair, pair.standby, "SELECT count(*) FROM pg_roles WHERE rolname = 'nagios'")).trim() === '1');
+  await psql(pair, pair.primary, 'CREATE ROLE nagios LOGIN IN ROLE pg_monitor');
+  await waitFor(
+    'role nagios on the standby',
+    async () =>
+      (await psql(pair, pair.standby, "SELECT count(*) FROM pg_roles WHERE rolname = 'nagios'")).trim() === '1',
+  );
   dir = mkdtempSync('/tmp/pgsr-nagios4-');
   mkdirSync(join(dir, 'checkresults'));
   const { uid, gid } = osUserIds('nagios');
-  writeFileSync(join(dir, 'objects.cfg'), `
+  writeFileSync(
+    join(dir, 'objects.cfg'),
+    `
 define host {
     host_name               pg-standby
     address                 127.0.0.1
@@ -84,45 +107,49 @@ define service {
     max_check_attempts      1
     notifications_enabled   0
 }
-`);
+`,
+  );
   // Debian's object templates (generic-service, 24x7, admins) and the installed pgsr commands.
   // interval_length=1: check_interval counts seconds, so the test sees several checks quickly.
-  writeFileSync(join(dir, 'nagios.cfg'), [
-    'cfg_file=/etc/nagios4/objects/commands.cfg',
-    'cfg_file=/etc/nagios4/objects/contacts.cfg',
-    'cfg_file=/etc/nagios4/objects/timeperiods.cfg',
-    'cfg_file=/etc/nagios4/objects/templates.cfg',
-    `cfg_file=${INSTALLED.nagiosCommands}`,
-    `cfg_file=${join(dir, 'objects.cfg')}`,
-    `log_file=${join(dir, 'nagios.log')}`,
-    `status_file=${join(dir, 'status.dat')}`,
-    `object_cache_file=${join(dir, 'objects.cache')}`,
-    `precached_object_file=${join(dir, 'objects.precache')}`,
-    `lock_file=${join(dir, 'nagios.lock')}`,
-    `temp_file=${join(dir, 'nagios.tmp')}`,
-    `temp_path=${dir}`,
-    `check_result_path=${join(dir, 'checkresults')}`,
-    `command_file=${join(dir, 'nagios.cmd')}`,
-    `state_retention_file=${join(dir, 'retention.dat')}`,
-    'resource_file=/etc/nagios4/resource.cfg',
-    'nagios_user=nagios',
-    'nagios_group=nagios',
-    'interval_length=1',
-    'status_update_interval=1',
-    'service_inter_check_delay_method=n',
-    'max_service_check_spread=1',
-    'retain_state_information=0',
-    'use_syslog=0',
-    'enable_notifications=0',
-    'check_external_commands=0',
-    'service_check_timeout=30',
-    'process_performance_data=1',
-    `service_perfdata_file=${join(dir, 'service-perfdata')}`,
-    'service_perfdata_file_template=$SERVICEDESC$\\t$SERVICESTATE$\\t$SERVICEOUTPUT$\\t$SERVICEPERFDATA$',
-    'service_perfdata_file_mode=a',
-    'service_perfdata_file_processing_interval=0',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'nagios.cfg'),
+    [
+      'cfg_file=/etc/nagios4/objects/commands.cfg',
+      'cfg_file=/etc/nagios4/objects/contacts.cfg',
+      'cfg_file=/etc/nagios4/objects/timeperiods.cfg',
+      'cfg_file=/etc/nagios4/objects/templates.cfg',
+      `cfg_file=${INSTALLED.nagiosCommands}`,
+      `cfg_file=${join(dir, 'objects.cfg')}`,
+      `log_file=${join(dir, 'nagios.log')}`,
+      `status_file=${join(dir, 'status.dat')}`,
+      `object_cache_file=${join(dir, 'objects.cache')}`,
+      `precached_object_file=${join(dir, 'objects.precache')}`,
+      `lock_file=${join(dir, 'nagios.lock')}`,
+      `temp_file=${join(dir, 'nagios.tmp')}`,
+      `temp_path=${dir}`,
+      `check_result_path=${join(dir, 'checkresults')}`,
+      `command_file=${join(dir, 'nagios.cmd')}`,
+      `state_retention_file=${join(dir, 'retention.dat')}`,
+      'resource_file=/etc/nagios4/resource.cfg',
+      'nagios_user=nagios',
+      'nagios_group=nagios',
+      'interval_length=1',
+      'status_update_interval=1',
+      'service_inter_check_delay_method=n',
+      'max_service_check_spread=1',
+      'retain_state_information=0',
+      'use_syslog=0',
+      'enable_notifications=0',
+      'check_external_commands=0',
+      'service_check_timeout=30',
+      'process_performance_data=1',
+      `service_perfdata_file=${join(dir, 'service-perfdata')}`,
+      'service_perfdata_file_template=$SERVICEDESC$\\t$SERVICESTATE$\\t$SERVICEOUTPUT$\\t$SERVICEPERFDATA$',
+      'service_perfdata_file_mode=a',
+      'service_perfdata_file_processing_interval=0',
+      '',
+    ].join('\n'),
+  );
   for (const f of ['', 'checkresults', 'nagios.cfg', 'objects.cfg']) chownSync(join(dir, f), uid, gid);
 }, 180_000);
 afterAll(async () => {
@@ -155,8 +182,11 @@ describe('Nagios 4 with the installed check_pgsr and command templates', () => {
     expect(primary.plugin_output).toMatch(/^PGSR OK - /);
     expect(primary.performance_data).toMatch(/standbys=1;;1:/);
     // The perfdata file Nagios hands to graphing tools: same status line and perfdata.
-    const perf = () => (existsSync(join(dir, 'service-perfdata')) ? readFileSync(join(dir, 'service-perfdata'), 'utf8') : '');
-    await waitFor('perfdata lines', async () => /\tOK\tPGSR OK - [^\t]*\t[^\n]*replay_lag_bytes=\d+B;/.test(perf())).catch((e: Error) => {
+    const perf = () =>
+      existsSync(join(dir, 'service-perfdata')) ? readFileSync(join(dir, 'service-perfdata'), 'utf8') : '';
+    await waitFor('perfdata lines', async () =>
+      /\tOK\tPGSR OK - [^\t]*\t[^\n]*replay_lag_bytes=\d+B;/.test(perf()),
+    ).catch((e: Error) => {
       throw new Error(`${e.message}; perfdata file: ${JSON.stringify(perf().slice(0, 600))}`);
     });
 
@@ -166,6 +196,8 @@ describe('Nagios 4 with the installed check_pgsr and command templates', () => {
     expect(down.plugin_output).toMatch(/^PGSR CRITICAL - /);
     const gone = await waitState('PostgreSQL replication (primary)', '2', stopped);
     expect(gone.plugin_output).toMatch(/^PGSR CRITICAL - .*cannot connect/);
-    expect(readFileSync(join(dir, 'nagios.log'), 'utf8')).toMatch(/SERVICE ALERT: pg-standby;PostgreSQL replication \(standby\);CRITICAL;HARD;1;PGSR CRITICAL/);
+    expect(readFileSync(join(dir, 'nagios.log'), 'utf8')).toMatch(
+      /SERVICE ALERT: pg-standby;PostgreSQL replication \(standby\);CRITICAL;HARD;1;PGSR CRITICAL/,
+    );
   }, 180_000);
 });

@@ -8,7 +8,17 @@ import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultBindir, labDown, labUp, psql, runServerCommand, startNode, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
+import {
+  defaultBindir,
+  labDown,
+  labUp,
+  psql,
+  runServerCommand,
+  startNode,
+  stopNode,
+  waitFor,
+  type LabPair,
+} from '../../scripts/lib/lab';
 import { AGENT_PATH, installAgent } from '../../scripts/lib/pcmk';
 
 let pair: LabPair;
@@ -45,7 +55,9 @@ describe('OCF agent driven like Pacemaker', () => {
     expect(r.code).toBe(0);
     const file = join(pair.dir, 'meta.xml');
     writeFileSync(file, r.stdout);
-    const v = await execa('xmllint', ['--noout', '--dtdvalid', '/usr/share/resource-agents/ra-api-1.dtd', file], { reject: false });
+    const v = await execa('xmllint', ['--noout', '--dtdvalid', '/usr/share/resource-agents/ra-api-1.dtd', file], {
+      reject: false,
+    });
     // (xmllint also warns that it cannot load the DOCTYPE's relative "ra-api-1.dtd"; --dtdvalid judges.)
     expect(v.stderr).not.toMatch(/validity error|does not validate/);
     expect(v.exitCode).toBe(0);
@@ -69,12 +81,21 @@ describe('OCF agent driven like Pacemaker', () => {
     const noNotify = await agent('validate-all', envFor('primary', { ...clone, OCF_RESKEY_CRM_meta_notify: 'false' }));
     expect(noNotify.code).toBe(6);
     expect(noNotify.stderr).toMatch(/^ocf-exit-reason:the clone needs notify=true/m);
-    expect((await agent('validate-all', envFor('primary', { ...clone, OCF_RESKEY_CRM_meta_notify: 'true' }))).code).toBe(0);
+    expect(
+      (await agent('validate-all', envFor('primary', { ...clone, OCF_RESKEY_CRM_meta_notify: 'true' }))).code,
+    ).toBe(0);
     expect((await agent('start', envFor('primary', { ...clone }))).code).toBe(6);
   });
 
   it('monitor: probe without data 7, standby 0, primary 8 (and scores), stopped cleanly 7', async () => {
-    expect((await agent('monitor', envFor('primary', { OCF_RESKEY_pgdata: '/nonexistent', OCF_RESKEY_CRM_meta_interval: '0' }))).code).toBe(7);
+    expect(
+      (
+        await agent(
+          'monitor',
+          envFor('primary', { OCF_RESKEY_pgdata: '/nonexistent', OCF_RESKEY_CRM_meta_interval: '0' }),
+        )
+      ).code,
+    ).toBe(7);
     expect((await agent('monitor', envFor('standby'))).code).toBe(0);
     const p = await agent('monitor', envFor('primary'));
     expect(p.code).toBe(8);
@@ -94,19 +115,35 @@ describe('OCF agent driven like Pacemaker', () => {
     expect(crashed.code).toBe(1);
     expect(crashed.stderr).toContain('ocf-exit-reason:instance not running, pg_controldata says "in archive recovery"');
     // The clone's one primary_conninfo without application_name: the node's name is added.
-    const upstream = { OCF_RESKEY_primary_conninfo: `host=127.0.0.1 port=${pair.primary.port} user=postgres`, OCF_RESKEY_CRM_meta_on_node: 'node2' };
+    const upstream = {
+      OCF_RESKEY_primary_conninfo: `host=127.0.0.1 port=${pair.primary.port} user=postgres`,
+      OCF_RESKEY_CRM_meta_on_node: 'node2',
+    };
     expect((await agent('start', envFor('standby', upstream))).code).toBe(0);
-    await waitFor('the primary sees the standby as node2', async () => (await psql(pair, pair.primary, "SELECT state FROM pg_stat_replication WHERE application_name = 'node2'")) === 'streaming', 30_000);
+    await waitFor(
+      'the primary sees the standby as node2',
+      async () =>
+        (await psql(pair, pair.primary, "SELECT state FROM pg_stat_replication WHERE application_name = 'node2'")) ===
+        'streaming',
+      30_000,
+    );
     expect((await agent('start', envFor('standby'))).code).toBe(0);
     // The old primary is gone; Pacemaker notifies the promotion, then promotes.
     await stopNode(pair, pair.primary, 'fast');
-    const notify = { OCF_RESKEY_CRM_meta_notify_type: 'pre', OCF_RESKEY_CRM_meta_notify_operation: 'promote', OCF_RESKEY_CRM_meta_notify_promote_uname: 'node2', OCF_RESKEY_CRM_meta_on_node: 'node2' };
+    const notify = {
+      OCF_RESKEY_CRM_meta_notify_type: 'pre',
+      OCF_RESKEY_CRM_meta_notify_operation: 'promote',
+      OCF_RESKEY_CRM_meta_notify_promote_uname: 'node2',
+      OCF_RESKEY_CRM_meta_on_node: 'node2',
+    };
     expect((await agent('notify', envFor('standby', notify))).code).toBe(0);
     const pr = await agent('promote', envFor('standby', { OCF_RESKEY_CRM_meta_on_node: 'node2' }));
     expect(pr.code).toBe(0);
     expect(await psql(pair, pair.standby, 'SELECT pg_is_in_recovery()')).toBe('f');
     expect((await agent('monitor', envFor('standby'))).code).toBe(8);
-    expect((await agent('notify', envFor('standby', { ...notify, OCF_RESKEY_CRM_meta_notify_type: 'post' }))).code).toBe(0);
+    expect(
+      (await agent('notify', envFor('standby', { ...notify, OCF_RESKEY_CRM_meta_notify_type: 'post' }))).code,
+    ).toBe(0);
   });
 
   it('crashed primary 9; its lock keeps it from starting until rebuilt; stop of a dead postmaster succeeds', async () => {
@@ -120,7 +157,23 @@ describe('OCF agent driven like Pacemaker', () => {
   });
 
   it("Debian's ocf-tester passes on a lone instance", async () => {
-    const r = await execa('ocf-tester', ['-n', 'pgsqlsr', '-o', `pgdata=${pair.primary.data}`, '-o', `bindir=${bindir}`, '-o', 'pghost=127.0.0.1', '-o', `pgport=${pair.primary.port}`, AGENT_PATH], { reject: false, timeout: 300_000, all: true });
+    const r = await execa(
+      'ocf-tester',
+      [
+        '-n',
+        'pgsqlsr',
+        '-o',
+        `pgdata=${pair.primary.data}`,
+        '-o',
+        `bindir=${bindir}`,
+        '-o',
+        'pghost=127.0.0.1',
+        '-o',
+        `pgport=${pair.primary.port}`,
+        AGENT_PATH,
+      ],
+      { reject: false, timeout: 300_000, all: true },
+    );
     expect(String(r.all)).toContain('passed all tests');
     expect(r.exitCode).toBe(0);
   }, 320_000);

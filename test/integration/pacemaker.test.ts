@@ -12,10 +12,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/lab';
 import { traceMonitors } from '../../scripts/lib/monitor-trace';
-import { PcmkLab, cleanFailover, crashFailover, installAgent, partitionFailover, powerLossFailover, powerLossWriterFailover, roles } from '../../scripts/lib/pcmk';
+import {
+  PcmkLab,
+  cleanFailover,
+  crashFailover,
+  installAgent,
+  partitionFailover,
+  powerLossFailover,
+  powerLossWriterFailover,
+  roles,
+} from '../../scripts/lib/pcmk';
 
 const lab = new PcmkLab('pgsr');
-const isStreaming = async (node: string) => (await lab.psql(node, 'SELECT status FROM pg_stat_wal_receiver')).out === 'streaming';
+const isStreaming = async (node: string) =>
+  (await lab.psql(node, 'SELECT status FROM pg_stat_wal_receiver')).out === 'streaming';
 
 beforeAll(() => installAgent());
 afterAll(async () => {
@@ -28,10 +38,22 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     // pg-init leaves node1 cleanly shut down as primary: it holds the newest data and goes first.
     expect(await lab.promoted()).toBe('node1');
     await waitFor('node2 streaming', () => isStreaming('node2'), 30_000);
-    await waitFor('attributes from the primary monitor', async () => (await lab.attributes()).node2?.['pgsql-sr-status'] === 'HS:async', 30_000);
+    await waitFor(
+      'attributes from the primary monitor',
+      async () => (await lab.attributes()).node2?.['pgsql-sr-status'] === 'HS:async',
+      30_000,
+    );
     const attrs = await lab.attributes();
-    expect(attrs.node1).toMatchObject({ 'master-pgsql-sr': '1001', 'pgsql-sr-status': 'PRI', 'pgsql-sr-data-status': 'LATEST' });
-    expect(attrs.node2).toMatchObject({ 'master-pgsql-sr': '1000', 'pgsql-sr-status': 'HS:async', 'pgsql-sr-data-status': 'STREAMING|ASYNC' });
+    expect(attrs.node1).toMatchObject({
+      'master-pgsql-sr': '1001',
+      'pgsql-sr-status': 'PRI',
+      'pgsql-sr-data-status': 'LATEST',
+    });
+    expect(attrs.node2).toMatchObject({
+      'master-pgsql-sr': '1000',
+      'pgsql-sr-status': 'HS:async',
+      'pgsql-sr-data-status': 'STREAMING|ASYNC',
+    });
     // Steady state: the primary's monitor finds every attribute already right and writes none
     // (no crm_attribute); a streaming standby's monitor starts no program at all.
     // 16 s: at least two 5 s primary monitors on a quiet machine; on a loaded one (CI: the
@@ -41,13 +63,19 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     const standbyRuns = runs.filter((r) => r.role === 'standby');
     expect(primaryRuns.length, JSON.stringify(runs)).toBeGreaterThanOrEqual(1);
     expect(standbyRuns.length, JSON.stringify(runs)).toBeGreaterThanOrEqual(1);
-    for (const r of primaryRuns) expect(r.children.filter((c) => c !== 'attrd_updater' && c !== 'crm_node'), JSON.stringify(r)).toEqual([]);
+    for (const r of primaryRuns)
+      expect(
+        r.children.filter((c) => c !== 'attrd_updater' && c !== 'crm_node'),
+        JSON.stringify(r),
+      ).toEqual([]);
     for (const r of standbyRuns) expect(r.children, JSON.stringify(r)).toEqual([]);
   }, 240_000);
 
   it('clean failover: the standby promoted and writable; the old primary back as a streaming standby after restart', async () => {
     const t = await cleanFailover(lab);
-    console.log(`pgsr clean failover ${t.from} -> ${t.to}: writable after ${t.writableS.toFixed(2)} s, promoted after ${t.promotedS} s`);
+    console.log(
+      `pgsr clean failover ${t.from} -> ${t.to}: writable after ${t.writableS.toFixed(2)} s, promoted after ${t.promotedS} s`,
+    );
     expect(await lab.promoted()).toBe(t.to);
     await lab.kit(['start', t.from]);
     await waitFor(`${t.from} streaming from ${t.to}`, () => isStreaming(t.from), 60_000);
@@ -59,9 +87,20 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     const { primary, standby } = await roles(lab);
     // Break the standby's replication: a primary_conninfo that leads nowhere (reloaded from PostgreSQL 13).
     // (two calls: psql -c runs a multi-statement string as one transaction, which ALTER SYSTEM refuses)
-    expect((await lab.psql(standby, `ALTER SYSTEM SET primary_conninfo = 'host=10.77.0.100 port=5999 user=replicator application_name=${standby}'`)).ok).toBe(true);
+    expect(
+      (
+        await lab.psql(
+          standby,
+          `ALTER SYSTEM SET primary_conninfo = 'host=10.77.0.100 port=5999 user=replicator application_name=${standby}'`,
+        )
+      ).ok,
+    ).toBe(true);
     await lab.psql(standby, 'SELECT pg_reload_conf()');
-    await waitFor('the primary to mark the standby stale', async () => (await lab.attributes())[standby]?.['master-pgsql-sr'] === '-INFINITY', 60_000);
+    await waitFor(
+      'the primary to mark the standby stale',
+      async () => (await lab.attributes())[standby]?.['master-pgsql-sr'] === '-INFINITY',
+      60_000,
+    );
     expect((await lab.attributes())[standby]?.['pgsql-sr-data-status']).toBe('DISCONNECT');
     // Fault: the primary's postmaster dies. (Stopping the primary's whole node here would hang:
     // with nothing promotable, the template's "demote then stop the VIP" ordering blocks the
@@ -77,11 +116,17 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
   it('primary crash (kill -9 of the postmaster, fencing on): the standby promoted and writable', async () => {
     await lab.setUp(true);
     const t = await crashFailover(lab);
-    console.log(`pgsr crash failover ${t.from} -> ${t.to}: writable after ${t.writableS.toFixed(2)} s, promoted after ${t.promotedS} s`);
+    console.log(
+      `pgsr crash failover ${t.from} -> ${t.to}: writable after ${t.writableS.toFixed(2)} s, promoted after ${t.promotedS} s`,
+    );
     expect(await lab.promoted()).toBe(t.to);
     expect((await lab.attributes())[t.to]?.['pgsql-sr-status']).toBe('PRI');
     // The crashed former primary keeps its lock and a -INFINITY score: it stays down until rebuilt.
-    await waitFor('the new primary to mark the old one', async () => (await lab.attributes())[t.from]?.['master-pgsql-sr'] === '-INFINITY', 30_000);
+    await waitFor(
+      'the new primary to mark the old one',
+      async () => (await lab.attributes())[t.from]?.['master-pgsql-sr'] === '-INFINITY',
+      30_000,
+    );
   }, 300_000);
 
   it("power loss of the primary's node (every process frozen, link down; fencing on; PostgreSQL's default 60 s timeouts): fenced, the standby promoted and writable", async () => {
@@ -90,7 +135,9 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     // The production default: the walreceiver alone would notice only after 60 s.
     expect((await lab.psql(standby, 'SHOW wal_receiver_timeout')).out).toBe('1min');
     const t = await powerLossFailover(lab);
-    console.log(`pgsr power loss ${t.from} -> ${t.to}: writable after ${t.writableS.toFixed(2)} s, promoted after ${t.promotedS} s`);
+    console.log(
+      `pgsr power loss ${t.from} -> ${t.to}: writable after ${t.writableS.toFixed(2)} s, promoted after ${t.promotedS} s`,
+    );
     expect(await lab.promoted()).toBe(t.to);
     // Fenced: the old primary's PostgreSQL does not answer (fence_lab killed its node).
     expect(await lab.pgRole(t.from)).toBe('down');
@@ -104,7 +151,9 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     await lab.setUp(true);
     const before = await roles(lab);
     const t = await partitionFailover(lab);
-    console.log(`pgsr partition of ${before.primary}: ${t.fenced} fenced, ${t.survivor} primary and writable after ${t.writableS.toFixed(2)} s`);
+    console.log(
+      `pgsr partition of ${before.primary}: ${t.fenced} fenced, ${t.survivor} primary and writable after ${t.writableS.toFixed(2)} s`,
+    );
     // priority-fencing-delay: the node running the promoted instance wins the fence race.
     expect(t.survivor).toBe(before.primary);
     expect(t.roles).toEqual({ [t.survivor]: 'f', [t.fenced]: 'down' });
@@ -118,7 +167,9 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     expect((await lab.psql(primary, 'SHOW synchronous_standby_names')).out).toBe(`"${standby}"`);
     expect((await lab.attributes())[standby]?.['pgsql-sr-status']).toBe('HS:sync');
     const t = await powerLossWriterFailover(lab);
-    console.log(`pgsr rep_mode=sync power loss ${t.from} -> ${t.to}: writable after ${t.writableS.toFixed(2)} s; ${t.acked} rows acknowledged, ${t.lost.length} lost`);
+    console.log(
+      `pgsr rep_mode=sync power loss ${t.from} -> ${t.to}: writable after ${t.writableS.toFixed(2)} s; ${t.acked} rows acknowledged, ${t.lost.length} lost`,
+    );
     expect(t.acked).toBeGreaterThan(20);
     expect(t.lost).toEqual([]);
     // The new primary carries no stale name: it commits without a standby.
@@ -134,22 +185,55 @@ describe('pgsr agent in a real Pacemaker cluster', () => {
     // lingers "streaming" until wal_sender_timeout (60 s) and commits wait for it.
     await lab.blockReplication(standby);
     const t0 = Date.now();
-    const first = await lab.x(primary, ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-h', '/run/postgresql', '-c', 'INSERT INTO stale VALUES (1)'], 60_000);
+    const first = await lab.x(
+      primary,
+      [
+        'runuser',
+        '-u',
+        'postgres',
+        '--',
+        'psql',
+        '-X',
+        '-A',
+        '-t',
+        '-h',
+        '/run/postgresql',
+        '-c',
+        'INSERT INTO stale VALUES (1)',
+      ],
+      60_000,
+    );
     const waitedS = (Date.now() - t0) / 1000;
-    console.log(`pgsr rep_mode=sync: a commit waited ${waitedS.toFixed(1)} s for the cut-off standby (sync_wait_limit 10 s + primary monitor interval 5 s)`);
+    console.log(
+      `pgsr rep_mode=sync: a commit waited ${waitedS.toFixed(1)} s for the cut-off standby (sync_wait_limit 10 s + primary monitor interval 5 s)`,
+    );
     expect(first.exitCode).toBe(0);
     expect(waitedS).toBeLessThan(10 + 5 + 5);
     expect((await lab.attributes())[standby]?.['master-pgsql-sr']).toBe('-INFINITY');
     // Commits the standby never saw, acknowledged by the primary alone.
     expect((await lab.psql(primary, 'INSERT INTO stale SELECT generate_series(2, 100)')).ok).toBe(true);
     await lab.powerLoss(primary);
-    await waitFor(`${primary} fenced`, async () => (await lab.pgRole(primary)) === 'down' && lab.nodePids(primary).length === 0, 60_000);
+    await waitFor(
+      `${primary} fenced`,
+      async () => (await lab.pgRole(primary)) === 'down' && lab.nodePids(primary).length === 0,
+      60_000,
+    );
     // Ample time for Pacemaker to promote if it wanted to: it must not.
     await new Promise((r) => setTimeout(r, 15_000));
     expect(await lab.promoted()).toBeUndefined();
     expect(await lab.pgRole(standby)).toBe('t');
     // The operator decides, knowingly (rows 2-100 are lost): a score by hand, and it is promoted.
-    await lab.x(standby, ['crm_attribute', '--node', standby, '--name', 'master-pgsql-sr', '--update', '1000', '--lifetime', 'reboot']);
+    await lab.x(standby, [
+      'crm_attribute',
+      '--node',
+      standby,
+      '--name',
+      'master-pgsql-sr',
+      '--update',
+      '1000',
+      '--lifetime',
+      'reboot',
+    ]);
     await waitFor(`${standby} promoted by hand`, async () => (await lab.promoted()) === standby, 60_000);
     expect((await lab.psql(standby, 'SELECT count(*) FROM stale')).out).toBe('0');
   }, 300_000);
@@ -200,7 +284,11 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
     expect((await lab3.psql('node1', 'CREATE TABLE elect (n int)')).ok).toBe(true);
     await lab3.blockReplication('node2');
     expect((await lab3.psql('node1', 'INSERT INTO elect SELECT generate_series(1, 1000)')).ok).toBe(true);
-    await waitFor('node3 has every row', async () => (await lab3.psql('node3', 'SELECT count(*) FROM elect')).out === '1000', 10_000);
+    await waitFor(
+      'node3 has every row',
+      async () => (await lab3.psql('node3', 'SELECT count(*) FROM elect')).out === '1000',
+      10_000,
+    );
     // What a cut-off standby scores: ranked by what it flushed, below the standby that has everything.
     await waitFor('the primary ranks node2 below node3', async () => {
       const a = await lab3.attributes();
@@ -213,21 +301,41 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
     await lab3.powerLoss('node1');
     // The scores a primary leaves when its last monitor ran before the cut: Pacemaker then picks
     // node2, and the standbys' own election (positions published at pre-promote) must correct it.
-    await lab3.x('node2', ['crm_attribute', '--node', 'node2', '--name', S, '--update', '1000', '--lifetime', 'reboot']);
+    await lab3.x('node2', [
+      'crm_attribute',
+      '--node',
+      'node2',
+      '--name',
+      S,
+      '--update',
+      '1000',
+      '--lifetime',
+      'reboot',
+    ]);
     await lab3.x('node2', ['crm_attribute', '--node', 'node3', '--name', S, '--update', '999', '--lifetime', 'reboot']);
     const writable = await lab3.waitWritable('node3', 60_000);
-    console.log(`pgsr 3 nodes, election: node3 writable ${((writable - t0) / 1000).toFixed(2)} s after the power loss of node1`);
+    console.log(
+      `pgsr 3 nodes, election: node3 writable ${((writable - t0) / 1000).toFixed(2)} s after the power loss of node1`,
+    );
     expect(await lab3.promoted()).toBe('node3');
     expect(await lab3.pgRole('node2')).toBe('t');
-    expect(readFileSync(logFile, 'utf8').slice(logFrom)).toMatch(/pre-promote election: node3 is more advanced \(\d+\/[0-9A-F]+\/[0-9A-F]+ > \d+\/[0-9A-F]+\/[0-9A-F]+\)/);
+    expect(readFileSync(logFile, 'utf8').slice(logFrom)).toMatch(
+      /pre-promote election: node3 is more advanced \(\d+\/[0-9A-F]+\/[0-9A-F]+ > \d+\/[0-9A-F]+\/[0-9A-F]+\)/,
+    );
     // Handed over before its promote started: no failed promote, so node2 keeps its instance.
     expect((await lab3.failedActions()).filter((l) => / on node2 /.test(l))).toEqual([]);
     expect(await lab3.pgRole('node1')).toBe('down');
     await lab3.blockReplication('node2', true);
     const healed = Date.now();
     await waitFor('node2 streaming the new timeline from node3', follows('node2', 'node3'), FOLLOW_BOUND_MS);
-    console.log(`pgsr 3 nodes: node2 streams node3's timeline ${((Date.now() - healed) / 1000).toFixed(2)} s after its link healed`);
-    await waitFor('node2 has every row', async () => (await lab3.psql('node2', 'SELECT count(*) FROM elect')).out === '1000', 10_000);
+    console.log(
+      `pgsr 3 nodes: node2 streams node3's timeline ${((Date.now() - healed) / 1000).toFixed(2)} s after its link healed`,
+    );
+    await waitFor(
+      'node2 has every row',
+      async () => (await lab3.psql('node2', 'SELECT count(*) FROM elect')).out === '1000',
+      10_000,
+    );
     await waitFor('node3 ranks node2', async () => (await lab3.attributes()).node2?.[S] === '1000', 30_000);
   }, 240_000);
 
@@ -241,26 +349,53 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
     await lab3.kit(['stop', 'node3']);
     await lab3.linkUp('node3');
     await lab3.kit(['start', 'node3']);
-    await waitFor('node3 streaming again', async () => (await lab3.walreceiver('node3')).status === 'streaming', 60_000);
+    await waitFor(
+      'node3 streaming again',
+      async () => (await lab3.walreceiver('node3')).status === 'streaming',
+      60_000,
+    );
     await lab3.waitRanked(60_000);
     const t0 = Date.now();
     await lab3.powerLoss('node1');
     // Equal positions: node2 ranks first by name.
     const writable = await lab3.waitWritable('node2', 60_000);
-    console.log(`pgsr 3 nodes, second fault: node2 writable ${((writable - t0) / 1000).toFixed(2)} s after the power loss of node1`);
+    console.log(
+      `pgsr 3 nodes, second fault: node2 writable ${((writable - t0) / 1000).toFixed(2)} s after the power loss of node1`,
+    );
     expect(await lab3.promoted()).toBe('node2');
-    await waitFor('node3 streaming node2\'s timeline', follows('node3', 'node2'), FOLLOW_BOUND_MS);
-    console.log(`pgsr 3 nodes: node3 follows node2 ${((Date.now() - writable) / 1000).toFixed(2)} s after node2 became writable`);
+    await waitFor("node3 streaming node2's timeline", follows('node3', 'node2'), FOLLOW_BOUND_MS);
+    console.log(
+      `pgsr 3 nodes: node3 follows node2 ${((Date.now() - writable) / 1000).toFixed(2)} s after node2 became writable`,
+    );
     expect(await lab3.pgRole('node1')).toBe('down');
     // Rejoin: the fenced old primary's node comes back; its data (crashed as a primary, locked)
     // is rebuilt from the primary through the service address, then its cluster stack starts.
     await lab3.kit(['stop', 'node1']);
     await lab3.linkUp('node1');
     const bindir = String((await execa('pg_config', ['--bindir'])).stdout).trim();
-    const rebuilt = await lab3.x('node1', ['pgsr', 'rebuild', '-D', '/srv/pglab/data', '--bindir', bindir, '--from', 'host=10.77.0.100 user=postgres dbname=postgres', '--primary-conninfo', 'host=10.77.0.100 port=5432 user=replicator application_name=node1', '--format', 'json', '--timeout', '120'], 150_000);
+    const rebuilt = await lab3.x(
+      'node1',
+      [
+        'pgsr',
+        'rebuild',
+        '-D',
+        '/srv/pglab/data',
+        '--bindir',
+        bindir,
+        '--from',
+        'host=10.77.0.100 user=postgres dbname=postgres',
+        '--primary-conninfo',
+        'host=10.77.0.100 port=5432 user=replicator application_name=node1',
+        '--format',
+        'json',
+        '--timeout',
+        '120',
+      ],
+      150_000,
+    );
     expect(rebuilt.exitCode, String(rebuilt.stdout) + String(rebuilt.stderr)).toBe(0);
     await lab3.kit(['start', 'node1']);
-    await waitFor('node1 streaming node2\'s timeline', follows('node1', 'node2'), 60_000);
+    await waitFor("node1 streaming node2's timeline", follows('node1', 'node2'), 60_000);
     await lab3.waitRanked(60_000);
     expect(await lab3.promoted()).toBe('node2');
     expect(await lab3.writable()).toEqual(['node2']);
@@ -271,7 +406,11 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
     expect((await lab3.psql('node1', 'CREATE TABLE ahead (n int)')).ok).toBe(true);
     await lab3.blockReplication('node2');
     expect((await lab3.psql('node1', 'INSERT INTO ahead SELECT generate_series(1, 1000)')).ok).toBe(true);
-    await waitFor('node3 has every row', async () => (await lab3.psql('node3', 'SELECT count(*) FROM ahead')).out === '1000', 10_000);
+    await waitFor(
+      'node3 has every row',
+      async () => (await lab3.psql('node3', 'SELECT count(*) FROM ahead')).out === '1000',
+      10_000,
+    );
     // node3 leaves (node standby mode: its instance stopped cleanly), ahead of node2.
     await lab3.x('node3', ['crm_attribute', '--node', 'node3', '--name', 'standby', '--update', 'on']);
     await waitFor('node3 stopped', async () => (await lab3.pgRole('node3')) === 'down', 60_000);
@@ -282,15 +421,25 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
     const logFile = join(lab3.dir, 'node3', 'log-pacemaker', 'pacemaker.log');
     const logFrom = statSync(logFile).size;
     await lab3.x('node3', ['crm_attribute', '--node', 'node3', '--name', 'standby', '--update', 'off']);
-    await waitFor('node3 reported as unable to follow', async () => {
-      const a = (await lab3.attributes()).node3;
-      return a?.['pgsql-sr-status'] === 'HS:diverged' && a?.[S] === '-INFINITY';
-    }, 60_000);
+    await waitFor(
+      'node3 reported as unable to follow',
+      async () => {
+        const a = (await lab3.attributes()).node3;
+        return a?.['pgsql-sr-status'] === 'HS:diverged' && a?.[S] === '-INFINITY';
+      },
+      60_000,
+    );
     // The agent sets the attributes during its monitor; its log lines reach pacemaker.log when
     // the operation ends (execd writes them then): wait for the line, bounded, then read it.
     const diverged = /this standby cannot follow the primary/;
-    await waitFor('the monitor\'s log line', async () => diverged.test(readFileSync(logFile, 'utf8').slice(logFrom)), 15_000).catch(() => undefined);
-    expect(readFileSync(logFile, 'utf8').slice(logFrom)).toMatch(/this standby cannot follow the primary: timeline \d+ forked off its timeline at [0-9A-F]+\/[0-9A-F]+ and it is at \d+\/[0-9A-F]+\/[0-9A-F]+ .*rebuild it: crm node standby node3, then pgsr rebuild -D \/srv\/pglab\/data/);
+    await waitFor(
+      "the monitor's log line",
+      async () => diverged.test(readFileSync(logFile, 'utf8').slice(logFrom)),
+      15_000,
+    ).catch(() => undefined);
+    expect(readFileSync(logFile, 'utf8').slice(logFrom)).toMatch(
+      /this standby cannot follow the primary: timeline \d+ forked off its timeline at [0-9A-F]+\/[0-9A-F]+ and it is at \d+\/[0-9A-F]+\/[0-9A-F]+ .*rebuild it: crm node standby node3, then pgsr rebuild -D \/srv\/pglab\/data/,
+    );
     // Still so after the primary's next monitors: never a score that could promote it.
     await new Promise((r) => setTimeout(r, 12_000));
     expect((await lab3.attributes()).node3?.[S]).toBe('-INFINITY');
@@ -300,7 +449,26 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
     await lab3.x('node3', ['crm_attribute', '--node', 'node3', '--name', 'standby', '--update', 'on']);
     await waitFor('node3 stopped again', async () => (await lab3.pgRole('node3')) === 'down', 60_000);
     const bindir = String((await execa('pg_config', ['--bindir'])).stdout).trim();
-    const rebuilt = await lab3.x('node3', ['pgsr', 'rebuild', '-D', '/srv/pglab/data', '--bindir', bindir, '--from', 'host=10.77.0.100 user=postgres dbname=postgres', '--primary-conninfo', 'host=10.77.0.100 port=5432 user=replicator application_name=node3', '--format', 'json', '--timeout', '120'], 150_000);
+    const rebuilt = await lab3.x(
+      'node3',
+      [
+        'pgsr',
+        'rebuild',
+        '-D',
+        '/srv/pglab/data',
+        '--bindir',
+        bindir,
+        '--from',
+        'host=10.77.0.100 user=postgres dbname=postgres',
+        '--primary-conninfo',
+        'host=10.77.0.100 port=5432 user=replicator application_name=node3',
+        '--format',
+        'json',
+        '--timeout',
+        '120',
+      ],
+      150_000,
+    );
     expect(rebuilt.exitCode, String(rebuilt.stdout)).toBe(0);
     await lab3.x('node3', ['crm_attribute', '--node', 'node3', '--name', 'standby', '--update', 'off']);
     await waitFor("node3 streaming node2's timeline", follows('node3', 'node2'), 60_000);
@@ -314,7 +482,11 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
     let minorityStoppedS = NaN;
     let majorityWritableS = NaN;
     let both = 0;
-    for (let i = 0; i < 600 && Date.now() - t0 < 90_000 && (Number.isNaN(minorityStoppedS) || Number.isNaN(majorityWritableS)); i++) {
+    for (
+      let i = 0;
+      i < 600 && Date.now() - t0 < 90_000 && (Number.isNaN(minorityStoppedS) || Number.isNaN(majorityWritableS));
+      i++
+    ) {
       const w = await lab3.writable();
       if (w.length > 1) both++;
       if (!w.includes('node1') && Number.isNaN(minorityStoppedS)) minorityStoppedS = (Date.now() - t0) / 1000;
@@ -329,13 +501,19 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
     const r = await minorityPartition();
     // Reported, not asserted: without fencing neither side can know when the other acted, and
     // the majority may promote before the minority has stopped (README, "Three nodes").
-    console.log(`pgsr 3 nodes, minority partition without fencing: node1 stopped writing after ${r.minorityStoppedS} s, the majority's primary writable after ${r.majorityWritableS} s; samples with two writable: ${r.both}`);
+    console.log(
+      `pgsr 3 nodes, minority partition without fencing: node1 stopped writing after ${r.minorityStoppedS} s, the majority's primary writable after ${r.majorityWritableS} s; samples with two writable: ${r.both}`,
+    );
     // Quorum lost after token + consensus (~8 s), then demote and stop: bounded by the kit's
     // demote and stop timeouts only if they waited on something; they must not.
     expect(r.minorityStoppedS).toBeLessThan(30);
     expect(r.majorityWritableS).toBeLessThan(60);
     expect(String((await lab3.x('node1', ['crm_mon', '-1'])).stdout)).toMatch(/partition WITHOUT quorum/);
-    await waitFor('node1 stopped (its resources stopped for want of quorum)', async () => (await lab3.pgRole('node1')) === 'down', 30_000);
+    await waitFor(
+      'node1 stopped (its resources stopped for want of quorum)',
+      async () => (await lab3.pgRole('node1')) === 'down',
+      30_000,
+    );
     const w = await lab3.writable();
     expect(w).toHaveLength(1);
     expect(w[0]).not.toBe('node1');
@@ -344,7 +522,9 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
   it('minority partition, fencing on: the majority fences node1 before it promotes; never two writable primaries', async () => {
     await lab3.setUp(true);
     const r = await minorityPartition();
-    console.log(`pgsr 3 nodes, minority partition with fencing: node1 stopped writing after ${r.minorityStoppedS} s, the majority's primary writable after ${r.majorityWritableS} s; samples with two writable: ${r.both}`);
+    console.log(
+      `pgsr 3 nodes, minority partition with fencing: node1 stopped writing after ${r.minorityStoppedS} s, the majority's primary writable after ${r.majorityWritableS} s; samples with two writable: ${r.both}`,
+    );
     expect(r.both).toBe(0);
     expect(r.majorityWritableS).toBeLessThan(60);
     expect(await lab3.writable()).toHaveLength(1);
@@ -355,8 +535,33 @@ describe('pgsr agent in a real three-node Pacemaker cluster', () => {
 describe('npm run chaos: the seeded fault campaign, as a short fixed-seed smoke', () => {
   it('two rounds on three nodes (seed 2: power loss of the primary, then a held partition): report written, every round converged, never two writable primaries', async () => {
     const report = join(mkdtempSync('/tmp/pgsr-test-'), 'chaos.json');
-    const r = await execa('tini', ['-s', '--', 'npx', 'tsx', 'scripts/chaos.ts', '--agent', 'pgsr', '--nodes', '3', '--seed', '2', '--rounds', '2', '--report', report], { reject: false, all: true, timeout: 840_000 });
-    console.log(String(r.all).split('\n').filter((l) => !l.startsWith('  round')).join('\n'));
+    const r = await execa(
+      'tini',
+      [
+        '-s',
+        '--',
+        'npx',
+        'tsx',
+        'scripts/chaos.ts',
+        '--agent',
+        'pgsr',
+        '--nodes',
+        '3',
+        '--seed',
+        '2',
+        '--rounds',
+        '2',
+        '--report',
+        report,
+      ],
+      { reject: false, all: true, timeout: 840_000 },
+    );
+    console.log(
+      String(r.all)
+        .split('\n')
+        .filter((l) => !l.startsWith('  round'))
+        .join('\n'),
+    );
     expect(r.exitCode, String(r.all).slice(-2000)).toBe(0);
     const rep = JSON.parse(readFileSync(report, 'utf8'));
     expect(rep.rounds.map((x: { fault: string }) => x.fault)).toEqual(['primary-power-loss', 'partition']);

@@ -32,16 +32,34 @@ interface Check {
   message: string;
   fix: string | null;
 }
-const nodes = () => ['--node', `db1=host=127.0.0.1 port=${pair.primary.port}`, '--node', `db2=host=127.0.0.1 port=${pair.standby.port}`];
+const nodes = () => [
+  '--node',
+  `db1=host=127.0.0.1 port=${pair.primary.port}`,
+  '--node',
+  `db2=host=127.0.0.1 port=${pair.standby.port}`,
+];
 const run = async (args: string[], env: Record<string, string> = {}) => {
-  const r = await execa(process.execPath, [BUNDLE, 'preflight', '-U', 'postgres', '--timeout', '5', ...args], { env: { PATH: BASE_PATH, ...env }, extendEnv: false, reject: false, timeout: 30_000 });
+  const r = await execa(process.execPath, [BUNDLE, 'preflight', '-U', 'postgres', '--timeout', '5', ...args], {
+    env: { PATH: BASE_PATH, ...env },
+    extendEnv: false,
+    reject: false,
+    timeout: 30_000,
+  });
   return { code: r.exitCode, out: r.stdout, err: r.stderr };
 };
 const json = async (args: string[], env: Record<string, string> = {}) => {
   const r = await run([...args, '--format', 'json'], env);
   expect(r.err).toBe('');
   const checks = (JSON.parse(r.out) as { checks: Check[] }).checks;
-  return { code: r.code, checks, not: () => checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}:${c.node}:${c.status}`).sort() };
+  return {
+    code: r.code,
+    checks,
+    not: () =>
+      checks
+        .filter((c) => c.status !== 'pass')
+        .map((c) => `${c.id}:${c.node}:${c.status}`)
+        .sort(),
+  };
 };
 const find = (checks: Check[], id: string, node: string | null) => checks.find((c) => c.id === id && c.node === node);
 const restart = async (node: LabPair['primary']) => {
@@ -55,8 +73,24 @@ describe('pgsr preflight', () => {
     expect(r.not()).toEqual([]);
     expect(r.code).toBe(0);
     const ids = new Set(r.checks.map((c) => c.id));
-    for (const id of ['wal_level', 'max_wal_senders', 'max_replication_slots', 'hot_standby', 'pg_rewind', 'archive', 'system_identifier', 'major_version', 'timeline', 'replication_connection', 'application_name', 'passfile']) expect(ids).toContain(id);
-    expect(find(r.checks, 'replication_connection', 'db1')?.message).toMatch(/as postgres succeeds \(IDENTIFY_SYSTEM: timeline 1\)/);
+    for (const id of [
+      'wal_level',
+      'max_wal_senders',
+      'max_replication_slots',
+      'hot_standby',
+      'pg_rewind',
+      'archive',
+      'system_identifier',
+      'major_version',
+      'timeline',
+      'replication_connection',
+      'application_name',
+      'passfile',
+    ])
+      expect(ids).toContain(id);
+    expect(find(r.checks, 'replication_connection', 'db1')?.message).toMatch(
+      /as postgres succeeds \(IDENTIFY_SYSTEM: timeline 1\)/,
+    );
     const text = await run(nodes());
     expect(text.code).toBe(0);
     expect(text.out.split('\n')[0]).toMatch(/^preflight: \d+ passed, 0 warnings, 0 failed$/);
@@ -71,7 +105,9 @@ describe('pgsr preflight', () => {
     expect(r.code).toBe(1);
     expect(find(r.checks, 'pg_rewind', 'db2')?.fix).toMatch(/ALTER SYSTEM SET wal_log_hints = on/);
     const text = await run(nodes());
-    expect(text.out).toMatch(/\nWARN\s+pg_rewind\s+db2\s+neither wal_log_hints nor data checksums.*\n\s+fix: ALTER SYSTEM SET wal_log_hints = on/);
+    expect(text.out).toMatch(
+      /\nWARN\s+pg_rewind\s+db2\s+neither wal_log_hints nor data checksums.*\n\s+fix: ALTER SYSTEM SET wal_log_hints = on/,
+    );
   }, 90_000);
 
   it('max_wal_senders without room for a base backup, a replication connection pg_hba.conf rejects, a world-readable password file: each fails by its id, exit 2', async () => {
@@ -87,10 +123,24 @@ describe('pgsr preflight', () => {
     try {
       const r = await json(nodes(), { PGPASSFILE: passfile });
       expect(r.code).toBe(2);
-      expect(r.not()).toEqual(['max_wal_senders:db1:fail', 'passfile:null:fail', 'pg_rewind:db2:warn', 'replication_connection:db1:fail']);
-      expect(find(r.checks, 'max_wal_senders', 'db1')).toMatchObject({ message: expect.stringMatching(/max_wal_senders = 1: 2 needed/), fix: expect.stringMatching(/ALTER SYSTEM SET max_wal_senders = 2/) });
-      expect(find(r.checks, 'replication_connection', 'db1')).toMatchObject({ message: expect.stringMatching(/as postgres fails: .*pg_hba\.conf rejects/), fix: expect.stringMatching(/host replication postgres/) });
-      expect(find(r.checks, 'passfile', null)).toMatchObject({ message: `${passfile}: mode 0644: libpq ignores a password file that group or others can read`, fix: `chmod 0600 ${passfile}` });
+      expect(r.not()).toEqual([
+        'max_wal_senders:db1:fail',
+        'passfile:null:fail',
+        'pg_rewind:db2:warn',
+        'replication_connection:db1:fail',
+      ]);
+      expect(find(r.checks, 'max_wal_senders', 'db1')).toMatchObject({
+        message: expect.stringMatching(/max_wal_senders = 1: 2 needed/),
+        fix: expect.stringMatching(/ALTER SYSTEM SET max_wal_senders = 2/),
+      });
+      expect(find(r.checks, 'replication_connection', 'db1')).toMatchObject({
+        message: expect.stringMatching(/as postgres fails: .*pg_hba\.conf rejects/),
+        fix: expect.stringMatching(/host replication postgres/),
+      });
+      expect(find(r.checks, 'passfile', null)).toMatchObject({
+        message: `${passfile}: mode 0644: libpq ignores a password file that group or others can read`,
+        fix: `chmod 0600 ${passfile}`,
+      });
     } finally {
       writeFileSync(hba, before);
       await psql(pair, pair.primary, 'SELECT pg_reload_conf()');
@@ -102,17 +152,35 @@ describe('pgsr preflight', () => {
   it('a standby of another cluster and a node that does not answer: system_identifier and connection fail, exit 2', async () => {
     other = await labUp();
     const nobody = await freePort();
-    const r = await json([...nodes(), '--node', `db3=host=127.0.0.1 port=${other.standby.port}`, '--node', `db4=host=127.0.0.1 port=${nobody}`]);
+    const r = await json([
+      ...nodes(),
+      '--node',
+      `db3=host=127.0.0.1 port=${other.standby.port}`,
+      '--node',
+      `db4=host=127.0.0.1 port=${nobody}`,
+    ]);
     expect(r.code).toBe(2);
-    expect(find(r.checks, 'system_identifier', 'db3')).toMatchObject({ status: 'fail', message: expect.stringMatching(/this node was made from another cluster/), fix: expect.stringMatching(/pgsr rebuild -D/) });
-    expect(find(r.checks, 'connection', 'db4')).toMatchObject({ status: 'fail', message: expect.stringMatching(/refused/i) });
+    expect(find(r.checks, 'system_identifier', 'db3')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/this node was made from another cluster/),
+      fix: expect.stringMatching(/pgsr rebuild -D/),
+    });
+    expect(find(r.checks, 'connection', 'db4')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/refused/i),
+    });
     expect(find(r.checks, 'primary', 'db1')?.status).toBe('pass');
     // Three standbys now: max_wal_senders (10) still leaves room on the healthy nodes.
     expect(find(r.checks, 'max_wal_senders', 'db1')?.status).toBe('pass');
   }, 120_000);
 
   it('Japanese, like every other message; no node given: a one-line error, exit 5', async () => {
-    const ja = await execa(process.execPath, [BUNDLE, '--lang', 'ja', 'preflight', '-U', 'postgres', ...nodes()], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    const ja = await execa(process.execPath, [BUNDLE, '--lang', 'ja', 'preflight', '-U', 'postgres', ...nodes()], {
+      env: { PATH: BASE_PATH },
+      extendEnv: false,
+      reject: false,
+      timeout: 30_000,
+    });
     expect(ja.stdout.split('\n')[0]).toMatch(/^preflight：合格 \d+、警告 1、不合格 0$/);
     expect(ja.stdout).toMatch(/pg_rewind\s+db2\s+wal_log_hints もデータチェックサムも無効です/);
     const none = await run([]);

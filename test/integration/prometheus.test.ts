@@ -25,7 +25,9 @@ let prometheus: ResultPromise;
 
 /** One value of an instant query through Prometheus's HTTP API (undefined when no series). */
 async function query(expr: string): Promise<number | undefined> {
-  const r = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(5000) });
+  const r = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`, {
+    signal: AbortSignal.timeout(5000),
+  });
   const j = (await r.json()) as { data: { result: Array<{ value: [number, string] }> } };
   const v = j.data.result[0]?.value[1];
   return v === undefined ? undefined : Number(v);
@@ -59,13 +61,67 @@ beforeAll(async () => {
   dir = mkdtempSync('/tmp/pgsr-prom-');
   watchPort = await freePort();
   promPort = await freePort();
-  watch = execa(process.execPath, [BUNDLE, 'watch', '-h', '127.0.0.1', '-p', String(pair.standby.port), '-U', 'postgres', '--role', 'standby', '--interval', '0.5', '--fail-after', '0', '--heartbeat', '0', '--format', 'text', '--metrics-listen', `127.0.0.1:${watchPort}`], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 300_000 });
+  watch = execa(
+    process.execPath,
+    [
+      BUNDLE,
+      'watch',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pair.standby.port),
+      '-U',
+      'postgres',
+      '--role',
+      'standby',
+      '--interval',
+      '0.5',
+      '--fail-after',
+      '0',
+      '--heartbeat',
+      '0',
+      '--format',
+      'text',
+      '--metrics-listen',
+      `127.0.0.1:${watchPort}`,
+    ],
+    { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 300_000 },
+  );
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    ['global:', '  scrape_interval: 1s', '  evaluation_interval: 1s', 'rule_files:', `  - ${RULES}`, 'scrape_configs:', '  - job_name: pgsr', '    static_configs:', `      - targets: ['127.0.0.1:${watchPort}']`, ''].join('\n'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  evaluation_interval: 1s',
+      'rule_files:',
+      `  - ${RULES}`,
+      'scrape_configs:',
+      '  - job_name: pgsr',
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${watchPort}']`,
+      '',
+    ].join('\n'),
   );
-  prometheus = execa('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], { reject: false, timeout: 300_000 });
-  await waitFor('prometheus ready', async () => (await fetch(`http://127.0.0.1:${promPort}/-/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined))?.ok === true, 30_000);
+  prometheus = execa(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+      '--log.level=warn',
+    ],
+    { reject: false, timeout: 300_000 },
+  );
+  await waitFor(
+    'prometheus ready',
+    async () =>
+      (
+        await fetch(`http://127.0.0.1:${promPort}/-/ready`, { signal: AbortSignal.timeout(2000) }).catch(
+          () => undefined,
+        )
+      )?.ok === true,
+    30_000,
+  );
 });
 afterAll(async () => {
   prometheus?.kill('SIGTERM');
@@ -78,7 +134,11 @@ afterAll(async () => {
 describe('Prometheus / OpenMetrics', () => {
   it('the watch serves /metrics in both formats, promtool accepts both, and nothing but GET /metrics', async () => {
     const url = `http://127.0.0.1:${watchPort}/metrics`;
-    await waitFor('first check served', async () => (await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined))?.status === 200, 15_000);
+    await waitFor(
+      'first check served',
+      async () => (await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined))?.status === 200,
+      15_000,
+    );
     const text = await fetch(url);
     expect(text.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const body = await text.text();
@@ -104,28 +164,59 @@ describe('Prometheus / OpenMetrics', () => {
     // A GET with a body (fetch will not send one): refused.
     expect(await rawStatus(watchPort, 'GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc')).toBe(413);
     // Oversized headers: refused by the server's bound, not read forever.
-    expect(await rawStatus(watchPort, `GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toBe(431);
+    expect(await rawStatus(watchPort, `GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toBe(
+      431,
+    );
   });
 
   it('check --format openmetrics prints the families once; --textfile writes them for node_exporter', async () => {
-    const args = [BUNDLE, 'check', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '--role', 'primary', '--format', 'openmetrics'];
-    const r = await execa(process.execPath, args, { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    const args = [
+      BUNDLE,
+      'check',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pair.primary.port),
+      '-U',
+      'postgres',
+      '--role',
+      'primary',
+      '--format',
+      'openmetrics',
+    ];
+    const r = await execa(process.execPath, args, {
+      env: { PATH: BASE_PATH },
+      extendEnv: false,
+      reject: false,
+      timeout: 30_000,
+    });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^pgsr_standby_info\{application_name="slave",client_addr="127\.0\.0\.1",state="streaming",sync_state="async"\} 1$/m);
+    expect(r.stdout).toMatch(
+      /^pgsr_standby_info\{application_name="slave",client_addr="127\.0\.0\.1",state="streaming",sync_state="async"\} 1$/m,
+    );
     expect(r.stdout).toMatch(/^pgsr_standby_replay_lag_bytes\{application_name="slave"\} \d+$/m);
     expect(r.stdout).toMatch(/^pgsr_archiver_failed_total \d+$/m);
     expect(r.stdout.trimEnd().endsWith('# EOF')).toBe(true);
     const file = join(dir, 'pgsr.prom');
-    const t = await execa(process.execPath, [...args, '--textfile', file], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    const t = await execa(process.execPath, [...args, '--textfile', file], {
+      env: { PATH: BASE_PATH },
+      extendEnv: false,
+      reject: false,
+      timeout: 30_000,
+    });
     expect(t.exitCode).toBe(0);
     expect(t.stdout).toBe('');
     const lint = await promtool(['check', 'metrics'], readFileSync(file, 'utf8'));
     expect(lint.exitCode, `${lint.stdout}${lint.stderr}`).toBe(0);
     // A bad listen address is a one-line configuration error, not a stack trace.
-    const bad = await execa(process.execPath, [BUNDLE, 'watch', '-h', '127.0.0.1', '-p', String(pair.standby.port), '--metrics-listen', '9187'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    const bad = await execa(
+      process.execPath,
+      [BUNDLE, 'watch', '-h', '127.0.0.1', '-p', String(pair.standby.port), '--metrics-listen', '9187'],
+      { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 },
+    );
     expect(bad.exitCode).not.toBe(0);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    expect(bad.stderr).toContain("is not ADDR:PORT");
+    expect(bad.stderr).toContain('is not ADDR:PORT');
   });
 
   it('Prometheus reads the values; lag and a break of replication show as lag, severity, finding and a pending alert', async () => {
@@ -133,7 +224,9 @@ describe('Prometheus / OpenMetrics', () => {
     await waitFor('scraped', async () => (await query('pgsr_up')) === 1, 20_000);
     // Prometheus asks for OpenMetrics (its Accept header) and its own parser took the answer:
     // this is the check of the OpenMetrics output (promtool 2.42 lints the 0.0.4 text format only).
-    const targets = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ health: string; lastError: string }> } };
+    const targets = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as {
+      data: { activeTargets: Array<{ health: string; lastError: string }> };
+    };
     expect(targets.data.activeTargets).toMatchObject([{ health: 'up', lastError: '' }]);
     expect(await query('pgsr_severity')).toBe(0);
     expect(await query('pgsr_walreceiver_streaming')).toBe(1);
@@ -141,7 +234,11 @@ describe('Prometheus / OpenMetrics', () => {
     // Lag: replay paused on the standby while the primary writes.
     await psql(pair, pair.standby, 'SELECT pg_wal_replay_pause()');
     await psql(pair, pair.primary, 'CREATE TABLE prom_lag AS SELECT generate_series(1, 20000) AS n');
-    await waitFor('replay lag seen by Prometheus', async () => ((await query('pgsr_replay_lag_bytes')) ?? 0) > 100_000, 20_000);
+    await waitFor(
+      'replay lag seen by Prometheus',
+      async () => ((await query('pgsr_replay_lag_bytes')) ?? 0) > 100_000,
+      20_000,
+    );
     await waitFor('paused replay seen as a warning', async () => (await query('pgsr_severity')) === 1, 20_000);
     expect(await query('pgsr_finding{code="replay_paused"}')).toBe(1);
     await psql(pair, pair.standby, 'SELECT pg_wal_replay_resume()');
@@ -152,9 +249,17 @@ describe('Prometheus / OpenMetrics', () => {
     await waitFor('critical in Prometheus', async () => (await query('pgsr_severity')) === 2, 30_000);
     expect(await query('pgsr_walreceiver_streaming')).toBe(0);
     expect(await query('sum(pgsr_finding{severity="critical"})')).toBeGreaterThanOrEqual(1);
-    await waitFor('alert PgsrStandbyNotStreaming pending', async () => {
-      const r = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/alerts`)).json()) as { data: { alerts: Array<{ labels: { alertname: string }; state: string }> } };
-      return r.data.alerts.some((a) => a.labels.alertname === 'PgsrStandbyNotStreaming' && (a.state === 'pending' || a.state === 'firing'));
-    }, 20_000);
+    await waitFor(
+      'alert PgsrStandbyNotStreaming pending',
+      async () => {
+        const r = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/alerts`)).json()) as {
+          data: { alerts: Array<{ labels: { alertname: string }; state: string }> };
+        };
+        return r.data.alerts.some(
+          (a) => a.labels.alertname === 'PgsrStandbyNotStreaming' && (a.state === 'pending' || a.state === 'firing'),
+        );
+      },
+      20_000,
+    );
   }, 120_000);
 });

@@ -33,7 +33,21 @@ describe('rebuild with a tablespace (PostgreSQL 15, one host)', () => {
   let tsStandby: string;
   const S = () => pair.standby.data;
   const from = () => `host=127.0.0.1 port=${pair.primary.port} user=postgres application_name=${pair.applicationName}`;
-  const rebuild = (extra: string[]) => pgsr(['rebuild', '-D', S(), '--bindir', bindir, '--method', 'basebackup', '--from', from(), '--timeout', '120', ...extra]);
+  const rebuild = (extra: string[]) =>
+    pgsr([
+      'rebuild',
+      '-D',
+      S(),
+      '--bindir',
+      bindir,
+      '--method',
+      'basebackup',
+      '--from',
+      from(),
+      '--timeout',
+      '120',
+      ...extra,
+    ]);
 
   beforeAll(async () => {
     pair = await labUp();
@@ -56,7 +70,9 @@ describe('rebuild with a tablespace (PostgreSQL 15, one host)', () => {
     const before = readdirSync(S()).sort();
     const r = await rebuild([]);
     expect(r).toMatchObject({ code: 3, outcome: 'refused' });
-    expect(r.summary).toBe(`tablespace ts1: ${tsPrimary} is in use on this host (not this data directory's): give --tablespace-mapping ${tsPrimary}=NEWDIR with an empty or new directory`);
+    expect(r.summary).toBe(
+      `tablespace ts1: ${tsPrimary} is in use on this host (not this data directory's): give --tablespace-mapping ${tsPrimary}=NEWDIR with an empty or new directory`,
+    );
     expect(readdirSync(S()).sort()).toEqual(before);
     expect(readdirSync(tsPrimary).length).toBe(1);
   });
@@ -64,7 +80,9 @@ describe('rebuild with a tablespace (PostgreSQL 15, one host)', () => {
   it('a mapping of a directory where the source has no tablespace, and a malformed one, are refused', async () => {
     const stray = await rebuild(['--tablespace-mapping', `/nowhere=${tsStandby.replace('=', '\\=')}`]);
     expect(stray).toMatchObject({ code: 3, outcome: 'refused' });
-    expect(stray.summary).toContain(`--tablespace-mapping /nowhere: the source has no tablespace there (its tablespaces: ${tsPrimary})`);
+    expect(stray.summary).toContain(
+      `--tablespace-mapping /nowhere: the source has no tablespace there (its tablespaces: ${tsPrimary})`,
+    );
     const bad = await runPgsr(['rebuild', '-D', S(), '--from', from(), '--tablespace-mapping', 'relative=/x']);
     expect(bad.exitCode).toBe(5);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
@@ -78,7 +96,10 @@ describe('rebuild with a tablespace (PostgreSQL 15, one host)', () => {
     expect(links).toEqual([tsStandby]);
     expect(await psql(pair, pair.standby, 'SELECT id FROM in_ts')).toBe('7');
     await psql(pair, pair.primary, 'INSERT INTO in_ts VALUES (8)');
-    await waitFor('the new row on the standby', async () => (await psql(pair, pair.standby, 'SELECT max(id) FROM in_ts')) === '8');
+    await waitFor(
+      'the new row on the standby',
+      async () => (await psql(pair, pair.standby, 'SELECT max(id) FROM in_ts')) === '8',
+    );
     expect(readdirSync(tsPrimary).length).toBe(1);
   }, 200_000);
 
@@ -90,7 +111,10 @@ describe('rebuild with a tablespace (PostgreSQL 15, one host)', () => {
     expect(kept.summary).toContain(`tablespace ts1: ${tsStandby} holds this node's old copy of it: give --discard-old`);
     const r = await rebuild([...mapping, '--discard-old']);
     expect(r).toMatchObject({ code: 0, outcome: 'done' });
-    expect(r.steps.find((s) => s.step.startsWith("empty this node's old tablespace"))).toMatchObject({ status: 'done', detail: tsStandby });
+    expect(r.steps.find((s) => s.step.startsWith("empty this node's old tablespace"))).toMatchObject({
+      status: 'done',
+      detail: tsStandby,
+    });
     expect(await psql(pair, pair.standby, 'SELECT count(*) FROM in_ts')).toBe('2');
     expect(existsSync(join(tsPrimary, readdirSync(tsPrimary)[0]))).toBe(true);
     expect(readFileSync(join(S(), 'postgresql.auto.conf'), 'utf8')).toContain('primary_conninfo');

@@ -35,14 +35,27 @@ interface Node {
   severity: string;
   summary: string;
 }
-const nodes = () => ['--node', `db1=host=127.0.0.1 port=${pair.primary.port}`, '--node', `db2=host=127.0.0.1 port=${pair.standby.port}`];
+const nodes = () => [
+  '--node',
+  `db1=host=127.0.0.1 port=${pair.primary.port}`,
+  '--node',
+  `db2=host=127.0.0.1 port=${pair.standby.port}`,
+];
 const status = async (args: string[], timeout = 30_000) => {
-  const r = await execa(process.execPath, [BUNDLE, 'status', '-U', 'postgres', '--timeout', '5', ...args], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout });
+  const r = await execa(process.execPath, [BUNDLE, 'status', '-U', 'postgres', '--timeout', '5', ...args], {
+    env: { PATH: BASE_PATH },
+    extendEnv: false,
+    reject: false,
+    timeout,
+  });
   return { code: r.exitCode, out: r.stdout, err: r.stderr };
 };
 const json = async (args: string[]) => {
   const r = await status([...args, '--format', 'json']);
-  return { code: r.code, j: JSON.parse(r.out) as { nodes: Node[]; primary: string | null; primaries: string[]; severity: string } };
+  return {
+    code: r.code,
+    j: JSON.parse(r.out) as { nodes: Node[]; primary: string | null; primaries: string[]; severity: string },
+  };
 };
 
 describe('pgsr status', () => {
@@ -50,7 +63,10 @@ describe('pgsr status', () => {
     const { code, j } = await json(nodes());
     expect(code).toBe(0);
     expect(j.primary).toBe('db1');
-    expect(j.nodes.map((n) => `${n.name}:${n.role}:${n.state}:${n.upstream}`)).toEqual(['db1:primary::null', 'db2:standby:streaming:db1']);
+    expect(j.nodes.map((n) => `${n.name}:${n.role}:${n.state}:${n.upstream}`)).toEqual([
+      'db1:primary::null',
+      'db2:standby:streaming:db1',
+    ]);
     expect(j.nodes[1]).toMatchObject({ timeline: 1, sync_state: 'async', severity: 'ok' });
     const text = await status(nodes());
     expect(text.out.split('\n')[1]).toMatch(/^\* db1\s+127\.0\.0\.1:\d+\s+primary/);
@@ -71,8 +87,16 @@ describe('pgsr status', () => {
 
   it('nodes from the config file (node.NAME = conninfo); --watch without a terminal: one JSON line per round until interrupted', async () => {
     const conf = join(dir, 'status.conf');
-    writeFileSync(conf, `node.db1 = host=127.0.0.1 port=${pair.primary.port}\nnode.db2 = 'host=127.0.0.1 port=${pair.standby.port}'\n`);
-    const p = execa(process.execPath, [BUNDLE, 'status', '-U', 'postgres', '--config', conf, '--watch', '0.5'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    writeFileSync(
+      conf,
+      `node.db1 = host=127.0.0.1 port=${pair.primary.port}\nnode.db2 = 'host=127.0.0.1 port=${pair.standby.port}'\n`,
+    );
+    const p = execa(process.execPath, [BUNDLE, 'status', '-U', 'postgres', '--config', conf, '--watch', '0.5'], {
+      env: { PATH: BASE_PATH },
+      extendEnv: false,
+      reject: false,
+      timeout: 30_000,
+    });
     const lines: string[] = [];
     p.stdout?.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)));
     await waitFor('three rounds', async () => lines.length >= 3, 15_000);
@@ -84,12 +108,18 @@ describe('pgsr status', () => {
 
   it('a standby promoted by hand: two primaries, said loudly, exit 2', async () => {
     await psql(pair, pair.standby, 'SELECT pg_promote()');
-    await waitFor('promoted', async () => (await psql(pair, pair.standby, 'SELECT pg_is_in_recovery()')) === 'f', 30_000);
+    await waitFor(
+      'promoted',
+      async () => (await psql(pair, pair.standby, 'SELECT pg_is_in_recovery()')) === 'f',
+      30_000,
+    );
     const { code, j } = await json(nodes());
     expect(code).toBe(2);
     expect(j).toMatchObject({ primary: null, primaries: ['db1', 'db2'], severity: 'critical' });
     const text = await status(nodes());
-    expect(text.out.split('\n')[0]).toBe('TWO PRIMARIES: db1, db2 all accept writes (split brain): stop all but one, then rebuild the others from it');
+    expect(text.out.split('\n')[0]).toBe(
+      'TWO PRIMARIES: db1, db2 all accept writes (split brain): stop all but one, then rebuild the others from it',
+    );
   });
 
   it('no node given: a one-line error, exit 5', async () => {

@@ -27,12 +27,14 @@ afterAll(async () => {
 
 /** The unit's ExecStart for an instance (%i), as systemd would run it. */
 const execStart = (instance: string) => {
-  const line = readFileSync(INSTALLED.watchUnit, 'utf8').split('\n').find((l) => l.startsWith('ExecStart='));
+  const line = readFileSync(INSTALLED.watchUnit, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('ExecStart='));
   return String(line).slice('ExecStart='.length).replaceAll('%i', instance);
 };
 
 describe('systemd unit pgsr-watch@ and /run/pgsr', () => {
-  it('the unit verifies, its exposure is in systemd-analyze\'s OK band, the tmpfiles entry makes /run/pgsr 0750', async () => {
+  it("the unit verifies, its exposure is in systemd-analyze's OK band, the tmpfiles entry makes /run/pgsr 0750", async () => {
     const unit = join(dir, 'pgsr-watch@genw_watchstandby.service');
     copyFileSync(INSTALLED.watchUnit, unit);
     const v = await execa('systemd-analyze', ['verify', unit], { reject: false, timeout: 60_000, all: true });
@@ -42,7 +44,10 @@ describe('systemd unit pgsr-watch@ and /run/pgsr', () => {
     const exposure = Number(/Overall exposure level for \S+: ([\d.]+)/.exec(s.stdout)?.[1]);
     expect(exposure, s.stdout.slice(-400)).toBeLessThan(5);
     const root = join(dir, 'root');
-    const tf = await execa('systemd-tmpfiles', [`--root=${root}`, '--create', INSTALLED.tmpfiles], { reject: false, timeout: 30_000 });
+    const tf = await execa('systemd-tmpfiles', [`--root=${root}`, '--create', INSTALLED.tmpfiles], {
+      reject: false,
+      timeout: 30_000,
+    });
     expect(tf.exitCode, tf.stderr).toBe(0);
     expect(statSync(join(root, 'run/pgsr')).mode & 0o7777).toBe(0o750);
   });
@@ -68,7 +73,11 @@ describe('systemd unit pgsr-watch@ and /run/pgsr', () => {
       '/usr/share/pgsr/clusterpro/genw-status.sh; echo "genw=$?"',
       'kill -TERM $pid; wait $pid; echo "watch=$?"',
     ].join('\n');
-    const r = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], { reject: false, timeout: 60_000, all: true });
+    const r = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], {
+      reject: false,
+      timeout: 60_000,
+      all: true,
+    });
     const log = readFileSync(join(dir, 'watch.log'), 'utf8');
     expect(r.stdout, `${r.all}\n${log}`).toContain('mode=750');
     expect(r.stdout).toMatch(/pgsr status-file exit=0 age=\d+s: /);

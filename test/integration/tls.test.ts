@@ -16,13 +16,44 @@ let pair: LabPair;
 beforeAll(async () => {
   pair = await labUp();
   const d = pair.primary.data;
-  await execa('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', join(d, 'server.key'), '-out', join(d, 'server.crt')], { timeout: 60_000 });
+  await execa(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      join(d, 'server.key'),
+      '-out',
+      join(d, 'server.crt'),
+    ],
+    { timeout: 60_000 },
+  );
   const { uid, gid } = osUserIds(pair.osUser);
   for (const f of ['server.key', 'server.crt']) chownSync(join(d, f), uid, gid);
   await execa('chmod', ['0600', join(d, 'server.key')]);
-  await psql(pair, pair.primary, 'CREATE ROLE tls_only LOGIN; CREATE ROLE plain_only LOGIN; GRANT pg_monitor TO tls_only, plain_only');
+  await psql(
+    pair,
+    pair.primary,
+    'CREATE ROLE tls_only LOGIN; CREATE ROLE plain_only LOGIN; GRANT pg_monitor TO tls_only, plain_only',
+  );
   const hba = join(d, 'pg_hba.conf');
-  writeFileSync(hba, ['hostssl all tls_only 127.0.0.1/32 trust', 'hostnossl all tls_only 127.0.0.1/32 reject', 'hostnossl all plain_only 127.0.0.1/32 trust', 'hostssl all plain_only 127.0.0.1/32 reject', readFileSync(hba, 'utf8')].join('\n'));
+  writeFileSync(
+    hba,
+    [
+      'hostssl all tls_only 127.0.0.1/32 trust',
+      'hostnossl all tls_only 127.0.0.1/32 reject',
+      'hostnossl all plain_only 127.0.0.1/32 trust',
+      'hostssl all plain_only 127.0.0.1/32 reject',
+      readFileSync(hba, 'utf8'),
+    ].join('\n'),
+  );
   await psql(pair, pair.primary, 'ALTER SYSTEM SET ssl = on');
   await psql(pair, pair.primary, 'SELECT pg_reload_conf()');
   expect(await psql(pair, pair.primary, 'SHOW ssl')).toBe('on');
@@ -31,7 +62,25 @@ afterAll(async () => {
   if (pair) await labDown(pair);
 });
 
-const check = (user: string, sslmode: string) => runPgsr(['check', '--format', 'clusterpro', '--no-alert', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', user, '--role', 'primary', '--min-standbys', '0', '--sslmode', sslmode]);
+const check = (user: string, sslmode: string) =>
+  runPgsr([
+    'check',
+    '--format',
+    'clusterpro',
+    '--no-alert',
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(pair.primary.port),
+    '-U',
+    user,
+    '--role',
+    'primary',
+    '--min-standbys',
+    '0',
+    '--sslmode',
+    sslmode,
+  ]);
 
 describe('sslmode as libpq', () => {
   it.each([

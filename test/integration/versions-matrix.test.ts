@@ -15,16 +15,53 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultBindir, labDown, labUp, psql, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
 import { installMajor } from '../../scripts/lib/pgversions';
-import { SERVER_INFO_SQL, VERSION_DIFFERENCES, primaryObservationSql, primaryPositionSql, primarySql, slotsSql, standbyObservationSql, standbySql } from '../../src/probe/versions';
+import {
+  SERVER_INFO_SQL,
+  VERSION_DIFFERENCES,
+  primaryObservationSql,
+  primaryPositionSql,
+  primarySql,
+  slotsSql,
+  standbyObservationSql,
+  standbySql,
+} from '../../src/probe/versions';
 import { parsePluginOutput } from '../helpers/perfdata';
 import { BUNDLE, runPgsr } from '../helpers/run';
 
-const MAJORS = (process.env.PGSR_MAJORS ?? '10 11 12 13 14 15 16 17 18').split(/[\s,]+/).filter(Boolean).map(Number);
+const MAJORS = (process.env.PGSR_MAJORS ?? '10 11 12 13 14 15 16 17 18')
+  .split(/[\s,]+/)
+  .filter(Boolean)
+  .map(Number);
 const conninfo = (port: number) => `host=127.0.0.1 port=${port} user=postgres application_name=slave`;
 
 /** Column names a query returns on a server (psql unaligned output with header). */
-async function columns(pair: LabPair, port: number, sql: string, before: string[] = []): Promise<Record<string, string>> {
-  const r = await execa(join(pair.clientBindir, 'psql'), ['-X', '-A', '-F', '\t', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', ...before.flatMap((b) => ['-c', b]), '-c', sql], { timeout: 15_000 });
+async function columns(
+  pair: LabPair,
+  port: number,
+  sql: string,
+  before: string[] = [],
+): Promise<Record<string, string>> {
+  const r = await execa(
+    join(pair.clientBindir, 'psql'),
+    [
+      '-X',
+      '-A',
+      '-F',
+      '\t',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+      ...before.flatMap((b) => ['-c', b]),
+      '-c',
+      sql,
+    ],
+    { timeout: 15_000 },
+  );
   const [head, first] = r.stdout.split('\n').slice(before.length);
   const names = head.split('\t');
   const values = (first ?? '').split('\t');
@@ -47,7 +84,11 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
   let bindir: string;
   let num: number;
   it('lab pair up', async () => {
-    bindir = major === Number((await execa(join(await defaultBindir(), 'postgres'), ['--version'])).stdout.match(/(\d+)\./)?.[1]) ? await defaultBindir() : await installMajor(major);
+    bindir =
+      major ===
+      Number((await execa(join(await defaultBindir(), 'postgres'), ['--version'])).stdout.match(/(\d+)\./)?.[1])
+        ? await defaultBindir()
+        : await installMajor(major);
     pair = await labUp({ bindir });
     pairs.push(pair);
     expect(pair.major).toBe(major);
@@ -77,7 +118,9 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
           break;
         }
         case 'archive.status_dir_function': {
-          expect((await json(['archive', 'status', '-h', '127.0.0.1', '-p', String(pair.primary.port)])).j.facts.ready_count).toBe(0);
+          expect(
+            (await json(['archive', 'status', '-h', '127.0.0.1', '-p', String(pair.primary.port)])).j.facts.ready_count,
+          ).toBe(0);
           // Where the WAL is, and what the superuser may list, on every major.
           const info = await columns(pair, pair.primary.port, SERVER_INFO_SQL);
           expect(info.data_directory).toBe(pair.primary.data);
@@ -90,7 +133,9 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
           break;
         }
         case 'slots.safe_wal_size': {
-          const slot = await columns(pair, pair.primary.port, slotsSql(num), ["DO $$ BEGIN PERFORM pg_create_physical_replication_slot('matrix_probe', true); END $$"]);
+          const slot = await columns(pair, pair.primary.port, slotsSql(num), [
+            "DO $$ BEGIN PERFORM pg_create_physical_replication_slot('matrix_probe', true); END $$",
+          ]);
           expect(slot.slot_name).toBe('matrix_probe');
           expect(Number(slot.retained_bytes)).toBeGreaterThanOrEqual(0);
           expect(slot.safe_wal_size).toBe(''); // NULL: no max_slot_wal_keep_size (13+), or no such column before 13
@@ -114,20 +159,55 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
     expect(p.application_name).toBe('slave');
     expect(p.state).toBe('streaming');
     // The resident watch's one prepared statement on this major: every column of the three.
-    const o = await columns(pair, pair.standby.port, 'EXECUTE pgsr_o', [`PREPARE pgsr_o AS ${standbyObservationSql(num, true)}`]);
-    expect(Object.keys(o)).toEqual(expect.arrayContaining([...Object.keys(s), 'version_num', 'in_recovery', 'timeline']));
+    const o = await columns(pair, pair.standby.port, 'EXECUTE pgsr_o', [
+      `PREPARE pgsr_o AS ${standbyObservationSql(num, true)}`,
+    ]);
+    expect(Object.keys(o)).toEqual(
+      expect.arrayContaining([...Object.keys(s), 'version_num', 'in_recovery', 'timeline']),
+    );
     expect([o.in_recovery, o.status, o.version_num]).toEqual(['t', 'streaming', String(num)]);
     expect(Number(o.timeline)).toBeGreaterThanOrEqual(1);
-    const po = await columns(pair, pair.primary.port, 'EXECUTE pgsr_p', [`PREPARE pgsr_p AS ${primaryObservationSql(num)}`]);
-    expect(Object.keys(po)).toEqual(expect.arrayContaining(['version_num', 'in_recovery', 'current_lsn', 'timeline', 'walsenders', 'slots']));
+    const po = await columns(pair, pair.primary.port, 'EXECUTE pgsr_p', [
+      `PREPARE pgsr_p AS ${primaryObservationSql(num)}`,
+    ]);
+    expect(Object.keys(po)).toEqual(
+      expect.arrayContaining(['version_num', 'in_recovery', 'current_lsn', 'timeline', 'walsenders', 'slots']),
+    );
     const ws = JSON.parse(po.walsenders) as Array<Record<string, unknown>>;
     expect(ws.map((w) => Object.keys(w))).toEqual([Object.keys(p)]);
-    expect([ws[0].application_name, ws[0].state, po.in_recovery, JSON.parse(po.slots)]).toEqual(['slave', 'streaming', 'f', []]);
+    expect([ws[0].application_name, ws[0].state, po.in_recovery, JSON.parse(po.slots)]).toEqual([
+      'slave',
+      'streaming',
+      'f',
+      [],
+    ]);
   });
 
   it('check in each dialect, standby and primary', async () => {
-    const sArgs = ['check', '-h', '127.0.0.1', '-p', String(pair.standby.port), '--role', 'standby', '--primary-host', '127.0.0.1', '--primary-port', String(pair.primary.port)];
-    const pArgs = ['check', '-h', '127.0.0.1', '-p', String(pair.primary.port), '--role', 'primary', '--application-name', 'slave'];
+    const sArgs = [
+      'check',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pair.standby.port),
+      '--role',
+      'standby',
+      '--primary-host',
+      '127.0.0.1',
+      '--primary-port',
+      String(pair.primary.port),
+    ];
+    const pArgs = [
+      'check',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pair.primary.port),
+      '--role',
+      'primary',
+      '--application-name',
+      'slave',
+    ];
     for (const args of [sArgs, pArgs]) {
       const c = await runPgsr([...args, '--format', 'clusterpro', '--no-alert']);
       expect(c.exitCode).toBe(0);
@@ -141,16 +221,42 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
     }
     expect((await json(sArgs)).j.facts.sender).toBe(`127.0.0.1:${pair.primary.port}`);
     // OCF monitor, as Pacemaker calls it: 0 running standby, 8 running primary.
-    for (const [node, code] of [['standby', 0], ['primary', 8]] as const) {
-      const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', OCF_RESKEY_bindir: bindir, OCF_RESKEY_pgdata: pair[node].data, OCF_RESKEY_pghost: '127.0.0.1', OCF_RESKEY_pgport: String(pair[node].port), OCF_RESKEY_CRM_meta_interval: '5000' };
-      const r = await execa(process.execPath, [BUNDLE, 'ocf', 'monitor'], { env, extendEnv: false, reject: false, timeout: 30_000 });
+    for (const [node, code] of [
+      ['standby', 0],
+      ['primary', 8],
+    ] as const) {
+      const env = {
+        PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+        OCF_RESKEY_bindir: bindir,
+        OCF_RESKEY_pgdata: pair[node].data,
+        OCF_RESKEY_pghost: '127.0.0.1',
+        OCF_RESKEY_pgport: String(pair[node].port),
+        OCF_RESKEY_CRM_meta_interval: '5000',
+      };
+      const r = await execa(process.execPath, [BUNDLE, 'ocf', 'monitor'], {
+        env,
+        extendEnv: false,
+        reject: false,
+        timeout: 30_000,
+      });
       expect(r.exitCode).toBe(code);
     }
   });
 
   it('replication broken: the primary stopped', async () => {
     await stopNode(pair, pair.primary, 'fast');
-    const c = await runPgsr(['check', '--format', 'clusterpro', '--no-alert', '-h', '127.0.0.1', '-p', String(pair.standby.port), '--role', 'standby']);
+    const c = await runPgsr([
+      'check',
+      '--format',
+      'clusterpro',
+      '--no-alert',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pair.standby.port),
+      '--role',
+      'standby',
+    ]);
     expect(c.exitCode).toBe(1);
     const n = await runPgsr(['check', '--format', 'nagios', '-h', '127.0.0.1', '-p', String(pair.standby.port)]);
     expect(n.exitCode).toBe(2);
@@ -160,19 +266,49 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
     const pr = await json(['promote', '-D', pair.standby.data, '--bindir', bindir]);
     expect(pr.j).toMatchObject({ outcome: 'done', facts: { timeline_after: 2 } });
     expect(existsSync(join(pair.standby.data, 'recovery.done'))).toBe(major <= 11);
-    const st = await json(['start', '-D', pair.primary.data, '--bindir', bindir, '--as', 'standby', '--primary-conninfo', conninfo(pair.standby.port)]);
+    const st = await json([
+      'start',
+      '-D',
+      pair.primary.data,
+      '--bindir',
+      bindir,
+      '--as',
+      'standby',
+      '--primary-conninfo',
+      conninfo(pair.standby.port),
+    ]);
     expect(st.j).toMatchObject({ outcome: 'done' });
     expect(existsSync(join(pair.primary.data, major <= 11 ? 'recovery.conf' : 'standby.signal'))).toBe(true);
-    if (major <= 11) expect(readFileSync(join(pair.primary.data, 'recovery.conf'), 'utf8')).toMatch(/standby_mode = 'on'/);
-    await waitFor('streaming from the new primary', async () => (await psql(pair, pair.primary, 'SELECT status FROM pg_stat_wal_receiver')) === 'streaming', 30_000);
+    if (major <= 11)
+      expect(readFileSync(join(pair.primary.data, 'recovery.conf'), 'utf8')).toMatch(/standby_mode = 'on'/);
+    await waitFor(
+      'streaming from the new primary',
+      async () => (await psql(pair, pair.primary, 'SELECT status FROM pg_stat_wal_receiver')) === 'streaming',
+      30_000,
+    );
   });
 
   it('rebuild by pg_basebackup (or a clear refusal when the client tools are older)', async () => {
     await stopNode(pair, pair.primary, 'fast');
-    const r = await json(['rebuild', '-D', pair.primary.data, '--bindir', bindir, '--method', 'basebackup', '--from', conninfo(pair.standby.port), '--discard-old']);
+    const r = await json([
+      'rebuild',
+      '-D',
+      pair.primary.data,
+      '--bindir',
+      bindir,
+      '--method',
+      'basebackup',
+      '--from',
+      conninfo(pair.standby.port),
+      '--discard-old',
+    ]);
     if (major <= 15) {
       expect(r.j).toMatchObject({ outcome: 'done', facts: { method: 'pg_basebackup' } });
-      await waitFor('streaming', async () => (await psql(pair, pair.primary, 'SELECT status FROM pg_stat_wal_receiver')) === 'streaming', 30_000);
+      await waitFor(
+        'streaming',
+        async () => (await psql(pair, pair.primary, 'SELECT status FROM pg_stat_wal_receiver')) === 'streaming',
+        30_000,
+      );
     } else {
       expect(r.code).toBe(3);
       expect(r.j.summary).toMatch(new RegExp(`pg_basebackup 15 .* cannot copy PostgreSQL ${major}`));
@@ -181,17 +317,40 @@ describe.each(MAJORS)('PostgreSQL %i', (major) => {
 
   it('archive hold/resume on the new primary', async () => {
     const args = ['-h', '127.0.0.1', '-p', String(pair.standby.port)];
-    await psql(pair, pair.standby, "ALTER SYSTEM SET archive_command = 'cp %p /nonexistent/%f'; SELECT pg_reload_conf();");
+    await psql(
+      pair,
+      pair.standby,
+      "ALTER SYSTEM SET archive_command = 'cp %p /nonexistent/%f'; SELECT pg_reload_conf();",
+    );
     expect((await json(['archive', 'hold', ...args])).j.outcome).toBe('done');
     expect((await json(['archive', 'status', ...args])).j.facts.held).toBe(true);
     expect((await json(['archive', 'resume', ...args])).j.outcome).toBe('done');
-    expect(await psql(pair, pair.standby, "SELECT setting FROM pg_file_settings WHERE name = 'archive_command' ORDER BY seqno DESC LIMIT 1")).toBe('cp %p /nonexistent/%f');
+    expect(
+      await psql(
+        pair,
+        pair.standby,
+        "SELECT setting FROM pg_file_settings WHERE name = 'archive_command' ORDER BY seqno DESC LIMIT 1",
+      ),
+    ).toBe('cp %p /nonexistent/%f');
   });
 
   it('turning the promoted node back into a standby reuses its configuration (recovery.done on 11)', async () => {
     // A clean pgsr stop of the promoted node removes its primary lock (a raw pg_ctl stop would not).
-    expect((await json(['stop', '-D', pair.standby.data, '--bindir', bindir])).j).toMatchObject({ outcome: 'done', facts: { clean: true } });
-    const st = await json(['start', '-D', pair.standby.data, '--bindir', bindir, '--as', 'standby', '--primary-conninfo', conninfo(pair.primary.port)]);
+    expect((await json(['stop', '-D', pair.standby.data, '--bindir', bindir])).j).toMatchObject({
+      outcome: 'done',
+      facts: { clean: true },
+    });
+    const st = await json([
+      'start',
+      '-D',
+      pair.standby.data,
+      '--bindir',
+      bindir,
+      '--as',
+      'standby',
+      '--primary-conninfo',
+      conninfo(pair.primary.port),
+    ]);
     expect(st.j.outcome).toBe('done');
     if (major <= 11) {
       const rc = readFileSync(join(pair.standby.data, 'recovery.conf'), 'utf8');

@@ -33,18 +33,47 @@ interface Json {
 }
 const check = async (extra: string[] = [], format = 'json', prefix: string[] = []) => {
   const [file, ...pre] = [...prefix, process.execPath];
-  const r = await execa(file, [...pre, BUNDLE, 'check', '--role', 'primary', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'postgres', '--format', format, '--no-alert', ...extra], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+  const r = await execa(
+    file,
+    [
+      ...pre,
+      BUNDLE,
+      'check',
+      '--role',
+      'primary',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pair.primary.port),
+      '-U',
+      'postgres',
+      '--format',
+      format,
+      '--no-alert',
+      ...extra,
+    ],
+    { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 },
+  );
   return { code: r.exitCode, out: r.stdout, json: format === 'json' ? (JSON.parse(r.stdout) as Json) : undefined };
 };
 const codes = (j?: Json) => (j?.findings ?? []).map((f) => `${f.code}:${f.severity}`);
 const segments = async (n: number) => {
-  for (let i = 0; i < n; i++) await psql(pair, pair.primary, `CREATE TABLE IF NOT EXISTS wh (n int); INSERT INTO wh SELECT generate_series(1, 1000); SELECT pg_switch_wal()`);
+  for (let i = 0; i < n; i++)
+    await psql(
+      pair,
+      pair.primary,
+      `CREATE TABLE IF NOT EXISTS wh (n int); INSERT INTO wh SELECT generate_series(1, 1000); SELECT pg_switch_wal()`,
+    );
 };
 
 describe('WAL and archive health on the primary', () => {
   it('archive_command failing: warning naming the WAL file, critical past the bound, the backlog counted; never the command text', async () => {
     await segments(3);
-    await waitFor('the archiver to fail', async () => Number(await psql(pair, pair.primary, 'SELECT failed_count FROM pg_stat_archiver')) > 0, 30_000);
+    await waitFor(
+      'the archiver to fail',
+      async () => Number(await psql(pair, pair.primary, 'SELECT failed_count FROM pg_stat_archiver')) > 0,
+      30_000,
+    );
     const c = await check();
     expect(codes(c.json)).toContain('archive_failing:warning');
     const f = c.json?.findings.find((x) => x.code === 'archive_failing');
@@ -62,7 +91,25 @@ describe('WAL and archive health on the primary', () => {
 
   it('a role that may read data_directory but not list archive_status (pg_read_all_settings): the backlog read from the disk here', async () => {
     await psql(pair, pair.primary, 'CREATE ROLE settingsmon LOGIN IN ROLE pg_read_all_settings');
-    const r = await execa(process.execPath, [BUNDLE, 'check', '--role', 'primary', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'settingsmon', '--format', 'json', '--no-alert'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    const r = await execa(
+      process.execPath,
+      [
+        BUNDLE,
+        'check',
+        '--role',
+        'primary',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(pair.primary.port),
+        '-U',
+        'settingsmon',
+        '--format',
+        'json',
+        '--no-alert',
+      ],
+      { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 },
+    );
     const j = JSON.parse(r.stdout) as Json;
     expect(j.metrics.find((m) => m.label === 'archive_ready')?.value).toBeGreaterThanOrEqual(3);
     expect(codes(j)).toContain('archive_failing:warning');
@@ -70,7 +117,25 @@ describe('WAL and archive health on the primary', () => {
 
   it('a role without pg_monitor: the check still answers (no listing it may not make), the backlog not measured', async () => {
     await psql(pair, pair.primary, 'CREATE ROLE plainmon LOGIN');
-    const r = await execa(process.execPath, [BUNDLE, 'check', '--role', 'primary', '-h', '127.0.0.1', '-p', String(pair.primary.port), '-U', 'plainmon', '--format', 'json', '--no-alert'], { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 });
+    const r = await execa(
+      process.execPath,
+      [
+        BUNDLE,
+        'check',
+        '--role',
+        'primary',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(pair.primary.port),
+        '-U',
+        'plainmon',
+        '--format',
+        'json',
+        '--no-alert',
+      ],
+      { env: { PATH: BASE_PATH }, extendEnv: false, reject: false, timeout: 30_000 },
+    );
     const j = JSON.parse(r.stdout) as Json;
     expect(codes(j)).not.toContain('query_failed:critical');
     expect(j.facts.archive_ready).toBe('not measured');
@@ -80,10 +145,17 @@ describe('WAL and archive health on the primary', () => {
   it('the next success clears it, and the backlog drains', async () => {
     await psql(pair, pair.primary, "ALTER SYSTEM SET archive_command = 'true'");
     await psql(pair, pair.primary, 'SELECT pg_reload_conf()');
-    await waitFor('the backlog archived', async () => {
-      const c = await check();
-      return !codes(c.json).some((x) => x.startsWith('archive_')) && c.json?.metrics.find((m) => m.label === 'archive_ready')?.value === 0;
-    }, 60_000);
+    await waitFor(
+      'the backlog archived',
+      async () => {
+        const c = await check();
+        return (
+          !codes(c.json).some((x) => x.startsWith('archive_')) &&
+          c.json?.metrics.find((m) => m.label === 'archive_ready')?.value === 0
+        );
+      },
+      60_000,
+    );
     expect((await check()).json?.severity).toBe('ok');
   }, 90_000);
 
@@ -94,7 +166,9 @@ describe('WAL and archive health on the primary', () => {
     const f = c.json?.findings.find((x) => x.code === 'slot_retained_wal');
     expect(f).toMatchObject({ severity: 'warning', subject: 'forgotten' });
     expect(f?.message).toMatch(/replication slot "forgotten" keeps .* of WAL in pg_wal and no standby uses it/);
-    expect(c.json?.metrics.find((m) => m.label === 'slot_forgotten_retained_bytes')?.value).toBeGreaterThan(1024 * 1024);
+    expect(c.json?.metrics.find((m) => m.label === 'slot_forgotten_retained_bytes')?.value).toBeGreaterThan(
+      1024 * 1024,
+    );
     // The default (1 GB) reports nothing for a few MB.
     expect(codes((await check()).json)).not.toContain('slot_retained_wal:warning');
     await psql(pair, pair.primary, "SELECT pg_drop_replication_slot('forgotten')");
@@ -123,7 +197,11 @@ describe('WAL and archive health on the primary', () => {
     const full = await check();
     const f = full.json?.findings.find((x) => x.code === 'wal_disk_space');
     expect(f?.severity).toBe('critical');
-    expect(f?.message).toMatch(new RegExp(`pg_wal's filesystem ${join(walMount, 'pg_wal')} has .* free of 256\\.0 MiB \\([0-9.]+ %\\), below 10 %`));
+    expect(f?.message).toMatch(
+      new RegExp(
+        `pg_wal's filesystem ${join(walMount, 'pg_wal')} has .* free of 256\\.0 MiB \\([0-9.]+ %\\), below 10 %`,
+      ),
+    );
     const nagios = await check([], 'nagios');
     expect(nagios.code).toBe(2);
     expect(nagios.out).toMatch(/wal_free_bytes=\d+B;\d+:;\d+:;0/);
@@ -133,7 +211,13 @@ describe('WAL and archive health on the primary', () => {
   }, 90_000);
 
   it('where the data directory cannot be seen (a private mount namespace, as on another host): not measured, never a guess', async () => {
-    const hidden = await check([], 'json', ['unshare', '-m', 'sh', '-c', `mount -t tmpfs none '${pair.primary.data}' && exec "$0" "$@"`]);
+    const hidden = await check([], 'json', [
+      'unshare',
+      '-m',
+      'sh',
+      '-c',
+      `mount -t tmpfs none '${pair.primary.data}' && exec "$0" "$@"`,
+    ]);
     expect(String(hidden.json?.facts.wal_disk_space)).toMatch(/^not measured: .* is not this server's data directory/);
     expect(codes(hidden.json)).not.toContain('wal_disk_space:critical');
     expect(hidden.json?.metrics.find((m) => m.label === 'wal_free_bytes')).toBeUndefined();

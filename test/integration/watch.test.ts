@@ -8,7 +8,17 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, isStreaming, labDown, labUp, psql, startNode, stopNode, waitFor, type LabPair } from '../../scripts/lib/lab';
+import {
+  freePort,
+  isStreaming,
+  labDown,
+  labUp,
+  psql,
+  startNode,
+  stopNode,
+  waitFor,
+  type LabPair,
+} from '../../scripts/lib/lab';
 import { BASE_PATH, BUNDLE, CLPSIM_DIR, alerts, sandbox } from '../helpers/run';
 
 /**
@@ -36,23 +46,60 @@ interface Watcher {
 
 function startWatch(args: string[], env: Record<string, string> = {}): Watcher {
   const lines: string[] = [];
-  const proc = execa(process.execPath, [BUNDLE, 'watch', ...args], { cwd: '/', env: { PATH: `${CLPSIM_DIR}:${BASE_PATH}`, ...env }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120_000 });
-  proc.stdout?.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter((l) => l !== '')));
+  const proc = execa(process.execPath, [BUNDLE, 'watch', ...args], {
+    cwd: '/',
+    env: { PATH: `${CLPSIM_DIR}:${BASE_PATH}`, ...env },
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: 120_000,
+  });
+  proc.stdout?.on('data', (b: Buffer) =>
+    lines.push(
+      ...b
+        .toString()
+        .split('\n')
+        .filter((l) => l !== ''),
+    ),
+  );
   return { proc, out: () => lines };
 }
 
-const status = (file: string) => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { severity: string; watch: { checks: number; rss_bytes: number } }) : undefined);
+const status = (file: string) =>
+  existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { severity: string; watch: { checks: number; rss_bytes: number } })
+    : undefined;
 
 describe('pgsr watch', () => {
   it('stays up, heartbeats, logs one line per transition, alerts, exits 0 on SIGTERM within a second', async () => {
     const sb = sandbox();
     // In a directory that does not exist yet (the shipped configs' /run/pgsr after a boot): the watch makes it.
     const statusFile = join(dir, 'run-pgsr', 'status1.json');
-    const w = startWatch(['-h', '127.0.0.1', '-p', String(pair.standby.port), '--role', 'standby', '--interval', '0.2', '--heartbeat', '1', '--fail-after', '0', '--status-file', statusFile], { CLPSIM_ALERT_LOG: sb.alertLog, PGSR_STATE_DIR: sb.stateDir });
+    const w = startWatch(
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(pair.standby.port),
+        '--role',
+        'standby',
+        '--interval',
+        '0.2',
+        '--heartbeat',
+        '1',
+        '--fail-after',
+        '0',
+        '--status-file',
+        statusFile,
+      ],
+      { CLPSIM_ALERT_LOG: sb.alertLog, PGSR_STATE_DIR: sb.stateDir },
+    );
     try {
       await waitFor('first line', async () => w.out().some((l) => l.includes('pgsr OK exit=0 standby')), 15_000);
       await waitFor('a heartbeat', async () => w.out().some((l) => l.includes('event=heartbeat')), 15_000);
-      expect(w.out()[0]).toMatch(/pgsr watch started pid=\d+ target=127\.0\.0\.1:\d+ interval=0\.2s heartbeat=1s fail-after=0/);
+      expect(w.out()[0]).toMatch(
+        /pgsr watch started pid=\d+ target=127\.0\.0\.1:\d+ interval=0\.2s heartbeat=1s fail-after=0/,
+      );
       expect(w.out().filter((l) => l.includes('event=change'))).toHaveLength(1);
       expect(status(statusFile)).toMatchObject({ schema: 'pgsr.check/1', severity: 'ok' });
       expect(statSync(join(dir, 'run-pgsr')).mode & 0o777).toBe(0o750);
@@ -62,7 +109,11 @@ describe('pgsr watch', () => {
       await new Promise((r) => setTimeout(r, 1000)); // several more checks, still broken
       await startNode(pair, pair.primary);
       await waitFor('streaming again', () => isStreaming(pair));
-      await waitFor('the recovery logged', async () => w.out().filter((l) => l.includes('event=change')).length >= 3, 15_000);
+      await waitFor(
+        'the recovery logged',
+        async () => w.out().filter((l) => l.includes('event=change')).length >= 3,
+        15_000,
+      );
 
       const changes = w.out().filter((l) => l.includes('event=change'));
       expect(changes.map((l) => /pgsr (\w+) exit=/.exec(l)?.[1])).toEqual(['OK', 'CRITICAL', 'OK']);
@@ -84,7 +135,17 @@ describe('pgsr watch', () => {
   it('exits with the failure code after --fail-after consecutive failures', async () => {
     const port = await freePort();
     const t0 = Date.now();
-    const w = startWatch(['-h', '127.0.0.1', '-p', String(port), '--interval', '0.2', '--fail-after', '3', '--no-alert']);
+    const w = startWatch([
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '--interval',
+      '0.2',
+      '--fail-after',
+      '3',
+      '--no-alert',
+    ]);
     const r = await w.proc;
     expect(r.exitCode).toBe(2);
     expect(Date.now() - t0).toBeLessThan(10_000);
@@ -113,7 +174,21 @@ describe('pgsr watch', () => {
 
   it('bounded memory and one connection over thousands of checks, server going away and back', async () => {
     const statusFile = join(dir, 'status2.json');
-    const w = startWatch(['-h', '127.0.0.1', '-p', String(pair.standby.port), '--interval', '0.001', '--heartbeat', '0', '--fail-after', '0', '--no-alert', '--status-file', statusFile]);
+    const w = startWatch([
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pair.standby.port),
+      '--interval',
+      '0.001',
+      '--heartbeat',
+      '0',
+      '--fail-after',
+      '0',
+      '--no-alert',
+      '--status-file',
+      statusFile,
+    ]);
     try {
       // Warm-up: at ~1 ms intervals V8 first grows its heap to a steady size; "bounded" is about
       // what happens after that.
@@ -133,7 +208,9 @@ describe('pgsr watch', () => {
       const windows = [rss2 - rss1, s.watch.rss_bytes - rss2];
       expect(Math.min(...windows), JSON.stringify(windows)).toBeLessThan(8 * 1024 * 1024);
       expect(s.watch.rss_bytes - rss1, JSON.stringify(windows)).toBeLessThan(32 * 1024 * 1024);
-      const conns = Number(await psql(pair, pair.standby, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgsr'"));
+      const conns = Number(
+        await psql(pair, pair.standby, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgsr'"),
+      );
       expect(conns).toBe(1);
       // The kept connection runs the standby's observation as one prepared statement
       // (versions.ts standbyObservationSql): its text is what pg_stat_activity shows last.
@@ -153,7 +230,21 @@ describe('pgsr watch', () => {
   }, 180_000);
 
   it('follows a role change on the kept connection (standby promoted under a running watch)', async () => {
-    const w = startWatch(['-h', '127.0.0.1', '-p', String(pair.standby.port), '--interval', '0.2', '--heartbeat', '0', '--fail-after', '0', '--no-alert', '--min-standbys', '0']);
+    const w = startWatch([
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pair.standby.port),
+      '--interval',
+      '0.2',
+      '--heartbeat',
+      '0',
+      '--fail-after',
+      '0',
+      '--no-alert',
+      '--min-standbys',
+      '0',
+    ]);
     try {
       await waitFor('the standby seen', async () => w.out().some((l) => / pgsr OK exit=0 standby /.test(l)), 15_000);
       await psql(pair, pair.standby, 'SELECT pg_promote()');
@@ -164,4 +255,3 @@ describe('pgsr watch', () => {
     }
   });
 });
-

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS, drawFaults, invariantBreaks, summarize, type RoundReport } from '../../scripts/lib/chaos';
 
-const round = (r: Partial<RoundReport>): RoundReport => ({ round: 1, fault: 'primary-power-loss', node: 'node1', primary_before: 'node1', primary_after: 'node2', converged: true, time_to_writable_s: 10, max_primaries: 1, acked: 100, lost: 0, notes: [], ...r });
+const round = (r: Partial<RoundReport>): RoundReport => ({
+  round: 1,
+  fault: 'primary-power-loss',
+  node: 'node1',
+  primary_before: 'node1',
+  primary_after: 'node2',
+  converged: true,
+  time_to_writable_s: 10,
+  max_primaries: 1,
+  acked: 100,
+  lost: 0,
+  notes: [],
+  ...r,
+});
 
 describe('fault campaign draw and invariants', () => {
   it('the same seed draws the same rounds; every kind once before any repeats', () => {
@@ -26,7 +39,20 @@ describe('fault campaign draw and invariants', () => {
     expect(invariantBreaks([round({ converged: false, notes: ['x'] })], 'async')[0]).toMatch(/did not converge \(x\)/);
   });
   it('summary: median and max time to writable, rows, rounds with two primaries', () => {
-    const s = summarize([round({ time_to_writable_s: 3 }), round({ time_to_writable_s: 11, fault: 'clean-stop', lost: 2 }), round({ time_to_writable_s: null, converged: false })]);
-    expect(s).toMatchObject({ rounds: 3, converged: 2, time_to_writable_median_s: 3, time_to_writable_max_s: 11, acked: 300, lost: 2, rounds_with_two_primaries: 0, faults: { 'primary-power-loss': 2, 'clean-stop': 1 } });
+    const s = summarize([
+      round({ time_to_writable_s: 3 }),
+      round({ time_to_writable_s: 11, fault: 'clean-stop', lost: 2 }),
+      round({ time_to_writable_s: null, converged: false }),
+    ]);
+    expect(s).toMatchObject({
+      rounds: 3,
+      converged: 2,
+      time_to_writable_median_s: 3,
+      time_to_writable_max_s: 11,
+      acked: 300,
+      lost: 2,
+      rounds_with_two_primaries: 0,
+      faults: { 'primary-power-loss': 2, 'clean-stop': 1 },
+    });
   });
 });

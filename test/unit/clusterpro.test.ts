@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT, decideAlert, escapeForClplogcmd, exitCodeFor, logLine, type AlertState } from '../../src/dialect/clusterpro';
+import {
+  EXIT,
+  decideAlert,
+  escapeForClplogcmd,
+  exitCodeFor,
+  logLine,
+  type AlertState,
+} from '../../src/dialect/clusterpro';
 import type { Finding, Verdict } from '../../src/verdict/check';
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
@@ -11,8 +18,12 @@ function verdict(severity: Verdict['severity'], findings: Array<Partial<Finding>
     target: { host: '192.168.1.3', port: 5432 },
     role: 'standby',
     expectedRole: 'standby',
-    summary: findings.length ? findings.map((f) => f.message).join('; ') : 'streaming from 192.168.1.10:5432 on timeline 1',
-    findings: findings.map((f) => ({ code: 'walreceiver_missing', severity, message: 'no walreceiver', ...f }) as Finding),
+    summary: findings.length
+      ? findings.map((f) => f.message).join('; ')
+      : 'streaming from 192.168.1.10:5432 on timeline 1',
+    findings: findings.map(
+      (f) => ({ code: 'walreceiver_missing', severity, message: 'no walreceiver', ...f }) as Finding,
+    ),
     metrics: [{ label: 'replay_lag_bytes', value: 2048, unit: 'B' }],
     facts: { timeline: 1, sender: '192.168.1.10:5432' },
     durationMs: 12,
@@ -21,7 +32,9 @@ function verdict(severity: Verdict['severity'], findings: Array<Partial<Finding>
 
 describe('escapeForClplogcmd', () => {
   it('escapes every special character of the manual and replaces %', () => {
-    expect(escapeForClplogcmd('a\\b!c"d&e\'f(g)h~i|j;k:l*m<n>o,p.q', 511)).toBe('a\\\\b\\!c\\"d\\&e\\\'f\\(g\\)h\\~i\\|j\\;k\\:l\\*m\\<n\\>o\\,p\\.q');
+    expect(escapeForClplogcmd('a\\b!c"d&e\'f(g)h~i|j;k:l*m<n>o,p.q', 511)).toBe(
+      'a\\\\b\\!c\\"d\\&e\\\'f\\(g\\)h\\~i\\|j\\;k\\:l\\*m\\<n\\>o\\,p\\.q',
+    );
     expect(escapeForClplogcmd('lag 50%', 511)).toBe('lag 50pct');
     expect(escapeForClplogcmd('two\nlines', 511)).toBe('two lines');
   });
@@ -59,7 +72,9 @@ describe('exit codes', () => {
 describe('log line', () => {
   it('has time, severity, exit, role, target, summary and figures on one line', () => {
     const line = logLine(verdict('ok'), 0, new Date('2026-11-27T05:00:00Z'));
-    expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d pgsr OK exit=0 standby 192\.168\.1\.3:5432: streaming from 192\.168\.1\.10:5432 on timeline 1 \| replay_lag_bytes=2\.0KiB timeline=1 sender=192\.168\.1\.10:5432 duration=12ms$/);
+    expect(line).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d pgsr OK exit=0 standby 192\.168\.1\.3:5432: streaming from 192\.168\.1\.10:5432 on timeline 1 \| replay_lag_bytes=2\.0KiB timeline=1 sender=192\.168\.1\.10:5432 duration=12ms$/,
+    );
     expect(line).not.toContain('\n');
   });
 });
@@ -87,7 +102,12 @@ describe('decideAlert: once per change, recovery once, optional reminder', () =>
   });
   it('a different problem is a new state', () => {
     const a = decideAlert(undefined, verdict('critical', [{ code: 'walreceiver_missing' }]), t0, 0);
-    const b = decideAlert(a.next, verdict('critical', [{ code: 'sender_mismatch', message: 'wrong sender' }]), t0 + 1000, 0);
+    const b = decideAlert(
+      a.next,
+      verdict('critical', [{ code: 'sender_mismatch', message: 'wrong sender' }]),
+      t0 + 1000,
+      0,
+    );
     expect(b.alert).toMatchObject({ eventId: 5, reason: 'new-state' });
     const w = decideAlert(b.next, verdict('warning', [{ code: 'replay_paused', message: 'paused' }]), t0 + 2000, 0);
     expect(w.alert).toMatchObject({ level: 'WARN', eventId: 7 });
@@ -102,6 +122,11 @@ describe('decideAlert: once per change, recovery once, optional reminder', () =>
   });
   it('state carries what it needs', () => {
     const d = decideAlert(undefined, verdict('critical', [{ code: 'walreceiver_missing' }]), t0, 0);
-    expect(d.next).toEqual<AlertState>({ severity: 'critical', signature: 'walreceiver_missing', alertedAt: t0, since: t0 });
+    expect(d.next).toEqual<AlertState>({
+      severity: 'critical',
+      signature: 'walreceiver_missing',
+      alertedAt: t0,
+      since: t0,
+    });
   });
 });

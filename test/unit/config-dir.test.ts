@@ -13,10 +13,17 @@ describe('configLocation: where postgresql.conf is', () => {
   mkdirSync(join(root, '15', 'main'), { recursive: true });
   mkdirSync(join(root, '15', 'other'), { recursive: true });
   writeFileSync(join(root, '15', 'other', 'postgresql.conf'), "data_directory = '/elsewhere'\n");
-  writeFileSync(join(root, '15', 'main', 'postgresql.conf'), `# data_directory = 'ConfigDir'\ndata_directory = '${data}'\t\t# use data in another directory\nport = 5433\n`);
+  writeFileSync(
+    join(root, '15', 'main', 'postgresql.conf'),
+    `# data_directory = 'ConfigDir'\ndata_directory = '${data}'\t\t# use data in another directory\nport = 5433\n`,
+  );
 
   it('a Debian cluster: the /etc/postgresql/VERSION/NAME whose data_directory is this one (also through a symbolic link)', () => {
-    expect(configLocation(data, undefined, root)).toEqual({ dir: join(root, '15', 'main'), file: join(root, '15', 'main', 'postgresql.conf'), debian: { version: '15', name: 'main' } });
+    expect(configLocation(data, undefined, root)).toEqual({
+      dir: join(root, '15', 'main'),
+      file: join(root, '15', 'main', 'postgresql.conf'),
+      debian: { version: '15', name: 'main' },
+    });
     const link = join(base, 'link');
     symlinkSync(data, link);
     expect(configLocation(link, undefined, root)?.debian).toEqual({ version: '15', name: 'main' });
@@ -30,11 +37,17 @@ describe('configLocation: where postgresql.conf is', () => {
     expect(configLocation(data, undefined, join(base, 'no-such-root'))).toBeUndefined();
   });
   it('--config-dir wins; one without postgresql.conf is a configuration error', () => {
-    expect(configLocation(data, `${join(root, '15', 'other')}/`, root)).toMatchObject({ dir: join(root, '15', 'other'), debian: { name: 'other' } });
+    expect(configLocation(data, `${join(root, '15', 'other')}/`, root)).toMatchObject({
+      dir: join(root, '15', 'other'),
+      debian: { name: 'other' },
+    });
     expect(() => configLocation(data, base, root)).toThrow(ConfigError);
   });
   it("pg_ctl's -o quotes the path for the shell pg_ctl runs the server through", () => {
-    expect(configFileOption({ dir: "/a b/it's", file: "/a b/it's/postgresql.conf" })).toEqual(['-o', "-c config_file='/a b/it'\\''s/postgresql.conf'"]);
+    expect(configFileOption({ dir: "/a b/it's", file: "/a b/it's/postgresql.conf" })).toEqual([
+      '-o',
+      "-c config_file='/a b/it'\\''s/postgresql.conf'",
+    ]);
     expect(configFileOption(undefined)).toEqual([]);
   });
 });

@@ -6,7 +6,11 @@ import { CHECK_SETTING_KEYS, REPEATABLE_KEYS, resolveCheckConfig } from '../../s
 import { ConfigError } from '../../src/errors';
 
 const KNOWN = new Set<string>(CHECK_SETTING_KEYS);
-const ctx = (env: Record<string, string> = {}, uid = 1000) => ({ env: { PATH: '/nonexistent', HOME: '/home/x', ...env }, uid, homeOf: (u: string) => `/home/${u}` });
+const ctx = (env: Record<string, string> = {}, uid = 1000) => ({
+  env: { PATH: '/nonexistent', HOME: '/home/x', ...env },
+  uid,
+  homeOf: (u: string) => `/home/${u}`,
+});
 
 function tmpFile(text: string): string {
   const p = join(mkdtempSync('/tmp/pgsr-unit-'), 'pgsr.conf');
@@ -16,8 +20,18 @@ function tmpFile(text: string): string {
 
 describe('config file', () => {
   it('parses key = value, quotes, comments and repeatable keys', () => {
-    const s = parseConfigText("host = 192.168.1.3 # standby\nport=5432\napplication-name = slave\napplication_name = 'other, third'\nprimary-host = '10.0.0.1'\n", 'f', KNOWN, REPEATABLE_KEYS);
-    expect(s).toEqual({ host: '192.168.1.3', port: '5432', 'application-name': ['slave', 'other', 'third'], 'primary-host': '10.0.0.1' });
+    const s = parseConfigText(
+      "host = 192.168.1.3 # standby\nport=5432\napplication-name = slave\napplication_name = 'other, third'\nprimary-host = '10.0.0.1'\n",
+      'f',
+      KNOWN,
+      REPEATABLE_KEYS,
+    );
+    expect(s).toEqual({
+      host: '192.168.1.3',
+      port: '5432',
+      'application-name': ['slave', 'other', 'third'],
+      'primary-host': '10.0.0.1',
+    });
   });
   it.each([
     ['bogus = 1\n', /line 1: unknown setting "bogus"/],
@@ -47,7 +61,10 @@ describe('resolveCheckConfig precedence: flag > environment > file > default', (
     expect(c1.timeoutMs).toBe(3000);
     const c2 = resolveCheckConfig({ config: file }, ctx({ PGHOST: 'envhost', PGPORT: '2222' }));
     expect(c2.connection).toMatchObject({ host: 'envhost', port: 2222, user: 'fileuser' });
-    const c3 = resolveCheckConfig({ config: file, host: 'flaghost' }, ctx({ PGHOST: 'envhost', PGSR_CONFIG: '/nonexistent' }));
+    const c3 = resolveCheckConfig(
+      { config: file, host: 'flaghost' },
+      ctx({ PGHOST: 'envhost', PGSR_CONFIG: '/nonexistent' }),
+    );
     expect(c3.connection.host).toBe('flaghost');
   });
   it('expands a conninfo given as dbname, below explicit flags', () => {
@@ -55,9 +72,17 @@ describe('resolveCheckConfig precedence: flag > environment > file > default', (
     expect(c.connection).toMatchObject({ host: 'h1', port: 7000, user: 'u1', database: 'appdb' });
   });
   it('searches the OS user ~/.pgpass too when running as root', () => {
-    expect(resolveCheckConfig({}, ctx({}, 0)).connection.passfiles).toEqual(['/home/x/.pgpass', '/home/postgres/.pgpass']);
-    expect(resolveCheckConfig({ 'os-user': 'pgadm' }, ctx({}, 0)).connection.passfiles).toEqual(['/home/x/.pgpass', '/home/pgadm/.pgpass']);
-    expect(resolveCheckConfig({}, ctx({ PGPASSFILE: '/etc/pgsr/pass' }, 0)).connection.passfiles).toEqual(['/etc/pgsr/pass']);
+    expect(resolveCheckConfig({}, ctx({}, 0)).connection.passfiles).toEqual([
+      '/home/x/.pgpass',
+      '/home/postgres/.pgpass',
+    ]);
+    expect(resolveCheckConfig({ 'os-user': 'pgadm' }, ctx({}, 0)).connection.passfiles).toEqual([
+      '/home/x/.pgpass',
+      '/home/pgadm/.pgpass',
+    ]);
+    expect(resolveCheckConfig({}, ctx({ PGPASSFILE: '/etc/pgsr/pass' }, 0)).connection.passfiles).toEqual([
+      '/etc/pgsr/pass',
+    ]);
     expect(resolveCheckConfig({}, ctx({}, 1000)).connection.passfiles).toEqual(['/home/x/.pgpass']);
   });
   it('keeps PGPASSWORD out of any serialisation', () => {
@@ -66,7 +91,10 @@ describe('resolveCheckConfig precedence: flag > environment > file > default', (
     expect(JSON.stringify(c)).not.toContain('Hunter2Secret');
   });
   it('parses thresholds with units', () => {
-    const c = resolveCheckConfig({ 'lag-bytes-warning': '16MB', 'lag-seconds-critical': '5min', 'application-name': ['a', 'b'] }, ctx());
+    const c = resolveCheckConfig(
+      { 'lag-bytes-warning': '16MB', 'lag-seconds-critical': '5min', 'application-name': ['a', 'b'] },
+      ctx(),
+    );
     expect(c.thresholds.lagBytes.warning?.end).toBe(16 * 1024 * 1024);
     expect(c.thresholds.lagSeconds.critical?.end).toBe(300);
     expect(c.minStandbys).toBe(2);
@@ -99,9 +127,18 @@ describe('resolveCheckConfig precedence: flag > environment > file > default', (
 import { resolveLifecycleConfig } from '../../src/config/lifecycle';
 describe('resolveLifecycleConfig: where the local server is', () => {
   it('host/port count as given only when a flag, the environment, the file or a conninfo sets them', () => {
-    expect(resolveLifecycleConfig({ dbname: 'postgres' }, ctx(), { timeoutS: 60 })).toMatchObject({ hostGiven: false, portGiven: false });
-    expect(resolveLifecycleConfig({ dbname: 'host=h port=6000' }, ctx(), { timeoutS: 60 })).toMatchObject({ hostGiven: true, portGiven: true });
-    expect(resolveLifecycleConfig({}, ctx({ PGPORT: '6000' }), { timeoutS: 60 })).toMatchObject({ hostGiven: false, portGiven: true });
+    expect(resolveLifecycleConfig({ dbname: 'postgres' }, ctx(), { timeoutS: 60 })).toMatchObject({
+      hostGiven: false,
+      portGiven: false,
+    });
+    expect(resolveLifecycleConfig({ dbname: 'host=h port=6000' }, ctx(), { timeoutS: 60 })).toMatchObject({
+      hostGiven: true,
+      portGiven: true,
+    });
+    expect(resolveLifecycleConfig({}, ctx({ PGPORT: '6000' }), { timeoutS: 60 })).toMatchObject({
+      hostGiven: false,
+      portGiven: true,
+    });
     expect(resolveLifecycleConfig({ host: 'h' }, ctx(), { timeoutS: 60 }).common.timeoutMs).toBe(60_000);
   });
 });
@@ -114,14 +151,20 @@ describe('--tablespace-mapping OLDDIR=NEWDIR (pg_basebackup rules)', () => {
   });
   it.each(['/a', '/a=/b=/c', 'a=/b', '/a=b', '=/b', '/a='])('refuses %s naming the setting', (v) => {
     expect(() => tablespaceMapping(v, 'command line: --tablespace-mapping')).toThrow(ConfigError);
-    expect(() => tablespaceMapping(v, 'command line: --tablespace-mapping')).toThrow(/^command line: --tablespace-mapping: '.*' is not OLDDIR=NEWDIR/);
+    expect(() => tablespaceMapping(v, 'command line: --tablespace-mapping')).toThrow(
+      /^command line: --tablespace-mapping: '.*' is not OLDDIR=NEWDIR/,
+    );
   });
   it('a config file lists several; the same old directory twice is refused', () => {
     const ctx = { env: {}, uid: 0 };
-    expect(resolveLifecycleConfig({ 'tablespace-mapping': ['/a=/b', '/c=/d'] }, ctx, { timeoutS: 10 }).tablespaceMappings).toEqual([
+    expect(
+      resolveLifecycleConfig({ 'tablespace-mapping': ['/a=/b', '/c=/d'] }, ctx, { timeoutS: 10 }).tablespaceMappings,
+    ).toEqual([
       { old: '/a', new: '/b' },
       { old: '/c', new: '/d' },
     ]);
-    expect(() => resolveLifecycleConfig({ 'tablespace-mapping': ['/a=/b', '/a/=/d'] }, ctx, { timeoutS: 10 })).toThrow(/the tablespace directory \/a is mapped twice/);
+    expect(() => resolveLifecycleConfig({ 'tablespace-mapping': ['/a=/b', '/a/=/d'] }, ctx, { timeoutS: 10 })).toThrow(
+      /the tablespace directory \/a is mapped twice/,
+    );
   });
 });

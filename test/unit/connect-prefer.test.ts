@@ -40,15 +40,37 @@ function fakePostgres(): Promise<{ port: number; connections: () => number; star
     });
     sock.on('error', () => undefined);
   });
-  return new Promise((resolve) => server?.listen(0, '127.0.0.1', () => resolve({ port: (server?.address() as { port: number }).port, connections: () => connections, startups: () => startups })));
+  return new Promise((resolve) =>
+    server?.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server?.address() as { port: number }).port,
+        connections: () => connections,
+        startups: () => startups,
+      }),
+    ),
+  );
 }
 
-const settings = (port: number): ConnectionSettings => ({ host: '127.0.0.1', port, user: 'u', database: 'd', sslmode: 'prefer', applicationName: 'pgsr-test', passfiles: [], passfileExplicit: false });
+const settings = (port: number): ConnectionSettings => ({
+  host: '127.0.0.1',
+  port,
+  user: 'u',
+  database: 'd',
+  sslmode: 'prefer',
+  applicationName: 'pgsr-test',
+  passfiles: [],
+  passfileExplicit: false,
+});
 
 describe('sslmode=prefer against a server without TLS', () => {
   it('asks once and starts up on the same connection', async () => {
     const pg = await fakePostgres();
-    const c = await connectClient(settings(pg.port), 5000, () => undefined, () => undefined);
+    const c = await connectClient(
+      settings(pg.port),
+      5000,
+      () => undefined,
+      () => undefined,
+    );
     expect(pg.connections()).toBe(1);
     expect(pg.startups()).toBe(1);
     await closeClient(c);

@@ -4,7 +4,9 @@ import { sslOption } from '../../src/probe/observe';
 
 describe('parseConninfo', () => {
   it('parses keyword/value with quotes and escapes', () => {
-    expect(parseConninfo("host=192.168.1.10 port = 5432 user=postgres application_name='my app' dbname='it\\'s'")).toEqual({
+    expect(
+      parseConninfo("host=192.168.1.10 port = 5432 user=postgres application_name='my app' dbname='it\\'s'"),
+    ).toEqual({
       host: '192.168.1.10',
       port: '5432',
       user: 'postgres',
@@ -44,7 +46,11 @@ describe('parseConninfo', () => {
     // It must throw (a password is refused), and the message must not carry the secret.
     expect(message).toMatch(/password is not accepted/);
     expect(message).not.toContain('TopSecret99');
-    for (const text of ["host=a password='Top Secret99'", 'postgresql://u:TopSecret99@h/db', 'host=a sslpassword=TopSecret99']) {
+    for (const text of [
+      "host=a password='Top Secret99'",
+      'postgresql://u:TopSecret99@h/db',
+      'host=a sslpassword=TopSecret99',
+    ]) {
       expect(() => parseConninfo(text)).toThrow();
       expect(() => parseConninfo(text)).not.toThrow(/TopSecret99/);
     }
@@ -59,15 +65,31 @@ describe('parseConninfo', () => {
 import { addressOf } from '../../src/config/conninfo';
 describe('addressOf (lenient, for conninfos written by others)', () => {
   it('ignores passwords and unknown options', () => {
-    expect(addressOf("user=rep password=secret channel_binding=prefer host='192.168.1.10' port=5433 sslmode=prefer")).toEqual({ user: 'rep', host: '192.168.1.10', port: '5433' });
+    expect(
+      addressOf("user=rep password=secret channel_binding=prefer host='192.168.1.10' port=5433 sslmode=prefer"),
+    ).toEqual({ user: 'rep', host: '192.168.1.10', port: '5433' });
     expect(addressOf('host=a port=1 password=********')).toEqual({ host: 'a', port: '1' });
-    expect(addressOf('postgresql://rep:pw@h:5433/db?target_session_attrs=any')).toEqual({ host: 'h', port: '5433', user: 'rep', dbname: 'db' });
+    expect(addressOf('postgresql://rep:pw@h:5433/db?target_session_attrs=any')).toEqual({
+      host: 'h',
+      port: '5433',
+      user: 'rep',
+      dbname: 'db',
+    });
     expect(addressOf('garbage')).toEqual({});
   });
 });
 
 describe('every libpq keyword', () => {
-  it.each(['keepalives=1', 'keepalives_idle=30', 'target_session_attrs=read-write', 'sslrootcert=/etc/ssl/root.crt', 'tcp_user_timeout=10000', 'options=-c\\ statement_timeout=5s', 'channel_binding=require', 'gssencmode=disable'])('parses %s', (kv) => {
+  it.each([
+    'keepalives=1',
+    'keepalives_idle=30',
+    'target_session_attrs=read-write',
+    'sslrootcert=/etc/ssl/root.crt',
+    'tcp_user_timeout=10000',
+    'options=-c\\ statement_timeout=5s',
+    'channel_binding=require',
+    'gssencmode=disable',
+  ])('parses %s', (kv) => {
     expect(Object.keys(parseConninfo(`host=db1 ${kv}`))).toContain(kv.split('=')[0]);
   });
   it.each([['password=x'], ['sslpassword=x'], ['oauth_client_secret=x']])('refuses the secret %s', (kv) => {
@@ -76,7 +98,10 @@ describe('every libpq keyword', () => {
   it.each([
     ['host=db1 keepalives=1 keepalives_idle=5', undefined],
     ['host=db1 target_session_attrs=any', undefined],
-    ['host=db1 target_session_attrs=read-write', /"target_session_attrs" is valid for libpq, but pgsr's own connection .* cannot honour it/],
+    [
+      'host=db1 target_session_attrs=read-write',
+      /"target_session_attrs" is valid for libpq, but pgsr's own connection .* cannot honour it/,
+    ],
     ['host=db1 tcp_user_timeout=1000', /"tcp_user_timeout"/],
   ])('own connection %s', (text, problem) => {
     const p = ownConnectionProblem(parseConninfo(text));
@@ -102,11 +127,17 @@ describe('sslmode as libpq: prefer tries TLS first, allow plain first; never TLS
 
 describe('withApplicationName', () => {
   it('adds the name when the conninfo has none, quoted by libpq rules, and keeps an explicit one', () => {
-    expect(withApplicationName('host=10.0.0.1 user=repl', 'node2')).toBe("host=10.0.0.1 user=repl application_name='node2'");
+    expect(withApplicationName('host=10.0.0.1 user=repl', 'node2')).toBe(
+      "host=10.0.0.1 user=repl application_name='node2'",
+    );
     expect(parseConninfo(withApplicationName('host=h', "o'dd\\name")).application_name).toBe("o'dd\\name");
     expect(withApplicationName("host=h application_name='db2'", 'node2')).toBe("host=h application_name='db2'");
-    expect(withApplicationName('postgresql://h:5432/postgres', 'node 2')).toBe('postgresql://h:5432/postgres?application_name=node%202');
+    expect(withApplicationName('postgresql://h:5432/postgres', 'node 2')).toBe(
+      'postgresql://h:5432/postgres?application_name=node%202',
+    );
     expect(parseConninfo(withApplicationName('postgresql://h/?sslmode=require', 'n&2')).application_name).toBe('n&2');
-    expect(withApplicationName('postgresql://h/?application_name=x', 'node2')).toBe('postgresql://h/?application_name=x');
+    expect(withApplicationName('postgresql://h/?application_name=x', 'node2')).toBe(
+      'postgresql://h/?application_name=x',
+    );
   });
 });

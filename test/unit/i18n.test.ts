@@ -4,7 +4,17 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CATALOG, CATALOG_PARTS } from '../../src/i18n/catalog';
-import { fill, langArgument, langFromLocale, parseLang, placeholdersOf, setLang, t, currentLang, type MessageId } from '../../src/i18n';
+import {
+  fill,
+  langArgument,
+  langFromLocale,
+  parseLang,
+  placeholdersOf,
+  setLang,
+  t,
+  currentLang,
+  type MessageId,
+} from '../../src/i18n';
 
 /** Entries whose Japanese text is legitimately the same as the English one (names, separators). */
 const SAME_IN_BOTH = new Set<string>(['alert.head']);
@@ -25,19 +35,31 @@ describe('message catalogue', () => {
     const bad: string[] = [];
     for (const id of ids) {
       const e = CATALOG[id] as { en?: string; ja?: string };
-      if (typeof e.en !== 'string' || typeof e.ja !== 'string' || (e.en.trim() === '' && e.en !== e.ja)) bad.push(`${id}: missing a language`);
-      else if (!SAME_IN_BOTH.has(id) && e.en.trim() !== '' && /[a-z]{3}/i.test(e.en.replace(/\{[^}]+\}/g, '')) && !JAPANESE.test(e.ja)) bad.push(`${id}: ja is not translated`);
+      if (typeof e.en !== 'string' || typeof e.ja !== 'string' || (e.en.trim() === '' && e.en !== e.ja))
+        bad.push(`${id}: missing a language`);
+      else if (
+        !SAME_IN_BOTH.has(id) &&
+        e.en.trim() !== '' &&
+        /[a-z]{3}/i.test(e.en.replace(/\{[^}]+\}/g, '')) &&
+        !JAPANESE.test(e.ja)
+      )
+        bad.push(`${id}: ja is not translated`);
     }
     expect(bad).toEqual([]);
   });
   it('uses the same placeholders in both languages', () => {
-    const bad = ids.filter((id) => placeholdersOf(CATALOG[id].en).join(',') !== placeholdersOf(CATALOG[id].ja).join(','));
-    expect(bad.map((id) => `${id}: en {${placeholdersOf(CATALOG[id].en)}} ja {${placeholdersOf(CATALOG[id].ja)}}`)).toEqual([]);
+    const bad = ids.filter(
+      (id) => placeholdersOf(CATALOG[id].en).join(',') !== placeholdersOf(CATALOG[id].ja).join(','),
+    );
+    expect(
+      bad.map((id) => `${id}: en {${placeholdersOf(CATALOG[id].en)}} ja {${placeholdersOf(CATALOG[id].ja)}}`),
+    ).toEqual([]);
   });
   it('leaves no placeholder unfilled when every parameter is given', () => {
     for (const id of ids) {
       const params = Object.fromEntries(placeholdersOf(CATALOG[id].en).map((p) => [p, 'X']));
-      for (const lang of ['en', 'ja'] as const) expect(fill(CATALOG[id][lang], params)).not.toMatch(/\{[A-Za-z][A-Za-z0-9_]*\}/);
+      for (const lang of ['en', 'ja'] as const)
+        expect(fill(CATALOG[id][lang], params)).not.toMatch(/\{[A-Za-z][A-Za-z0-9_]*\}/);
     }
   });
   it('keeps ids stable in form: <area>.<name>', () => {

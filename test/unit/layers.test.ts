@@ -19,8 +19,13 @@ function files(dir: string): string[] {
 /** Imports of a file: `pkg` for packages and node: modules, `src/<path>` for our modules. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"\n;]*?from\s+'([^']+)'/g), ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]);
-  return specs.map((s) => (s.startsWith('.') ? `src/${relative(SRC, resolve(dirname(file), s)).replace(/\.ts$/, '')}` : s));
+  const specs = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"\n;]*?from\s+'([^']+)'/g),
+    ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g),
+  ].map((m) => m[1]);
+  return specs.map((s) =>
+    s.startsWith('.') ? `src/${relative(SRC, resolve(dirname(file), s)).replace(/\.ts$/, '')}` : s,
+  );
 }
 
 /** Layer of a module path (`src/verdict/check` → `verdict`; top-level leaves by name). */
@@ -36,7 +41,20 @@ const FORBIDDEN: Record<string, string[]> = {
   errors: ['*'],
   i18n: ['*'],
   observation: ['*', '!types'],
-  verdict: ['pg', 'execa', 'node:child_process', 'node:net', 'node:fs', 'lifecycle', 'agents', 'cli', 'probe', 'host', 'config', 'dialect'],
+  verdict: [
+    'pg',
+    'execa',
+    'node:child_process',
+    'node:net',
+    'node:fs',
+    'lifecycle',
+    'agents',
+    'cli',
+    'probe',
+    'host',
+    'config',
+    'dialect',
+  ],
   dialect: ['pg', 'execa', 'node:child_process', 'node:net', 'lifecycle', 'agents', 'cli', 'probe', 'host', 'config'],
   probe: ['lifecycle', 'agents', 'cli', 'dialect', 'verdict'],
   host: ['lifecycle', 'agents', 'cli', 'probe', 'verdict'],
@@ -66,7 +84,11 @@ describe('layers', () => {
     expect(bad).toEqual([]);
   });
   it('a source file over 350 lines says why at its top', () => {
-    const long = all.filter((f) => readFileSync(f, 'utf8').split('\n').length > 350 && !/over 350 lines because/i.test(readFileSync(f, 'utf8').slice(0, 2000)));
+    const long = all.filter(
+      (f) =>
+        readFileSync(f, 'utf8').split('\n').length > 350 &&
+        !/over 350 lines because/i.test(readFileSync(f, 'utf8').slice(0, 2000)),
+    );
     expect(long.map((f) => relative(SRC, f))).toEqual([]);
   });
   it('the checker sees a forbidden import (it can fail)', () => {

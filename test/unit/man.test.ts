@@ -5,19 +5,29 @@ import { OCF_PARAMS } from '../../src/dialect/ocf';
 
 describe('man pages', () => {
   it('roffEscape: backslashes, hyphens, lines starting with a control character', () => {
-    expect(roffEscape('a\\b --x\n.TH\n\'q')).toBe('a\\eb \\-\\-x\n\\&.TH\n\\&\'q');
+    expect(roffEscape("a\\b --x\n.TH\n'q")).toBe("a\\eb \\-\\-x\n\\&.TH\n\\&'q");
   });
 
   it('pgsr(1) has every subcommand and every visible option of the command tree', () => {
     const page = pgsrManPage('1.2.3', '2026-12-01');
     expect(page).toMatch(/^\.TH PGSR 1 "2026-12-01" "pgsr 1\.2\.3"/);
     const cmds = subcommands(buildProgram(() => undefined));
-    expect(cmds.map((c) => c.name)).toEqual(expect.arrayContaining(['check', 'watch', 'promote', 'rebuild', 'exec start', 'pgpool failover', 'ocf']));
+    expect(cmds.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['check', 'watch', 'promote', 'rebuild', 'exec start', 'pgpool failover', 'ocf']),
+    );
     for (const { name, cmd } of cmds) {
       expect(page).toContain(`.SS "pgsr ${roffEscape(name)}`);
-      for (const o of cmd.options.filter((o) => !o.hidden)) expect(page, `${name} ${o.flags}`).toContain(`.B ${roffEscape(o.flags)}`);
+      for (const o of cmd.options.filter((o) => !o.hidden))
+        expect(page, `${name} ${o.flags}`).toContain(`.B ${roffEscape(o.flags)}`);
     }
-    for (const s of ['.SH EXIT STATUS', '.SH ENVIRONMENT', '.SH FILES', '.SH EXAMPLES', '/usr/lib/ocf/resource.d/pgsr/pgsql\\-sr']) expect(page).toContain(s);
+    for (const s of [
+      '.SH EXIT STATUS',
+      '.SH ENVIRONMENT',
+      '.SH FILES',
+      '.SH EXAMPLES',
+      '/usr/lib/ocf/resource.d/pgsr/pgsql\\-sr',
+    ])
+      expect(page).toContain(s);
   });
 
   it('ocf_pgsr_pgsql-sr(7) has every parameter of the meta-data', () => {

@@ -31,7 +31,15 @@ describe('nagios rendering', () => {
     expect(out.text).toBe('primary 10.0.0.2:5432: 2 standbys streaming (a/b)');
     expect(out.perf).toEqual([
       { label: 'standbys', value: 2, uom: '', warn: '', crit: '1:', min: '0', max: '' },
-      { label: "my app's replay_lag_bytes", value: 1048576, uom: 'B', warn: '16777216', crit: '1073741824', min: '0', max: '' },
+      {
+        label: "my app's replay_lag_bytes",
+        value: 1048576,
+        uom: 'B',
+        warn: '16777216',
+        crit: '1073741824',
+        min: '0',
+        max: '',
+      },
       { label: 'x_replay_lag_seconds', value: 0.25, uom: 's', warn: '~:30', crit: '', min: '0', max: '' },
     ]);
   });
@@ -49,7 +57,12 @@ describe('nagios rendering', () => {
     expect(perfItem({ label: 'a=b', value: 1, unit: '' })).toBe("'a=b'=1");
   });
   it('states and the timeout rule', () => {
-    const timeout: Verdict = { ...base, severity: 'critical', metrics: [], findings: [{ code: 'cannot_connect', severity: 'critical', message: 'no answer', value: 'timeout' }] };
+    const timeout: Verdict = {
+      ...base,
+      severity: 'critical',
+      metrics: [],
+      findings: [{ code: 'cannot_connect', severity: 'critical', message: 'no answer', value: 'timeout' }],
+    };
     expect(renderNagios(timeout, { timeoutState: 'critical', verbosity: 0 }).exitCode).toBe(2);
     expect(renderNagios(timeout, { timeoutState: 'unknown', verbosity: 0 }).exitCode).toBe(3);
     expect(renderNagios(timeout, { timeoutState: 'warning', verbosity: 0 }).lines[0]).toMatch(/^PGSR WARNING - /);
@@ -58,9 +71,16 @@ describe('nagios rendering', () => {
     expect(NAGIOS_EXIT).toEqual({ ok: 0, warning: 1, critical: 2, unknown: 3 });
   });
   it('verbosity adds long output lines', () => {
-    const v: Verdict = { ...base, severity: 'warning', findings: [{ code: 'replay_paused', severity: 'warning', message: 'WAL replay is paused' }], facts: { timeline: 2 } };
+    const v: Verdict = {
+      ...base,
+      severity: 'warning',
+      findings: [{ code: 'replay_paused', severity: 'warning', message: 'WAL replay is paused' }],
+      facts: { timeline: 2 },
+    };
     expect(renderNagios(v, { timeoutState: 'critical', verbosity: 0 }).lines).toHaveLength(1);
-    expect(renderNagios(v, { timeoutState: 'critical', verbosity: 1 }).lines[1]).toBe('WARNING: replay_paused: WAL replay is paused');
+    expect(renderNagios(v, { timeoutState: 'critical', verbosity: 1 }).lines[1]).toBe(
+      'WARNING: replay_paused: WAL replay is paused',
+    );
     expect(renderNagios(v, { timeoutState: 'critical', verbosity: 2 }).lines).toContain('timeline: 2');
   });
   it('the grammar rejects malformed perfdata', () => {

@@ -1,10 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailedPromote, decideStart, peerVerdict, promoteBlockers, promoteSignalled, switchoverBlockers, type PeerAnswer, type PromoteEvidence } from '../../src/lifecycle/plan';
+import {
+  afterFailedPromote,
+  decideStart,
+  peerVerdict,
+  promoteBlockers,
+  promoteSignalled,
+  switchoverBlockers,
+  type PeerAnswer,
+  type PromoteEvidence,
+} from '../../src/lifecycle/plan';
 import type { LocalFacts } from '../../src/probe/local';
 
-const facts = (f: Partial<LocalFacts> = {}): LocalFacts => ({ pgdata: '/d', initialized: true, major: 15, state: 'stopped', standbySignal: false, recoveryConf: false, recoveryDone: false, zombiePostmaster: false, backupLabel: false, ...f });
-const lock = { since: '2026-12-01T00:00:00Z', how: 'promote', timeline: 2, host: 'db1' } as unknown as LocalFacts['lock'];
-const peer = (answer: PeerAnswer['answer'], detail?: string): PeerAnswer => ({ where: '192.168.1.3:5432', answer, detail });
+const facts = (f: Partial<LocalFacts> = {}): LocalFacts => ({
+  pgdata: '/d',
+  initialized: true,
+  major: 15,
+  state: 'stopped',
+  standbySignal: false,
+  recoveryConf: false,
+  recoveryDone: false,
+  zombiePostmaster: false,
+  backupLabel: false,
+  ...f,
+});
+const lock = {
+  since: '2026-12-01T00:00:00Z',
+  how: 'promote',
+  timeline: 2,
+  host: 'db1',
+} as unknown as LocalFacts['lock'];
+const peer = (answer: PeerAnswer['answer'], detail?: string): PeerAnswer => ({
+  where: '192.168.1.3:5432',
+  answer,
+  detail,
+});
 
 describe('start as primary: the peer is asked on every start, lock or not', () => {
   it.each([
@@ -18,12 +47,22 @@ describe('start as primary: the peer is asked on every start, lock or not', () =
     ['standby', true, undefined, 'refuse', /was not stopped cleanly/],
     ['standby', true, 'CLUSTERPRO FAILOVER: peer is standby', 'start', /remove the primary lock/],
   ] as const)('peer %s, lock %s, override %s: %s', (answer, locked, override, kind, text) => {
-    const d = decideStart(facts({ lock: locked ? lock : undefined }), 'primary', null, false, override, false, peer(answer));
+    const d = decideStart(
+      facts({ lock: locked ? lock : undefined }),
+      'primary',
+      null,
+      false,
+      override,
+      false,
+      peer(answer),
+    );
     expect(d.kind).toBe(kind);
     expect(d.kind === 'refuse' ? d.reasons.join(' ') : d.kind === 'start' ? d.steps.join(' ') : d.why).toMatch(text);
   });
   it('a running server is not refused for its peer (already running is idempotent)', () => {
-    expect(decideStart(facts({ state: 'running' }), 'primary', 'primary', false, undefined, false, peer('primary')).kind).toBe('already');
+    expect(
+      decideStart(facts({ state: 'running' }), 'primary', 'primary', false, undefined, false, peer('primary')).kind,
+    ).toBe('already');
   });
   it('starting as standby never looks at the peer', () => {
     expect(decideStart(facts(), 'standby', null, true, undefined, false, peer('primary')).kind).toBe('start');
@@ -43,24 +82,72 @@ describe('start as primary: the peer is asked on every start, lock or not', () =
 });
 
 describe('promote blockers', () => {
-  const ev = (e: Partial<PromoteEvidence> = {}): PromoteEvidence => ({ walreceiver: { status: 'streaming', sender: '192.168.1.10:5432', lastMsgAgeS: 2 }, candidates: [], ...e });
+  const ev = (e: Partial<PromoteEvidence> = {}): PromoteEvidence => ({
+    walreceiver: { status: 'streaming', sender: '192.168.1.10:5432', lastMsgAgeS: 2 },
+    candidates: [],
+    ...e,
+  });
   const running = facts({ state: 'running' });
   it.each([
-    ['streaming, sender answers', ev({ senderProbe: { result: 'answered', detail: 'ok' } }), {}, /still streaming from 192\.168\.1\.10:5432: that primary is alive \(split brain\)/],
-    ['streaming, sender silent (power loss or partition)', ev({ senderProbe: { result: 'no-answer', detail: 'no answer within 3000 ms' } }), {}, /still says streaming .* but that primary does not answer .*network partition looks the same.*split brain/],
+    [
+      'streaming, sender answers',
+      ev({ senderProbe: { result: 'answered', detail: 'ok' } }),
+      {},
+      /still streaming from 192\.168\.1\.10:5432: that primary is alive \(split brain\)/,
+    ],
+    [
+      'streaming, sender silent (power loss or partition)',
+      ev({ senderProbe: { result: 'no-answer', detail: 'no answer within 3000 ms' } }),
+      {},
+      /still says streaming .* but that primary does not answer .*network partition looks the same.*split brain/,
+    ],
     ['streaming but the cluster released the old primary', ev(), { clusterReleased: true }, null],
     ['streaming, --force', ev(), { force: true }, null],
-    ['no walreceiver, candidate answers as primary', ev({ walreceiver: { status: null, sender: null, lastMsgAgeS: null }, candidates: [{ where: 'a:1', answer: 'primary' }] }), {}, /a:1 answers as a primary .*split brain/],
-    ['no walreceiver, candidate unreachable', ev({ walreceiver: { status: null, sender: null, lastMsgAgeS: null }, candidates: [{ where: 'a:1', answer: 'unknown', detail: 'timeout' }] }), {}, /cannot tell whether a:1 is still a primary \(timeout\)/],
-    ['no walreceiver, candidate refused or standby', ev({ walreceiver: { status: null, sender: null, lastMsgAgeS: null }, candidates: [{ where: 'a:1', answer: 'refused' }, { where: 'b:1', answer: 'standby' }] }), {}, null],
-    ['the cluster released it, but a candidate still answers as primary', ev({ candidates: [{ where: 'a:1', answer: 'primary' }] }), { clusterReleased: true }, /a:1 answers as a primary/],
+    [
+      'no walreceiver, candidate answers as primary',
+      ev({
+        walreceiver: { status: null, sender: null, lastMsgAgeS: null },
+        candidates: [{ where: 'a:1', answer: 'primary' }],
+      }),
+      {},
+      /a:1 answers as a primary .*split brain/,
+    ],
+    [
+      'no walreceiver, candidate unreachable',
+      ev({
+        walreceiver: { status: null, sender: null, lastMsgAgeS: null },
+        candidates: [{ where: 'a:1', answer: 'unknown', detail: 'timeout' }],
+      }),
+      {},
+      /cannot tell whether a:1 is still a primary \(timeout\)/,
+    ],
+    [
+      'no walreceiver, candidate refused or standby',
+      ev({
+        walreceiver: { status: null, sender: null, lastMsgAgeS: null },
+        candidates: [
+          { where: 'a:1', answer: 'refused' },
+          { where: 'b:1', answer: 'standby' },
+        ],
+      }),
+      {},
+      null,
+    ],
+    [
+      'the cluster released it, but a candidate still answers as primary',
+      ev({ candidates: [{ where: 'a:1', answer: 'primary' }] }),
+      { clusterReleased: true },
+      /a:1 answers as a primary/,
+    ],
   ] as const)('%s', (_n, e, opts, text) => {
     const b = promoteBlockers(running, 'standby', e, { force: false, ...opts });
     if (text === null) expect(b).toEqual([]);
     else expect(b.join(' ')).toMatch(text);
   });
   it('a stopped server or one that does not answer SQL is refused even with --force', () => {
-    expect(promoteBlockers(facts(), null, ev(), { force: true })).toEqual(['the server is not running: start it as standby first']);
+    expect(promoteBlockers(facts(), null, ev(), { force: true })).toEqual([
+      'the server is not running: start it as standby first',
+    ]);
     expect(promoteBlockers(running, null, ev(), { force: true })[0]).toMatch(/does not answer SQL/);
   });
 });
@@ -97,10 +184,16 @@ describe('serverLogTail: what the server said when pg_ctl start failed', () => {
     const { serverLogTail } = await import('../../src/lifecycle/steps');
     const d = mkdtempSync('/tmp/pgsr-unit-');
     mkdirSync(join(d, 'log'));
-    writeFileSync(join(d, 'pg.log'), 'LOG:  redirecting log output to logging collector process\nHINT:  Future log output will appear in directory "log".\n');
+    writeFileSync(
+      join(d, 'pg.log'),
+      'LOG:  redirecting log output to logging collector process\nHINT:  Future log output will appear in directory "log".\n',
+    );
     writeFileSync(join(d, 'log', 'old.log'), 'FATAL:  an old failure\n');
     utimesSync(join(d, 'log', 'old.log'), new Date(1000), new Date(1000));
-    writeFileSync(join(d, 'log', 'postgresql.log'), 'LOG:  starting PostgreSQL\nFATAL:  lock file "postmaster.pid" already exists\nHINT:  Is another postmaster (PID 4242) running?\n');
+    writeFileSync(
+      join(d, 'log', 'postgresql.log'),
+      'LOG:  starting PostgreSQL\nFATAL:  lock file "postmaster.pid" already exists\nHINT:  Is another postmaster (PID 4242) running?\n',
+    );
     expect(serverLogTail(join(d, 'pg.log'), d)).toBe('FATAL:  lock file "postmaster.pid" already exists');
     writeFileSync(join(d, 'plain.log'), 'a\nb\nFATAL:  c\n');
     expect(serverLogTail(join(d, 'plain.log'), d)).toBe('b / FATAL:  c');

@@ -37,7 +37,19 @@ function obs(port: number, ageS: number): Observation {
     server: { versionNum: 150000, version: '15.0', inRecovery: true, role: 'standby' },
     durationMs: 1,
     standby: {
-      walreceiver: { pid: 1, status: 'streaming', senderHost: '127.0.0.1', senderPort: port, conninfo: null, receivedTli: 1, writtenLsn: null, flushedLsn: '0/3000000', latestEndLsn: '0/3000000', slotName: null, lastMsgAgeS: ageS },
+      walreceiver: {
+        pid: 1,
+        status: 'streaming',
+        senderHost: '127.0.0.1',
+        senderPort: port,
+        conninfo: null,
+        receivedTli: 1,
+        writtenLsn: null,
+        flushedLsn: '0/3000000',
+        latestEndLsn: '0/3000000',
+        slotName: null,
+        lastMsgAgeS: ageS,
+      },
       receiveLsn: '0/3000000',
       replayLsn: '0/3000000',
       replayLagBytes: 0,
@@ -86,7 +98,10 @@ describe('inline (one-shot check)', () => {
 describe('background (resident watch)', () => {
   it('does not wait; the next check carries the answer once; no news for an answer', async () => {
     const news: SenderProbe[] = [];
-    const s = new SenderProbeSchedule({ afterS: 5, timeoutMs: 1000 }, { kind: 'background', onChange: (p) => news.push(p) });
+    const s = new SenderProbeSchedule(
+      { afterS: 5, timeoutMs: 1000 },
+      { kind: 'background', onChange: (p) => news.push(p) },
+    );
     const before = accepted;
     const first = obs(portOf(answering), 6);
     await s.apply(first, soon());
@@ -107,7 +122,10 @@ describe('background (resident watch)', () => {
 
   it('an unanswered probe is news, stays on every silent check, and is dropped once the sender speaks', async () => {
     const news: SenderProbe[] = [];
-    const s = new SenderProbeSchedule({ afterS: 5, timeoutMs: 200 }, { kind: 'background', onChange: (p) => news.push(p) });
+    const s = new SenderProbeSchedule(
+      { afterS: 5, timeoutMs: 200 },
+      { kind: 'background', onChange: (p) => news.push(p) },
+    );
     const t0 = Date.now();
     await s.apply(obs(portOf(silent), 6), soon());
     expect(Date.now() - t0).toBeLessThan(100);
@@ -133,12 +151,18 @@ describe('background (resident watch)', () => {
     const port = portOf(free);
     await new Promise((r) => free.close(r));
     const news: SenderProbe[] = [];
-    const s = new SenderProbeSchedule({ afterS: 5, timeoutMs: 1000 }, { kind: 'background', onChange: (p) => news.push(p) });
+    const s = new SenderProbeSchedule(
+      { afterS: 5, timeoutMs: 1000 },
+      { kind: 'background', onChange: (p) => news.push(p) },
+    );
     await s.apply(obs(port, 6), soon());
     await until(() => news.length > 0);
     expect(news.map((p) => p.result)).toEqual(['refused']);
     const quiet: SenderProbe[] = [];
-    const t = new SenderProbeSchedule({ afterS: 5, timeoutMs: 300 }, { kind: 'background', onChange: (p) => quiet.push(p) });
+    const t = new SenderProbeSchedule(
+      { afterS: 5, timeoutMs: 300 },
+      { kind: 'background', onChange: (p) => quiet.push(p) },
+    );
     await t.apply(obs(portOf(silent), 6), soon());
     t.close();
     await new Promise((r) => setTimeout(r, 500));
