@@ -83,6 +83,14 @@ export const PREFLIGHT_MESSAGES = {
     en: 'every node belongs to one cluster (system identifier {id})',
     ja: '全ノードが同じクラスタです（システム識別子 {id}）',
   },
+  'pf.sysid_unknown': {
+    en: "the system identifier could not be read (pg_control_system() refused to pgsr's role)",
+    ja: 'システム識別子を読めません（pg_control_system() が pgsr のロールに拒否されました）',
+  },
+  'pf.sysid_unknown_fix': {
+    en: 'connect as a superuser, or GRANT EXECUTE ON FUNCTION pg_control_system() TO <pgsr role>',
+    ja: 'スーパーユーザで接続するか、GRANT EXECUTE ON FUNCTION pg_control_system() TO <pgsr のロール> を実行してください',
+  },
   'pf.sysid_fail': {
     en: "system identifier {id}, the primary's is {primary}: this node was made from another cluster and can never stream from the primary",
     ja: 'システム識別子 {id}（プライマリは {primary}）：このノードは別のクラスタから作られており、プライマリからストリーミングできません',

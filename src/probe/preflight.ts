@@ -5,7 +5,7 @@
  * Every connection is bounded by the caller's deadline; nothing here judges.
  */
 import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionSettings } from '../config/connection';
 import { connectionTo } from '../config/connection';
@@ -43,7 +43,8 @@ export async function probePreflight(
     const settings: Record<string, string> = {};
     for (const row of rows)
       if (typeof row.name === 'string' && typeof row.setting === 'string') settings[row.name] = row.setting;
-    const id = await q(SQL.systemIdentifier);
+    // pg_control_system() may be refused to a role without the privilege: unknown, not a failure.
+    const id = await q(SQL.systemIdentifier).catch(() => []);
     return { settings, systemIdentifier: str(id[0]?.id) };
   });
   return r.ok ? { ok: true, facts: r.value } : r;
@@ -77,7 +78,7 @@ export async function identifySystem(
 export function passfileFacts(passfiles: string[], osUser: string): PassfileFact[] {
   const os = passwdEntry(osUser);
   const files = [...new Set([...passfiles, ...(os ? [join(os.home, '.pgpass')] : [])])];
-  const me = { uid: process.getuid?.() ?? -1, user: process.env.USER ?? String(process.getuid?.() ?? '') };
+  const me = { uid: process.getuid?.() ?? -1, user: userInfo().username };
   const facts: PassfileFact[] = [];
   for (const path of files) {
     try {

@@ -198,7 +198,11 @@ function clusterChecks(primary: Reachable, nodes: Reachable[], input: PreflightI
   const others = nodes.filter((n) => n !== primary);
   const out: PreflightCheck[] = [];
   const id = primary.systemIdentifier;
-  const alien = others.filter((n) => n.systemIdentifier !== id);
+  // An identifier that could not be read (no privilege on pg_control_system()) is not judged.
+  const unknown = [primary, ...others].filter((n) => n.systemIdentifier === null);
+  for (const n of unknown)
+    out.push(check('system_identifier', n.name, 'warn', t('pf.sysid_unknown'), t('pf.sysid_unknown_fix')));
+  const alien = id === null ? [] : others.filter((n) => n.systemIdentifier !== null && n.systemIdentifier !== id);
   for (const n of alien)
     out.push(
       check(
@@ -209,7 +213,8 @@ function clusterChecks(primary: Reachable, nodes: Reachable[], input: PreflightI
         t('pf.rebuild_fix', { primary: primary.name }),
       ),
     );
-  if (alien.length === 0) out.push(check('system_identifier', null, 'pass', t('pf.sysid_pass', { id: String(id) })));
+  if (alien.length === 0 && unknown.length === 0)
+    out.push(check('system_identifier', null, 'pass', t('pf.sysid_pass', { id: String(id) })));
   const off = others.filter((n) => major(n) !== major(primary));
   for (const n of off)
     out.push(

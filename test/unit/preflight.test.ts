@@ -42,7 +42,12 @@ const GOOD = {
   archive_command: '',
   synchronous_commit: 'on',
 };
-const node = (name: string, obs: Observation, settings: Record<string, string> = {}, id = '7'): PreflightNode => ({
+const node = (
+  name: string,
+  obs: Observation,
+  settings: Record<string, string> = {},
+  id: string | null = '7',
+): PreflightNode => ({
   name,
   obs,
   facts: { ok: true, facts: { settings: { ...GOOD, ...settings }, systemIdentifier: id } },
@@ -152,5 +157,9 @@ describe('pgsr preflight: the checks (pure)', () => {
         { id: 'pg_rewind', node: 'db2', status: 'warn', message: expect.any(String), fix: expect.any(String) },
       ]),
     });
+  });
+  it('a system identifier that cannot be read warns on that node and judges nothing against it', () => {
+    const f = failing(input([node('db1', primary(['db2'])), node('db2', standby(), {}, null)]));
+    expect(f).toEqual(['system_identifier:db2:warn']);
   });
 });
