@@ -464,6 +464,8 @@ export async function pgpoolFollow(cfg: LifecycleConfig, opts: PgpoolOptions, a:
         '--primary-conninfo',
         upstream,
         '--discard-old',
+        // Its result line is what this command reports: no progress lines in between.
+        '--no-progress',
         '-U',
         cfg.common.connection.user,
         ...(cfg.bindir ? ['--bindir', cfg.bindir] : []),

@@ -182,6 +182,7 @@ export function lifecycleCommands(run: Runner, only?: string): Command[] {
               '--discard-old',
               "delete the old data directory (and this node's old tablespace contents in the way) instead of keeping it aside",
             )
+            .option('--no-progress', 'no progress or wait reports on stderr (the result alone)')
             .option(
               '--max-rate <rate>',
               'pg_basebackup: transfer rate limit in kB/s, suffix k or M (e.g. 100M), 32k to 1024M; default unlimited',

@@ -78,6 +78,7 @@ export const CHECK_SETTING_KEYS = [
   'server-log',
   'tablespace-mapping',
   'max-rate',
+  'progress',
   // pgsr status / preflight: the cluster's nodes, `NAME=CONNINFO` (repeatable)
   'node',
   // message language (the command line's --lang is a program option: main.ts)

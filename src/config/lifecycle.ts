@@ -47,6 +47,8 @@ export interface LifecycleConfig {
    * disk and network; undefined: unlimited.
    */
   maxRate?: string;
+  /** Progress and wait reports on stderr (`--no-progress`: none, e.g. when a caller keeps only the result line). Default true. */
+  progress: boolean;
 }
 
 /**
@@ -97,6 +99,7 @@ export function resolveLifecycleConfig(
     serverLog: get('server-log'),
     tablespaceMappings: tablespaceMappings(sources.pickList('tablespace-mapping')),
     maxRate: maxRate(sources.pick('max-rate')),
+    progress: sources.pickBool('progress', true),
   };
 }
 

@@ -27,6 +27,11 @@ export interface ProgressSink {
   write(text: string): void;
 }
 
+/** pgsr's stderr as a progress sink; with `enabled` false one that writes nothing (`--no-progress`). */
+export function stderrSink(enabled: boolean): ProgressSink {
+  return { tty: process.stderr.isTTY === true, write: (s) => void (enabled && process.stderr.write(s)) };
+}
+
 /** Seconds between two log lines without a terminal (README "Progress"). */
 export const LOG_INTERVAL_S = 10;
 

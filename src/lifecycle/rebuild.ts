@@ -28,7 +28,7 @@ import { PRIMARY_POSITION_SQL, SOURCE_TIMELINES_SQL, toolHas, walReceiverSenderS
 import { removeLock } from './lock';
 import { rebuildMethods, type ActionResult } from './plan';
 import { loadExeca } from '../host/execa';
-import { ProgressReporter } from './progress';
+import { ProgressReporter, stderrSink } from './progress';
 import { clearSyncStandbyNamesFile } from './syncrep';
 import {
   Run,
@@ -337,8 +337,8 @@ interface CopyInput {
 }
 
 /** Progress of a copy on pgsr's stderr: redrawn in place on a terminal, a line every 10 s and each 10 % otherwise. */
-const reporter = (label: string): ProgressReporter =>
-  new ProgressReporter(label, { tty: process.stderr.isTTY === true, write: (s) => process.stderr.write(s) });
+const reporter = (label: string, cfg: LifecycleConfig): ProgressReporter =>
+  new ProgressReporter(label, stderrSink(cfg.progress));
 
 /** pg_rewind from the source once its checkpoint is on its current timeline. @returns true when it rewound the data directory. */
 async function tryRewind(run: Run, c: CopyInput & { source: ConnectionSettings }): Promise<boolean> {
@@ -350,7 +350,7 @@ async function tryRewind(run: Run, c: CopyInput & { source: ConnectionSettings }
   const t0 = Date.now();
   const loc = configOf(run.cfg, c.pgdata);
   const configFile = loc && toolHas('pgRewindConfigFile', c.major) ? [`--config-file=${loc.file}`] : [];
-  const progress = reporter('pg_rewind');
+  const progress = reporter('pg_rewind', run.cfg);
   const r = await runAs(
     run.cfg.common.osUser,
     c.bin.pg_rewind as string,
@@ -404,7 +404,7 @@ async function tryBasebackup(
     return undefined;
   }
   const copy = async (dir: string) => {
-    const progress = reporter('pg_basebackup');
+    const progress = reporter('pg_basebackup', cfg);
     const r = await runAs(
       cfg.common.osUser,
       c.bin.pg_basebackup as string,

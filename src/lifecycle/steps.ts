@@ -23,7 +23,7 @@ import { readConfSetting, setConfSettings, standbySettings } from './conf';
 import { configFileOption, configLocation, defaultServerLog, type ConfigLocation } from './config-dir';
 import { type ActionResult, type Outcome, type PeerAnswer, type StepReport } from './plan';
 import { t } from '../i18n';
-import { reportWhileWaiting } from './progress';
+import { reportWhileWaiting, stderrSink } from './progress';
 
 /** One running command: deadline, steps, facts. */
 export class Run {
@@ -230,10 +230,8 @@ export async function pgCtlStart(run: Run, f: LocalFacts, bin: Binaries): Promis
   const loc = configOf(run.cfg, f.pgdata);
   const secs = Math.max(1, Math.floor(run.remaining() / 1000) - 1);
   // A start can wait minutes (crash or archive recovery, WAL that does not come): say so, and why.
-  const waiting = reportWhileWaiting(
-    t('steps.start_waiting'),
-    { tty: process.stderr.isTTY === true, write: (x) => process.stderr.write(x) },
-    () => t('steps.start_waiting_log', { line: lastLines(currentServerLog(log, f.pgdata), 1)[0] ?? '-' }),
+  const waiting = reportWhileWaiting(t('steps.start_waiting'), stderrSink(run.cfg.progress), () =>
+    t('steps.start_waiting_log', { line: lastLines(currentServerLog(log, f.pgdata), 1)[0] ?? '-' }),
   );
   const r = await runAs(
     run.cfg.common.osUser,
@@ -326,7 +324,7 @@ export async function waitUntil(
   // A wait longer than 10 s says so on stderr, with what it waits on (`why`) or its bound.
   const said = reportWhileWaiting(
     t('steps.waiting_for', { what }),
-    { tty: process.stderr.isTTY === true, write: (x) => process.stderr.write(x) },
+    stderrSink(run.cfg.progress),
     () => why?.() ?? t('steps.waiting_bound', { seconds: Math.max(0, Math.round((end - Date.now()) / 1000)) }),
   );
   try {
