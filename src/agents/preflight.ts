@@ -14,6 +14,9 @@ import type { CommandResult } from '../types';
 import { preflightChecks, preflightExit, type PreflightNode } from '../verdict/preflight';
 import { assertNodes, nodeConnection, type StatusNode } from './status';
 
+/** A node as preflight asked it, with the connection it was asked on. */
+type AskedNode = PreflightNode & { conn: ReturnType<typeof nodeConnection> };
+
 /**
  * Runs every check once within `cfg.timeoutMs`.
  * @throws ConfigError when no node is given or two share a name.
@@ -22,7 +25,7 @@ export async function preflight(cfg: CheckConfig, nodes: StatusNode[], json: boo
   assertNodes(nodes);
   const deadline = Date.now() + cfg.timeoutMs;
   const asked = await Promise.all(
-    nodes.map(async (n): Promise<PreflightNode & { conn: ReturnType<typeof nodeConnection> }> => {
+    nodes.map(async (n): Promise<AskedNode> => {
       const conn = nodeConnection(cfg, n);
       const [obs, facts] = await Promise.all([observe(conn, deadline), probePreflight(conn, deadline)]);
       return { name: n.name, obs, facts, conn };
@@ -45,7 +48,7 @@ export async function preflight(cfg: CheckConfig, nodes: StatusNode[], json: boo
  */
 async function replicationAttempt(
   cfg: CheckConfig,
-  asked: Array<PreflightNode & { conn: ReturnType<typeof nodeConnection> }>,
+  asked: Array<AskedNode>,
   deadline: number,
 ): Promise<ReplicationAttempt | undefined> {
   const primaries = asked.filter((n) => n.obs.ok && n.obs.primary);

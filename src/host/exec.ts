@@ -92,6 +92,9 @@ export async function runAs(osUser: string, file: string, args: string[], opts: 
   };
 }
 
+/** A progress report of pg_basebackup or pg_rewind (`--progress`): "DONE/TOTAL kB (P%)"; groups: done, total, percent. */
+export const TOOL_PROGRESS = /(\d+)\/(\d+) kB \((\d+)%\)/;
+
 /** Calls `f` with each complete line of `stream` (at \n or \r), the rest at its end. */
 function followLines(stream: NodeJS.ReadableStream | null | undefined, f: (line: string) => void): void {
   if (!stream) return;
@@ -110,7 +113,7 @@ export function lastLine(r: ExecResult): string {
   const lines = `${r.stderr}\n${r.stdout}`
     .split(/[\r\n]/)
     .map((l) => l.trim())
-    .filter((l) => l !== '' && !/^\d+\/\d+ kB \(\d+%\)/.test(l));
+    .filter((l) => l !== '' && !TOOL_PROGRESS.test(l));
   if (r.spawnError?.startsWith('not found:')) return r.spawnError;
   return lines.at(-1) ?? (r.timedOut ? 'timed out' : (r.spawnError ?? `exit ${r.exitCode}`));
 }

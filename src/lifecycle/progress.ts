@@ -6,6 +6,7 @@
  * at each 10 % step, so that a log shows the copy advancing. Pure apart from the clock and the
  * writer the caller passes.
  */
+import { TOOL_PROGRESS } from '../host/exec';
 import { formatQuantity } from '../verdict/findings';
 
 /** One progress report of a tool: kB done and kB expected (the tools' own estimate). */
@@ -17,7 +18,7 @@ export interface ToolProgress {
 
 /** A progress line of pg_basebackup or pg_rewind (both print "DONE/TOTAL kB (P%)"); undefined otherwise. */
 export function parseToolProgress(line: string): ToolProgress | undefined {
-  const m = /(\d+)\/(\d+) kB \((\d+)%\)/.exec(line);
+  const m = TOOL_PROGRESS.exec(line);
   return m ? { doneKb: Number(m[1]), totalKb: Number(m[2]), percent: Number(m[3]) } : undefined;
 }
 

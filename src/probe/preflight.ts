@@ -5,7 +5,7 @@
  * Every connection is bounded by the caller's deadline; nothing here judges.
  */
 import { statSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionSettings } from '../config/connection';
 import { connectionTo } from '../config/connection';
@@ -78,20 +78,19 @@ export async function identifySystem(
 export function passfileFacts(passfiles: string[], osUser: string): PassfileFact[] {
   const os = passwdEntry(osUser);
   const files = [...new Set([...passfiles, ...(os ? [join(os.home, '.pgpass')] : [])])];
-  const me = { uid: process.getuid?.() ?? -1, user: userInfo().username };
+  const me = userInfo();
   const facts: PassfileFact[] = [];
   for (const path of files) {
     try {
       const st = statSync(path);
       if (!st.isFile()) continue;
       const theirs = os !== undefined && path.startsWith(os.home + '/');
-      const mine = !theirs && path.startsWith(homedir() + '/');
       facts.push({
         path,
         mode: st.mode & 0o777,
         ownerUid: st.uid,
-        expectedUid: theirs ? os.uid : mine || me.uid >= 0 ? me.uid : st.uid,
-        expectedUser: theirs ? osUser : me.user,
+        expectedUid: theirs ? os.uid : me.uid,
+        expectedUser: theirs ? osUser : me.username,
       });
     } catch {
       // absent or unreadable: nothing libpq would read either

@@ -97,12 +97,7 @@ export function preflightChecks(input: PreflightInput): PreflightCheck[] {
   );
   for (const n of reachable) out.push(...nodeChecks(n, standbys, slotsUsed, input.repMode));
   const primaries = reachable.filter((n) => n.obs.primary);
-  out.push(
-    primaryCheck(
-      primaries.map((p) => p.name),
-      input.nodes.length,
-    ),
-  );
+  out.push(primaryCheck(primaries.map((p) => p.name)));
   const primary = primaries.length === 1 ? primaries[0] : undefined;
   if (primary) out.push(...clusterChecks(primary, reachable, input));
   out.push(...passfileChecks(input.passfiles));
@@ -181,7 +176,7 @@ function archiveCheck(n: Reachable): PreflightCheck {
   return check('archive', n.name, 'fail', t('pf.archive_fail', { mode }), t('pf.archive_fix'));
 }
 
-function primaryCheck(names: string[], nodes: number): PreflightCheck {
+function primaryCheck(names: string[]): PreflightCheck {
   if (names.length === 1) return check('primary', names[0], 'pass', t('pf.primary_pass', { name: names[0] }));
   if (names.length > 1)
     return check(
@@ -191,7 +186,7 @@ function primaryCheck(names: string[], nodes: number): PreflightCheck {
       t('status.two_primaries', { names: names.join(', ') }),
       t('pf.primary_two_fix'),
     );
-  return check('primary', null, nodes > 0 ? 'fail' : 'pass', t('status.no_primary'), t('pf.primary_none_fix'));
+  return check('primary', null, 'fail', t('status.no_primary'), t('pf.primary_none_fix'));
 }
 
 function clusterChecks(primary: Reachable, nodes: Reachable[], input: PreflightInput): PreflightCheck[] {
